@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const colours = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
+const reset = '\x1b[0m';
+
+/** A service process the supervisor keeps running. */
+export interface ServiceSpec {
+  name: string;
+  script: string;
+  env: Record<string, string>;
+}
+
+/**
+ * Runs each service as its own process with prefixed output and restarts one that exits unexpectedly, with
+ * exponential backoff (1 s doubling to 30 s; back to 1 s after a minute of uptime). Every restart is logged.
+ */
+export class Supervisor {
+  readonly #children = new Map<string, ChildProcess>();
+  readonly #cwd: string;
+  readonly #width: number;
+  #stopping = false;
+
+  readonly specs: readonly ServiceSpec[];
+
+  constructor(specs: readonly ServiceSpec[], cwd: string) {
+    this.specs = specs;
+    this.#cwd = cwd;
+    this.#width = Math.max(...specs.map((s) => s.name.length));
+  }
+
+  start(): void {
+    this.specs.forEach((spec, i) => this.#run(spec, colours[i % colours.length]!, 1_000));
+  }
+
+  /** Sends SIGTERM to every service and waits for all to exit (SIGKILL after `timeoutMs`). */
+  async stop(timeoutMs = 15_000): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(
+      [...this.#children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+
+  log(name: string, line: string, colour = ''): void {
+    process.stdout.write(`${colour}${name.padEnd(this.#width)} |${reset} ${line}\n`);
+  }
+
+  #run(spec: ServiceSpec, colour: string, backoffMs: number): void {
+    const startedAt = Date.now();
+    // Detached: Ctrl-C reaches only the supervisor, which then stops the services in order.
+    const child = spawn(process.execPath, [spec.script], {
+      cwd: this.#cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.#children.set(spec.name, child);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream! }).on('line', (line) => this.log(spec.name, line, colour));
+    }
+    child.once('exit', (code, signal) => {
+      if (this.#stopping) return;
+      const nextBackoff = Date.now() - startedAt > 60_000 ? 1_000 : backoffMs;
+      this.log(spec.name, `exited (${signal ?? `code ${code}`}); restarting in ${nextBackoff / 1000} s`, colour);
+      setTimeout(() => {
+        if (!this.#stopping) this.#run(spec, colour, Math.min(nextBackoff * 2, 30_000));
+      }, nextBackoff).unref();
+    });
+  }
+}

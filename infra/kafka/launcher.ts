@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { writeKafkaConfig } from './config.ts';
+import { tailFile } from './exec.ts';
+import { kafkaPaths, resolveHome, resolvePort, resolveVersion } from './paths.ts';
+import type { KafkaPaths } from './paths.ts';
+import { brokerAnswers, brokerReady, portOpen } from './probe.ts';
+import { isProcessAlive, readPid, terminateGroup, waitUntil } from './proc.ts';
+import { ensureKafkaJars, findJava } from './resolve.ts';
+import { classpath, formatStorageIfNeeded } from './storage.ts';
+
+/** Options for {@link startKafka}; every field has a sensible default. */
+export interface StartKafkaOptions {
+  /** Launcher state dir; defaults to `$HOOKLINE_HOME` or `<repo>/.hookline`. */
+  home?: string;
+  /** Kafka release; defaults to `$KAFKA_VERSION` or 4.1.1. */
+  version?: string;
+  /** Client port; defaults to `$HOOKLINE_KAFKA_PORT` or 9092 (controller uses port + 1). */
+  port?: number;
+  /** Wipe the data dir before starting. Ignored when a broker is already running. */
+  clean?: boolean;
+  /** Progress messages; silent by default. */
+  log?: (msg: string) => void;
+}
+
+/** Options for {@link stopKafka}. */
+export interface StopKafkaOptions {
+  home?: string;
+  /** Also delete the data dir once the broker has exited. */
+  clean?: boolean;
+  log?: (msg: string) => void;
+}
+
+/** What {@link kafkaStatus} found. */
+export interface KafkaStatus {
+  /** Pid of the broker this launcher started, if it is alive. */
+  pid?: number;
+  /** Bootstrap address when some broker (ours or not) answers on the port. */
+  brokers?: string;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+// G1 with a small floor: a dev broker should not grab a quarter of RAM like the JVM default.
+const JVM_OPTS = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-Djava.awt.headless=true'];
+
+/** Matched against /proc/<pid>/cmdline so a recycled pid is never taken for the broker. */
+const MAIN_CLASS = 'kafka.Kafka';
+
+const isBroker = (pid: number): boolean => isProcessAlive(pid, MAIN_CLASS);
+
+/** Port the running broker was configured with (the config is only rewritten on a fresh start). */
+function configuredPort(paths: KafkaPaths): number | undefined {
+  try {
+    const match = /^advertised\.listeners=PLAINTEXT:\/\/[^:]+:(\d+)/m.exec(fs.readFileSync(paths.serverProperties, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function spawnBroker(java: string, paths: KafkaPaths, version: string): number {
+  fs.appendFileSync(paths.logFile, `\n=== hookline launcher: starting Kafka ${version} at ${new Date().toISOString()} ===\n`);
+  const logFd = fs.openSync(paths.logFile, 'a');
+  try {
+    const child = spawn(
+      java,
+      [...JVM_OPTS, `-Dlog4j2.configurationFile=${paths.log4jConfig}`, `-Dkafka.logs.dir=${paths.kafkaDir}`, '-cp', classpath(paths), MAIN_CLASS, paths.serverProperties],
+      // Own process group so the broker outlives the CLI and stop can signal the whole group.
+      { cwd: paths.kafkaDir, detached: true, stdio: ['ignore', logFd, logFd] },
+    );
+    child.on('error', () => undefined); // Surfaces as "exited during startup" below.
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not spawn ${java}`);
+    fs.writeFileSync(paths.pidFile, `${child.pid}\n`);
+    return child.pid;
+  } finally {
+    fs.closeSync(logFd);
+  }
+}
+
+async function waitReady(paths: KafkaPaths, pid: number, brokers: string): Promise<void> {
+  let exited = false;
+  const ready = await waitUntil(
+    async () => {
+      exited = !isBroker(pid);
+      return exited || (await brokerReady(brokers));
+    },
+    READY_TIMEOUT_MS,
+    500,
+  );
+  if (exited) {
+    throw new Error(`Kafka (pid ${pid}) exited during startup. Last lines of ${paths.logFile}:\n${tailFile(paths.logFile)}`);
+  }
+  if (!ready) {
+    throw new Error(`Kafka (pid ${pid}) not ready on ${brokers} after ${READY_TIMEOUT_MS / 1000} s. Last lines of ${paths.logFile}:\n${tailFile(paths.logFile)}`);
+  }
+}
+
+/**
+ * Starts a single-node KRaft Kafka broker (or reuses one already running) and
+ * resolves once it can create topics. The broker runs detached and survives
+ * the calling process; call {@link stopKafka} to end it.
+ */
+export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ brokers: string; reused: boolean }> {
+  const log = opts.log ?? (() => undefined);
+  const version = resolveVersion(opts.version);
+  const port = resolvePort(opts.port);
+  const paths = kafkaPaths(resolveHome(opts.home), version);
+  const brokers = `127.0.0.1:${port}`;
+
+  const pid = readPid(paths.pidFile);
+  if (pid !== undefined && isBroker(pid)) {
+    const running = configuredPort(paths);
+    if (running !== undefined && running !== port) {
+      throw new Error(`Kafka (pid ${pid}) is already running on port ${running}, not ${port}; stop it first`);
+    }
+    if (opts.clean) log('Kafka is already running; not wiping its data (stop it with --clean for that)');
+    log(`reusing Kafka pid ${pid} on ${brokers}`);
+    await waitReady(paths, pid, brokers); // It may still be booting.
+    return { brokers, reused: true };
+  }
+  if (pid !== undefined) {
+    log(`removing stale pid file (pid ${pid} is not a running broker)`);
+    fs.rmSync(paths.pidFile, { force: true });
+  }
+
+  if (await portOpen('127.0.0.1', port)) {
+    if (await brokerAnswers(brokers)) {
+      log(`a Kafka broker not started by this launcher already answers on ${brokers}; reusing it`);
+      return { brokers, reused: true };
+    }
+    throw new Error(`port ${port} is in use by something that is not a Kafka broker`);
+  }
+  if (await portOpen('127.0.0.1', port + 1)) {
+    throw new Error(`port ${port + 1} (KRaft controller listener) is already in use`);
+  }
+
+  if (opts.clean) {
+    log(`wiping ${paths.dataDir}`);
+    fs.rmSync(paths.dataDir, { recursive: true, force: true });
+  }
+  const java = await findJava();
+  await ensureKafkaJars(paths, version, log);
+  fs.mkdirSync(paths.dataDir, { recursive: true });
+  writeKafkaConfig(paths, port);
+  await formatStorageIfNeeded(java, paths, log);
+
+  const started = Date.now();
+  const newPid = spawnBroker(java, paths, version);
+  log(`started Kafka ${version} (pid ${newPid}), waiting for ${brokers}; log: ${paths.logFile}`);
+  try {
+    await waitReady(paths, newPid, brokers);
+  } catch (error) {
+    // Leave nothing half-started behind: the next start begins from a clean slate.
+    await terminateGroup(newPid, () => isBroker(newPid), 10_000).catch(() => undefined);
+    fs.rmSync(paths.pidFile, { force: true });
+    throw error;
+  }
+  log(`Kafka ready on ${brokers} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { brokers, reused: false };
+}
+
+/**
+ * Stops the broker this launcher started (SIGTERM to its process group, SIGKILL
+ * after 30 s) and removes the pid file. A broker it did not start is left alone.
+ */
+export async function stopKafka(opts: StopKafkaOptions = {}): Promise<void> {
+  const log = opts.log ?? (() => undefined);
+  const paths = kafkaPaths(resolveHome(opts.home), resolveVersion());
+  const pid = readPid(paths.pidFile);
+  if (pid !== undefined && isBroker(pid)) {
+    log(`stopping Kafka (pid ${pid})`);
+    await terminateGroup(pid, () => isBroker(pid));
+    log('Kafka stopped');
+  } else {
+    log('Kafka is not running (no live pid file)');
+  }
+  fs.rmSync(paths.pidFile, { force: true });
+  if (opts.clean) {
+    log(`wiping ${paths.dataDir}`);
+    fs.rmSync(paths.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Reports whether our broker is alive and whether any broker answers on the port. */
+export async function kafkaStatus(opts: { home?: string; port?: number } = {}): Promise<KafkaStatus> {
+  const paths = kafkaPaths(resolveHome(opts.home), resolveVersion());
+  const pid = readPid(paths.pidFile);
+  const port = (pid !== undefined && isBroker(pid) ? configuredPort(paths) : undefined) ?? resolvePort(opts.port);
+  const brokers = `127.0.0.1:${port}`;
+  return {
+    ...(pid !== undefined && isBroker(pid) ? { pid } : {}),
+    ...((await brokerAnswers(brokers)) ? { brokers } : {}),
+  };
+}

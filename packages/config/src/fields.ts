@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** A `true`/`false` environment flag (anything else is an error, never silently false). */
+export const booleanFlag = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(defaultValue ? 'true' : 'false')
+    .transform((v) => v === 'true');
+
+/** A positive integer read from a string. */
+export const positiveInt = (defaultValue: number) => z.coerce.number().int().positive().default(defaultValue);
+
+/** A TCP port (0 lets the OS choose, which tests use). */
+export const port = (defaultValue: number) => z.coerce.number().int().min(0).max(65_535).default(defaultValue);
+
+const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses `250ms`, `5s`, `30m`, `2h`, `5d` (or a bare number of milliseconds) into milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (unitMs[m[2] ?? 'ms'] ?? 1));
+}
+
+/** A duration such as `24h` in milliseconds. */
+export const duration = (defaultValue: string) =>
+  z
+    .string()
+    .default(defaultValue)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration such as 500ms, 5s, 30m, 2h or 1d` });
+        return z.NEVER;
+      }
+      return ms;
+    });

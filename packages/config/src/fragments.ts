@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { booleanFlag, port, positiveInt } from './fields.ts';
+
+/** Kafka connection and naming. */
+export const kafkaFragment = {
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .describe('Comma-separated bootstrap brokers (host:port). Default: the local launcher on 127.0.0.1:9092.'),
+  KAFKA_CLIENT_ID: z.string().optional().describe('Kafka client id; defaults to the service name.'),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .default('hookline')
+    .describe('Prefix of every topic and consumer group (hookline.events, hookline.attempts, ...).'),
+  TOPIC_PARTITIONS: positiveInt(6).describe('Partitions for topics the service creates when they are missing.'),
+  TOPIC_REPLICATION_FACTOR: positiveInt(1).describe('Replication factor for topics the service creates.'),
+};
+
+/** PostgreSQL connection. */
+export const pgFragment = {
+  DATABASE_URL: z
+    .string()
+    .default('postgres://postgres@127.0.0.1:55432/hookline')
+    .describe('PostgreSQL connection URL. Default: the local throwaway cluster of `npm run pg:start`.'),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .default('public')
+    .describe('Schema holding Hookline tables (tests use one schema per test file).'),
+  DATABASE_POOL_MAX: positiveInt(10).describe('Maximum connections in the pool of each service.'),
+};
+
+/** The HTTP listener every service has (API on ingest; health and metrics on the others). */
+export const httpFragment = (defaultPort: number) => ({
+  HTTP_HOST: z.string().default('127.0.0.1').describe('Address the HTTP server binds to (0.0.0.0 in containers).'),
+  HTTP_PORT: port(defaultPort).describe('Port of the HTTP server.'),
+});
+
+/** Logging and OpenTelemetry switches (the SDK itself reads the standard OTEL_* variables). */
+export const telemetryFragment = {
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('pino log level.'),
+  OTEL_SDK_DISABLED: booleanFlag(false).describe('true turns OpenTelemetry off entirely.'),
+  OTEL_SERVICE_NAME: z.string().optional().describe('Service name on traces; defaults to hookline-<service>.'),
+};
+
+/** How long a service may take to stop after SIGTERM before it exits anyway. */
+export const shutdownFragment = {
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000).describe('Milliseconds allowed for a clean shutdown after SIGTERM.'),
+};

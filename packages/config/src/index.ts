@@ -1,0 +1,4 @@
+export { ConfigError } from './errors.ts';
+export { booleanFlag, duration, parseDuration, port, positiveInt } from './fields.ts';
+export { httpFragment, kafkaFragment, pgFragment, shutdownFragment, telemetryFragment } from './fragments.ts';
+export { describeConfig, loadConfig } from './load-config.ts';

@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+
+/** The result of decoding a record: the value, or why it is invalid (for the invalid topic's reason header). */
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Encodes a value as JSON after checking it against the topic's schema (a producer bug fails loudly here). */
+export function encodeRecord<S extends z.ZodType>(schema: S, value: z.input<S>): Buffer {
+  return Buffer.from(JSON.stringify(schema.parse(value)));
+}
+
+/** Decodes and validates a record value; never throws. */
+export function decodeRecord<S extends z.ZodType>(schema: S, value: Buffer | null): Decoded<z.output<S>> {
+  if (value === null || value.length === 0) return { ok: false, reason: 'empty record value' };
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: `value is not JSON: ${(err as Error).message}` };
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const reason = result.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ');
+    return { ok: false, reason: reason.slice(0, 1_000) };
+  }
+  return { ok: true, value: result.data };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { decodeRecord, encodeRecord } from './codec.ts';
+import { eventRecord } from './envelopes.ts';
+import { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';
+import { topicNames } from './topics.ts';
+
+describe('ids', () => {
+  it('uuidv7 is version 7, variant 10 and time-ordered', () => {
+    const a = uuidv7Hex(1_000);
+    const b = uuidv7Hex(2_000);
+    expect(a).toMatch(/^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+    expect(a < b).toBe(true);
+    expect(newId('evt')).toMatch(/^evt_[0-9a-f]{32}$/);
+  });
+
+  it('delivery and derived event ids are deterministic', () => {
+    expect(deliveryIdFor('evt_1', 'ep_1')).toBe(deliveryIdFor('evt_1', 'ep_1'));
+    expect(deliveryIdFor('evt_1', 'ep_1')).not.toBe(deliveryIdFor('evt_1', 'ep_2'));
+    expect(eventIdForRecord('t', 0, '5')).toBe(eventIdForRecord('t', 0, '5'));
+    expect(eventIdForRecord('t', 0, '5')).not.toBe(eventIdForRecord('t', 1, '5'));
+  });
+});
+
+describe('codec', () => {
+  it('round-trips a valid event', () => {
+    const value = { tenantId: 'ten_1', type: 'user.created', data: { a: 1 } };
+    const decoded = decodeRecord(eventRecord, encodeRecord(eventRecord, value));
+    expect(decoded).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    [null, /empty/],
+    [Buffer.from('{nope'), /not JSON/],
+    [Buffer.from('{"tenantId":"t","type":"bad type!","data":{}}'), /type/],
+    [Buffer.from('{"tenantId":"t","type":"a","data":[1]}'), /data/],
+  ])('reports why %s is invalid', (value, reason) => {
+    const decoded = decodeRecord(eventRecord, value);
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.reason).toMatch(reason);
+  });
+});
+
+describe('topics', () => {
+  it('derives every name from the prefix', () => {
+    const t = topicNames('x');
+    expect([t.events, t.invalid, t.deliveries, t.attempts, t.deadLetter, t.retry('5s')]).toEqual([
+      'x.events',
+      'x.events.invalid',
+      'x.deliveries',
+      'x.attempts',
+      'x.dlq',
+      'x.retry.5s',
+    ]);
+  });
+});

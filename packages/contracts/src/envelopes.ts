@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Event type names: letters, digits and `_ . : -`, 1–128 characters. */
+export const eventTypeName = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must match ^[A-Za-z0-9_.:-]{1,128}$');
+
+/** Caller-supplied ids: printable, no whitespace, at most 128 characters. */
+export const externalId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must match ^[A-Za-z0-9_.:-]{1,128}$');
+
+const isoTimestamp = z.iso.datetime({ offset: true });
+
+/**
+ * The value of a record on the events topic (JSON). Producers that publish straight to Kafka send at least
+ * `{tenantId, type, data}`; `id` is optional (derived from the record's position when absent) and `createdAt`
+ * defaults to the record timestamp. The record key is optional; ingest uses the tenant id. A W3C `traceparent`
+ * header joins the producer's trace.
+ */
+export const eventRecord = z.object({
+  tenantId: z.string().min(1).max(128),
+  type: eventTypeName,
+  data: z.record(z.string(), z.unknown()),
+  id: externalId.optional(),
+  createdAt: isoTimestamp.optional(),
+  /** When set, the event goes to this endpoint only (endpoint tests, replays). */
+  endpointId: z.string().min(1).optional(),
+});
+export type EventRecord = z.infer<typeof eventRecord>;
+
+/** One delivery of one event to one endpoint, keyed by endpoint id on the deliveries and retry topics. */
+export const deliveryRecord = z.object({
+  deliveryId: z.string().min(1),
+  eventId: z.string().min(1),
+  tenantId: z.string().min(1),
+  endpointId: z.string().min(1),
+  type: eventTypeName,
+  data: z.record(z.string(), z.unknown()),
+  eventCreatedAt: isoTimestamp,
+  /** Attempts already made (0 on the first try). */
+  attempt: z.number().int().min(0),
+  /** Earliest time of the next attempt (retry tiers wait for it). */
+  notBefore: isoTimestamp.optional(),
+});
+export type DeliveryRecord = z.infer<typeof deliveryRecord>;
+
+export const attemptOutcome = z.enum([
+  'succeeded',
+  'http_error',
+  'timeout',
+  'network_error',
+  'ssrf_blocked',
+  'circuit_open',
+  'gone',
+]);
+export type AttemptOutcome = z.infer<typeof attemptOutcome>;
+
+export const deliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'failed', 'dead']);
+export type DeliveryStatus = z.infer<typeof deliveryStatus>;
+
+/** The outcome of one delivery attempt, published to the attempts topic for the tracker. */
+export const attemptRecord = z.object({
+  attemptId: z.string().min(1),
+  deliveryId: z.string().min(1),
+  eventId: z.string().min(1),
+  tenantId: z.string().min(1),
+  endpointId: z.string().min(1),
+  /** 1 for the first attempt. */
+  attempt: z.number().int().min(1),
+  outcome: attemptOutcome,
+  /** The delivery's status after this attempt. */
+  status: deliveryStatus,
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number().int().min(0),
+  error: z.string().nullable(),
+  /** The first 4 KiB of the response body. */
+  responseBody: z.string().nullable(),
+  /** Request headers as sent, without signatures or secrets. */
+  requestHeaders: z.record(z.string(), z.string()),
+  url: z.string(),
+  startedAt: isoTimestamp,
+  nextAttemptAt: isoTimestamp.nullable(),
+});
+export type AttemptRecord = z.infer<typeof attemptRecord>;

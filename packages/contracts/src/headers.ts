@@ -1,0 +1,16 @@
+/** Kafka record header names. Trace context uses the W3C names so any OpenTelemetry client joins the trace. */
+export const recordHeaders = {
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  /** Why a record was routed to the invalid topic. */
+  invalidReason: 'hookline-invalid-reason',
+  /** Topic, partition and offset the invalid record came from (`topic/partition/offset`). */
+  invalidSource: 'hookline-invalid-source',
+} as const;
+
+/** Standard Webhooks HTTP header names on outbound deliveries. */
+export const webhookHeaders = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;

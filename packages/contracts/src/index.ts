@@ -1,0 +1,18 @@
+export { decodeRecord, encodeRecord, type Decoded } from './codec.ts';
+export {
+  attemptOutcome,
+  attemptRecord,
+  deliveryRecord,
+  deliveryStatus,
+  eventRecord,
+  eventTypeName,
+  externalId,
+  type AttemptOutcome,
+  type AttemptRecord,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type EventRecord,
+} from './envelopes.ts';
+export { recordHeaders, webhookHeaders } from './headers.ts';
+export { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';
+export { groupIds, topicNames, type GroupIds, type TopicNames } from './topics.ts';

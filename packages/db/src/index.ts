@@ -1,0 +1,11 @@
+export { migrate, MIGRATIONS_DIR, type MigrateOptions } from './migrate.ts';
+export { createPool, pingDatabase, type PoolOptions } from './pool.ts';
+export { AttemptsRepository, type AttemptRow } from './repositories/attempts-repository.ts';
+export {
+  EndpointsRepository,
+  type Endpoint,
+  type EndpointWithSecrets,
+  type NewEndpoint,
+} from './repositories/endpoints-repository.ts';
+export { TenantsRepository } from './repositories/tenants-repository.ts';
+export { generateEncryptionKey, SecretBox } from './secret-box.ts';

@@ -1,0 +1,142 @@
+import { newId } from '@hookline/contracts';
+import type pg from 'pg';
+import type { SecretBox } from '../secret-box.ts';
+
+/** An endpoint as the API shows it (never with its secret). */
+export interface Endpoint {
+  id: string;
+  tenantId: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  headers: Record<string, string>;
+  rateLimitPerSecond: number | null;
+  timeoutMs: number | null;
+  maxConcurrency: number | null;
+  disabled: boolean;
+  disabledReason: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An endpoint with its decrypted signing secrets (newest first), as the dispatcher needs it. */
+export interface EndpointWithSecrets extends Endpoint {
+  secrets: string[];
+}
+
+export interface NewEndpoint {
+  url: string;
+  secret: string;
+  eventTypes?: string[];
+  description?: string;
+  headers?: Record<string, string>;
+  rateLimitPerSecond?: number | null;
+  timeoutMs?: number | null;
+  maxConcurrency?: number | null;
+  disabled?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+interface EndpointRow {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  secrets: Array<{ ciphertext: string }>;
+  headers: Record<string, string>;
+  rate_limit_per_second: number | null;
+  timeout_ms: number | null;
+  max_concurrency: number | null;
+  disabled: boolean;
+  disabled_reason: string | null;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toEndpoint = (r: EndpointRow): Endpoint => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  url: r.url,
+  description: r.description,
+  eventTypes: r.event_types,
+  headers: r.headers,
+  rateLimitPerSecond: r.rate_limit_per_second,
+  timeoutMs: r.timeout_ms,
+  maxConcurrency: r.max_concurrency,
+  disabled: r.disabled,
+  disabledReason: r.disabled_reason,
+  metadata: r.metadata,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Endpoints of tenants; secrets are encrypted with the {@link SecretBox} before they reach the table. */
+export class EndpointsRepository {
+  readonly #pool: pg.Pool;
+  readonly #box: SecretBox;
+
+  constructor(pool: pg.Pool, box: SecretBox) {
+    this.#pool = pool;
+    this.#box = box;
+  }
+
+  async create(tenantId: string, input: NewEndpoint): Promise<Endpoint> {
+    const { rows } = await this.#pool.query<EndpointRow>(
+      `INSERT INTO endpoints (id, tenant_id, url, description, event_types, secrets, headers, rate_limit_per_second,
+         timeout_ms, max_concurrency, disabled, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+      [
+        newId('ep'),
+        tenantId,
+        input.url,
+        input.description ?? '',
+        input.eventTypes ?? [],
+        JSON.stringify([{ ciphertext: this.#box.encrypt(input.secret) }]),
+        JSON.stringify(input.headers ?? {}),
+        input.rateLimitPerSecond ?? null,
+        input.timeoutMs ?? null,
+        input.maxConcurrency ?? null,
+        input.disabled ?? false,
+        JSON.stringify(input.metadata ?? {}),
+      ],
+    );
+    return toEndpoint(rows[0]!);
+  }
+
+  async get(tenantId: string, id: string): Promise<Endpoint | null> {
+    const { rows } = await this.#pool.query<EndpointRow>('SELECT * FROM endpoints WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return rows[0] ? toEndpoint(rows[0]) : null;
+  }
+
+  /** A page of the tenant's endpoints in id order, after the cursor id. */
+  async list(tenantId: string, limit: number, afterId?: string): Promise<Endpoint[]> {
+    const { rows } = await this.#pool.query<EndpointRow>(
+      'SELECT * FROM endpoints WHERE tenant_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3',
+      [tenantId, afterId ?? null, limit],
+    );
+    return rows.map(toEndpoint);
+  }
+
+  /** The tenant's enabled endpoints subscribed to `type` (empty `event_types` means every type). */
+  async subscribed(tenantId: string, type: string): Promise<EndpointWithSecrets[]> {
+    const { rows } = await this.#pool.query<EndpointRow>(
+      `SELECT * FROM endpoints WHERE tenant_id = $1 AND NOT disabled
+         AND (cardinality(event_types) = 0 OR $2 = ANY (event_types)) ORDER BY id`,
+      [tenantId, type],
+    );
+    return rows.map((r) => this.#withSecrets(r));
+  }
+
+  /** One endpoint with its secrets, whatever its state (the deliver stage re-checks `disabled` itself). */
+  async withSecrets(id: string): Promise<EndpointWithSecrets | null> {
+    const { rows } = await this.#pool.query<EndpointRow>('SELECT * FROM endpoints WHERE id = $1', [id]);
+    return rows[0] ? this.#withSecrets(rows[0]) : null;
+  }
+
+  #withSecrets(r: EndpointRow): EndpointWithSecrets {
+    return { ...toEndpoint(r), secrets: r.secrets.map((s) => this.#box.decrypt(s.ciphertext)) };
+  }
+}

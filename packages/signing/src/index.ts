@@ -1,0 +1,2 @@
+export { generateSecret, isValidSecret, secretKey } from './secret.ts';
+export { sign, verify, type SignInput, type VerifyResult } from './sign.ts';

@@ -1,0 +1,37 @@
+import { createLogger, type Logger } from './logger.ts';
+import { exitOnStartupError, stopOnSignals } from './lifecycle.ts';
+import { startTelemetry } from './sdk.ts';
+
+/** The configuration every service has (from the shared fragments). */
+export interface ServiceBaseConfig {
+  OTEL_SERVICE_NAME?: string | undefined;
+  OTEL_SDK_DISABLED: boolean;
+  LOG_LEVEL: string;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+/**
+ * The body of every service's `main.ts`: validate the whole configuration (print every problem and exit before
+ * opening anything), start OpenTelemetry before the app's modules load, start the app, stop it on SIGTERM/SIGINT.
+ */
+export async function runService<C extends ServiceBaseConfig>(
+  service: string,
+  loadConfig: () => C,
+  start: (config: C, log: Logger) => Promise<{ stop(): Promise<void> }>,
+): Promise<void> {
+  try {
+    const config = loadConfig();
+    const telemetry = startTelemetry({ serviceName: config.OTEL_SERVICE_NAME ?? `hookline-${service}`, disabled: config.OTEL_SDK_DISABLED });
+    const log = createLogger({ service, level: config.LOG_LEVEL });
+    const app = await start(config, log);
+    stopOnSignals(
+      async () => {
+        await app.stop();
+        await telemetry.shutdown();
+      },
+      { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log },
+    );
+  } catch (err) {
+    exitOnStartupError(err);
+  }
+}

@@ -1,0 +1,5 @@
+export { dockerAnswers, startKafkaContainer, startPostgresContainer } from './containers.ts';
+export { infra } from './infra-context.ts';
+export { Receiver, type ReceivedRequest, type ReceiverBehaviour } from './receiver.ts';
+export { createTestWorld, type TestWorld } from './test-world.ts';
+export { waitFor } from './wait-for.ts';

@@ -1,0 +1,26 @@
+import { booleanFlag, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, telemetryFragment } from '@hookline/config';
+import { z } from 'zod';
+
+/** Every variable the ingest service reads. */
+export const ingestConfigShape = {
+  ...kafkaFragment,
+  ...pgFragment,
+  ...httpFragment(8080),
+  ...telemetryFragment,
+  ...shutdownFragment,
+  ADMIN_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe('Bearer token of the admin API (creating tenants). Unset: the admin API answers 401.'),
+  ENCRYPTION_KEY: z
+    .string()
+    .describe('32-byte key (64 hex digits or base64) encrypting endpoint secrets at rest (AES-256-GCM). Required.'),
+  MAX_PAYLOAD_BYTES: positiveInt(262_144).describe('Largest accepted request body in bytes (413 above).'),
+  DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Default timeout of an endpoint delivery, in milliseconds.'),
+  ALLOW_HTTP_TARGETS: booleanFlag(false).describe('true accepts http:// endpoint URLs (local demos, tests).'),
+  ALLOW_PRIVATE_TARGETS: booleanFlag(false).describe('true accepts endpoints on loopback/private addresses.'),
+  PUBLISH_TIMEOUT_MS: positiveInt(30_000).describe('How long a publish waits for the Kafka acknowledgement before 503.'),
+};
+
+export type IngestConfig = z.infer<z.ZodObject<typeof ingestConfigShape>>;

@@ -1,0 +1,63 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from '@hookline/telemetry';
+import type { z } from 'zod';
+import { HooklineError } from '../domain/errors.ts';
+
+const titles: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large',
+  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Sends an RFC 9457 problem document. */
+export function sendProblem(
+  res: Response,
+  status: number,
+  detail?: string,
+  extra: { code?: string; errors?: Array<{ path: string; message: string }> } = {},
+): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({
+      type: extra.code ? `https://hookline.dev/errors/${extra.code}` : 'about:blank',
+      title: titles[status] ?? 'Error',
+      status,
+      ...(detail ? { detail } : {}),
+      ...(extra.code ? { code: extra.code } : {}),
+      ...(extra.errors ? { errors: extra.errors } : {}),
+    });
+}
+
+/** Parses a request body with a zod schema, or throws a 422 listing every field problem. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  throw new HooklineError({
+    code: 'HKL_API_VALIDATION',
+    status: 422,
+    message: 'the request body is invalid',
+    errors: result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+  });
+}
+
+/** Unknown routes answer 404 as a problem document. */
+export const notFoundHandler: RequestHandler = (req, res) => sendProblem(res, 404, `no route for ${req.method} ${req.path}`);
+
+/**
+ * Maps known errors to problem documents; anything unexpected is logged with context and answered with a bare
+ * 500 that reveals nothing of the internals.
+ */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (err instanceof HooklineError) {
+      return sendProblem(res, err.status, err.message, { code: err.code, ...(err.errors ? { errors: err.errors } : {}) });
+    }
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'the body is not valid JSON', { code: 'HKL_API_MALFORMED_JSON' });
+    if (e.type === 'entity.too.large') return sendProblem(res, 413, 'the body is larger than MAX_PAYLOAD_BYTES', { code: 'HKL_API_TOO_LARGE' });
+    if (e.status && e.status >= 400 && e.status < 500) return sendProblem(res, e.status, undefined);
+    log.error({ err, method: req.method, path: req.path }, 'unhandled error in request');
+    if (!res.headersSent) res.status(500).type('application/problem+json').json({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
+  };
+}

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { dockerAnswers, startKafkaContainer, startPostgresContainer } from '@hookline/testing';
+import { startKafka, stopKafka } from '../infra/kafka/launcher.ts';
+import { startPostgres, stopPostgres } from '../infra/postgres/launcher.ts';
+
+const has = (cmd: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const hasPostgresBinaries = () =>
+  has('initdb') || (existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)));
+
+const log = (msg: string) => console.log(`[test infra] ${msg}`);
+
+/**
+ * Finds the broker and database for the whole run: `KAFKA_BROKERS`/`DATABASE_URL` when set; otherwise the
+ * local launchers (real Kafka from Maven Central, Debian's PostgreSQL); otherwise testcontainers when a Docker
+ * engine answers. Fails fast, naming what to install, when none of these is possible. Stops only what it started.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stops: Array<() => Promise<void>> = [];
+
+  let kafkaBrokers = process.env.KAFKA_BROKERS;
+  if (!kafkaBrokers) {
+    if (has('java') && has('mvn')) {
+      const started = await startKafka({ log });
+      kafkaBrokers = started.brokers;
+      if (!started.reused) stops.push(() => stopKafka());
+    } else if (await dockerAnswers()) {
+      const c = await startKafkaContainer();
+      kafkaBrokers = c.brokers;
+      stops.push(c.stop);
+    } else {
+      throw new Error('No Kafka broker: set KAFKA_BROKERS, or install a JDK 17+ and Maven (apt-get install openjdk-17-jdk-headless maven), or run Docker.');
+    }
+  }
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    if (hasPostgresBinaries()) {
+      const started = await startPostgres({ log });
+      databaseUrl = started.databaseUrl;
+      if (!started.reused) stops.push(() => stopPostgres());
+    } else if (await dockerAnswers()) {
+      const c = await startPostgresContainer();
+      databaseUrl = c.databaseUrl;
+      stops.push(c.stop);
+    } else {
+      throw new Error('No PostgreSQL: set DATABASE_URL, or install PostgreSQL (apt-get install postgresql), or run Docker.');
+    }
+  }
+
+  log(`kafka ${kafkaBrokers}, postgres ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+  project.provide('kafkaBrokers', kafkaBrokers);
+  project.provide('databaseUrl', databaseUrl);
+
+  return async () => {
+    if (process.env.HOOKLINE_KEEP_INFRA === 'true') return;
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log(`stop failed: ${String(err)}`));
+  };
+}

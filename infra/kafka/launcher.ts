@@ -59,7 +59,13 @@ function configuredPort(paths: KafkaPaths): number | undefined {
   }
 }
 
+/** Start-time rotation only: enough to stop a long-lived dev checkout's log growing forever. */
+const MAX_LOG_BYTES = 20 * 1024 * 1024;
+
 function spawnBroker(java: string, paths: KafkaPaths, version: string): number {
+  if (fs.existsSync(paths.logFile) && fs.statSync(paths.logFile).size > MAX_LOG_BYTES) {
+    fs.renameSync(paths.logFile, `${paths.logFile}.1`);
+  }
   fs.appendFileSync(paths.logFile, `\n=== hookline launcher: starting Kafka ${version} at ${new Date().toISOString()} ===\n`);
   const logFd = fs.openSync(paths.logFile, 'a');
   try {

@@ -91,7 +91,7 @@ export async function ensureKafkaJars(paths: KafkaPaths, version: string, log: (
   fs.rmSync(paths.libs, { recursive: true, force: true });
   fs.rmSync(paths.marker, { force: true });
 
-  log(`resolving Kafka ${version} jars with Maven into ${paths.libs} (first run may download ~100 MB)`);
+  log(`resolving Kafka ${version} jars with Maven into ${paths.libs} (a fresh ~/.m2 downloads ~65 MB)`);
   const started = Date.now();
   const result = await run(mvn, [
     '-B',

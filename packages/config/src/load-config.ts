@@ -23,7 +23,12 @@ export function loadConfig<S extends z.ZodRawShape>(
   return result.data;
 }
 
-/** Lists each variable of a shape with its description, for `--help` output and the README table. */
-export function describeConfig(shape: z.ZodRawShape): Array<{ name: string; description: string }> {
-  return Object.entries(shape).map(([name, schema]) => ({ name, description: (schema as z.ZodType).description ?? '' }));
+/** Lists each variable of a shape with its description and default (none: required or optional). */
+export function describeConfig(shape: z.ZodRawShape): Array<{ name: string; description: string; defaultValue?: string }> {
+  return Object.entries(shape).map(([name, schema]) => {
+    const s = schema as z.ZodType;
+    const parsed = s.safeParse(undefined);
+    const entry = { name, description: s.description ?? '' };
+    return parsed.success && parsed.data !== undefined ? { ...entry, defaultValue: String(parsed.data) } : entry;
+  });
 }

@@ -23,14 +23,17 @@ export async function runService<C extends ServiceBaseConfig>(
     const config = loadConfig();
     const telemetry = startTelemetry({ serviceName: config.OTEL_SERVICE_NAME ?? `hookline-${service}`, disabled: config.OTEL_SDK_DISABLED });
     const log = createLogger({ service, level: config.LOG_LEVEL });
-    const app = await start(config, log);
+    // Signals are handled from the start: a SIGTERM during start-up waits for it, then stops cleanly.
+    const starting = start(config, log);
     stopOnSignals(
       async () => {
+        const app = await starting;
         await app.stop();
         await telemetry.shutdown();
       },
       { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log },
     );
+    await starting;
   } catch (err) {
     exitOnStartupError(err);
   }

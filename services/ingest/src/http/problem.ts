@@ -20,7 +20,7 @@ export function sendProblem(
     .status(status)
     .type('application/problem+json')
     .json({
-      type: extra.code ? `https://hookline.dev/errors/${extra.code}` : 'about:blank',
+      type: extra.code ? `urn:hookline:problem:${extra.code}` : 'about:blank',
       title: titles[status] ?? 'Error',
       status,
       ...(detail ? { detail } : {}),

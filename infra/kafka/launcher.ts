@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { writeKafkaConfig } from './config.ts';
-import { tailFile } from './exec.ts';
+import { tailFile } from '../common/exec.ts';
 import { kafkaPaths, resolveHome, resolvePort, resolveVersion } from './paths.ts';
 import type { KafkaPaths } from './paths.ts';
-import { brokerAnswers, brokerReady, portOpen } from './probe.ts';
+import { portOpen } from '../common/net.ts';
+import { brokerAnswers, brokerReady } from './probe.ts';
 import { isProcessAlive, readPid, terminateGroup, waitUntil } from './proc.ts';
 import { ensureKafkaJars, findJava } from './resolve.ts';
 import { classpath, formatStorageIfNeeded } from './storage.ts';

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 
 /** Topic the readiness check creates and keeps (idempotent on later starts). */
@@ -20,19 +19,6 @@ function quietAdmin(brokers: string, timeoutMs: number) {
   }).admin();
 }
 
-/** Whether anything accepts TCP connections on host:port. */
-export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (open: boolean): void => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 /** Whether a Kafka broker at `brokers` answers a metadata request. */
 export async function brokerAnswers(brokers: string, timeoutMs = 3000): Promise<boolean> {

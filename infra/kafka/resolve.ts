@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { run, which } from './exec.ts';
+import { run, which } from '../common/exec.ts';
 import type { KafkaPaths } from './paths.ts';
 
 /**

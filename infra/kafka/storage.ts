@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { run } from './exec.ts';
+import { run } from '../common/exec.ts';
 import type { KafkaPaths } from './paths.ts';
 
 /** `-cp` value for the cached jars; the JVM expands the trailing `*` itself. */

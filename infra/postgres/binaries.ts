@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { which } from './exec.ts';
+import { which } from '../common/exec.ts';
 
 /** Debian/Ubuntu keep server binaries off PATH, one dir per major version. */
 const DEBIAN_ROOT = '/usr/lib/postgresql';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { run, tailFile } from './exec.ts';
-import type { RunResult } from './exec.ts';
+import { run, tailFile } from '../common/exec.ts';
+import type { RunResult } from '../common/exec.ts';
 import { asUser, chownPaths } from './os-user.ts';
 import type { OsUser } from './os-user.ts';
 import type { PgPaths } from './paths.ts';

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import pg from 'pg';
 
 /** Database the services use; created on first start. */
@@ -9,19 +8,6 @@ export function databaseUrl(port: number, database = DATABASE_NAME): string {
   return `postgres://postgres@127.0.0.1:${port}/${database}`;
 }
 
-/** Whether anything accepts TCP connections on 127.0.0.1:port. */
-export function portOpen(port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (open: boolean): void => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 /**
  * Connects to the maintenance database and runs `select 1`. Resolves to

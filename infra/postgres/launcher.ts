@@ -13,7 +13,8 @@ import {
   stopCluster,
   writeSettings,
 } from './cluster.ts';
-import { databaseUrl, ensureDatabase, portOpen, probePostgres } from './database.ts';
+import { portOpen } from '../common/net.ts';
+import { databaseUrl, ensureDatabase, probePostgres } from './database.ts';
 import { ensureServerUser, isRoot, lookupServerUser } from './os-user.ts';
 import { pgPaths, resolveHome, resolvePort } from './paths.ts';
 
@@ -80,7 +81,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<{ 
     log(`reusing running cluster ${existing.paths.dataDir} on port ${port}`);
     return reuse(port, log);
   }
-  if (await portOpen(port)) {
+  if (await portOpen('127.0.0.1', port)) {
     const problem = await probePostgres(port);
     if (problem) throw new Error(`port ${port} is in use by something that is not a usable PostgreSQL (${problem})`);
     log(`a PostgreSQL server not started by this launcher already answers on port ${port}; reusing it`);
@@ -144,6 +145,6 @@ export async function postgresStatus(opts: { home?: string; port?: number } = {}
   const cluster = await existingCluster(resolveHome(opts.home), findPgBin());
   const ours = cluster !== undefined && (await isRunning(cluster));
   const port = (ours && cluster ? runningPort(cluster) : undefined) ?? resolvePort(opts.port);
-  const answers = (await portOpen(port)) && (await probePostgres(port)) === undefined;
+  const answers = (await portOpen('127.0.0.1', port)) && (await probePostgres(port)) === undefined;
   return { ours, ...(answers ? { databaseUrl: databaseUrl(port) } : {}) };
 }

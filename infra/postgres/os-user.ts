@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { run, which } from './exec.ts';
+import { run, which } from '../common/exec.ts';
 
 /** An OS account, as far as ownership and permission checks care. */
 export interface OsUser {

@@ -48,3 +48,8 @@ export const telemetryFragment = {
 export const shutdownFragment = {
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000).describe('Milliseconds allowed for a clean shutdown after SIGTERM.'),
 };
+
+/** The validated values of {@link kafkaFragment}. */
+export type KafkaConfig = z.infer<z.ZodObject<typeof kafkaFragment>>;
+/** The validated values of {@link pgFragment}. */
+export type PgConfig = z.infer<z.ZodObject<typeof pgFragment>>;

@@ -1,4 +1,12 @@
 export { ConfigError } from './errors.ts';
 export { booleanFlag, duration, parseDuration, port, positiveInt } from './fields.ts';
-export { httpFragment, kafkaFragment, pgFragment, shutdownFragment, telemetryFragment } from './fragments.ts';
+export {
+  httpFragment,
+  kafkaFragment,
+  pgFragment,
+  shutdownFragment,
+  telemetryFragment,
+  type KafkaConfig,
+  type PgConfig,
+} from './fragments.ts';
 export { describeConfig, loadConfig } from './load-config.ts';

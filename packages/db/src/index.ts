@@ -1,4 +1,5 @@
 export { migrate, MIGRATIONS_DIR, type MigrateOptions } from './migrate.ts';
+export { openDatabase } from './open-database.ts';
 export { createPool, pingDatabase, type PoolOptions } from './pool.ts';
 export { AttemptsRepository, type AttemptRow } from './repositories/attempts-repository.ts';
 export {

@@ -1,6 +1,6 @@
 import { groupIds, topicNames } from '@hookline/contracts';
-import { createPool, EndpointsRepository, migrate, pingDatabase, SecretBox } from '@hookline/db';
-import { createKafka, createProducer, ensureTopics } from '@hookline/kafka';
+import { EndpointsRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
+import { openKafka } from '@hookline/kafka';
 import { startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { DispatcherConfig } from './config.ts';
@@ -22,18 +22,9 @@ export interface DispatcherApp {
 export async function createApp(config: DispatcherConfig, log: Logger): Promise<DispatcherApp> {
   const topics = topicNames(config.TOPIC_PREFIX);
   const groups = groupIds(config.TOPIC_PREFIX);
-  await migrate({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, log: (m) => log.info(m) });
-  const pool = createPool({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_MAX, applicationName: 'hookline-dispatcher' });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'hookline-dispatcher', log });
-  await ensureTopics(
-    kafka,
-    [topics.events, topics.invalid, topics.deliveries, topics.attempts].map((topic) => ({ topic })),
-    { numPartitions: config.TOPIC_PARTITIONS, replicationFactor: config.TOPIC_REPLICATION_FACTOR },
-  );
-  const producer = createProducer(kafka);
-  await producer.connect();
-  const admin = kafka.admin();
-  await admin.connect();
+  const pool = await openDatabase(config, 'hookline-dispatcher', (m) => log.info(m));
+  const k = await openKafka(config, 'hookline-dispatcher', [topics.events, topics.invalid, topics.deliveries, topics.attempts], log);
+  const { kafka, producer } = k;
   const endpoints = new EndpointsRepository(pool, new SecretBox(config.ENCRYPTION_KEY));
   const client = new WebhookClient();
 
@@ -50,10 +41,7 @@ export async function createApp(config: DispatcherConfig, log: Logger): Promise<
   const ops = await startOpsServer({
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
-    ready: async () => ({
-      postgres: await pingDatabase(pool),
-      kafka: await admin.describeCluster().then(() => true, () => false),
-    }),
+    ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping() }),
   });
   log.info({ port: ops.port }, 'dispatcher running');
 
@@ -61,7 +49,7 @@ export async function createApp(config: DispatcherConfig, log: Logger): Promise<
     port: ops.port,
     async stop() {
       await Promise.allSettled([fanout.stop(), deliver.stop()]);
-      await Promise.allSettled([producer.disconnect(), admin.disconnect(), client.close(), ops.close()]);
+      await Promise.allSettled([k.disconnect(), client.close(), ops.close()]);
       await pool.end();
     },
   };

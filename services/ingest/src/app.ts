@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { topicNames } from '@hookline/contracts';
-import { createPool, EndpointsRepository, migrate, pingDatabase, SecretBox, TenantsRepository } from '@hookline/db';
-import { createKafka, createProducer, ensureTopics } from '@hookline/kafka';
+import { EndpointsRepository, openDatabase, pingDatabase, SecretBox, TenantsRepository } from '@hookline/db';
+import { openKafka } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { IngestConfig } from './config.ts';
 import { buildHttpApp } from './http/server.ts';
@@ -22,32 +22,15 @@ export interface IngestApp {
  */
 export async function createApp(config: IngestConfig, log: Logger): Promise<IngestApp> {
   const topics = topicNames(config.TOPIC_PREFIX);
-  await migrate({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, log: (m) => log.info(m) });
-  const pool = createPool({
-    url: config.DATABASE_URL,
-    schema: config.DATABASE_SCHEMA,
-    max: config.DATABASE_POOL_MAX,
-    applicationName: 'hookline-ingest',
-  });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'hookline-ingest', log });
-  await ensureTopics(kafka, [{ topic: topics.events }, { topic: topics.invalid }], {
-    numPartitions: config.TOPIC_PARTITIONS,
-    replicationFactor: config.TOPIC_REPLICATION_FACTOR,
-  });
-  const producer = createProducer(kafka);
-  await producer.connect();
-  const admin = kafka.admin();
-  await admin.connect();
+  const pool = await openDatabase(config, 'hookline-ingest', (m) => log.info(m));
+  const k = await openKafka(config, 'hookline-ingest', [topics.events, topics.invalid], log);
 
   const app = buildHttpApp({
     log,
     tenants: new TenantsRepository(pool),
     endpoints: new EndpointsRepository(pool, new SecretBox(config.ENCRYPTION_KEY)),
-    publisher: new EventPublisher(producer, topics.events, config.PUBLISH_TIMEOUT_MS),
-    ready: async () => ({
-      postgres: await pingDatabase(pool),
-      kafka: await admin.describeCluster().then(() => true, () => false),
-    }),
+    publisher: new EventPublisher(k.producer, topics.events, config.PUBLISH_TIMEOUT_MS),
+    ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping() }),
     adminToken: config.ADMIN_TOKEN,
     maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
     allowHttpTargets: config.ALLOW_HTTP_TARGETS,
@@ -68,7 +51,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+      await k.disconnect();
       await pool.end();
     },
   };

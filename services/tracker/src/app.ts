@@ -1,6 +1,6 @@
 import { groupIds, topicNames } from '@hookline/contracts';
-import { createPool, migrate, pingDatabase } from '@hookline/db';
-import { createKafka, createProducer, ensureTopics } from '@hookline/kafka';
+import { openDatabase, pingDatabase } from '@hookline/db';
+import { openKafka } from '@hookline/kafka';
 import { startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
 import { AttemptsConsumer } from './consumers/attempts-consumer.ts';
@@ -15,21 +15,12 @@ export interface TrackerApp {
 /** Wires the tracker: the attempts consumer group writing to PostgreSQL, plus `/healthz` and `/readyz`. */
 export async function createApp(config: TrackerConfig, log: Logger): Promise<TrackerApp> {
   const topics = topicNames(config.TOPIC_PREFIX);
-  await migrate({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, log: (m) => log.info(m) });
-  const pool = createPool({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_MAX, applicationName: 'hookline-tracker' });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'hookline-tracker', log });
-  await ensureTopics(kafka, [{ topic: topics.attempts }, { topic: topics.invalid }], {
-    numPartitions: config.TOPIC_PARTITIONS,
-    replicationFactor: config.TOPIC_REPLICATION_FACTOR,
-  });
-  const producer = createProducer(kafka);
-  await producer.connect();
-  const admin = kafka.admin();
-  await admin.connect();
+  const pool = await openDatabase(config, 'hookline-tracker', (m) => log.info(m));
+  const k = await openKafka(config, 'hookline-tracker', [topics.attempts, topics.invalid], log);
 
   const attempts = new AttemptsConsumer({
-    consumer: kafka.consumer({ groupId: groupIds(config.TOPIC_PREFIX).tracker }),
-    producer,
+    consumer: k.kafka.consumer({ groupId: groupIds(config.TOPIC_PREFIX).tracker }),
+    producer: k.producer,
     writer: new PgAttemptWriter(pool, config.TRACKER_BATCH_ROWS),
     topics,
     log,
@@ -39,10 +30,7 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   const ops = await startOpsServer({
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
-    ready: async () => ({
-      postgres: await pingDatabase(pool),
-      kafka: await admin.describeCluster().then(() => true, () => false),
-    }),
+    ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping() }),
   });
   log.info({ port: ops.port }, 'tracker running');
 
@@ -50,7 +38,7 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
     port: ops.port,
     async stop() {
       await attempts.stop();
-      await Promise.allSettled([producer.disconnect(), admin.disconnect(), ops.close()]);
+      await Promise.allSettled([k.disconnect(), ops.close()]);
       await pool.end();
     },
   };

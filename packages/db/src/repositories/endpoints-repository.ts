@@ -44,7 +44,8 @@ interface EndpointRow {
   url: string;
   description: string;
   event_types: string[];
-  secrets: Array<{ ciphertext: string }>;
+  /** Newest first; an old secret keeps signing until `expiresAt` (rotation grace). */
+  secrets: Array<{ ciphertext: string; expiresAt: string | null }>;
   headers: Record<string, string>;
   rate_limit_per_second: number | null;
   timeout_ms: number | null;
@@ -94,7 +95,7 @@ export class EndpointsRepository {
         input.url,
         input.description ?? '',
         input.eventTypes ?? [],
-        JSON.stringify([{ ciphertext: this.#box.encrypt(input.secret) }]),
+        JSON.stringify([{ ciphertext: this.#box.encrypt(input.secret), expiresAt: null }]),
         JSON.stringify(input.headers ?? {}),
         input.rateLimitPerSecond ?? null,
         input.timeoutMs ?? null,
@@ -136,7 +137,9 @@ export class EndpointsRepository {
     return rows[0] ? this.#withSecrets(rows[0]) : null;
   }
 
-  #withSecrets(r: EndpointRow): EndpointWithSecrets {
-    return { ...toEndpoint(r), secrets: r.secrets.map((s) => this.#box.decrypt(s.ciphertext)) };
+  /** Decrypts the secrets still active at `now` (the newest is always active). */
+  #withSecrets(r: EndpointRow, now = Date.now()): EndpointWithSecrets {
+    const active = r.secrets.filter((s, i) => i === 0 || s.expiresAt === null || Date.parse(s.expiresAt) > now);
+    return { ...toEndpoint(r), secrets: active.map((s) => this.#box.decrypt(s.ciphertext)) };
   }
 }

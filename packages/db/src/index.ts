@@ -5,8 +5,11 @@ export { AttemptsRepository, type AttemptRow } from './repositories/attempts-rep
 export {
   EndpointsRepository,
   type Endpoint,
+  type EndpointPatch,
   type EndpointWithSecrets,
   type NewEndpoint,
 } from './repositories/endpoints-repository.ts';
+export { EventTypesRepository, type EventType } from './repositories/event-types-repository.ts';
+export { IdempotencyRepository, type Reservation } from './repositories/idempotency-repository.ts';
 export { TenantsRepository } from './repositories/tenants-repository.ts';
 export { generateEncryptionKey, SecretBox } from './secret-box.ts';

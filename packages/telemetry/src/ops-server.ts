@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 
 /** The liveness/readiness listener of services that have no API of their own (dispatcher, tracker). */
 export interface OpsServer {
@@ -8,13 +9,14 @@ export interface OpsServer {
 }
 
 /**
- * Serves `GET /healthz` (the process is alive) and `GET /readyz` (its dependencies answer: 200 or 503 with the
- * failing checks).
+ * Serves `GET /healthz` (the process is alive), `GET /readyz` (its dependencies answer: 200 or 503 with the
+ * failing checks) and `GET /metrics` (Prometheus exposition).
  */
 export async function startOpsServer(opts: {
   host: string;
   port: number;
   ready: () => Promise<Record<string, boolean>>;
+  metrics?: Registry;
 }): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
@@ -26,6 +28,17 @@ export async function startOpsServer(opts: {
       opts.ready().then(
         (checks) => send(Object.values(checks).every(Boolean) ? 200 : 503, { checks }),
         () => send(503, { checks: {} }),
+      );
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/metrics' && opts.metrics) {
+      const registry = opts.metrics;
+      registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': registry.contentType });
+          res.end(text);
+        },
+        () => send(500, {}),
       );
       return;
     }

@@ -1,12 +1,27 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { topicNames } from '@hookline/contracts';
-import { EndpointsRepository, openDatabase, pingDatabase, SecretBox, TenantsRepository } from '@hookline/db';
+import {
+  EndpointsRepository,
+  EventTypesRepository,
+  IdempotencyRepository,
+  openDatabase,
+  pingDatabase,
+  SecretBox,
+  TenantsRepository,
+} from '@hookline/db';
 import { openKafka } from '@hookline/kafka';
-import type { Logger } from '@hookline/telemetry';
+import { createMetricsRegistry, type Logger } from '@hookline/telemetry';
+import pkg from '../package.json' with { type: 'json' };
 import type { IngestConfig } from './config.ts';
+import { TokenBuckets } from './domain/token-bucket.ts';
 import { buildHttpApp } from './http/server.ts';
 import { EventPublisher } from './kafka/event-publisher.ts';
+import { EventTypeCache } from './publishing/event-type-cache.ts';
+import { PublishService } from './publishing/publish-service.ts';
+import { SchemaRegistryClient } from './schemas/schema-registry-client.ts';
+import { SchemaValidator } from './schemas/schema-validator.ts';
+import { TargetChecker } from './targets/target-checker.ts';
 
 /** A running ingest service. */
 export interface IngestApp {
@@ -22,19 +37,56 @@ export interface IngestApp {
  */
 export async function createApp(config: IngestConfig, log: Logger): Promise<IngestApp> {
   const topics = topicNames(config.TOPIC_PREFIX);
+  const targets = new TargetChecker({
+    allowHttp: config.ALLOW_HTTP_TARGETS,
+    allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+    allowlist: config.TARGET_ALLOWLIST,
+  });
   const pool = await openDatabase(config, 'hookline-ingest', (m) => log.info(m));
   const k = await openKafka(config, 'hookline-ingest', [topics.events, topics.invalid], log);
+  const registry = config.SCHEMA_REGISTRY_URL ? new SchemaRegistryClient(config.SCHEMA_REGISTRY_URL) : undefined;
+  const eventTypes = new EventTypesRepository(pool);
+  const eventTypeCache = new EventTypeCache(eventTypes);
+  const validator = new SchemaValidator();
+  const idempotency = new IdempotencyRepository(pool);
 
-  const app = buildHttpApp({
+  const { app } = buildHttpApp({
     log,
+    version: pkg.version,
+    metrics: createMetricsRegistry('ingest'),
     tenants: new TenantsRepository(pool),
     endpoints: new EndpointsRepository(pool, new SecretBox(config.ENCRYPTION_KEY)),
-    publisher: new EventPublisher(k.producer, topics.events, config.PUBLISH_TIMEOUT_MS),
-    ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping() }),
+    eventTypes,
+    eventTypeCache,
+    validator,
+    registry,
+    targets,
+    publish: new PublishService({
+      publisher: new EventPublisher(k.producer, topics.events, config.PUBLISH_TIMEOUT_MS),
+      eventTypes: eventTypeCache,
+      validator,
+      idempotency,
+      buckets: new TokenBuckets({ ratePerSecond: config.TENANT_PUBLISH_RATE, burst: config.TENANT_PUBLISH_RATE }),
+      lockMs: config.PUBLISH_TIMEOUT_MS + 5_000,
+    }),
+    ready: async () => ({
+      postgres: await pingDatabase(pool),
+      kafka: await k.ping(),
+      ...(registry ? { schemaRegistry: await registry.ping() } : {}),
+    }),
     adminToken: config.ADMIN_TOKEN,
     maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
-    allowHttpTargets: config.ALLOW_HTTP_TARGETS,
+    endpointDefaults: {
+      timeoutMs: config.DELIVERY_TIMEOUT_MS,
+      maxConcurrency: 10,
+      secretRotationGraceMs: config.SECRET_ROTATION_GRACE,
+    },
   });
+
+  const purge = setInterval(() => {
+    idempotency.purgeExpired().catch((err: unknown) => log.warn({ err }, 'purging expired idempotency keys failed'));
+  }, 600_000);
+  purge.unref();
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.HTTP_PORT, config.HTTP_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
@@ -47,6 +99,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     port,
     url: `http://${config.HTTP_HOST}:${port}`,
     async stop() {
+      clearInterval(purge);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

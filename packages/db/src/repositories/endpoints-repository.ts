@@ -38,6 +38,19 @@ export interface NewEndpoint {
   metadata?: Record<string, unknown>;
 }
 
+/** Fields a PATCH may change (undefined: unchanged; null: back to the default). */
+export interface EndpointPatch {
+  url?: string;
+  description?: string;
+  eventTypes?: string[];
+  headers?: Record<string, string>;
+  rateLimitPerSecond?: number | null;
+  timeoutMs?: number | null;
+  maxConcurrency?: number | null;
+  disabled?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
 interface EndpointRow {
   id: string;
   tenant_id: string;
@@ -119,6 +132,77 @@ export class EndpointsRepository {
       [tenantId, afterId ?? null, limit],
     );
     return rows.map(toEndpoint);
+  }
+
+  /** Applies a partial update; returns the updated endpoint, or null when the tenant has no such endpoint. */
+  async update(tenantId: string, id: string, patch: EndpointPatch): Promise<Endpoint | null> {
+    const columns: Record<keyof EndpointPatch, string> = {
+      url: 'url', description: 'description', eventTypes: 'event_types', headers: 'headers',
+      rateLimitPerSecond: 'rate_limit_per_second', timeoutMs: 'timeout_ms', maxConcurrency: 'max_concurrency',
+      disabled: 'disabled', metadata: 'metadata',
+    };
+    const sets: string[] = [];
+    const values: unknown[] = [tenantId, id];
+    for (const [field, column] of Object.entries(columns) as Array<[keyof EndpointPatch, string]>) {
+      const value = patch[field];
+      if (value === undefined) continue;
+      values.push(field === 'headers' || field === 'metadata' ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${values.length}`);
+    }
+    // Re-enabling clears why it was disabled; disabling by hand records that.
+    if (patch.disabled === false) sets.push('disabled_reason = NULL');
+    if (patch.disabled === true) sets.push("disabled_reason = 'manual'");
+    sets.push('updated_at = now()');
+    const { rows } = await this.#pool.query<EndpointRow>(
+      `UPDATE endpoints SET ${sets.join(', ')} WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+      values,
+    );
+    return rows[0] ? toEndpoint(rows[0]) : null;
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM endpoints WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return rowCount === 1;
+  }
+
+  /** The newest signing secret, or null when the tenant has no such endpoint. */
+  async currentSecret(tenantId: string, id: string): Promise<string | null> {
+    const { rows } = await this.#pool.query<Pick<EndpointRow, 'secrets'>>('SELECT secrets FROM endpoints WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const newest = rows[0]?.secrets[0];
+    return newest ? this.#box.decrypt(newest.ciphertext) : null;
+  }
+
+  /**
+   * Makes `secret` the signing secret; the previous one keeps signing alongside it for `graceMs`. Secrets whose
+   * grace has passed are dropped. Returns false when the tenant has no such endpoint.
+   */
+  async rotateSecret(tenantId: string, id: string, secret: string, graceMs: number, now = Date.now()): Promise<boolean> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<Pick<EndpointRow, 'secrets'>>(
+        'SELECT secrets FROM endpoints WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+        [tenantId, id],
+      );
+      const current = rows[0];
+      if (!current) {
+        await client.query('ROLLBACK');
+        return false;
+      }
+      const expiresAt = new Date(now + graceMs).toISOString();
+      const previous = current.secrets
+        .map((s, i) => (i === 0 ? { ...s, expiresAt } : s))
+        .filter((s) => s.expiresAt !== null && Date.parse(s.expiresAt) > now);
+      const secrets = [{ ciphertext: this.#box.encrypt(secret), expiresAt: null }, ...previous];
+      await client.query('UPDATE endpoints SET secrets = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, id, JSON.stringify(secrets)]);
+      await client.query('COMMIT');
+      return true;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /** The tenant's enabled endpoints subscribed to `type` (empty `event_types` means every type). */

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '@hookline/telemetry';
 import type { z } from 'zod';
-import { HooklineError } from '../domain/errors.ts';
+import { HooklineError, validationFailed } from '../domain/errors.ts';
 
 const titles: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large',
@@ -33,12 +33,17 @@ export function sendProblem(
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  throw new HooklineError({
-    code: 'HKL_API_VALIDATION',
-    status: 422,
-    message: 'the request body is invalid',
-    errors: result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
-  });
+  throw validationFailed(result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
+}
+
+/** Parses query parameters with a zod schema, or throws a 422 naming each bad parameter. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const result = schema.safeParse(query);
+  if (result.success) return result.data;
+  throw validationFailed(
+    result.error.issues.map((i) => ({ path: i.path.join('.') || '(query)', message: i.message })),
+    'the query parameters are invalid',
+  );
 }
 
 /** Unknown routes answer 404 as a problem document. */
@@ -51,6 +56,7 @@ export const notFoundHandler: RequestHandler = (req, res) => sendProblem(res, 40
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof HooklineError) {
+      if (err.retryAfterSeconds !== undefined) res.set('retry-after', String(err.retryAfterSeconds));
       return sendProblem(res, err.status, err.message, { code: err.code, ...(err.errors ? { errors: err.errors } : {}) });
     }
     const e = err as { type?: string; status?: number; message?: string };

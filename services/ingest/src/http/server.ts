@@ -1,40 +1,61 @@
-import type { EndpointsRepository, TenantsRepository } from '@hookline/db';
+import type { EndpointsRepository, EventTypesRepository, TenantsRepository } from '@hookline/db';
 import type { Logger } from '@hookline/telemetry';
 import express, { type Express } from 'express';
-import type { EventPublisher } from '../kafka/event-publisher.ts';
+import type { Registry } from 'prom-client';
+import type { EventTypeCache } from '../publishing/event-type-cache.ts';
+import type { PublishService } from '../publishing/publish-service.ts';
+import type { SchemaRegistryClient } from '../schemas/schema-registry-client.ts';
+import type { SchemaValidator } from '../schemas/schema-validator.ts';
+import type { TargetChecker } from '../targets/target-checker.ts';
+import { ApiRoutes, openApiDocument } from './api-routes.ts';
 import { requireAdmin, requireTenant } from './auth.ts';
 import { jsonOnly } from './json-only.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
-import { endpointsRouter } from './routes/endpoints.ts';
-import { eventsRouter } from './routes/events.ts';
-import { healthRouter } from './routes/health.ts';
-import { tenantsRouter } from './routes/tenants.ts';
+import { requestMetrics } from './request-metrics.ts';
+import { endpointRoutes, type EndpointDefaults } from './routes/endpoints.ts';
+import { eventTypeRoutes } from './routes/event-types.ts';
+import { eventRoutes } from './routes/events.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { tenantRoutes } from './routes/tenants.ts';
 
 export interface HttpDeps {
   log: Logger;
+  version: string;
+  metrics: Registry;
   tenants: TenantsRepository;
   endpoints: EndpointsRepository;
-  publisher: EventPublisher;
+  eventTypes: EventTypesRepository;
+  eventTypeCache: EventTypeCache;
+  validator: SchemaValidator;
+  registry: SchemaRegistryClient | undefined;
+  targets: TargetChecker;
+  publish: PublishService;
   ready: () => Promise<Record<string, boolean>>;
   adminToken: string | undefined;
   maxPayloadBytes: number;
-  allowHttpTargets: boolean;
+  endpointDefaults: EndpointDefaults;
 }
 
-/** Assembles the express application: ops routes, admin routes, tenant routes, then 404 and error mapping. */
-export function buildHttpApp(deps: HttpDeps): Express {
+/** Assembles the express application; returns it with the route specs its OpenAPI document is built from. */
+export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(healthRouter(deps.ready));
+  app.use(requestMetrics(deps.metrics));
   app.use(jsonOnly);
   app.use(express.json({ limit: deps.maxPayloadBytes, type: ['application/json', 'application/*+json'] }));
-  app.use('/v1/tenants', requireAdmin(deps.adminToken));
-  app.use(tenantsRouter(deps.tenants));
-  app.use('/v1', requireTenant(deps.tenants));
-  app.use(endpointsRouter(deps.endpoints, { allowHttp: deps.allowHttpTargets }));
-  app.use(eventsRouter(deps.publisher));
+
+  const router = express.Router();
+  const api = new ApiRoutes(router, { admin: requireAdmin(deps.adminToken), tenant: requireTenant(deps.tenants) });
+  let document: unknown;
+  opsRoutes(api, { ready: deps.ready, metrics: deps.metrics, openApi: () => (document ??= openApiDocument(api.specs, { version: deps.version })) });
+  tenantRoutes(api, deps.tenants);
+  endpointRoutes(api, { endpoints: deps.endpoints, targets: deps.targets, publish: deps.publish, defaults: deps.endpointDefaults });
+  eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry });
+  eventRoutes(api, deps.publish);
+  app.use(router);
+
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));
-  return app;
+  return { app, api };
 }

@@ -1,61 +1,216 @@
 import { eventTypeName } from '@hookline/contracts';
 import type { Endpoint, EndpointsRepository } from '@hookline/db';
 import { generateSecret, isValidSecret } from '@hookline/signing';
-import { Router } from 'express';
 import { z } from 'zod';
-import { endpointUrlProblem } from '../../domain/endpoint-url.ts';
-import { notFound } from '../../domain/errors.ts';
+import { notFound, validationFailed } from '../../domain/errors.ts';
+import type { PublishService } from '../../publishing/publish-service.ts';
+import type { TargetChecker } from '../../targets/target-checker.ts';
+import type { ApiRoutes } from '../api-routes.ts';
 import { tenantOf } from '../auth.ts';
-import { parseBody } from '../problem.ts';
+import { decodeCursor, page, pageOf, pageQuery } from '../pagination.ts';
+import { parseQuery } from '../problem.ts';
 
-const publicEndpoint = (e: Endpoint) => {
-  const { tenantId: _tenantId, ...rest } = e;
-  return rest;
+const secretField = z.string().refine(isValidSecret, 'must be whsec_ followed by base64 of 24–64 bytes');
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name (letters, digits, -)');
+const reservedHeaders = /^(webhook-.*|content-type|content-length|host|user-agent|traceparent|tracestate|connection|transfer-encoding)$/i;
+
+const endpointFields = {
+  url: z.string().max(2_048),
+  eventTypes: z.array(eventTypeName).max(500),
+  description: z.string().max(1_000),
+  headers: z.record(headerName, z.string().max(1_000)).refine(
+    (h) => Object.keys(h).every((k) => !reservedHeaders.test(k)),
+    'must not set protocol headers (webhook-*, content-type, host, user-agent, traceparent, …)',
+  ),
+  rateLimitPerSecond: z.number().int().positive().max(100_000).nullable(),
+  timeoutMs: z.number().int().min(1_000).max(30_000),
+  maxConcurrency: z.number().int().positive().max(1_000),
+  disabled: z.boolean(),
+  metadata: z.record(z.string(), z.unknown()),
 };
+const createEndpoint = z.object({
+  url: endpointFields.url,
+  eventTypes: endpointFields.eventTypes.optional(),
+  description: endpointFields.description.optional(),
+  secret: secretField.optional(),
+  headers: endpointFields.headers.optional(),
+  rateLimitPerSecond: endpointFields.rateLimitPerSecond.optional(),
+  timeoutMs: endpointFields.timeoutMs.optional(),
+  maxConcurrency: endpointFields.maxConcurrency.optional(),
+  disabled: endpointFields.disabled.optional(),
+  metadata: endpointFields.metadata.optional(),
+});
+const patchEndpoint = createEndpoint.omit({ secret: true }).partial();
 
-/** Tenant routes: endpoints. */
-export function endpointsRouter(endpoints: EndpointsRepository, opts: { allowHttp: boolean }): Router {
-  const router = Router();
+const endpointView = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string(),
+    eventTypes: z.array(z.string()),
+    headers: z.record(z.string(), z.string()),
+    rateLimitPerSecond: z.number().nullable(),
+    timeoutMs: z.number(),
+    maxConcurrency: z.number(),
+    disabled: z.boolean(),
+    disabledReason: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Endpoint' });
+const secretView = z.object({ secret: z.string() });
+const rotateSecret = z.object({ secret: secretField.optional() });
+const testSent = z.object({ eventId: z.string() });
 
-  const createEndpoint = z.object({
-    url: z.string().superRefine((url, ctx) => {
-      const problem = endpointUrlProblem(url, opts);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-    eventTypes: z.array(eventTypeName).max(500).optional(),
-    description: z.string().max(1_000).optional(),
-    secret: z.string().refine(isValidSecret, 'must be whsec_ followed by base64 of 24–64 bytes').optional(),
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(1_000)).optional(),
-    rateLimitPerSecond: z.number().int().positive().max(100_000).optional(),
-    timeoutMs: z.number().int().min(1_000).max(30_000).optional(),
-    maxConcurrency: z.number().int().positive().max(1_000).optional(),
-    disabled: z.boolean().optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  });
+/** Defaults shown for fields an endpoint leaves unset. */
+export interface EndpointDefaults {
+  timeoutMs: number;
+  maxConcurrency: number;
+  secretRotationGraceMs: number;
+}
 
-  router.post('/v1/endpoints', async (req, res) => {
-    const input = parseBody(createEndpoint, req.body);
-    const secret = input.secret ?? generateSecret();
-    const endpoint = await endpoints.create(tenantOf(res), { ...input, secret });
-    res.status(201).json({ ...publicEndpoint(endpoint), secret });
-  });
+const view = (e: Endpoint, d: EndpointDefaults) => ({
+  id: e.id,
+  url: e.url,
+  description: e.description,
+  eventTypes: e.eventTypes,
+  headers: e.headers,
+  rateLimitPerSecond: e.rateLimitPerSecond,
+  timeoutMs: e.timeoutMs ?? d.timeoutMs,
+  maxConcurrency: e.maxConcurrency ?? d.maxConcurrency,
+  disabled: e.disabled,
+  disabledReason: e.disabledReason,
+  metadata: e.metadata,
+  createdAt: e.createdAt.toISOString(),
+  updatedAt: e.updatedAt.toISOString(),
+});
 
-  router.get('/v1/endpoints', async (req, res) => {
-    const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 250);
-    const cursor = typeof req.query.cursor === 'string' ? Buffer.from(req.query.cursor, 'base64url').toString() : undefined;
-    const page = await endpoints.list(tenantOf(res), limit, cursor);
-    const last = page.at(-1);
-    res.json({
-      data: page.map(publicEndpoint),
-      nextCursor: page.length === limit && last ? Buffer.from(last.id).toString('base64url') : null,
-    });
-  });
-
-  router.get('/v1/endpoints/:id', async (req, res) => {
-    const endpoint = await endpoints.get(tenantOf(res), req.params.id);
+/** Tenant routes: endpoints, their secrets and test events. */
+export function endpointRoutes(
+  api: ApiRoutes,
+  deps: { endpoints: EndpointsRepository; targets: TargetChecker; publish: PublishService; defaults: EndpointDefaults },
+): void {
+  const { endpoints, targets, defaults } = deps;
+  const checkUrl = async (url: string | undefined) => {
+    if (url === undefined) return;
+    const problem = await targets.problem(url);
+    if (problem) throw validationFailed([{ path: 'url', message: problem }]);
+  };
+  const mustExist = async (tenantId: string, id: string) => {
+    const endpoint = await endpoints.get(tenantId, id);
     if (!endpoint) throw notFound('endpoint');
-    res.json(publicEndpoint(endpoint));
-  });
+    return endpoint;
+  };
 
-  return router;
+  api.add(
+    {
+      method: 'post', path: '/v1/endpoints', tag: 'Endpoints', auth: 'tenant', body: createEndpoint,
+      summary: 'Create an endpoint (the response carries its signing secret)',
+      responses: { 201: { description: 'The endpoint, with `secret`', schema: endpointView.extend({ secret: z.string() }) } },
+    },
+    async (_req, res, input) => {
+      await checkUrl(input.url);
+      const secret = input.secret ?? generateSecret();
+      const endpoint = await endpoints.create(tenantOf(res), {
+        ...input,
+        secret,
+        timeoutMs: input.timeoutMs ?? defaults.timeoutMs,
+        maxConcurrency: input.maxConcurrency ?? defaults.maxConcurrency,
+      });
+      res.status(201).json({ ...view(endpoint, defaults), secret });
+    },
+  );
+
+  api.add(
+    {
+      method: 'get', path: '/v1/endpoints', tag: 'Endpoints', auth: 'tenant', query: pageQuery,
+      summary: "List the tenant's endpoints",
+      responses: { 200: { description: 'A page of endpoints', schema: pageOf(endpointView) } },
+    },
+    async (req, res) => {
+      const q = parseQuery(pageQuery, req.query);
+      const items = await endpoints.list(tenantOf(res), q.limit, decodeCursor(q.cursor));
+      res.json(page(items.map((e) => view(e, defaults)), q.limit, (e) => e.id));
+    },
+  );
+
+  api.add(
+    {
+      method: 'get', path: '/v1/endpoints/:id', tag: 'Endpoints', auth: 'tenant', summary: 'Get an endpoint',
+      responses: { 200: { description: 'The endpoint (never its secret)', schema: endpointView } },
+    },
+    async (req, res) => {
+      res.json(view(await mustExist(tenantOf(res), String(req.params.id)), defaults));
+    },
+  );
+
+  api.add(
+    {
+      method: 'patch', path: '/v1/endpoints/:id', tag: 'Endpoints', auth: 'tenant', body: patchEndpoint,
+      summary: 'Change an endpoint (re-enabling a disabled endpoint resumes delivery)',
+      responses: { 200: { description: 'The updated endpoint', schema: endpointView } },
+    },
+    async (req, res, patch) => {
+      await checkUrl(patch.url);
+      const updated = await endpoints.update(tenantOf(res), String(req.params.id), patch);
+      if (!updated) throw notFound('endpoint');
+      res.json(view(updated, defaults));
+    },
+  );
+
+  api.add(
+    {
+      method: 'delete', path: '/v1/endpoints/:id', tag: 'Endpoints', auth: 'tenant', summary: 'Delete an endpoint',
+      responses: { 204: { description: 'Deleted' } },
+    },
+    async (req, res) => {
+      if (!(await endpoints.delete(tenantOf(res), String(req.params.id)))) throw notFound('endpoint');
+      res.status(204).end();
+    },
+  );
+
+  api.add(
+    {
+      method: 'get', path: '/v1/endpoints/:id/secret', tag: 'Endpoints', auth: 'tenant',
+      summary: "Get the endpoint's current signing secret",
+      responses: { 200: { description: 'The secret', schema: secretView } },
+    },
+    async (req, res) => {
+      const secret = await endpoints.currentSecret(tenantOf(res), String(req.params.id));
+      if (secret === null) throw notFound('endpoint');
+      res.json({ secret });
+    },
+  );
+
+  api.add(
+    {
+      method: 'post', path: '/v1/endpoints/:id/secret/rotate', tag: 'Endpoints', auth: 'tenant', body: rotateSecret,
+      summary: 'Rotate the signing secret; the previous one keeps signing for SECRET_ROTATION_GRACE',
+      responses: { 200: { description: 'The new secret', schema: secretView } },
+    },
+    async (req, res, input) => {
+      const secret = input.secret ?? generateSecret();
+      if (!(await endpoints.rotateSecret(tenantOf(res), String(req.params.id), secret, defaults.secretRotationGraceMs))) throw notFound('endpoint');
+      res.json({ secret });
+    },
+  );
+
+  api.add(
+    {
+      method: 'post', path: '/v1/endpoints/:id/test', tag: 'Endpoints', auth: 'tenant',
+      summary: 'Send a webhook.test event to this endpoint alone',
+      responses: { 202: { description: 'The test event was accepted', schema: testSent } },
+    },
+    async (req, res) => {
+      const tenantId = tenantOf(res);
+      const endpoint = await mustExist(tenantId, String(req.params.id));
+      const { body } = await deps.publish.publishOne(tenantId, {
+        type: 'webhook.test',
+        data: { message: 'This is a test event from Hookline.', endpointId: endpoint.id },
+        endpointId: endpoint.id,
+      });
+      res.status(202).json({ eventId: body.id });
+    },
+  );
 }

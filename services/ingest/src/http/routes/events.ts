@@ -1,32 +1,46 @@
-import { eventTypeName, externalId, newId } from '@hookline/contracts';
-import { Router } from 'express';
+import { eventTypeName, externalId } from '@hookline/contracts';
 import { z } from 'zod';
-import type { EventPublisher } from '../../kafka/event-publisher.ts';
+import type { PublishService } from '../../publishing/publish-service.ts';
+import type { ApiRoutes } from '../api-routes.ts';
 import { tenantOf } from '../auth.ts';
-import { parseBody } from '../problem.ts';
 
-const publishEvent = z.object({
+const eventInput = z.object({
   type: eventTypeName,
   data: z.record(z.string(), z.unknown()),
-  id: externalId.optional(),
+  id: externalId.optional().describe('Your own event id: unique per tenant; publishing it again returns the first event (200)'),
 });
+const batchInput = z.object({ events: z.array(eventInput).min(1).max(1_000) });
+const published = z.object({ id: z.string(), type: z.string(), createdAt: z.string() }).meta({ id: 'PublishedEvent' });
+const batchPublished = z.object({ data: z.array(z.object({ id: z.string() })) });
+
+const idempotencyKey = (header: string | undefined) => (header === undefined ? undefined : header.trim());
 
 /** Tenant routes: publishing events. */
-export function eventsRouter(publisher: EventPublisher): Router {
-  const router = Router();
+export function eventRoutes(api: ApiRoutes, publish: PublishService): void {
+  api.add(
+    {
+      method: 'post', path: '/v1/events', tag: 'Events', auth: 'tenant', body: eventInput,
+      summary: 'Publish an event (optional Idempotency-Key header); answers once Kafka acknowledged it',
+      responses: {
+        202: { description: 'Accepted: acknowledged by Kafka', schema: published },
+        200: { description: 'An event with this id was published before: the first event', schema: published },
+      },
+    },
+    async (req, res, input) => {
+      const result = await publish.publishOne(tenantOf(res), input, idempotencyKey(req.get('idempotency-key')));
+      res.status(result.status).json(result.body);
+    },
+  );
 
-  router.post('/v1/events', async (req, res) => {
-    const input = parseBody(publishEvent, req.body);
-    const event = {
-      id: input.id ?? newId('evt'),
-      tenantId: tenantOf(res),
-      type: input.type,
-      data: input.data,
-      createdAt: new Date().toISOString(),
-    };
-    await publisher.publish([event]);
-    res.status(202).json({ id: event.id, type: event.type, createdAt: event.createdAt });
-  });
-
-  return router;
+  api.add(
+    {
+      method: 'post', path: '/v1/events/batch', tag: 'Events', auth: 'tenant', body: batchInput,
+      summary: 'Publish up to 1,000 events at once; validation is all-or-nothing with per-item errors',
+      responses: { 202: { description: 'Accepted: acknowledged by Kafka', schema: batchPublished } },
+    },
+    async (req, res, input) => {
+      const result = await publish.publishBatch(tenantOf(res), input.events, idempotencyKey(req.get('idempotency-key')));
+      res.status(result.status).json(result.body);
+    },
+  );
 }

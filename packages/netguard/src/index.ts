@@ -1,0 +1,1 @@
+export { classifyAddress, parseAllowlist, refusalFor, type AddressClass, type TargetPolicy } from './address-policy.ts';

@@ -1,0 +1,115 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { parseBody } from './problem.ts';
+
+/** Who may call a route. */
+export type RouteAuth = 'none' | 'admin' | 'tenant';
+
+/** One documented route: what it takes and answers. The OpenAPI document is built from these. */
+export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefined> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express path, e.g. `/v1/endpoints/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  body?: B;
+  query?: z.ZodObject;
+  /** Status → description and optional body schema. */
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+}
+
+type Handler<B> = (req: Request, res: Response, body: B) => Promise<void> | void;
+
+/**
+ * Registers express handlers together with their specs: the body is parsed with the same zod schema the
+ * OpenAPI document shows, so the document cannot drift from what the handlers accept.
+ */
+export class ApiRoutes {
+  readonly specs: RouteSpec[] = [];
+  readonly #router: Router;
+  readonly #guards: Record<RouteAuth, RequestHandler[]>;
+
+  /** `guards` authenticate admin and tenant routes (they run before the body is parsed). */
+  constructor(router: Router, guards: { admin: RequestHandler; tenant: RequestHandler }) {
+    this.#router = router;
+    this.#guards = { none: [], admin: [guards.admin], tenant: [guards.tenant] };
+  }
+
+  add<B extends z.ZodType | undefined>(
+    spec: RouteSpec<B>,
+    handler: Handler<B extends z.ZodType ? z.output<B> : undefined>,
+  ): void {
+    this.specs.push(spec);
+    this.#router[spec.method](spec.path, ...this.#guards[spec.auth], async (req: Request, res: Response) => {
+      const body = (spec.body ? parseBody(spec.body, req.body) : undefined) as B extends z.ZodType ? z.output<B> : undefined;
+      await handler(req, res, body);
+    });
+  }
+}
+
+const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
+
+/** Builds the OpenAPI 3.1 document of the given routes. */
+export function openApiDocument(specs: readonly RouteSpec[], info: { version: string; serverUrl?: string }): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of specs) {
+    const path = spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const params = [...spec.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const query = spec.query
+      ? Object.entries(spec.query.shape).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: !(schema as z.ZodType).safeParse(undefined).success,
+          schema: jsonSchema(schema as z.ZodType),
+        }))
+      : [];
+    const responses: Record<string, unknown> = {};
+    for (const [status, r] of Object.entries(spec.responses)) {
+      responses[status] = r.schema
+        ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema) } } }
+        : { description: r.description };
+    }
+    responses.default = {
+      description: 'An error (RFC 9457 problem document)',
+      content: { 'application/problem+json': { schema: jsonSchema(problem) } },
+    };
+    (paths[path] ??= {})[spec.method] = {
+      summary: spec.summary,
+      tags: [spec.tag],
+      operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
+      ...(spec.auth === 'none' ? { security: [] } : { security: [{ [spec.auth === 'admin' ? 'adminToken' : 'apiKey']: [] }] }),
+      ...(params.length + query.length > 0 ? { parameters: [...params, ...query] } : {}),
+      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Hookline API', version: info.version, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    components: {
+      securitySchemes: {
+        adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN: creates tenants and their keys' },
+        apiKey: { type: 'http', scheme: 'bearer', description: "A tenant's API key (hk_…)" },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { newId } from '@hookline/contracts';
+import type { IdempotencyRepository, Reservation } from '@hookline/db';
+import { HooklineError, validationFailed } from '../domain/errors.ts';
+import type { TokenBuckets } from '../domain/token-bucket.ts';
+import type { EventPublisher } from '../kafka/event-publisher.ts';
+import type { SchemaValidator } from '../schemas/schema-validator.ts';
+import type { EventTypeCache } from './event-type-cache.ts';
+
+/** An event as a caller submits it. */
+export interface EventInput {
+  type: string;
+  data: Record<string, unknown>;
+  id?: string | undefined;
+  /** Deliver to this endpoint only (endpoint tests). */
+  endpointId?: string | undefined;
+}
+
+/** What the API answers for a published event. */
+export interface PublishedEvent {
+  id: string;
+  type: string;
+  createdAt: string;
+}
+
+export interface PublishResult<T> {
+  status: number;
+  body: T;
+}
+
+const hash = (value: unknown): Buffer => createHash('sha256').update(JSON.stringify(value)).digest();
+
+/** What publishing needs. */
+export interface PublishDeps {
+  publisher: EventPublisher;
+  eventTypes: EventTypeCache;
+  validator: SchemaValidator;
+  idempotency: IdempotencyRepository;
+  buckets: TokenBuckets;
+  /** How long a reservation is held while its Kafka ack is awaited (then a retry may take it over). */
+  lockMs: number;
+}
+
+/** Event ids and time fixed before anything is published, so a retry after a crash publishes the same events. */
+interface Plan {
+  ids: string[];
+  createdAt: string;
+}
+
+/**
+ * Publishing with every rule in one place: the tenant's rate limit, schema validation (all-or-nothing, every
+ * violation listed), caller-supplied event ids (a repeat returns the first event, 200) and `Idempotency-Key`s
+ * (a repeat returns the original response; another body with the same key is a 409). Answers only after Kafka
+ * acknowledged the events.
+ */
+export class PublishService {
+  readonly #d: PublishDeps;
+
+  constructor(deps: PublishDeps) {
+    this.#d = deps;
+  }
+
+  async publishOne(tenantId: string, input: EventInput, idempotencyKey?: string): Promise<PublishResult<PublishedEvent>> {
+    return this.#withKey(tenantId, idempotencyKey, { route: 'event', input }, [input], async (plan) => {
+      const [result] = await this.#publishPlanned(tenantId, [input], plan, ['']);
+      return result!;
+    });
+  }
+
+  async publishBatch(tenantId: string, inputs: readonly EventInput[], idempotencyKey?: string): Promise<PublishResult<{ data: Array<{ id: string }> }>> {
+    return this.#withKey(tenantId, idempotencyKey, { route: 'batch', inputs }, inputs, async (plan) => {
+      const results = await this.#publishPlanned(tenantId, inputs, plan, inputs.map((_, i) => `events.${i}.`));
+      return { status: 202, body: { data: results.map((r) => ({ id: r.body.id })) } };
+    });
+  }
+
+  /** Rate limit, validate, then publish with the planned ids; returns each event's response (200 for an id published before). */
+  async #publishPlanned(tenantId: string, inputs: readonly EventInput[], plan: Plan, paths: readonly string[]): Promise<Array<PublishResult<PublishedEvent>>> {
+    const taken = this.#d.buckets.take(tenantId, inputs.length);
+    if (!taken.ok) {
+      throw new HooklineError({
+        code: 'HKL_RATE_LIMITED',
+        status: 429,
+        message: 'the tenant publish rate limit (TENANT_PUBLISH_RATE) was exceeded',
+        retryAfterSeconds: Math.max(1, Math.ceil(taken.retryAfterMs / 1000)),
+      });
+    }
+    await this.#validate(tenantId, inputs, paths);
+
+    const results: Array<PublishResult<PublishedEvent> | undefined> = [];
+    const toSend: Array<{ index: number; event: PublishedEvent }> = [];
+    const callerIds: string[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const planned: PublishedEvent = { id: plan.ids[index]!, type: input.type, createdAt: plan.createdAt };
+      if (input.id === undefined) {
+        toSend.push({ index, event: planned });
+        continue;
+      }
+      const reservation = await this.#reserve(tenantId, 'event', input.id, hash(input.id), planned);
+      if (reservation.kind === 'done') {
+        results[index] = { status: 200, body: reservation.response as PublishedEvent };
+      } else {
+        toSend.push({ index, event: reservation.planned as PublishedEvent });
+        callerIds.push(input.id);
+      }
+    }
+
+    try {
+      await this.#d.publisher.publish(
+        toSend.map(({ index, event }) => ({ ...event, tenantId, data: inputs[index]!.data, endpointId: inputs[index]!.endpointId })),
+      );
+    } catch (err) {
+      await Promise.all(callerIds.map((id) => this.#d.idempotency.unlock(tenantId, 'event', id)));
+      throw err;
+    }
+    for (const { index, event } of toSend) results[index] = { status: 202, body: event };
+    await Promise.all(toSend.filter(({ index }) => inputs[index]!.id !== undefined).map(({ event }) =>
+      this.#d.idempotency.complete(tenantId, 'event', event.id, 200, event)));
+    return results as Array<PublishResult<PublishedEvent>>;
+  }
+
+  async #validate(tenantId: string, inputs: readonly EventInput[], paths: readonly string[]): Promise<void> {
+    const schemas = await this.#d.eventTypes.schemasFor(tenantId, inputs.map((i) => i.type));
+    if (schemas.size === 0) return;
+    const errors: Array<{ path: string; message: string }> = [];
+    for (const [i, input] of inputs.entries()) {
+      const type = schemas.get(input.type);
+      if (!type?.schema) continue;
+      const key = `${tenantId}/${type.name}/${type.updatedAt.getTime()}`;
+      for (const v of this.#d.validator.violations(key, type.schema, input.data)) errors.push({ path: `${paths[i]}${v.path}`, message: v.message });
+    }
+    if (errors.length > 0) throw validationFailed(errors, "data does not match the event type's schema");
+  }
+
+  /**
+   * Runs `work` at most once per idempotency key with ids planned up front; repeats get the stored response,
+   * and a retry after a crash takes the reservation over with the first holder's plan.
+   */
+  async #withKey<T>(
+    tenantId: string,
+    key: string | undefined,
+    request: unknown,
+    inputs: readonly EventInput[],
+    work: (plan: Plan) => Promise<PublishResult<T>>,
+  ): Promise<PublishResult<T>> {
+    const plan: Plan = { ids: inputs.map((i) => i.id ?? newId('evt')), createdAt: new Date().toISOString() };
+    if (key === undefined) return work(plan);
+    if (key.length === 0 || key.length > 255) throw validationFailed([{ path: 'Idempotency-Key', message: 'must be 1–255 characters' }], 'invalid Idempotency-Key header');
+    const reservation = await this.#reserve(tenantId, 'key', key, hash(request), plan);
+    if (reservation.kind === 'done') {
+      if (!reservation.sameRequest) throw conflict();
+      const stored = reservation.response as PublishResult<T>;
+      return { status: stored.status, body: stored.body };
+    }
+    try {
+      const result = await work(reservation.planned as Plan);
+      await this.#d.idempotency.complete(tenantId, 'key', key, result.status, result);
+      return result;
+    } catch (err) {
+      // Whatever happened, the next request with this key may go ahead at once, with the same plan.
+      await this.#d.idempotency.unlock(tenantId, 'key', key);
+      throw err;
+    }
+  }
+
+  /** Reserves a key, waiting (bounded) while another request holds it. */
+  async #reserve(tenantId: string, scope: 'key' | 'event', key: string, requestHash: Buffer, planned: unknown): Promise<Exclude<Reservation, { kind: 'in_progress' }>> {
+    const deadline = Date.now() + this.#d.lockMs + 1_000;
+    for (;;) {
+      const r = await this.#d.idempotency.reserve(tenantId, scope, key, requestHash, planned, this.#d.lockMs);
+      if (r.kind !== 'in_progress') return r;
+      if (!r.sameRequest) throw conflict();
+      if (Date.now() > deadline) {
+        throw new HooklineError({ code: 'HKL_IDEMPOTENCY_IN_PROGRESS', status: 409, message: 'a request with this key is still in progress', retryAfterSeconds: 1 });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+const conflict = () =>
+  new HooklineError({ code: 'HKL_IDEMPOTENCY_MISMATCH', status: 409, message: 'this Idempotency-Key was used with a different request' });

@@ -14,6 +14,8 @@ const log = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ??
 /** The services a test runs in-process, in its own world. */
 export interface Pipeline {
   api: string;
+  /** The routes ingest serves (empty when ingest is not running). */
+  routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
 }
 
@@ -26,14 +28,16 @@ export async function startPipeline(
   const wanted = new Set(opts.services ?? ['ingest', 'dispatcher', 'tracker']);
   const apps: Array<{ stop(): Promise<void> }> = [];
   let api = '';
+  let routes: Pipeline['routes'] = [];
   if (wanted.has('ingest')) {
     const ingest = await createIngest(loadConfig(ingestConfigShape, env), log);
     api = ingest.url;
+    routes = ingest.routes;
     apps.push(ingest);
   }
   if (wanted.has('dispatcher')) apps.push(await createDispatcher(loadConfig(dispatcherConfigShape, env), log));
   if (wanted.has('tracker')) apps.push(await createTracker(loadConfig(trackerConfigShape, env), log));
-  return { api, stop: async () => void (await Promise.all(apps.map((a) => a.stop()))) };
+  return { api, routes, stop: async () => void (await Promise.all(apps.map((a) => a.stop()))) };
 }
 
 /** A JSON response as tests look at it. */

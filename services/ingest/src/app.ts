@@ -15,6 +15,7 @@ import { createMetricsRegistry, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { IngestConfig } from './config.ts';
 import { TokenBuckets } from './domain/token-bucket.ts';
+import { registeredRoutes } from './http/registered-routes.ts';
 import { buildHttpApp } from './http/server.ts';
 import { EventPublisher } from './kafka/event-publisher.ts';
 import { EventTypeCache } from './publishing/event-type-cache.ts';
@@ -28,6 +29,8 @@ export interface IngestApp {
   /** The bound HTTP port (useful when HTTP_PORT=0). */
   port: number;
   url: string;
+  /** Every route the HTTP server serves (method, express path). */
+  routes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +101,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
   return {
     port,
     url: `http://${config.HTTP_HOST}:${port}`,
+    routes: registeredRoutes(app),
     async stop() {
       clearInterval(purge);
       await new Promise<void>((resolve) => {

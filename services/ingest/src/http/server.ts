@@ -43,7 +43,7 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   app.set('etag', false);
   app.use(requestMetrics(deps.metrics));
   app.use(jsonOnly);
-  app.use(express.json({ limit: deps.maxPayloadBytes, type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: deps.maxPayloadBytes, strict: false, type: ['application/json', 'application/*+json'] }));
 
   const router = express.Router();
   const api = new ApiRoutes(router, { admin: requireAdmin(deps.adminToken), tenant: requireTenant(deps.tenants) });

@@ -57,8 +57,7 @@ const endpointView = z
     metadata: z.record(z.string(), z.unknown()),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'Endpoint' });
+  });
 const secretView = z.object({ secret: z.string() });
 const rotateSecret = z.object({ secret: secretField.optional() });
 const testSent = z.object({ eventId: z.string() });

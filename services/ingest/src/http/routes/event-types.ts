@@ -22,8 +22,7 @@ const eventTypeView = z
     schemaVersion: z.number().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ id: 'EventType' });
+  });
 
 const view = (t: EventType) => ({
   name: t.name,

@@ -10,7 +10,7 @@ const eventInput = z.object({
   id: externalId.optional().describe('Your own event id: unique per tenant; publishing it again returns the first event (200)'),
 });
 const batchInput = z.object({ events: z.array(eventInput).min(1).max(1_000) });
-const published = z.object({ id: z.string(), type: z.string(), createdAt: z.string() }).meta({ id: 'PublishedEvent' });
+const published = z.object({ id: z.string(), type: z.string(), createdAt: z.string() });
 const batchPublished = z.object({ data: z.array(z.object({ id: z.string() })) });
 
 const idempotencyKey = (header: string | undefined) => (header === undefined ? undefined : header.trim());

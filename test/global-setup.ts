@@ -4,6 +4,7 @@ import type { TestProject } from 'vitest/node';
 import { dockerAnswers, startKafkaContainer, startPostgresContainer } from '@hookline/testing';
 import { startKafka, stopKafka } from '../infra/kafka/launcher.ts';
 import { startPostgres, stopPostgres } from '../infra/postgres/launcher.ts';
+import { startSchemaRegistry, stopSchemaRegistry } from '../infra/schema-registry/launcher.ts';
 
 const has = (cmd: string) => {
   try {
@@ -56,9 +57,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
 
-  log(`kafka ${kafkaBrokers}, postgres ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+  // The Schema Registry is optional for Hookline (schemas also live in PostgreSQL): tests of the registry
+  // integration run when one is configured or the local launcher can start Apicurio (it needs Java 21+).
+  let schemaRegistryUrl = process.env.SCHEMA_REGISTRY_URL ?? '';
+  if (!schemaRegistryUrl && process.env.HOOKLINE_SKIP_SCHEMA_REGISTRY !== 'true') {
+    try {
+      const started = await startSchemaRegistry({ log });
+      schemaRegistryUrl = started.url;
+      if (!started.reused) stops.push(() => stopSchemaRegistry());
+    } catch (err) {
+      log(`no Schema Registry (registry tests will be skipped): ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  log(`kafka ${kafkaBrokers}, postgres ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}, schema registry ${schemaRegistryUrl || 'none'}`);
   project.provide('kafkaBrokers', kafkaBrokers);
   project.provide('databaseUrl', databaseUrl);
+  project.provide('schemaRegistryUrl', schemaRegistryUrl);
 
   return async () => {
     if (process.env.HOOKLINE_KEEP_INFRA === 'true') return;

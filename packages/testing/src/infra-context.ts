@@ -6,10 +6,12 @@ declare module 'vitest' {
     kafkaBrokers: string;
     /** URL of the PostgreSQL database the global setup found or started. */
     databaseUrl: string;
+    /** Base URL of the Confluent-compatible Schema Registry, or '' when none could be started. */
+    schemaRegistryUrl: string;
   }
 }
 
 /** The shared infrastructure this test run uses (from `KAFKA_BROKERS`/`DATABASE_URL` or the launchers). */
-export function infra(): { kafkaBrokers: string; databaseUrl: string } {
-  return { kafkaBrokers: inject('kafkaBrokers'), databaseUrl: inject('databaseUrl') };
+export function infra(): { kafkaBrokers: string; databaseUrl: string; schemaRegistryUrl: string } {
+  return { kafkaBrokers: inject('kafkaBrokers'), databaseUrl: inject('databaseUrl'), schemaRegistryUrl: inject('schemaRegistryUrl') };
 }

@@ -47,10 +47,10 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
   });
   const pool = await openDatabase(config, 'hookline-ingest', (m) => log.info(m));
   const k = await openKafka(config, 'hookline-ingest', [topics.events, topics.invalid], log);
-  const registry = config.SCHEMA_REGISTRY_URL ? new SchemaRegistryClient(config.SCHEMA_REGISTRY_URL) : undefined;
+  const validator = new SchemaValidator();
+  const registry = config.SCHEMA_REGISTRY_URL ? new SchemaRegistryClient(config.SCHEMA_REGISTRY_URL, validator) : undefined;
   const eventTypes = new EventTypesRepository(pool);
   const eventTypeCache = new EventTypeCache(eventTypes);
-  const validator = new SchemaValidator();
   const idempotency = new IdempotencyRepository(pool);
 
   const { app } = buildHttpApp({

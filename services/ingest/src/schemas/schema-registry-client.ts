@@ -1,5 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { HooklineError } from '../domain/errors.ts';
+import type { SchemaValidator } from './schema-validator.ts';
 
 /**
  * Event type schemas in a Confluent-compatible Schema Registry: one subject per tenant and event type,
@@ -10,9 +11,13 @@ export class SchemaRegistryClient {
   readonly #registry: SchemaRegistry;
   readonly #baseUrl: string;
 
-  constructor(baseUrl: string) {
+  /** `validator` compiles schemas for the client, so every dialect Hookline accepts is accepted here too. */
+  constructor(baseUrl: string, validator: SchemaValidator) {
     this.#baseUrl = baseUrl.replace(/\/+$/, '');
-    this.#registry = new SchemaRegistry({ host: this.#baseUrl });
+    this.#registry = new SchemaRegistry(
+      { host: this.#baseUrl },
+      { [SchemaType.JSON]: { ajvInstance: { addSchema: (() => undefined) as never, compile: (schema: Record<string, unknown>) => validator.compile(schema) } } },
+    );
   }
 
   static subject(tenantId: string, type: string): string {
@@ -27,7 +32,7 @@ export class SchemaRegistryClient {
       ({ id } = await this.#registry.register({ type: SchemaType.JSON, schema: JSON.stringify(schema) }, { subject }));
     } catch (err) {
       const e = err as { status?: number; message?: string };
-      if (e.status === 409 || e.status === 422 || /compatib|RuleViolation/i.test(e.message ?? '')) {
+      if (e.status === 409 || /compatib|RuleViolation/i.test(e.message ?? '')) {
         throw new HooklineError({
           code: 'HKL_SCHEMA_INCOMPATIBLE',
           status: 409,

@@ -5,8 +5,11 @@ import addFormatsModule from 'ajv-formats';
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM interop.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
-/** The JSON Schema dialect used when a schema does not name one. */
-export const DEFAULT_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+/**
+ * The JSON Schema dialect used when a schema does not name one: draft-07, the newest that Schema Registries'
+ * compatibility checkers understand.
+ */
+export const DEFAULT_DIALECT = 'http://json-schema.org/draft-07/schema#';
 
 const describe = (e: ErrorObject) => ({
   path: `data${e.instancePath.replace(/\//g, '.')}`,
@@ -18,8 +21,8 @@ const describe = (e: ErrorObject) => ({
 });
 
 /**
- * Validates event `data` against an event type's JSON Schema (draft 2020-12 by default, draft-07 when the
- * schema says so), reporting every violation. Compiled validators are cached per schema version.
+ * Validates event `data` against an event type's JSON Schema (draft-07 by default, 2020-12 when the schema
+ * says so), reporting every violation. Compiled validators are cached per schema version.
  */
 export class SchemaValidator {
   readonly #ajv2020 = addFormats(new Ajv2020({ allErrors: true, strict: false }) as unknown as Ajv);
@@ -45,6 +48,11 @@ export class SchemaValidator {
       this.#cache.set(cacheKey, validate);
     }
     return validate(data) ? [] : (validate.errors ?? []).map(describe);
+  }
+
+  /** Compiles a schema with the validator of its dialect (also lent to the registry client). */
+  compile(schema: Record<string, unknown>): ValidateFunction {
+    return this.#compile(schema);
   }
 
   #compile(schema: Record<string, unknown>): ValidateFunction {

@@ -12,7 +12,7 @@ import { parseQuery } from '../problem.ts';
 
 const putEventType = z.object({
   description: z.string().max(1_000).optional(),
-  schema: z.record(z.string(), z.unknown()).nullable().optional().describe('JSON Schema (draft 2020-12 unless $schema says draft-07) for `data`'),
+  schema: z.record(z.string(), z.unknown()).nullable().optional().describe('JSON Schema for `data` (draft-07 unless $schema names another dialect)'),
 });
 const eventTypeView = z
   .object({

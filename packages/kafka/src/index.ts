@@ -5,3 +5,4 @@ export { ACKS_ALL, createProducer } from './producer.ts';
 export { openKafka, type KafkaHandles } from './open-kafka.ts';
 export { ensureTopics, type TopicSpec } from './topic-admin.ts';
 export { extractTraceContext, headerString, injectTraceHeaders } from './trace-headers.ts';
+export { headersFor, processTraced, recordFailure, sendTraced } from './tracing.ts';

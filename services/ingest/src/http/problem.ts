@@ -46,6 +46,14 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
   );
 }
 
+/** The stable code of an error raised by express itself (body parsing), or of an unexpected one. */
+function errorCodeOf(err: unknown): string {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.parse.failed') return 'HKL_API_MALFORMED_JSON';
+  if (type === 'entity.too.large') return 'HKL_API_TOO_LARGE';
+  return 'HKL_API_INTERNAL';
+}
+
 /** Unknown routes answer 404 as a problem document. */
 export const notFoundHandler: RequestHandler = (req, res) => sendProblem(res, 404, `no route for ${req.method} ${req.path}`);
 
@@ -55,13 +63,14 @@ export const notFoundHandler: RequestHandler = (req, res) => sendProblem(res, 40
  */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    res.locals.errorCode = err instanceof HooklineError ? err.code : errorCodeOf(err);
     if (err instanceof HooklineError) {
       if (err.retryAfterSeconds !== undefined) res.set('retry-after', String(err.retryAfterSeconds));
       return sendProblem(res, err.status, err.message, { code: err.code, ...(err.errors ? { errors: err.errors } : {}) });
     }
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'the body is not valid JSON', { code: 'HKL_API_MALFORMED_JSON' });
-    if (e.type === 'entity.too.large') return sendProblem(res, 413, 'the body is larger than MAX_PAYLOAD_BYTES', { code: 'HKL_API_TOO_LARGE' });
+    const e = err as { status?: number };
+    if (res.locals.errorCode === 'HKL_API_MALFORMED_JSON') return sendProblem(res, 400, 'the body is not valid JSON', { code: 'HKL_API_MALFORMED_JSON' });
+    if (res.locals.errorCode === 'HKL_API_TOO_LARGE') return sendProblem(res, 413, 'the body is larger than MAX_PAYLOAD_BYTES', { code: 'HKL_API_TOO_LARGE' });
     if (e.status && e.status >= 400 && e.status < 500) return sendProblem(res, e.status, undefined);
     log.error({ err, method: req.method, path: req.path }, 'unhandled error in request');
     if (!res.headersSent) res.status(500).type('application/problem+json').json({ type: 'about:blank', title: 'Internal Server Error', status: 500 });

@@ -11,7 +11,9 @@ import { ApiRoutes, openApiDocument } from './api-routes.ts';
 import { requireAdmin, requireTenant } from './auth.ts';
 import { jsonOnly } from './json-only.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
+import { publishMetrics } from './publish-metrics.ts';
 import { requestMetrics } from './request-metrics.ts';
+import { requestTracing } from './tracing.ts';
 import { endpointRoutes, type EndpointDefaults } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -41,7 +43,9 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestTracing);
   app.use(requestMetrics(deps.metrics));
+  app.use(publishMetrics(deps.metrics));
   app.use(jsonOnly);
   app.use(express.json({ limit: deps.maxPayloadBytes, strict: false, type: ['application/json', 'application/*+json'] }));
 

@@ -1,5 +1,5 @@
 import { encodeRecord, eventRecord, type EventRecord } from '@hookline/contracts';
-import { ACKS_ALL, injectTraceHeaders } from '@hookline/kafka';
+import { ACKS_ALL, sendTraced } from '@hookline/kafka';
 import type { Producer } from 'kafkajs';
 import { HooklineError } from '../domain/errors.ts';
 
@@ -16,11 +16,11 @@ export class EventPublisher {
   }
 
   async publish(events: ReadonlyArray<EventRecord & { id: string }>): Promise<void> {
-    const send = this.#producer.send({
-      topic: this.#topic,
-      acks: ACKS_ALL,
-      messages: events.map((e) => ({ key: e.id, value: encodeRecord(eventRecord, e), headers: injectTraceHeaders() })),
-    });
+    const send = sendTraced(
+      this.#producer,
+      { topic: this.#topic, acks: ACKS_ALL, messages: events.map((e) => ({ key: e.id, value: encodeRecord(eventRecord, e) })) },
+      events.length === 1 ? { 'hookline.event_id': events[0]!.id, 'hookline.tenant_id': events[0]!.tenantId } : {},
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

@@ -28,6 +28,7 @@ export function eventRoutes(api: ApiRoutes, publish: PublishService): void {
     },
     async (req, res, input) => {
       const result = await publish.publishOne(tenantOf(res), input, idempotencyKey(req.get('idempotency-key')));
+      res.locals.acceptedEvents = result.status === 202 ? 1 : 0;
       res.status(result.status).json(result.body);
     },
   );
@@ -40,6 +41,7 @@ export function eventRoutes(api: ApiRoutes, publish: PublishService): void {
     },
     async (req, res, input) => {
       const result = await publish.publishBatch(tenantOf(res), input.events, idempotencyKey(req.get('idempotency-key')));
+      res.locals.acceptedEvents = result.body.data.length;
       res.status(result.status).json(result.body);
     },
   );

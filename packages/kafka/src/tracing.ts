@@ -1,0 +1,93 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import type { IHeaders, KafkaMessage, Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { extractTraceContext } from './trace-headers.ts';
+
+const tracer = () => trace.getTracer('hookline-kafka');
+
+/** Marks a span failed with the error, the way every Hookline span reports errors. */
+export function recordFailure(span: Span, err: unknown): void {
+  span.recordException(err instanceof Error ? err : new Error(String(err)));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+}
+
+/**
+ * Produces inside a `send <topic>` PRODUCER span (OpenTelemetry messaging conventions). Each message that does
+ * not already carry a `traceparent` gets this span's context in its headers, so the consumer joins the trace.
+ */
+export async function sendTraced(producer: Producer, record: ProducerRecord, attributes: Attributes = {}): Promise<RecordMetadata[]> {
+  return tracer().startActiveSpan(
+    `send ${record.topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'send',
+        'messaging.destination.name': record.topic,
+        'messaging.batch.message_count': record.messages.length,
+        ...attributes,
+      },
+    },
+    async (span) => {
+      try {
+        const carrier: Record<string, string> = {};
+        propagation.inject(context.active(), carrier);
+        const messages: Message[] = record.messages.map((m) => (m.headers?.traceparent ? m : { ...m, headers: { ...m.headers, ...carrier } }));
+        return await producer.send({ ...record, messages });
+      } catch (err) {
+        recordFailure(span, err);
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/** Record headers carrying the given span's context (for messages produced in several traces at once). */
+export function headersFor(span: Span | undefined, headers: IHeaders = {}): IHeaders {
+  if (!span) return headers;
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  return { ...headers, ...carrier };
+}
+
+/**
+ * Runs `fn` inside a `process <topic>` CONSUMER span whose parent is the trace the record's headers carry (so
+ * an event published with a `traceparent` keeps one trace across every hop).
+ */
+export async function processTraced<T>(
+  source: { topic: string; partition: number; message: KafkaMessage; groupId?: string },
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const parent = extractTraceContext(source.message.headers);
+  return tracer().startActiveSpan(
+    `process ${source.topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.destination.name': source.topic,
+        'messaging.destination.partition.id': String(source.partition),
+        'messaging.kafka.offset': Number(source.message.offset),
+        ...(source.groupId ? { 'messaging.consumer.group.name': source.groupId } : {}),
+        ...(source.message.key ? { 'messaging.kafka.message.key': source.message.key.toString() } : {}),
+        ...attributes,
+      },
+    },
+    parent,
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (err) {
+        recordFailure(span, err);
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}

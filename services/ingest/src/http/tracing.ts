@@ -1,0 +1,39 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { RequestHandler } from 'express';
+
+const tracer = trace.getTracer('hookline-ingest');
+
+/**
+ * A SERVER span per request (HTTP semantic conventions), continuing the caller's trace when it sends a
+ * `traceparent`. The handlers run inside it, so the Kafka produce that follows is its child. The span is named
+ * after the route pattern once routing has matched (bounded cardinality), never the raw path.
+ */
+export const requestTracing: RequestHandler = (req, res, next) => {
+  const parent = propagation.extract(context.active(), req.headers);
+  const span = tracer.startSpan(
+    req.method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': req.method,
+        'url.path': req.path,
+        'url.scheme': req.protocol,
+        'server.port': req.socket.localPort ?? 0,
+        ...(req.get('user-agent') ? { 'user_agent.original': req.get('user-agent') } : {}),
+      },
+    },
+    parent,
+  );
+  res.on('finish', () => {
+    const route = (req.route as { path?: string } | undefined)?.path;
+    if (route) {
+      span.updateName(`${req.method} ${route}`);
+      span.setAttribute('http.route', route);
+    }
+    span.setAttribute('http.response.status_code', res.statusCode);
+    if (typeof res.locals.tenantId === 'string') span.setAttribute('hookline.tenant_id', res.locals.tenantId);
+    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  });
+  context.with(trace.setSpan(parent, span), next);
+};

@@ -1,12 +1,17 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
+// prom-client names these gauges with a `_total` suffix, which Prometheus reserves for counters (promtool
+// rejects them); `hookline_nodejs_active_resources{type}` carries the same information.
+const misnamed = ['active_handles_total', 'active_requests_total', 'active_resources_total'];
+
 /**
- * A Prometheus registry for one service, with Node runtime metrics (event loop lag, heap, GC) and a `service`
- * label on every series. Exposed at `/metrics`.
+ * A Prometheus registry for one service, with Node runtime metrics (event loop lag, heap, GC, handles) and a
+ * `service` label on every series. Exposed at `/metrics`; passes `promtool check metrics`.
  */
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry, prefix: 'hookline_' });
+  for (const name of misnamed) registry.removeSingleMetric(`hookline_nodejs_${name}`);
   return registry;
 }

@@ -23,6 +23,8 @@ export interface DispatcherApp {
   port: number;
   /** Breaker state of an endpoint on this instance (closed when it has none). */
   circuitState(endpointId: string): 'closed' | 'open' | 'half_open';
+  /** Ids of the endpoints this instance's in-memory directory would fan an event of `type` out to. */
+  subscribed(tenantId: string, type: string): string[];
   stop(): Promise<void>;
 }
 
@@ -90,7 +92,8 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const fanout = new FanoutConsumer({ consumer: kafka.consumer({ groupId: groups.fanout }), producer, directory, topics, log });
   const deliver = new DeliverConsumer({
     deliveries: kafka.consumer({ groupId: groups.deliver }),
-    retries: kafka.consumer({ groupId: groups.deliverRetry }),
+    // Short fetch waits: a partition resumed when its head fell due is fetched within a fraction of a second.
+    retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 200 }),
     retryTopics, producer, deliverer, topics, log,
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
@@ -107,6 +110,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   return {
     port: ops.port,
     circuitState: (id) => breakers.state(id),
+    subscribed: (tenantId, type) => directory.subscribed(tenantId, type).map((e) => e.id),
     async stop() {
       // Leave time within SHUTDOWN_TIMEOUT_MS for the commit and the disconnects after draining.
       const drainMs = Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 3_000);

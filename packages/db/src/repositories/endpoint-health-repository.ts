@@ -82,14 +82,20 @@ export class EndpointHealthRepository {
 
   /** Records a successful attempt; returns the start of the run of failures it ended (null: none). */
   async recordSuccess(endpointId: string, at: Date): Promise<Date | null> {
-    const rows = await this.#upsert(
-      `WITH old AS (SELECT failing_since FROM endpoint_health WHERE endpoint_id = $1 FOR UPDATE)
-       INSERT INTO endpoint_health (endpoint_id, last_success_at) SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM endpoints WHERE id = $1)
-       ON CONFLICT (endpoint_id) DO UPDATE SET failing_since = NULL, last_success_at = $2, consecutive_failures = 0, updated_at = now()
-       RETURNING (SELECT failing_since FROM old) AS was_failing_since`,
+    // UPDATE … FROM a self-join reads the row as it was before this statement: the run of failures ended here.
+    const updated = await this.#pool.query<{ was: Date | null }>(
+      `UPDATE endpoint_health h SET failing_since = NULL, last_success_at = $2, consecutive_failures = 0, updated_at = now()
+         FROM (SELECT failing_since FROM endpoint_health WHERE endpoint_id = $1) old
+       WHERE h.endpoint_id = $1 RETURNING old.failing_since AS was`,
       [endpointId, at],
     );
-    return (rows[0]?.was_failing_since as Date | undefined) ?? null;
+    if ((updated.rowCount ?? 0) > 0) return updated.rows[0]!.was;
+    await this.#upsert(
+      `INSERT INTO endpoint_health (endpoint_id, last_success_at) SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM endpoints WHERE id = $1)
+       ON CONFLICT (endpoint_id) DO UPDATE SET last_success_at = $2, updated_at = now()`,
+      [endpointId, at],
+    );
+    return null;
   }
 
   async #upsert(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {

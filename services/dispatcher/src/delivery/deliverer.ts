@@ -78,7 +78,7 @@ export class Deliverer {
   }
 
   async deliver(delivery: DeliveryRecord, headers: IHeaders | undefined, signal: AbortSignal): Promise<void> {
-    const endpoint = this.#d.directory.get(delivery.endpointId);
+    const endpoint = await this.#d.directory.resolve(delivery.endpointId);
     if (!endpoint || endpoint.disabled || endpoint.tenantId !== delivery.tenantId) {
       this.#d.log.info(
         { delivery_id: delivery.deliveryId, endpoint_id: delivery.endpointId, disabled_reason: endpoint?.disabledReason },

@@ -59,6 +59,18 @@ export class EndpointDirectory {
     return this.#static.get(id) ?? this.#byId.get(id);
   }
 
+  /**
+   * The endpoint, loading it when this instance has not seen it yet (a delivery fanned out by another
+   * instance can arrive before this instance's notification): a query only on a miss.
+   */
+  async resolve(id: string): Promise<DirectoryEndpoint | undefined> {
+    const known = this.get(id);
+    if (known) return known;
+    const [found] = await this.#repo.load([id]);
+    if (found) this.#put(found);
+    return found;
+  }
+
   /** The tenant's enabled endpoints whose `eventTypes` is empty or contains `type`, in id order. */
   subscribed(tenantId: string, type: string): DirectoryEndpoint[] {
     const mine = this.#byTenant.get(tenantId);

@@ -79,3 +79,20 @@ export const attemptRecord = z.object({
   nextAttemptAt: isoTimestamp.nullable(),
 });
 export type AttemptRecord = z.infer<typeof attemptRecord>;
+
+export const operationalEventType = z.enum(['endpoint.disabled', 'endpoint.recovered', 'delivery.exhausted']);
+export type OperationalEventType = z.infer<typeof operationalEventType>;
+
+/**
+ * An operational event on the operational topic (keyed by endpoint id): an endpoint was disabled (`reason`
+ * `gone`, `failing`), recovered (first success after failures), or a delivery went dead.
+ */
+export const operationalEventRecord = z.object({
+  id: z.string().min(1),
+  type: operationalEventType,
+  tenantId: z.string().min(1),
+  endpointId: z.string().min(1),
+  timestamp: isoTimestamp,
+  data: z.record(z.string(), z.unknown()),
+});
+export type OperationalEventRecord = z.infer<typeof operationalEventRecord>;

@@ -6,6 +6,10 @@ export const recordHeaders = {
   invalidReason: 'hookline-invalid-reason',
   /** Topic, partition and offset the invalid record came from (`topic/partition/offset`). */
   invalidSource: 'hookline-invalid-source',
+  /** On retry tier records: unix milliseconds before which the delivery must not be attempted. */
+  notBefore: 'hookline-not-before',
+  /** On dead-letter records: why the delivery died (e.g. `retries exhausted: http_error 500`). */
+  deadReason: 'hookline-dead-reason',
 } as const;
 
 /** Standard Webhooks HTTP header names on outbound deliveries. */

@@ -6,12 +6,16 @@ export {
   deliveryStatus,
   eventRecord,
   eventTypeName,
+  operationalEventRecord,
+  operationalEventType,
   externalId,
   type AttemptOutcome,
   type AttemptRecord,
   type DeliveryRecord,
   type DeliveryStatus,
   type EventRecord,
+  type OperationalEventRecord,
+  type OperationalEventType,
 } from './envelopes.ts';
 export { recordHeaders, webhookHeaders } from './headers.ts';
 export { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';

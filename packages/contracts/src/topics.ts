@@ -32,9 +32,11 @@ export function topicNames(prefix: string): TopicNames {
 export interface GroupIds {
   fanout: string;
   deliver: string;
+  /** The dispatcher's consumers of the retry tier topics. */
+  deliverRetry: string;
   tracker: string;
 }
 
 export function groupIds(prefix: string): GroupIds {
-  return { fanout: `${prefix}.fanout`, deliver: `${prefix}.deliver`, tracker: `${prefix}.tracker` };
+  return { fanout: `${prefix}.fanout`, deliver: `${prefix}.deliver`, deliverRetry: `${prefix}.deliver.retry`, tracker: `${prefix}.tracker` };
 }

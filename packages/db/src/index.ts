@@ -1,7 +1,19 @@
+export { listenEndpointChanges, type EndpointChangesListener } from './endpoint-changes.ts';
 export { migrate, MIGRATIONS_DIR, type MigrateOptions } from './migrate.ts';
 export { openDatabase } from './open-database.ts';
 export { createPool, pingDatabase, type PoolOptions } from './pool.ts';
 export { AttemptsRepository, type AttemptRow } from './repositories/attempts-repository.ts';
+export {
+  ENDPOINT_CHANGES_CHANNEL,
+  EndpointDirectoryRepository,
+  type DirectoryEndpoint,
+  type DirectorySecret,
+} from './repositories/endpoint-directory-repository.ts';
+export {
+  EndpointHealthRepository,
+  type CircuitState,
+  type EndpointHealth,
+} from './repositories/endpoint-health-repository.ts';
 export {
   EndpointsRepository,
   type Endpoint,

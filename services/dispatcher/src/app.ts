@@ -1,40 +1,102 @@
 import { groupIds, topicNames } from '@hookline/contracts';
-import { EndpointsRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
+import { EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
 import { openKafka } from '@hookline/kafka';
+import { isValidSecret } from '@hookline/signing';
 import { startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { DispatcherConfig } from './config.ts';
 import { DeliverConsumer } from './consumers/deliver-consumer.ts';
 import { FanoutConsumer } from './consumers/fanout-consumer.ts';
+import { BreakerRegistry } from './delivery/breakers.ts';
+import { Deliverer } from './delivery/deliverer.ts';
+import { EndpointLimits } from './delivery/endpoint-limits.ts';
+import { HealthTracker } from './delivery/health-tracker.ts';
+import { OperationalEvents, operationalEndpoint } from './delivery/operational-events.ts';
+import { tiersOf } from './domain/retry-policy.ts';
+import { AddressPolicy } from './http/address-policy.ts';
+import { createGuardedAgent, type Resolver } from './http/guarded-agent.ts';
 import { WebhookClient } from './http/webhook-client.ts';
+import { EndpointDirectory } from './subscriptions/endpoint-directory.ts';
 
 /** A running dispatcher. */
 export interface DispatcherApp {
   port: number;
+  /** Breaker state of an endpoint on this instance (closed when it has none). */
+  circuitState(endpointId: string): 'closed' | 'open' | 'half_open';
+  /** Ids of the endpoints this instance's in-memory directory would fan an event of `type` out to. */
+  subscribed(tenantId: string, type: string): string[];
   stop(): Promise<void>;
 }
 
+/** Test seams: a DNS resolver for the SSRF guard. */
+export interface DispatcherOverrides {
+  resolve?: Resolver;
+}
+
 /**
- * Wires the dispatcher: the fan-out consumer group (events → deliveries) and the delivery consumer group
- * (deliveries → HTTP → attempts), plus `/healthz` and `/readyz`. `stop()` stops fetching, lets in-flight
- * deliveries finish and commit, then disconnects.
+ * Wires the dispatcher: the in-memory endpoint directory (LISTEN/NOTIFY), fan-out (events → deliveries), and
+ * delivery of fresh deliveries and retry tiers (→ HTTP → attempts, retry tiers, dead-letter, operational), plus
+ * `/healthz` and `/readyz`. `stop()` stops fetching, lets in-flight deliveries finish or hands them off
+ * (uncommitted), commits, then disconnects.
  */
-export async function createApp(config: DispatcherConfig, log: Logger): Promise<DispatcherApp> {
+export async function createApp(config: DispatcherConfig, log: Logger, overrides: DispatcherOverrides = {}): Promise<DispatcherApp> {
+  if (config.OPERATIONAL_WEBHOOK_URL && !(config.OPERATIONAL_WEBHOOK_SECRET && isValidSecret(config.OPERATIONAL_WEBHOOK_SECRET))) {
+    throw new Error('OPERATIONAL_WEBHOOK_SECRET: a whsec_ secret is required when OPERATIONAL_WEBHOOK_URL is set');
+  }
   const topics = topicNames(config.TOPIC_PREFIX);
   const groups = groupIds(config.TOPIC_PREFIX);
+  const tiers = tiersOf(config.RETRY_SCHEDULE);
+  const retryTopics = tiers.map((t) => topics.retry(t.label));
   const pool = await openDatabase(config, 'hookline-dispatcher', (m) => log.info(m));
-  const k = await openKafka(config, 'hookline-dispatcher', [topics.events, topics.invalid, topics.deliveries, topics.attempts], log);
+  const k = await openKafka(
+    config,
+    'hookline-dispatcher',
+    [topics.events, topics.invalid, topics.deliveries, topics.attempts, topics.deadLetter, topics.operational, ...retryTopics],
+    log,
+  );
   const { kafka, producer } = k;
-  const endpoints = new EndpointsRepository(pool, new SecretBox(config.ENCRYPTION_KEY));
-  const client = new WebhookClient();
+  const box = new SecretBox(config.ENCRYPTION_KEY);
+  const endpointsRepo = new EndpointDirectoryRepository(pool, box);
+  const healthRepo = new EndpointHealthRepository(pool);
+  const directory = new EndpointDirectory({ repo: endpointsRepo, pool, log });
+  if (config.OPERATIONAL_WEBHOOK_URL) directory.addStatic(operationalEndpoint(config.OPERATIONAL_WEBHOOK_URL, config.OPERATIONAL_WEBHOOK_SECRET!));
+  await directory.start();
 
-  const fanout = new FanoutConsumer({ consumer: kafka.consumer({ groupId: groups.fanout }), producer, endpoints, topics, log });
-  const deliver = new DeliverConsumer({
-    consumer: kafka.consumer({ groupId: groups.deliver }),
-    producer, endpoints, client, topics, log,
+  const policy = new AddressPolicy({ allowPrivate: config.ALLOW_PRIVATE_TARGETS, allowlist: config.TARGET_ALLOWLIST });
+  const client = new WebhookClient({
+    agent: createGuardedAgent(policy, overrides.resolve ? { resolve: overrides.resolve } : {}),
+    allowHttp: config.ALLOW_HTTP_TARGETS,
+  });
+  const breakers = new BreakerRegistry(
+    {
+      errorThresholdPercent: config.CIRCUIT_ERROR_THRESHOLD_PERCENT,
+      volumeThreshold: config.CIRCUIT_VOLUME_THRESHOLD,
+      windowMs: config.CIRCUIT_WINDOW,
+      resetTimeoutMs: config.CIRCUIT_RESET_TIMEOUT,
+      maxBreakers: config.CIRCUIT_MAX_BREAKERS,
+    },
+    { onChange: Deliverer.circuitChanged(healthRepo, log) },
+  );
+  const deliverer = new Deliverer({
+    producer, topics, directory, endpoints: endpointsRepo, healthRepo,
+    health: new HealthTracker(healthRepo, config.ENDPOINT_DISABLE_AFTER),
+    client, breakers, limits: new EndpointLimits(),
+    operational: new OperationalEvents(topics, { webhook: Boolean(config.OPERATIONAL_WEBHOOK_URL) }),
+    schedule: config.RETRY_SCHEDULE, tiers,
     userAgent: `Hookline/${pkg.version}`,
     defaultTimeoutMs: config.DELIVERY_TIMEOUT_MS,
-    concurrency: config.DELIVERY_CONCURRENCY,
+    defaultMaxConcurrency: config.ENDPOINT_MAX_CONCURRENCY,
+    log,
+  });
+
+  const fanout = new FanoutConsumer({ consumer: kafka.consumer({ groupId: groups.fanout }), producer, directory, topics, log });
+  const deliver = new DeliverConsumer({
+    deliveries: kafka.consumer({ groupId: groups.deliver }),
+    // Short fetch waits: a partition resumed when its head fell due is fetched within a fraction of a second.
+    retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 200 }),
+    retryTopics, producer, deliverer, topics, log,
+    partitionsConcurrently: config.DELIVERY_CONCURRENCY,
+    maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
   });
   await Promise.all([fanout.start(), deliver.start()]);
 
@@ -43,13 +105,18 @@ export async function createApp(config: DispatcherConfig, log: Logger): Promise<
     port: config.HTTP_PORT,
     ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping() }),
   });
-  log.info({ port: ops.port }, 'dispatcher running');
+  log.info({ port: ops.port, retry_topics: retryTopics }, 'dispatcher running');
 
   return {
     port: ops.port,
+    circuitState: (id) => breakers.state(id),
+    subscribed: (tenantId, type) => directory.subscribed(tenantId, type).map((e) => e.id),
     async stop() {
-      await Promise.allSettled([fanout.stop(), deliver.stop()]);
-      await Promise.allSettled([k.disconnect(), client.close(), ops.close()]);
+      // Leave time within SHUTDOWN_TIMEOUT_MS for the commit and the disconnects after draining.
+      const drainMs = Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 3_000);
+      await Promise.allSettled([fanout.stop(), deliver.stop(drainMs)]);
+      breakers.shutdown();
+      await Promise.allSettled([directory.close(), k.disconnect(), client.close(), ops.close()]);
       await pool.end();
     },
   };

@@ -1,5 +1,30 @@
-import { booleanFlag, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, telemetryFragment } from '@hookline/config';
+import { booleanFlag, duration, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
+
+/** `RETRY_SCHEDULE`: comma-separated durations, each ≥ 1 ms, at least one. */
+const retrySchedule = z
+  .string()
+  .default('5s,5m,30m,2h,5h,10h,14h,20h,24h')
+  .transform((text, ctx) => {
+    const steps = text.split(',').map((s) => parseDuration(s.trim()));
+    if (steps.length === 0 || steps.some((s) => s === undefined || s < 1)) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a comma-separated list of durations such as 5s,5m,30m` });
+      return z.NEVER;
+    }
+    return steps as number[];
+  });
+
+/** `TARGET_ALLOWLIST`: comma-separated CIDRs (or single addresses) that are allowed even when private. */
+const cidrList = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const item of items) {
+      if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not a CIDR such as 10.0.0.0/8` });
+    }
+    return items;
+  });
 
 /** Every variable the dispatcher reads. */
 export const dispatcherConfigShape = {
@@ -11,8 +36,27 @@ export const dispatcherConfigShape = {
   ENCRYPTION_KEY: z.string().describe('The same key as ingest: decrypts endpoint signing secrets. Required.'),
   DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Timeout of one delivery (connect, headers and body) when the endpoint sets none.'),
   DELIVERY_CONCURRENCY: positiveInt(6).describe('Partitions of the deliveries topic processed concurrently by one instance.'),
+  DELIVERY_MAX_IN_FLIGHT: positiveInt(1_000).describe(
+    'Deliveries one instance holds in flight at most (all partitions together); fetching waits above it.',
+  ),
+  ENDPOINT_MAX_CONCURRENCY: positiveInt(10).describe('Requests in flight to one endpoint when the endpoint sets no maxConcurrency.'),
+  RETRY_SCHEDULE: retrySchedule.describe(
+    'Delays before each retry (comma-separated durations, ±20 % jitter); one retry tier topic per distinct step. After the last, the delivery is dead (dead-letter topic).',
+  ),
   ALLOW_HTTP_TARGETS: booleanFlag(false).describe('true allows delivering to http:// URLs.'),
-  ALLOW_PRIVATE_TARGETS: booleanFlag(false).describe('true allows delivering to loopback/private addresses.'),
+  ALLOW_PRIVATE_TARGETS: booleanFlag(false).describe('true allows delivering to loopback/private/link-local/metadata addresses.'),
+  TARGET_ALLOWLIST: cidrList.describe('Comma-separated CIDRs allowed even though private (e.g. 10.1.0.0/16). Default: none.'),
+  CIRCUIT_ERROR_THRESHOLD_PERCENT: positiveInt(50).describe('A breaker opens when at least this percentage of requests in the window failed.'),
+  CIRCUIT_VOLUME_THRESHOLD: positiveInt(10).describe('Requests in the window before a breaker may open.'),
+  CIRCUIT_WINDOW: duration('30s').describe('Rolling window over which a breaker counts failures.'),
+  CIRCUIT_RESET_TIMEOUT: duration('30s').describe('How long a breaker stays open before one half-open probe.'),
+  CIRCUIT_MAX_BREAKERS: positiveInt(10_000).describe('Breakers kept in memory (least recently used evicted).'),
+  ENDPOINT_DISABLE_AFTER: duration('5d').describe('An endpoint failing with no success for this long is disabled (reason failing).'),
+  OPERATIONAL_WEBHOOK_URL: z.url().optional().describe('Where operational events are also delivered, signed. Unset: topic only.'),
+  OPERATIONAL_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .describe('whsec_ secret signing operational webhooks. Required with OPERATIONAL_WEBHOOK_URL.'),
 };
 
 export type DispatcherConfig = z.infer<z.ZodObject<typeof dispatcherConfigShape>>;

@@ -1,100 +1,66 @@
-import { attemptRecord, decodeRecord, deliveryRecord, encodeRecord, newId, type AttemptRecord, type DeliveryRecord, type TopicNames } from '@hookline/contracts';
-import type { EndpointsRepository, EndpointWithSecrets } from '@hookline/db';
-import { ACKS_ALL, injectTraceHeaders, sendToInvalid } from '@hookline/kafka';
+import { decodeRecord, deliveryRecord, recordHeaders, type TopicNames } from '@hookline/contracts';
+import { headerString, sendToInvalid } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
-import type { Consumer, EachMessagePayload, Producer } from 'kafkajs';
-import { outcomeOf, statusAfter } from '../domain/outcome.ts';
-import { buildWebhookRequest, recordableHeaders } from '../domain/webhook-request.ts';
-import type { WebhookClient } from '../http/webhook-client.ts';
+import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
+import type { Deliverer } from '../delivery/deliverer.ts';
+import { PartitionPipeline } from './partition-pipeline.ts';
 
-export interface DeliverDeps {
-  consumer: Consumer;
+export interface DeliverConsumerDeps {
+  /** Consumer of the deliveries topic (group `<prefix>.deliver`). */
+  deliveries: Consumer;
+  /** Consumer of every retry tier topic (group `<prefix>.deliver.retry`). */
+  retries: Consumer;
+  retryTopics: string[];
   producer: Producer;
-  endpoints: EndpointsRepository;
-  client: WebhookClient;
+  deliverer: Deliverer;
   topics: TopicNames;
   log: Logger;
-  userAgent: string;
-  defaultTimeoutMs: number;
-  concurrency: number;
-  clock?: () => number;
+  partitionsConcurrently: number;
+  maxInFlight: number;
+  now?: () => number;
 }
 
 /**
- * Delivery: sends each delivery record as a signed HTTP POST and publishes the attempt to the attempts topic.
- * A record's offset is committed only after its attempt record was acknowledged.
+ * Delivery: fresh deliveries and the retry tiers, each through a {@link PartitionPipeline}. The retry
+ * pipeline pauses a partition until its head record is due (`hookline-not-before`). Undecodable records go to
+ * the invalid topic with the reason.
  */
 export class DeliverConsumer {
-  readonly #d: DeliverDeps;
-  readonly #now: () => number;
+  readonly #fresh: PartitionPipeline;
+  readonly #retry: PartitionPipeline;
 
-  constructor(deps: DeliverDeps) {
-    this.#d = deps;
-    this.#now = deps.clock ?? Date.now;
+  constructor(d: DeliverConsumerDeps) {
+    const handle = async (topic: string, partition: number, message: KafkaMessage, signal: AbortSignal) => {
+      const decoded = decodeRecord(deliveryRecord, message.value);
+      if (!decoded.ok) {
+        d.log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid delivery routed to the invalid topic');
+        await sendToInvalid(d.producer, d.topics.invalid, { topic, partition, message }, decoded.reason);
+        return;
+      }
+      await d.deliverer.deliver(decoded.value, message.headers, signal);
+    };
+    const common = { log: d.log, handle, maxInFlight: d.maxInFlight, partitionsConcurrently: d.partitionsConcurrently, ...(d.now ? { now: d.now } : {}) };
+    this.#fresh = new PartitionPipeline({ ...common, consumer: d.deliveries, topics: [d.topics.deliveries] });
+    this.#retry = new PartitionPipeline({ ...common, consumer: d.retries, topics: d.retryTopics, dueAt });
+  }
+
+  get inFlight(): number {
+    return this.#fresh.inFlight + this.#retry.inFlight;
   }
 
   async start(): Promise<void> {
-    await this.#d.consumer.connect();
-    await this.#d.consumer.subscribe({ topic: this.#d.topics.deliveries, fromBeginning: true });
-    await this.#d.consumer.run({ partitionsConsumedConcurrently: this.#d.concurrency, eachMessage: (p) => this.#handle(p) });
+    await Promise.all([this.#fresh.start(), this.#retry.start()]);
   }
 
-  async #handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
-    const decoded = decodeRecord(deliveryRecord, message.value);
-    if (!decoded.ok) {
-      this.#d.log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid delivery routed to the invalid topic');
-      await sendToInvalid(this.#d.producer, this.#d.topics.invalid, { topic, partition, message }, decoded.reason);
-      return;
-    }
-    const delivery = decoded.value;
-    const endpoint = await this.#d.endpoints.withSecrets(delivery.endpointId);
-    if (!endpoint || endpoint.disabled || endpoint.tenantId !== delivery.tenantId) {
-      this.#d.log.info({ delivery_id: delivery.deliveryId, endpoint_id: delivery.endpointId }, 'endpoint gone or disabled; delivery dropped');
-      return;
-    }
-    const attempt = await this.#attempt(delivery, endpoint);
-    await this.#d.producer.send({
-      topic: this.#d.topics.attempts,
-      acks: ACKS_ALL,
-      messages: [{ key: attempt.deliveryId, value: encodeRecord(attemptRecord, attempt), headers: injectTraceHeaders() }],
-    });
+  async stop(drainMs: number): Promise<void> {
+    await Promise.all([this.#fresh.stop(drainMs), this.#retry.stop(drainMs)]);
   }
+}
 
-  async #attempt(delivery: DeliveryRecord, endpoint: EndpointWithSecrets): Promise<AttemptRecord> {
-    const startedAt = new Date(this.#now());
-    const request = buildWebhookRequest(delivery, endpoint, {
-      nowSeconds: Math.floor(startedAt.getTime() / 1000),
-      userAgent: this.#d.userAgent,
-    });
-    const sent = await this.#d.client.post(endpoint.url, request, endpoint.timeoutMs ?? this.#d.defaultTimeoutMs);
-    const outcome = outcomeOf(sent.result);
-    const attempt: AttemptRecord = {
-      attemptId: newId('att'),
-      deliveryId: delivery.deliveryId,
-      eventId: delivery.eventId,
-      tenantId: delivery.tenantId,
-      endpointId: delivery.endpointId,
-      attempt: delivery.attempt + 1,
-      outcome,
-      status: statusAfter(outcome),
-      statusCode: sent.result.kind === 'response' ? sent.result.statusCode : null,
-      durationMs: sent.durationMs,
-      error: sent.result.kind === 'network_error' ? sent.result.message : sent.result.kind === 'timeout' ? 'timed out' : null,
-      responseBody: sent.responseBody,
-      requestHeaders: recordableHeaders(request.headers),
-      url: endpoint.url,
-      startedAt: startedAt.toISOString(),
-      nextAttemptAt: null,
-    };
-    this.#d.log.info(
-      { event_id: attempt.eventId, delivery_id: attempt.deliveryId, endpoint_id: attempt.endpointId, tenant_id: attempt.tenantId,
-        attempt: attempt.attempt, outcome, status_code: attempt.statusCode, duration_ms: attempt.durationMs },
-      'delivery attempt',
-    );
-    return attempt;
-  }
-
-  stop(): Promise<void> {
-    return this.#d.consumer.disconnect();
-  }
+/** A retry record is due at its `hookline-not-before` header (falling back to the value's `notBefore`). */
+function dueAt(message: KafkaMessage): number | null {
+  const header = headerString(message.headers, recordHeaders.notBefore);
+  if (header !== undefined && /^\d+$/.test(header)) return Number(header);
+  const decoded = decodeRecord(deliveryRecord, message.value);
+  return decoded.ok && decoded.value.notBefore ? Date.parse(decoded.value.notBefore) : null;
 }

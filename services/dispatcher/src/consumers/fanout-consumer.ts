@@ -7,26 +7,27 @@ import {
   eventRecord,
   type TopicNames,
 } from '@hookline/contracts';
-import type { Endpoint, EndpointsRepository } from '@hookline/db';
-import { ACKS_ALL, injectTraceHeaders, sendToInvalid } from '@hookline/kafka';
+import { ACKS_ALL, sendToInvalid } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
-import type { Consumer, EachMessagePayload, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
+import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
 
 /**
- * Fan-out: each event on the events topic becomes one delivery record per subscribed endpoint, keyed by
- * endpoint id. The event's offset is committed only after its deliveries were acknowledged.
+ * Fan-out: each event on the events topic becomes one delivery record per subscribed endpoint (from the
+ * in-memory directory), keyed by endpoint id so one endpoint's work lands on one partition. A batch's
+ * deliveries are produced together; its offsets are committed only after they were acknowledged.
  */
 export class FanoutConsumer {
   readonly #consumer: Consumer;
   readonly #producer: Producer;
-  readonly #endpoints: EndpointsRepository;
+  readonly #directory: EndpointDirectory;
   readonly #topics: TopicNames;
   readonly #log: Logger;
 
-  constructor(deps: { consumer: Consumer; producer: Producer; endpoints: EndpointsRepository; topics: TopicNames; log: Logger }) {
+  constructor(deps: { consumer: Consumer; producer: Producer; directory: EndpointDirectory; topics: TopicNames; log: Logger }) {
     this.#consumer = deps.consumer;
     this.#producer = deps.producer;
-    this.#endpoints = deps.endpoints;
+    this.#directory = deps.directory;
     this.#topics = deps.topics;
     this.#log = deps.log;
   }
@@ -34,41 +35,50 @@ export class FanoutConsumer {
   async start(): Promise<void> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#topics.events, fromBeginning: true });
-    await this.#consumer.run({ partitionsConsumedConcurrently: 3, eachMessage: (p) => this.#handle(p) });
+    await this.#consumer.run({ partitionsConsumedConcurrently: 3, eachBatchAutoResolve: false, eachBatch: (p) => this.#batch(p) });
   }
 
-  async #handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
-    const decoded = decodeRecord(eventRecord, message.value);
-    if (!decoded.ok) {
-      this.#log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid event routed to the invalid topic');
-      await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, decoded.reason);
-      return;
+  async #batch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const out: Message[] = [];
+    let last: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const decoded = decodeRecord(eventRecord, message.value);
+      if (!decoded.ok) {
+        this.#log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid event routed to the invalid topic');
+        await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, decoded.reason);
+        last = message.offset;
+        continue;
+      }
+      const event = decoded.value;
+      const eventId = event.id ?? eventIdForRecord(topic, partition, message.offset);
+      const createdAt = event.createdAt ?? new Date(Number(message.timestamp)).toISOString();
+      const targets = event.endpointId
+        ? [this.#directory.get(event.endpointId)].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
+        : this.#directory.subscribed(event.tenantId, event.type);
+      const traceparent = message.headers?.traceparent;
+      for (const endpoint of targets) {
+        out.push({
+          key: endpoint!.id,
+          value: encodeRecord(deliveryRecord, {
+            deliveryId: deliveryIdFor(eventId, endpoint!.id),
+            eventId,
+            tenantId: event.tenantId,
+            endpointId: endpoint!.id,
+            type: event.type,
+            data: event.data,
+            eventCreatedAt: createdAt,
+            attempt: 0,
+          }),
+          headers: traceparent ? { traceparent } : {},
+        });
+      }
+      last = message.offset;
     }
-    const event = decoded.value;
-    const eventId = event.id ?? eventIdForRecord(topic, partition, message.offset);
-    const createdAt = event.createdAt ?? new Date(Number(message.timestamp)).toISOString();
-    const targets = event.endpointId
-      ? [await this.#endpoints.get(event.tenantId, event.endpointId)].filter((e): e is Endpoint => e !== null && !e.disabled)
-      : await this.#endpoints.subscribed(event.tenantId, event.type);
-    if (targets.length === 0) return;
-    await this.#producer.send({
-      topic: this.#topics.deliveries,
-      acks: ACKS_ALL,
-      messages: targets.map((endpoint) => ({
-        key: endpoint.id,
-        value: encodeRecord(deliveryRecord, {
-          deliveryId: deliveryIdFor(eventId, endpoint.id),
-          eventId,
-          tenantId: event.tenantId,
-          endpointId: endpoint.id,
-          type: event.type,
-          data: event.data,
-          eventCreatedAt: createdAt,
-          attempt: 0,
-        }),
-        headers: injectTraceHeaders(),
-      })),
-    });
+    if (out.length > 0) await this.#producer.send({ topic: this.#topics.deliveries, acks: ACKS_ALL, messages: out });
+    if (last !== undefined) resolveOffset(last);
+    await heartbeat();
   }
 
   stop(): Promise<void> {

@@ -1,7 +1,7 @@
 import { generateSecret } from '@hookline/signing';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { outcomeOf, statusAfter } from './outcome.ts';
+import { decide, outcomeOf } from './outcome.ts';
 import { buildWebhookRequest, recordableHeaders } from './webhook-request.ts';
 
 describe('outcomeOf', () => {
@@ -15,9 +15,37 @@ describe('outcomeOf', () => {
     [{ kind: 'network_error', message: 'ECONNRESET' } as const, 'network_error'],
   ])('%j → %s', (result, outcome) => expect(outcomeOf(result)).toBe(outcome));
 
-  it('only success succeeds', () => {
-    expect(statusAfter('succeeded')).toBe('succeeded');
-    expect(statusAfter('timeout')).toBe('failed');
+  it('maps an SSRF refusal to ssrf_blocked', () => {
+    expect(outcomeOf({ kind: 'ssrf_blocked', message: 'loopback' })).toBe('ssrf_blocked');
+  });
+});
+
+describe('decide: commit, retry tier or dead-letter, in one place', () => {
+  const schedule = [1_000, 10_000, 60_000];
+  const base = { schedule, nowMs: 0, random: 0.5 };
+
+  it('commits successes and ends a delivery on 410 Gone, disabling the endpoint', () => {
+    expect(decide({ ...base, outcome: 'succeeded', attemptsMade: 1 })).toEqual({ action: 'done', status: 'succeeded' });
+    expect(decide({ ...base, outcome: 'gone', attemptsMade: 1, statusCode: 410 })).toEqual({ action: 'done', status: 'failed', disableEndpoint: 'gone' });
+    expect(decide({ ...base, outcome: 'ssrf_blocked', attemptsMade: 1 })).toEqual({ action: 'done', status: 'failed' });
+  });
+
+  it.each(['http_error', 'timeout', 'network_error'] as const)('retries %s on the schedule, then goes dead', (outcome) => {
+    expect(decide({ ...base, outcome, attemptsMade: 1 })).toEqual({ action: 'retry', status: 'retrying', delayMs: 1_000 });
+    expect(decide({ ...base, outcome, attemptsMade: 3 })).toEqual({ action: 'retry', status: 'retrying', delayMs: 60_000 });
+    expect(decide({ ...base, outcome, attemptsMade: 4 })).toEqual({ action: 'dead', status: 'dead' });
+  });
+
+  it('honours Retry-After on 429 and 503 only, capped at the longest step', () => {
+    expect(decide({ ...base, outcome: 'http_error', statusCode: 429, retryAfter: '7', attemptsMade: 1 })).toMatchObject({ delayMs: 7_000 });
+    expect(decide({ ...base, outcome: 'http_error', statusCode: 503, retryAfter: '3600', attemptsMade: 1 })).toMatchObject({ delayMs: 60_000 });
+    expect(decide({ ...base, outcome: 'http_error', statusCode: 500, retryAfter: '7', attemptsMade: 1 })).toMatchObject({ delayMs: 1_000 });
+    // Never earlier than the schedule.
+    expect(decide({ ...base, outcome: 'http_error', statusCode: 429, retryAfter: '0', attemptsMade: 2 })).toMatchObject({ delayMs: 10_000 });
+  });
+
+  it('an open circuit waits for the probe without spending an attempt, even after the last one', () => {
+    expect(decide({ ...base, outcome: 'circuit_open', attemptsMade: 3, circuitWaitMs: 25_000 })).toEqual({ action: 'retry', status: 'retrying', delayMs: 25_000 });
   });
 });
 

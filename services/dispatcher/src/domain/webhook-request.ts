@@ -10,12 +10,13 @@ export interface WebhookRequest {
 /**
  * Builds the Standard Webhooks request for a delivery: body `{id, type, timestamp, data}`, `webhook-id` = the
  * event id (the same on every retry, so receivers deduplicate), `webhook-timestamp` = this attempt's unix
- * seconds, one `v1,` signature per active secret. Custom headers cannot override the protocol headers.
+ * seconds, one `v1,` signature per active secret, W3C `traceparent`. Custom headers cannot override the protocol
+ * headers.
  */
 export function buildWebhookRequest(
   delivery: DeliveryRecord,
   endpoint: { secrets: readonly string[]; headers: Record<string, string> },
-  opts: { nowSeconds: number; userAgent: string },
+  opts: { nowSeconds: number; userAgent: string; traceparent?: string },
 ): WebhookRequest {
   const body = JSON.stringify({
     id: delivery.eventId,
@@ -31,6 +32,7 @@ export function buildWebhookRequest(
       ...custom,
       'content-type': 'application/json',
       'user-agent': opts.userAgent,
+      ...(opts.traceparent ? { traceparent: opts.traceparent } : {}),
       [webhookHeaders.id]: delivery.eventId,
       [webhookHeaders.timestamp]: String(opts.nowSeconds),
       [webhookHeaders.signature]: sign(endpoint.secrets, { id: delivery.eventId, timestamp: opts.nowSeconds, body }),

@@ -1,5 +1,6 @@
-import { Agent, errors, request } from 'undici';
+import { request, type Agent } from 'undici';
 import type { SendResult } from '../domain/outcome.ts';
+import { isSsrfBlocked } from './guarded-agent.ts';
 
 /** At most this much of a response body is read and recorded. */
 export const RESPONSE_EXCERPT_BYTES = 4_096;
@@ -11,16 +12,27 @@ export interface SendOutcome {
 }
 
 /**
- * Outbound HTTP for deliveries: keep-alive pools per origin (one undici Agent), redirects not followed, one
- * deadline covering connect, headers and body, and only the first 4 KiB of a response read.
+ * Outbound HTTP for deliveries: keep-alive pools per origin (one guarded undici Agent), redirects not
+ * followed (a 3xx is an answer like any other), one deadline covering connect, headers and body, and only the
+ * first 4 KiB of a response read. `http:` targets are refused unless allowed.
  */
 export class WebhookClient {
-  readonly #agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
+  readonly #agent: Agent;
+  readonly #allowHttp: boolean;
 
-  async post(url: string, req: { body: string; headers: Record<string, string> }, timeoutMs: number): Promise<SendOutcome> {
+  constructor(opts: { agent: Agent; allowHttp: boolean }) {
+    this.#agent = opts.agent;
+    this.#allowHttp = opts.allowHttp;
+  }
+
+  async post(url: string, req: { body: string; headers: Record<string, string> }, timeoutMs: number, abort?: AbortSignal): Promise<SendOutcome> {
     const started = performance.now();
-    const signal = AbortSignal.timeout(timeoutMs);
+    const scheme = schemeProblem(url, this.#allowHttp);
+    if (scheme) return { result: { kind: 'ssrf_blocked', message: scheme }, durationMs: 0, responseBody: null };
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = abort ? AbortSignal.any([deadline, abort]) : deadline;
     try {
+      // undici 7 never follows redirects unless a redirect interceptor is installed: a 3xx is recorded as is.
       const res = await request(url, { method: 'POST', body: req.body, headers: req.headers, dispatcher: this.#agent, signal });
       const chunks: Buffer[] = [];
       let size = 0;
@@ -29,13 +41,22 @@ export class WebhookClient {
         size += (chunk as Buffer).length;
         if (size >= RESPONSE_EXCERPT_BYTES) break;
       }
+      if (size >= RESPONSE_EXCERPT_BYTES) res.body.destroy();
       const responseBody = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
-      return { result: { kind: 'response', statusCode: res.statusCode }, durationMs: elapsed(started), responseBody };
+      const retryAfter = res.headers['retry-after'];
+      return {
+        result: { kind: 'response', statusCode: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter },
+        durationMs: elapsed(started),
+        responseBody,
+      };
     } catch (err) {
-      const timedOut = signal.aborted || err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError;
+      const durationMs = elapsed(started);
+      if (isSsrfBlocked(err)) return { result: { kind: 'ssrf_blocked', message: messageOf(err) }, durationMs, responseBody: null };
+      const e = err as { code?: string; name?: string };
+      const timedOut = deadline.aborted || /TIMEOUT/.test(e.code ?? '') || e.name === 'TimeoutError';
       return {
         result: timedOut ? { kind: 'timeout' } : { kind: 'network_error', message: describe(err) },
-        durationMs: elapsed(started),
+        durationMs,
         responseBody: null,
       };
     }
@@ -46,7 +67,26 @@ export class WebhookClient {
   }
 }
 
+function schemeProblem(raw: string, allowHttp: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `invalid URL ${raw}`;
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && allowHttp) return null;
+  return `${url.protocol} targets are not allowed${url.protocol === 'http:' ? ' (ALLOW_HTTP_TARGETS=false)' : ''}`;
+}
+
 const elapsed = (started: number) => Math.round(performance.now() - started);
+
+function messageOf(err: unknown): string {
+  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (e.code === 'HKL_DISPATCH_SSRF_BLOCKED') return e.message ?? 'blocked';
+  }
+  return 'blocked';
+}
 
 function describe(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };

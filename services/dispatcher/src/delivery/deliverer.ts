@@ -1,0 +1,247 @@
+import {
+  attemptRecord,
+  deliveryRecord,
+  encodeRecord,
+  newId,
+  recordHeaders,
+  type AttemptOutcome,
+  type AttemptRecord,
+  type DeliveryRecord,
+  type TopicNames,
+} from '@hookline/contracts';
+import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
+import { ACKS_ALL } from '@hookline/kafka';
+import type { Logger } from '@hookline/telemetry';
+import type { IHeaders, Message, Producer } from 'kafkajs';
+import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
+import { tierFor, type RetryTier } from '../domain/retry-policy.ts';
+import { buildWebhookRequest, recordableHeaders } from '../domain/webhook-request.ts';
+import type { SendOutcome, WebhookClient } from '../http/webhook-client.ts';
+import { activeSecrets, type EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
+import { CircuitOpenError, type BreakerRegistry } from './breakers.ts';
+import type { EndpointLimits } from './endpoint-limits.ts';
+import type { HealthTracker } from './health-tracker.ts';
+import type { OperationalEvents } from './operational-events.ts';
+import { childTraceparent } from './traceparent.ts';
+
+export interface DelivererDeps {
+  producer: Producer;
+  topics: TopicNames;
+  directory: EndpointDirectory;
+  endpoints: EndpointDirectoryRepository;
+  healthRepo: EndpointHealthRepository;
+  health: HealthTracker;
+  client: WebhookClient;
+  breakers: BreakerRegistry;
+  limits: EndpointLimits;
+  operational: OperationalEvents;
+  schedule: readonly number[];
+  tiers: readonly RetryTier[];
+  userAgent: string;
+  defaultTimeoutMs: number;
+  defaultMaxConcurrency: number;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** The delivery was interrupted by shutdown; its record is left uncommitted for the next owner. */
+export class DeliveryAborted extends Error {
+  readonly code = 'HKL_DISPATCH_ABORTED';
+  readonly retryable = true;
+}
+
+const FAILURES: ReadonlySet<AttemptOutcome> = new Set(['http_error', 'timeout', 'network_error', 'ssrf_blocked', 'gone']);
+
+/**
+ * One delivery, end to end: endpoint from memory → per-endpoint limits → breaker → signed POST → the one
+ * decision (outcome.ts) → attempt record plus the retry-tier / dead-letter / operational records, produced
+ * together and acknowledged before the caller may commit the source record.
+ */
+export class Deliverer {
+  readonly #d: DelivererDeps;
+  readonly #now: () => number;
+  readonly #random: () => number;
+
+  constructor(deps: DelivererDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#random = deps.random ?? Math.random;
+  }
+
+  /** Reports a breaker state change (endpoint_health, logs). */
+  static circuitChanged(healthRepo: EndpointHealthRepository, log: Logger) {
+    return (endpointId: string, state: CircuitState) => {
+      log.info({ endpoint_id: endpointId, circuit_state: state }, 'circuit state changed');
+      healthRepo.setCircuitState(endpointId, state, new Date()).catch((err: unknown) => log.warn({ err, endpoint_id: endpointId }, 'could not record circuit state'));
+    };
+  }
+
+  async deliver(delivery: DeliveryRecord, headers: IHeaders | undefined, signal: AbortSignal): Promise<void> {
+    const endpoint = await this.#d.directory.resolve(delivery.endpointId);
+    if (!endpoint || endpoint.disabled || endpoint.tenantId !== delivery.tenantId) {
+      this.#d.log.info(
+        { delivery_id: delivery.deliveryId, endpoint_id: delivery.endpointId, disabled_reason: endpoint?.disabledReason },
+        'endpoint missing or disabled; delivery dropped',
+      );
+      return;
+    }
+    const admission = await this.#d.limits.admit(endpoint.id, {
+      maxConcurrency: endpoint.maxConcurrency ?? this.#d.defaultMaxConcurrency,
+      rateLimitPerSecond: endpoint.rateLimitPerSecond,
+    });
+    if (!admission.ok) {
+      // Rate limited or too many queued: not an attempt, so no attempt record and no retry budget spent.
+      await this.#publish(this.#requeue(delivery, admission.retryInMs, headers));
+      return;
+    }
+    try {
+      await this.#attempt(delivery, endpoint, headers, signal);
+    } finally {
+      admission.release();
+    }
+  }
+
+  async #attempt(delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal): Promise<void> {
+    const startedAt = new Date(this.#now());
+    const traceparent = childTraceparent(headerValue(headers, 'traceparent'));
+    const request = buildWebhookRequest(
+      delivery,
+      { secrets: activeSecrets(endpoint, startedAt.getTime()), headers: endpoint.headers },
+      { nowSeconds: Math.floor(startedAt.getTime() / 1000), userAgent: this.#d.userAgent, traceparent },
+    );
+    let sent: SendOutcome | null = null;
+    let circuitWaitMs: number | undefined;
+    try {
+      sent = await this.#d.breakers.run(
+        endpoint.id,
+        () => this.#d.client.post(endpoint.url, request, endpoint.timeoutMs ?? this.#d.defaultTimeoutMs, signal),
+        (s) => FAILURES.has(outcomeOf(s.result)),
+      );
+    } catch (err) {
+      if (!(err instanceof CircuitOpenError)) throw err;
+      circuitWaitMs = err.waitMs;
+    }
+    if (signal.aborted) throw new DeliveryAborted('shutting down');
+
+    const outcome: AttemptOutcome = sent ? outcomeOf(sent.result) : 'circuit_open';
+    const spent = outcome !== 'circuit_open';
+    const attemptsMade = delivery.attempt + (spent ? 1 : 0);
+    const result = sent?.result;
+    const statusCode = result?.kind === 'response' ? result.statusCode : null;
+    const decision = decide({
+      outcome,
+      attemptsMade,
+      schedule: this.#d.schedule,
+      retryAfter: result?.kind === 'response' ? result.retryAfter : undefined,
+      statusCode,
+      // Wait for the half-open probe, but at least the shortest tier so an open circuit is not polled.
+      circuitWaitMs: Math.max(circuitWaitMs ?? 0, this.#d.tiers[0]!.delayMs),
+      nowMs: startedAt.getTime(),
+      random: this.#random(),
+    });
+    const nextAttemptAt = decision.action === 'retry' ? new Date(startedAt.getTime() + decision.delayMs) : null;
+    const attempt: AttemptRecord = {
+      attemptId: newId('att'),
+      deliveryId: delivery.deliveryId,
+      eventId: delivery.eventId,
+      tenantId: delivery.tenantId,
+      endpointId: delivery.endpointId,
+      attempt: delivery.attempt + 1,
+      outcome,
+      status: decision.status,
+      statusCode,
+      durationMs: sent?.durationMs ?? 0,
+      error: errorText(outcome, result),
+      responseBody: sent?.responseBody ?? null,
+      requestHeaders: recordableHeaders(request.headers),
+      url: endpoint.url,
+      startedAt: startedAt.toISOString(),
+      nextAttemptAt: nextAttemptAt?.toISOString() ?? null,
+    };
+    const records: Array<{ topic: string; messages: Message[] }> = [
+      { topic: this.#d.topics.attempts, messages: [{ key: attempt.deliveryId, value: encodeRecord(attemptRecord, attempt), headers: { traceparent } }] },
+    ];
+    const next: DeliveryRecord = { ...delivery, attempt: attemptsMade };
+    if (decision.action === 'retry') records.push(...this.#requeue(next, decision.delayMs, { traceparent }));
+    if (decision.action === 'dead') records.push(this.#dead(next, `retries exhausted: ${outcome}${statusCode ? ` ${statusCode}` : ''}`, traceparent));
+    records.push(...(await this.#healthRecords(endpoint, outcome, decision, delivery, startedAt)));
+    await this.#publish(records);
+
+    this.#d.log.info(
+      { event_id: attempt.eventId, delivery_id: attempt.deliveryId, endpoint_id: attempt.endpointId, tenant_id: attempt.tenantId,
+        attempt: attempt.attempt, outcome, status: attempt.status, status_code: statusCode, duration_ms: attempt.durationMs,
+        next_attempt_at: attempt.nextAttemptAt },
+      'delivery attempt',
+    );
+  }
+
+  /** Endpoint health side effects of an attempt: disable (gone, failing too long), recovered, exhausted. */
+  async #healthRecords(
+    endpoint: DirectoryEndpoint,
+    outcome: AttemptOutcome,
+    decision: Decision,
+    delivery: DeliveryRecord,
+    at: Date,
+  ): Promise<Array<{ topic: string; messages: Message[] }>> {
+    const subject = { tenantId: endpoint.tenantId, endpointId: endpoint.id };
+    const out: Array<{ topic: string; messages: Message[] }> = [];
+    const op = this.#d.operational;
+    if (decision.action === 'dead') {
+      out.push(...op.records('delivery.exhausted', subject, { deliveryId: delivery.deliveryId, eventId: delivery.eventId, attempts: delivery.attempt + 1, lastOutcome: outcome }, at));
+    }
+    if (outcome === 'circuit_open' || endpoint.tenantId === 'hookline') return out;
+    const change = outcome === 'succeeded' ? await this.#d.health.success(endpoint.id, at) : await this.#d.health.failure(endpoint.id, at);
+    let disableReason: string | null = decision.action === 'done' && decision.disableEndpoint ? decision.disableEndpoint : null;
+    if (change.kind === 'disable') disableReason ??= 'failing';
+    if (change.kind === 'recovered') {
+      out.push(...op.records('endpoint.recovered', subject, { failingSince: new Date(change.failingSince).toISOString() }, at));
+    }
+    if (disableReason && (await this.#d.endpoints.disable(endpoint.id, disableReason))) {
+      this.#d.directory.markDisabled(endpoint.id, disableReason);
+      this.#d.log.warn({ endpoint_id: endpoint.id, disabled_reason: disableReason }, 'endpoint disabled');
+      out.push(...op.records('endpoint.disabled', subject, { reason: disableReason, url: endpoint.url }, at));
+    }
+    return out;
+  }
+
+  /** The delivery as a record of the retry tier that fits `delayMs`, due at now + delayMs. */
+  #requeue(delivery: DeliveryRecord, delayMs: number, headers: IHeaders | undefined): Array<{ topic: string; messages: Message[] }> {
+    const notBefore = this.#now() + delayMs;
+    const tier = tierFor(this.#d.tiers, delayMs);
+    const value = encodeRecord(deliveryRecord, { ...delivery, notBefore: new Date(notBefore).toISOString() });
+    const traceparent = headerValue(headers, 'traceparent');
+    return [{
+      topic: this.#d.topics.retry(tier.label),
+      messages: [{ key: delivery.endpointId, value, headers: { [recordHeaders.notBefore]: String(notBefore), ...(traceparent ? { traceparent } : {}) } }],
+    }];
+  }
+
+  #dead(delivery: DeliveryRecord, reason: string, traceparent: string): { topic: string; messages: Message[] } {
+    const { notBefore: _drop, ...rest } = delivery;
+    return {
+      topic: this.#d.topics.deadLetter,
+      messages: [{ key: delivery.endpointId, value: encodeRecord(deliveryRecord, rest), headers: { [recordHeaders.deadReason]: reason, traceparent } }],
+    };
+  }
+
+  async #publish(topicMessages: Array<{ topic: string; messages: Message[] }>): Promise<void> {
+    if (topicMessages.length === 0) return;
+    await this.#d.producer.sendBatch({ topicMessages, acks: ACKS_ALL });
+  }
+}
+
+function errorText(outcome: AttemptOutcome, result: SendOutcome['result'] | undefined): string | null {
+  if (outcome === 'circuit_open') return 'circuit open: attempt skipped';
+  if (!result) return null;
+  if (result.kind === 'timeout') return 'timed out';
+  if (result.kind === 'network_error' || result.kind === 'ssrf_blocked') return result.message;
+  return null;
+}
+
+function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return first === undefined ? undefined : first.toString();
+}
+

@@ -1,0 +1,73 @@
+/**
+ * Retry timing: the delay before the next attempt is `schedule[attemptsMade - 1]` ± jitter, never earlier than
+ * a `Retry-After` the receiver asked for, which is itself capped at the schedule's longest step (svix
+ * `calculate_retry_delay`). Pure: randomness and time come in as arguments.
+ */
+
+/** Jitter applied to each scheduled delay: ±20 %. */
+export const JITTER = 0.2;
+
+/** A retry tier: one topic per distinct schedule step, named by its delay (`5s`, `30m`, `250ms`). */
+export interface RetryTier {
+  label: string;
+  delayMs: number;
+}
+
+const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+
+/** The shortest exact label of a duration: 300000 → `5m`, 1500 → `1500ms`. */
+export function durationLabel(ms: number): string {
+  for (const [unit, size] of units) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+/** The distinct tiers of a schedule, shortest first. */
+export function tiersOf(schedule: readonly number[]): RetryTier[] {
+  return [...new Set(schedule)].sort((a, b) => a - b).map((delayMs) => ({ label: durationLabel(delayMs), delayMs }));
+}
+
+/**
+ * The tier a record waiting `delayMs` goes to: the longest tier not longer than the wait (the shortest when
+ * the wait is shorter than every tier). Records in one tier then become due in about the order they were
+ * written, so pausing a partition on its head rarely holds back a record that is already due.
+ */
+export function tierFor(tiers: readonly RetryTier[], delayMs: number): RetryTier {
+  let chosen = tiers[0]!;
+  for (const t of tiers) if (t.delayMs <= delayMs) chosen = t;
+  return chosen;
+}
+
+/** `base` ± 20 %, with `random` in [0, 1). */
+export function withJitter(base: number, random: number): number {
+  return Math.round(base * (1 - JITTER + 2 * JITTER * random));
+}
+
+/**
+ * Milliseconds until the next attempt after `attemptsMade` attempts, or `null` when the schedule is
+ * exhausted. A `Retry-After` (ms) is honoured up to the schedule's longest step.
+ */
+export function retryDelay(
+  schedule: readonly number[],
+  attemptsMade: number,
+  opts: { random: number; retryAfterMs?: number | null },
+): number | null {
+  const base = schedule[attemptsMade - 1];
+  if (base === undefined) return null;
+  const jittered = withJitter(base, opts.random);
+  const cap = Math.max(...schedule);
+  const asked = opts.retryAfterMs == null ? 0 : Math.min(opts.retryAfterMs, cap);
+  return Math.max(jittered, asked);
+}
+
+/**
+ * Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `nowMs`; `null` when
+ * absent or unparseable.
+ */
+export function parseRetryAfter(value: string | undefined | null, nowMs: number): number | null {
+  if (value == null) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1_000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date) || !/[a-z]/i.test(text)) return null;
+  return Math.max(0, date - nowMs);
+}

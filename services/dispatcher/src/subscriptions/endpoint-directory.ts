@@ -1,0 +1,135 @@
+import { listenEndpointChanges, type DirectoryEndpoint, type EndpointChangesListener, type EndpointDirectoryRepository } from '@hookline/db';
+import type { Logger } from '@hookline/telemetry';
+import type pg from 'pg';
+
+/**
+ * Every endpoint in memory, kept fresh by LISTEN/NOTIFY (migration 0004): a change is applied within a few
+ * tens of milliseconds, and a lost connection triggers a full reload, as does a periodic safety reload. The hot
+ * path (fan-out, delivery) never queries PostgreSQL.
+ */
+export class EndpointDirectory {
+  readonly #repo: EndpointDirectoryRepository;
+  readonly #pool: pg.Pool;
+  readonly #log: Logger;
+  readonly #byId = new Map<string, DirectoryEndpoint>();
+  readonly #byTenant = new Map<string, Map<string, DirectoryEndpoint>>();
+  readonly #static = new Map<string, DirectoryEndpoint>();
+  readonly #pendingIds = new Set<string>();
+  #flushTimer: NodeJS.Timeout | undefined;
+  #reloadTimer: NodeJS.Timeout | undefined;
+  #listener: EndpointChangesListener | undefined;
+
+  constructor(deps: { repo: EndpointDirectoryRepository; pool: pg.Pool; log: Logger }) {
+    this.#repo = deps.repo;
+    this.#pool = deps.pool;
+    this.#log = deps.log;
+  }
+
+  /** Listens first (so no change between load and listen is missed), then loads everything. */
+  async start(opts: { reloadEveryMs?: number } = {}): Promise<void> {
+    const schema = await this.#repo.currentSchema();
+    this.#listener = await listenEndpointChanges(this.#pool, schema, {
+      onChange: (id) => this.#changed(id),
+      onReconnect: () => void this.reload(),
+      onError: (err) => this.#log.warn({ err }, 'endpoint change listener lost its connection; reconnecting'),
+    });
+    await this.reload();
+    const every = opts.reloadEveryMs ?? 60_000;
+    this.#reloadTimer = setInterval(() => void this.reload(), every);
+    this.#reloadTimer.unref();
+  }
+
+  /** Adds an endpoint that lives outside the table (the operational webhook). */
+  addStatic(endpoint: DirectoryEndpoint): void {
+    this.#static.set(endpoint.id, endpoint);
+  }
+
+  async reload(): Promise<void> {
+    try {
+      const all = await this.#repo.loadAll();
+      this.#byId.clear();
+      this.#byTenant.clear();
+      for (const e of all) this.#put(e);
+    } catch (err) {
+      this.#log.warn({ err }, 'endpoint directory reload failed; keeping the previous view');
+    }
+  }
+
+  get(id: string): DirectoryEndpoint | undefined {
+    return this.#static.get(id) ?? this.#byId.get(id);
+  }
+
+  /**
+   * The endpoint, loading it when this instance has not seen it yet (a delivery fanned out by another
+   * instance can arrive before this instance's notification): a query only on a miss.
+   */
+  async resolve(id: string): Promise<DirectoryEndpoint | undefined> {
+    const known = this.get(id);
+    if (known) return known;
+    const [found] = await this.#repo.load([id]);
+    if (found) this.#put(found);
+    return found;
+  }
+
+  /** The tenant's enabled endpoints whose `eventTypes` is empty or contains `type`, in id order. */
+  subscribed(tenantId: string, type: string): DirectoryEndpoint[] {
+    const mine = this.#byTenant.get(tenantId);
+    if (!mine) return [];
+    return [...mine.values()]
+      .filter((e) => !e.disabled && (e.eventTypes.length === 0 || e.eventTypes.includes(type)))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  /** Applies a change made by this process (e.g. a disable) at once, before its notification arrives. */
+  markDisabled(id: string, reason: string): void {
+    const e = this.#byId.get(id);
+    if (e) this.#put({ ...e, disabled: true, disabledReason: reason });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#reloadTimer);
+    clearTimeout(this.#flushTimer);
+    await this.#listener?.close();
+  }
+
+  #changed(id: string): void {
+    this.#pendingIds.add(id);
+    // Coalesce a burst of notifications into one query.
+    this.#flushTimer ??= setTimeout(() => void this.#flush(), 20);
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushTimer = undefined;
+    const ids = [...this.#pendingIds];
+    this.#pendingIds.clear();
+    try {
+      const found = await this.#repo.load(ids);
+      const seen = new Set(found.map((e) => e.id));
+      for (const e of found) this.#put(e);
+      for (const id of ids) if (!seen.has(id)) this.#remove(id);
+    } catch (err) {
+      this.#log.warn({ err }, 'endpoint refresh failed; reloading everything');
+      await this.reload();
+    }
+  }
+
+  #put(e: DirectoryEndpoint): void {
+    this.#remove(e.id);
+    this.#byId.set(e.id, e);
+    let mine = this.#byTenant.get(e.tenantId);
+    if (!mine) this.#byTenant.set(e.tenantId, (mine = new Map()));
+    mine.set(e.id, e);
+  }
+
+  #remove(id: string): void {
+    const old = this.#byId.get(id);
+    if (!old) return;
+    this.#byId.delete(id);
+    this.#byTenant.get(old.tenantId)?.delete(id);
+  }
+}
+
+/** The secrets that sign now: the newest always, older ones until their rotation grace ends. */
+export function activeSecrets(endpoint: DirectoryEndpoint, nowMs: number): string[] {
+  return endpoint.secrets.filter((s, i) => i === 0 || s.expiresAt === null || s.expiresAt > nowMs).map((s) => s.secret);
+}

@@ -1,0 +1,153 @@
+import { loadConfig } from '@hookline/config';
+import { EndpointHealthRepository, SecretBox } from '@hookline/db';
+import { generateSecret } from '@hookline/signing';
+import { createLogger } from '@hookline/telemetry';
+import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type DispatcherApp } from '../services/dispatcher/src/app.ts';
+import { dispatcherConfigShape } from '../services/dispatcher/src/config.ts';
+import { DispatcherHarness } from './dispatcher-fixtures.ts';
+
+const log = createLogger({ service: 'test', level: 'warn' });
+
+describe('dispatcher: signed delivery, outcomes, retry tiers and the dead-letter topic', () => {
+  let world: TestWorld;
+  let app: DispatcherApp;
+  let receiver: Receiver;
+  let h: DispatcherHarness;
+
+  beforeAll(async () => {
+    world = createTestWorld('dispatcher-delivery');
+    receiver = await Receiver.start();
+    app = await createApp(
+      loadConfig(dispatcherConfigShape, { ...world.env, RETRY_SCHEDULE: '100ms,200ms,1500ms', CIRCUIT_VOLUME_THRESHOLD: '100000', ENDPOINT_DISABLE_AFTER: '1h' }),
+      log,
+    );
+    h = new DispatcherHarness(world);
+    await h.start();
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await h?.stop();
+    await receiver?.close();
+    await world?.cleanup();
+  });
+
+  it('signs with every active secret during a rotation; standardwebhooks verifies with either; traceparent and custom headers', async () => {
+    const ep = await h.endpoint({ url: receiver.url('/rotation'), headers: { 'X-Tenant-Tag': 'blue' } });
+    const oldSecret = generateSecret();
+    const box = new SecretBox(world.env.ENCRYPTION_KEY!);
+    // Rotation: the new secret first, the old one active until its grace ends.
+    await world.pool.query(`UPDATE endpoints SET secrets = secrets || $2::jsonb WHERE id = $1`, [
+      ep.id,
+      JSON.stringify([{ ciphertext: box.encrypt(oldSecret), expiresAt: new Date(Date.now() + 3_600_000).toISOString() }]),
+    ]);
+    await waitFor(() => app.subscribed(h.tenantId, 'user.created').includes(ep.id), { timeoutMs: 1_000, description: 'the directory to see the endpoint within 1 s' });
+    await waitFor(async () => (await world.pool.query('SELECT 1')).rowCount === 1);
+    // The rotation update and the insert are both notified; give the directory the same 1 s to apply the second secret.
+    await h.publish([{ type: 'user.created', data: { n: 1 } }]);
+    const [req] = await receiver.waitForRequests(1, { match: (r) => r.path === '/rotation' });
+    const headers = req!.headers as Record<string, string>;
+    expect(headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    for (const secret of [ep.secret, oldSecret]) {
+      expect(new Webhook(secret).verify(req!.body, headers)).toMatchObject({ type: 'user.created', data: { n: 1 } });
+    }
+    expect(JSON.parse(req!.body)).toEqual({ id: headers['webhook-id'], type: 'user.created', timestamp: expect.any(String), data: { n: 1 } });
+    expect(headers['content-type']).toBe('application/json');
+    expect(headers['user-agent']).toMatch(/^Hookline\/\d/);
+    expect(headers['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    expect(headers['x-tenant-tag']).toBe('blue');
+    const attempt = await waitFor(() => h.attemptsFor(ep.id)[0]);
+    expect(attempt).toMatchObject({ outcome: 'succeeded', status: 'succeeded', statusCode: 200, attempt: 1, nextAttemptAt: null });
+  });
+
+  it('fans out only to enabled endpoints subscribed to the type, and sees new endpoints within 1 s', async () => {
+    const only = await h.endpoint({ url: receiver.url('/only-orders'), eventTypes: ['order.paid'] });
+    const off = await h.endpoint({ url: receiver.url('/disabled'), disabled: true });
+    await waitFor(() => app.subscribed(h.tenantId, 'order.paid').includes(only.id), { timeoutMs: 1_000, description: 'subscription within 1 s' });
+    expect(app.subscribed(h.tenantId, 'user.created')).not.toContain(only.id);
+    expect(app.subscribed(h.tenantId, 'order.paid')).not.toContain(off.id);
+    await h.publish([{ type: 'order.paid', data: { o: 1 } }, { type: 'user.deleted', data: {} }]);
+    await receiver.waitForRequests(1, { match: (r) => r.path === '/only-orders' });
+    await waitFor(() => h.attemptsFor(only.id)[0]);
+    expect(receiver.requests.filter((r) => r.path === '/only-orders')).toHaveLength(1);
+    expect(receiver.requests.filter((r) => r.path === '/disabled')).toHaveLength(0);
+  });
+
+  it('retries failures on the schedule (same webhook-id), then dead-letters with status dead', async () => {
+    const ep = await h.endpoint({ url: receiver.url('/always-500'), eventTypes: ['fail.always'] });
+    receiver.respondWith((r) => (r.path === '/always-500' ? { status: 500, body: 'boom' } : { status: 200 }));
+    await waitFor(() => app.subscribed(h.tenantId, 'fail.always').includes(ep.id), { timeoutMs: 1_000 });
+    await h.publish([{ type: 'fail.always', data: {} }]);
+    const dead = await waitFor(() => h.observed.dead.find((d) => d.delivery.endpointId === ep.id), { timeoutMs: 20_000, description: 'dead letter' });
+    expect(dead.delivery.attempt).toBe(4);
+    expect(dead.headers['hookline-dead-reason']?.toString()).toMatch(/http_error 500/);
+    const attempts = await waitFor(() => (h.attemptsFor(ep.id).length === 4 ? h.attemptsFor(ep.id) : undefined));
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.status])).toEqual([
+      [1, 'http_error', 'retrying'], [2, 'http_error', 'retrying'], [3, 'http_error', 'retrying'], [4, 'http_error', 'dead'],
+    ]);
+    expect(attempts[0]!.responseBody).toBe('boom');
+    const steps = [100, 200, 1_500];
+    for (let i = 0; i < 3; i++) {
+      const scheduled = Date.parse(attempts[i]!.nextAttemptAt!) - Date.parse(attempts[i]!.startedAt);
+      expect(scheduled).toBeGreaterThanOrEqual(steps[i]! * 0.8);
+      expect(scheduled).toBeLessThanOrEqual(steps[i]! * 1.2);
+      // Never earlier than scheduled.
+      expect(Date.parse(attempts[i + 1]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(attempts[i]!.nextAttemptAt!));
+    }
+    const ids = new Set(receiver.requests.filter((r) => r.path === '/always-500').map((r) => r.headers['webhook-id']));
+    expect(ids.size).toBe(1);
+    await waitFor(() => h.observed.operational.find((o) => o.type === 'delivery.exhausted' && o.endpointId === ep.id));
+  });
+
+  it('honours Retry-After on 429 (capped at the longest step), and treats a redirect as a failure', async () => {
+    const ep = await h.endpoint({ url: receiver.url('/slow-down'), eventTypes: ['rate.me'] });
+    const redirect = await h.endpoint({ url: receiver.url('/moved'), eventTypes: ['rate.me'] });
+    receiver.respondWith((r) => {
+      const seen = receiver.requests.filter((x) => x.path === r.path).length;
+      if (r.path === '/slow-down') return seen <= 1 ? { status: 429, headers: { 'retry-after': '1' } as Record<string, string> } : { status: 200 };
+      if (r.path === '/moved') return seen <= 1 ? { status: 302, headers: { location: receiver.url('/elsewhere') } as Record<string, string> } : { status: 200 };
+      return { status: 200 };
+    });
+    await waitFor(() => [ep.id, redirect.id].every((id) => app.subscribed(h.tenantId, 'rate.me').includes(id)), { timeoutMs: 1_000 });
+    await h.publish([{ type: 'rate.me', data: {} }]);
+    const [first, second] = await waitFor(() => (h.attemptsFor(ep.id).length >= 2 ? h.attemptsFor(ep.id) : undefined), { timeoutMs: 10_000 });
+    expect(first).toMatchObject({ outcome: 'http_error', statusCode: 429, status: 'retrying' });
+    expect(Date.parse(first!.nextAttemptAt!) - Date.parse(first!.startedAt)).toBeGreaterThanOrEqual(1_000);
+    expect(Date.parse(second!.startedAt) - Date.parse(first!.startedAt)).toBeGreaterThanOrEqual(1_000);
+    expect(second).toMatchObject({ outcome: 'succeeded', status: 'succeeded', attempt: 2 });
+    const moved = await waitFor(() => h.attemptsFor(redirect.id)[0]);
+    expect(moved).toMatchObject({ outcome: 'http_error', statusCode: 302, status: 'retrying' });
+    expect(receiver.requests.some((r) => r.path === '/elsewhere')).toBe(false);
+  });
+
+  it('a timeout and a reset connection are failures that are retried', async () => {
+    const slow = await h.endpoint({ url: receiver.url('/hang'), eventTypes: ['net.fail'], timeoutMs: 300 });
+    const reset = await h.endpoint({ url: receiver.url('/reset'), eventTypes: ['net.fail'] });
+    receiver.respondWith((r) => (r.path === '/hang' ? { hang: true } : r.path === '/reset' ? { reset: true } : { status: 200 }));
+    await waitFor(() => [slow.id, reset.id].every((id) => app.subscribed(h.tenantId, 'net.fail').includes(id)), { timeoutMs: 1_000 });
+    await h.publish([{ type: 'net.fail', data: {} }]);
+    const t = await waitFor(() => h.attemptsFor(slow.id)[0]);
+    expect(t).toMatchObject({ outcome: 'timeout', status: 'retrying', error: 'timed out' });
+    expect(t.durationMs).toBeGreaterThanOrEqual(250);
+    const n = await waitFor(() => h.attemptsFor(reset.id)[0]);
+    expect(n).toMatchObject({ outcome: 'network_error', status: 'retrying' });
+  });
+
+  it('410 Gone disables the endpoint at once (reason gone) and ends the delivery', async () => {
+    const ep = await h.endpoint({ url: receiver.url('/gone'), eventTypes: ['gone.test'] });
+    receiver.respondWith((r) => (r.path === '/gone' ? { status: 410 } : { status: 200 }));
+    await waitFor(() => app.subscribed(h.tenantId, 'gone.test').includes(ep.id), { timeoutMs: 1_000 });
+    await h.publish([{ type: 'gone.test', data: {} }]);
+    const a = await waitFor(() => h.attemptsFor(ep.id)[0]);
+    expect(a).toMatchObject({ outcome: 'gone', status: 'failed', statusCode: 410, nextAttemptAt: null });
+    const row = await waitFor(async () => (await world.pool.query('SELECT disabled, disabled_reason FROM endpoints WHERE id = $1 AND disabled', [ep.id])).rows[0]);
+    expect(row).toEqual({ disabled: true, disabled_reason: 'gone' });
+    await waitFor(() => h.observed.operational.find((o) => o.type === 'endpoint.disabled' && o.endpointId === ep.id && o.data.reason === 'gone'));
+    expect(app.subscribed(h.tenantId, 'gone.test')).not.toContain(ep.id);
+    const health = await new EndpointHealthRepository(world.pool).get(ep.id);
+    expect(health).toMatchObject({ circuitState: 'closed', failingSince: expect.any(Date) });
+  });
+});

@@ -1,0 +1,69 @@
+import { attemptRecord, deliveryRecord, operationalEventRecord, type AttemptRecord, type DeliveryRecord, type OperationalEventRecord } from '@hookline/contracts';
+import { EndpointsRepository, SecretBox, TenantsRepository, type NewEndpoint } from '@hookline/db';
+import { ACKS_ALL, createProducer } from '@hookline/kafka';
+import { generateSecret } from '@hookline/signing';
+import type { TestWorld } from '@hookline/testing';
+import type { Consumer, IHeaders, Producer } from 'kafkajs';
+
+/** What a dispatcher test observes on the output topics. */
+export interface Observed {
+  attempts: AttemptRecord[];
+  dead: Array<{ delivery: DeliveryRecord; headers: IHeaders }>;
+  operational: OperationalEventRecord[];
+}
+
+/** Collects attempts, dead letters and operational events of a world, and publishes events into it. */
+export class DispatcherHarness {
+  readonly observed: Observed = { attempts: [], dead: [], operational: [] };
+  readonly #world: TestWorld;
+  #consumer: Consumer | undefined;
+  #producer: Producer | undefined;
+  tenantId = '';
+
+  constructor(world: TestWorld) {
+    this.#world = world;
+  }
+
+  /** Call after the dispatcher started (its migrations and topics exist). */
+  async start(): Promise<void> {
+    const w = this.#world;
+    this.#producer = createProducer(w.kafka);
+    await this.#producer.connect();
+    this.#consumer = w.kafka.consumer({ groupId: `${w.prefix}.test-observer` });
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics: [w.topics.attempts, w.topics.deadLetter, w.topics.operational], fromBeginning: true });
+    await this.#consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const json = JSON.parse(message.value!.toString());
+        if (topic === w.topics.attempts) this.observed.attempts.push(attemptRecord.parse(json));
+        else if (topic === w.topics.deadLetter) this.observed.dead.push({ delivery: deliveryRecord.parse(json), headers: message.headers ?? {} });
+        else this.observed.operational.push(operationalEventRecord.parse(json));
+      },
+    });
+    this.tenantId = (await new TenantsRepository(w.pool).create('acme')).id;
+  }
+
+  async endpoint(input: Partial<NewEndpoint> & { url: string }): Promise<{ id: string; secret: string }> {
+    const secret = input.secret ?? generateSecret();
+    const repo = new EndpointsRepository(this.#world.pool, new SecretBox(this.#world.env.ENCRYPTION_KEY!));
+    const e = await repo.create(this.tenantId, { ...input, secret });
+    return { id: e.id, secret };
+  }
+
+  async publish(events: Array<{ type: string; data: Record<string, unknown>; id?: string }>): Promise<void> {
+    await this.#producer!.send({
+      topic: this.#world.topics.events,
+      acks: ACKS_ALL,
+      messages: events.map((e) => ({ key: this.tenantId, value: JSON.stringify({ tenantId: this.tenantId, ...e }) })),
+    });
+  }
+
+  attemptsFor(endpointId: string): AttemptRecord[] {
+    return this.observed.attempts.filter((a) => a.endpointId === endpointId).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  }
+
+  async stop(): Promise<void> {
+    await this.#consumer?.disconnect();
+    await this.#producer?.disconnect();
+  }
+}

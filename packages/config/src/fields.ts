@@ -35,3 +35,16 @@ export const duration = (defaultValue: string) =>
       }
       return ms;
     });
+
+/** Comma-separated CIDRs or single addresses, e.g. `10.1.0.0/16,fd00::/8`; empty by default. */
+export const cidrList = () =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const item of items) {
+        if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not a CIDR such as 10.0.0.0/8` });
+      }
+      return items;
+    });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFlag, port, positiveInt } from './fields.ts';
+import { booleanFlag, cidrList, port, positiveInt } from './fields.ts';
 
 /** Kafka connection and naming. */
 export const kafkaFragment = {
@@ -42,6 +42,13 @@ export const telemetryFragment = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('pino log level.'),
   OTEL_SDK_DISABLED: booleanFlag(false).describe('true turns OpenTelemetry off entirely.'),
   OTEL_SERVICE_NAME: z.string().optional().describe('Service name on traces; defaults to hookline-<service>.'),
+};
+
+/** Which webhook targets are acceptable: checked by ingest when an endpoint is saved and by the dispatcher at connect time. */
+export const targetsFragment = {
+  ALLOW_HTTP_TARGETS: booleanFlag(false).describe('true accepts http:// endpoint URLs (local demos, tests); otherwise https only.'),
+  ALLOW_PRIVATE_TARGETS: booleanFlag(false).describe('true accepts targets on loopback, private, link-local and metadata addresses.'),
+  TARGET_ALLOWLIST: cidrList().describe('Comma-separated CIDRs accepted even though private (e.g. 10.1.0.0/16). Default: none.'),
 };
 
 /** How long a service may take to stop after SIGTERM before it exits anyway. */

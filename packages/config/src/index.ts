@@ -1,10 +1,11 @@
 export { ConfigError } from './errors.ts';
-export { booleanFlag, duration, parseDuration, port, positiveInt } from './fields.ts';
+export { booleanFlag, cidrList, duration, parseDuration, port, positiveInt } from './fields.ts';
 export {
   httpFragment,
   kafkaFragment,
   pgFragment,
   shutdownFragment,
+  targetsFragment,
   telemetryFragment,
   type KafkaConfig,
   type PgConfig,

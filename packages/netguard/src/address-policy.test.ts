@@ -1,54 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAddress, parseAllowlist, refusalFor } from './address-policy.ts';
+import { AddressPolicy, ipv6Groups } from './address-policy.ts';
 
-describe('classifyAddress', () => {
-  it.each([
-    ['8.8.8.8', 'public'],
-    ['2606:4700::1111', 'public'],
-    ['127.0.0.1', 'loopback'],
-    ['127.255.255.254', 'loopback'],
-    ['::1', 'loopback'],
-    ['::ffff:127.0.0.1', 'loopback'],
-    ['::ffff:7f00:1', 'loopback'],
-    ['0:0:0:0:0:ffff:7f00:0001', 'loopback'],
-    ['0.0.0.0', 'unspecified'],
-    ['::', 'unspecified'],
-    ['10.1.2.3', 'private'],
-    ['172.16.0.1', 'private'],
-    ['172.31.255.255', 'private'],
-    ['192.168.1.1', 'private'],
-    ['100.64.0.1', 'private'],
-    ['fc00::1', 'private'],
-    ['fd12:3456::1', 'private'],
-    ['::ffff:10.0.0.1', 'private'],
-    ['169.254.1.1', 'link_local'],
-    ['fe80::1', 'link_local'],
-    ['fe80::1%eth0', 'link_local'],
-    ['169.254.169.254', 'metadata'],
-    ['::ffff:169.254.169.254', 'metadata'],
-    ['fd00:ec2::254', 'metadata'],
-    ['224.0.0.1', 'multicast'],
-    ['ff02::1', 'multicast'],
-    ['240.0.0.1', 'reserved'],
-    ['192.0.2.1', 'reserved'],
-    ['[::1]', 'loopback'],
-    ['not-an-ip', 'invalid'],
-    ['172.32.0.1', 'public'],
-  ])('%s is %s', (ip, cls) => expect(classifyAddress(ip)).toBe(cls));
-});
+const strict = new AddressPolicy({ allowPrivate: false });
 
-describe('refusalFor', () => {
-  it('refuses non-public addresses unless private targets are allowed or allowlisted', () => {
-    expect(refusalFor('10.0.0.5', { allowPrivate: false })).toMatch(/private/);
-    expect(refusalFor('10.0.0.5', { allowPrivate: true })).toBeNull();
-    expect(refusalFor('10.0.0.5', { allowPrivate: false, allowlist: parseAllowlist('10.0.0.0/24') })).toBeNull();
-    expect(refusalFor('::ffff:10.0.0.5', { allowPrivate: false, allowlist: parseAllowlist('10.0.0.0/24') })).toBeNull();
-    expect(refusalFor('10.0.1.5', { allowPrivate: false, allowlist: parseAllowlist('10.0.0.0/24') })).toMatch(/private/);
-    expect(refusalFor('93.184.216.34', { allowPrivate: false })).toBeNull();
+/** URL host forms (as a user could write them) that must all be refused: the URL parser canonicalises them. */
+const refusedHosts = [
+  '127.0.0.1', '127.1', '127.0.1', '2130706433', '017700000001', '0x7f000001', '0x7f.0.0.1', '0177.0.0.1', '0x7f.1',
+  '127.255.255.254', '0.0.0.0', '0', '10.0.0.1', '10.255.255.255', '012.1.2.3', '172.16.0.1', '172.31.255.255',
+  '192.168.0.1', '192.168.1.1', '0xc0a80101', '3232235777', '169.254.169.254', '169.254.0.1', '0xa9fea9fe', '2852039166',
+  '100.64.0.1', '100.100.100.200', '224.0.0.1', '239.255.255.250', '255.255.255.255', '240.0.0.1', '198.18.0.1', '192.0.2.1',
+  '[::1]', '[::]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::ffff:10.0.0.1]', '[::ffff:169.254.169.254]',
+  '[::ffff:a9fe:a9fe]', '[::127.0.0.1]', '[64:ff9b::127.0.0.1]', '[64:ff9b::a9fe:a9fe]', '[2002:7f00:1::]', '[2002:a9fe:a9fe::1]',
+  '[fe80::1]', '[fc00::1]', '[fd00:ec2::254]', '[fd12:3456::1]', '[ff02::1]', '[ff05::2]', '[fec0::1]', '[2001:db8::1]',
+];
+
+const allowedHosts = ['8.8.8.8', '1.1.1.1', '93.184.216.34', '172.32.0.1', '192.169.0.1', '100.128.0.1', '[2606:4700:4700::1111]', '[::ffff:8.8.8.8]', '[2002:0808:0808::]'];
+
+function hostAddress(host: string): string {
+  return new URL(`http://${host}/`).hostname.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+}
+
+describe('AddressPolicy', () => {
+  it(`refuses ${refusedHosts.length} loopback/private/link-local/metadata/multicast forms`, () => {
+    expect(refusedHosts.length).toBeGreaterThanOrEqual(30);
+    for (const host of refusedHosts) expect(strict.check(hostAddress(host)), host).not.toBeNull();
   });
 
-  it('rejects malformed allowlists', () => {
-    expect(() => parseAllowlist('10.0.0.0/33')).toThrow(/prefix/);
-    expect(() => parseAllowlist('example.com')).toThrow(/not an IP/);
+  it('accepts public addresses, including public IPv4 written as mapped or 6to4 IPv6', () => {
+    for (const host of allowedHosts) expect(strict.check(hostAddress(host)), host).toBeNull();
+  });
+
+  it('names the reason', () => {
+    expect(strict.check('169.254.169.254')).toMatch(/metadata/);
+    expect(strict.check('::ffff:7f00:1')).toMatch(/loopback/);
+    expect(strict.check('64:ff9b::a00:1')).toMatch(/NAT64|private/);
+    expect(strict.check('not-an-ip')).toMatch(/not an IP/);
+  });
+
+  it('ALLOW_PRIVATE_TARGETS and TARGET_ALLOWLIST open exceptions', () => {
+    expect(new AddressPolicy({ allowPrivate: true }).check('127.0.0.1')).toBeNull();
+    const listed = new AddressPolicy({ allowPrivate: false, allowlist: ['10.1.0.0/16', '127.0.0.1', 'fd00::/8'] });
+    expect(listed.check('10.1.2.3')).toBeNull();
+    expect(listed.check('10.2.0.1')).not.toBeNull();
+    expect(listed.check('127.0.0.1')).toBeNull();
+    expect(listed.check('127.0.0.2')).not.toBeNull();
+    expect(listed.check('fd00::5')).toBeNull();
+  });
+
+  it('expands IPv6 text', () => {
+    expect(ipv6Groups('::1')).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(ipv6Groups('::ffff:1.2.3.4')).toEqual([0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]);
+    expect(ipv6Groups('1:2:3:4:5:6:7:8:9')).toBeNull();
   });
 });
+

@@ -1,1 +1,1 @@
-export { classifyAddress, parseAllowlist, refusalFor, type AddressClass, type TargetPolicy } from './address-policy.ts';
+export { AddressPolicy, ipv6Groups, type AddressVerdict } from './address-policy.ts';

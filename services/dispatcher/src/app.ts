@@ -13,7 +13,7 @@ import { EndpointLimits } from './delivery/endpoint-limits.ts';
 import { HealthTracker } from './delivery/health-tracker.ts';
 import { OperationalEvents, operationalEndpoint } from './delivery/operational-events.ts';
 import { tiersOf } from './domain/retry-policy.ts';
-import { AddressPolicy } from './http/address-policy.ts';
+import { AddressPolicy } from '@hookline/netguard';
 import { createGuardedAgent, type Resolver } from './http/guarded-agent.ts';
 import { WebhookClient } from './http/webhook-client.ts';
 import { EndpointDirectory } from './subscriptions/endpoint-directory.ts';

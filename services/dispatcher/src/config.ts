@@ -1,4 +1,4 @@
-import { booleanFlag, duration, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, telemetryFragment } from '@hookline/config';
+import { duration, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** `RETRY_SCHEDULE`: comma-separated durations, each ≥ 1 ms, at least one. */
@@ -14,18 +14,6 @@ const retrySchedule = z
     return steps as number[];
   });
 
-/** `TARGET_ALLOWLIST`: comma-separated CIDRs (or single addresses) that are allowed even when private. */
-const cidrList = z
-  .string()
-  .default('')
-  .transform((text, ctx) => {
-    const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const item of items) {
-      if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not a CIDR such as 10.0.0.0/8` });
-    }
-    return items;
-  });
-
 /** Every variable the dispatcher reads. */
 export const dispatcherConfigShape = {
   ...kafkaFragment,
@@ -33,6 +21,7 @@ export const dispatcherConfigShape = {
   ...httpFragment(8081),
   ...telemetryFragment,
   ...shutdownFragment,
+  ...targetsFragment,
   ENCRYPTION_KEY: z.string().describe('The same key as ingest: decrypts endpoint signing secrets. Required.'),
   DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Timeout of one delivery (connect, headers and body) when the endpoint sets none.'),
   DELIVERY_CONCURRENCY: positiveInt(6).describe('Partitions of the deliveries topic processed concurrently by one instance.'),
@@ -43,9 +32,6 @@ export const dispatcherConfigShape = {
   RETRY_SCHEDULE: retrySchedule.describe(
     'Delays before each retry (comma-separated durations, ±20 % jitter); one retry tier topic per distinct step. After the last, the delivery is dead (dead-letter topic).',
   ),
-  ALLOW_HTTP_TARGETS: booleanFlag(false).describe('true allows delivering to http:// URLs.'),
-  ALLOW_PRIVATE_TARGETS: booleanFlag(false).describe('true allows delivering to loopback/private/link-local/metadata addresses.'),
-  TARGET_ALLOWLIST: cidrList.describe('Comma-separated CIDRs allowed even though private (e.g. 10.1.0.0/16). Default: none.'),
   CIRCUIT_ERROR_THRESHOLD_PERCENT: positiveInt(50).describe('A breaker opens when at least this percentage of requests in the window failed.'),
   CIRCUIT_VOLUME_THRESHOLD: positiveInt(10).describe('Requests in the window before a breaker may open.'),
   CIRCUIT_WINDOW: duration('30s').describe('Rolling window over which a breaker counts failures.'),

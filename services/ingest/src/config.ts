@@ -1,4 +1,4 @@
-import { booleanFlag, duration, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, telemetryFragment } from '@hookline/config';
+import { duration, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** Every variable the ingest service reads. */
@@ -8,6 +8,7 @@ export const ingestConfigShape = {
   ...httpFragment(8080),
   ...telemetryFragment,
   ...shutdownFragment,
+  ...targetsFragment,
   ADMIN_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -18,9 +19,6 @@ export const ingestConfigShape = {
     .describe('32-byte key (64 hex digits or base64) encrypting endpoint secrets at rest (AES-256-GCM). Required.'),
   MAX_PAYLOAD_BYTES: positiveInt(262_144).describe('Largest accepted request body in bytes (413 above).'),
   DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Default timeout of an endpoint delivery, in milliseconds.'),
-  ALLOW_HTTP_TARGETS: booleanFlag(false).describe('true accepts http:// endpoint URLs (local demos, tests).'),
-  ALLOW_PRIVATE_TARGETS: booleanFlag(false).describe('true accepts endpoints on loopback/private addresses.'),
-  TARGET_ALLOWLIST: z.string().default('').describe('Comma-separated CIDRs accepted even though private (e.g. 10.1.0.0/16).'),
   PUBLISH_TIMEOUT_MS: positiveInt(30_000).describe('How long a publish waits for the Kafka acknowledgement before 503.'),
   SECRET_ROTATION_GRACE: duration('24h').describe('How long a rotated-out endpoint secret keeps signing alongside the new one.'),
   TENANT_PUBLISH_RATE: positiveInt(10_000).describe('Events per second each tenant may publish (token bucket, burst of one second); 429 above.'),

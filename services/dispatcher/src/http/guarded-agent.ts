@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
-import type { AddressPolicy } from './address-policy.ts';
+import type { AddressPolicy } from '@hookline/netguard';
 
 /** Error code of a connection refused by the SSRF policy. */
 export const SSRF_BLOCKED = 'HKL_DISPATCH_SSRF_BLOCKED';

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { parseAllowlist, refusalFor, type TargetPolicy } from '@hookline/netguard';
+import { AddressPolicy } from '@hookline/netguard';
 import { endpointUrlProblem } from '../domain/endpoint-url.ts';
 
 /**
@@ -10,12 +10,14 @@ import { endpointUrlProblem } from '../domain/endpoint-url.ts';
  */
 export class TargetChecker {
   readonly #allowHttp: boolean;
-  readonly #policy: TargetPolicy;
+  readonly #allowPrivate: boolean;
+  readonly #policy: AddressPolicy;
   readonly #lookupTimeoutMs: number;
 
-  constructor(opts: { allowHttp: boolean; allowPrivate: boolean; allowlist: string; lookupTimeoutMs?: number }) {
+  constructor(opts: { allowHttp: boolean; allowPrivate: boolean; allowlist: readonly string[]; lookupTimeoutMs?: number }) {
     this.#allowHttp = opts.allowHttp;
-    this.#policy = { allowPrivate: opts.allowPrivate, allowlist: parseAllowlist(opts.allowlist) };
+    this.#allowPrivate = opts.allowPrivate;
+    this.#policy = new AddressPolicy({ allowPrivate: opts.allowPrivate, allowlist: opts.allowlist });
     this.#lookupTimeoutMs = opts.lookupTimeoutMs ?? 2_000;
   }
 
@@ -23,11 +25,11 @@ export class TargetChecker {
   async problem(raw: string): Promise<string | null> {
     const textProblem = endpointUrlProblem(raw, { allowHttp: this.#allowHttp });
     if (textProblem) return textProblem;
-    if (this.#policy.allowPrivate) return null;
+    if (this.#allowPrivate) return null;
     const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
     const addresses = isIP(host) ? [host] : await this.#resolve(host);
     for (const address of addresses) {
-      const refusal = refusalFor(address, this.#policy);
+      const refusal = this.#policy.check(address);
       if (refusal) return `host ${host} ${isIP(host) ? 'is' : 'resolves to'} a disallowed address (${refusal}); set ALLOW_PRIVATE_TARGETS=true or TARGET_ALLOWLIST to allow it`;
     }
     return null;

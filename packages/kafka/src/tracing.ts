@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage, Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
 import { extractTraceContext } from './trace-headers.ts';
 
@@ -44,25 +44,23 @@ export async function sendTraced(producer: Producer, record: ProducerRecord, att
   );
 }
 
-/** Record headers carrying the given span's context (for messages produced in several traces at once). */
-export function headersFor(span: Span | undefined, headers: IHeaders = {}): IHeaders {
-  if (!span) return headers;
-  const carrier: Record<string, string> = {};
-  propagation.inject(trace.setSpan(context.active(), span), carrier);
-  return { ...headers, ...carrier };
+/**
+ * Record headers carrying `span`'s context, for messages produced in several traces at once. Without a tracing
+ * SDK the span is not valid, and the source record's own `traceparent` (if any) is passed along instead.
+ */
+export function headersFor(span: Span, source: IHeaders | undefined, headers: IHeaders = {}): IHeaders {
+  if (isSpanContextValid(span.spanContext())) {
+    const carrier: Record<string, string> = {};
+    propagation.inject(trace.setSpan(context.active(), span), carrier);
+    return { ...headers, ...carrier };
+  }
+  const traceparent = source?.traceparent;
+  return traceparent ? { ...headers, traceparent } : headers;
 }
 
-/**
- * Runs `fn` inside a `process <topic>` CONSUMER span whose parent is the trace the record's headers carry (so
- * an event published with a `traceparent` keeps one trace across every hop).
- */
-export async function processTraced<T>(
-  source: { topic: string; partition: number; message: KafkaMessage; groupId?: string },
-  attributes: Attributes,
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
-  const parent = extractTraceContext(source.message.headers);
-  return tracer().startActiveSpan(
+/** Starts (without activating) the `process <topic>` CONSUMER span of a record, child of the trace it carries. */
+export function startProcessSpan(source: { topic: string; partition: number; message: KafkaMessage; groupId?: string }, attributes: Attributes = {}): Span {
+  return tracer().startSpan(
     `process ${source.topic}`,
     {
       kind: SpanKind.CONSUMER,
@@ -78,16 +76,28 @@ export async function processTraced<T>(
         ...attributes,
       },
     },
-    parent,
-    async (span) => {
-      try {
-        return await fn(span);
-      } catch (err) {
-        recordFailure(span, err);
-        throw err;
-      } finally {
-        span.end();
-      }
-    },
+    extractTraceContext(source.message.headers),
   );
+}
+
+/**
+ * Runs `fn` inside a `process <topic>` CONSUMER span whose parent is the trace the record's headers carry (so
+ * an event published with a `traceparent` keeps one trace across every hop).
+ */
+export async function processTraced<T>(
+  source: { topic: string; partition: number; message: KafkaMessage; groupId?: string },
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = startProcessSpan(source, attributes);
+  return context.with(trace.setSpan(context.active(), span), async () => {
+    try {
+      return await fn(span);
+    } catch (err) {
+      recordFailure(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
 }

@@ -1,14 +1,15 @@
 import { groupIds, topicNames } from '@hookline/contracts';
 import { EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
-import { openKafka } from '@hookline/kafka';
+import { openKafka, registerLagMetrics } from '@hookline/kafka';
 import { isValidSecret } from '@hookline/signing';
-import { startOpsServer, type Logger } from '@hookline/telemetry';
+import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { DispatcherConfig } from './config.ts';
 import { DeliverConsumer } from './consumers/deliver-consumer.ts';
 import { FanoutConsumer } from './consumers/fanout-consumer.ts';
 import { BreakerRegistry } from './delivery/breakers.ts';
 import { Deliverer } from './delivery/deliverer.ts';
+import { DispatcherMetrics } from './delivery/dispatcher-metrics.ts';
 import { EndpointLimits } from './delivery/endpoint-limits.ts';
 import { HealthTracker } from './delivery/health-tracker.ts';
 import { OperationalEvents, operationalEndpoint } from './delivery/operational-events.ts';
@@ -77,6 +78,18 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     },
     { onChange: Deliverer.circuitChanged(healthRepo, log) },
   );
+  const registry = createMetricsRegistry('dispatcher');
+  const metrics = new DispatcherMetrics(registry, {
+    endpointLabels: config.METRICS_ENDPOINT_LABELS,
+    // Read at scrape time, once the consumer below exists.
+    inFlight: (): number => deliver.inFlight,
+    breakers: () => breakers.notClosed(),
+  });
+  registerLagMetrics(registry, k.admin, () => [
+    { groupId: groups.fanout, topics: [topics.events] },
+    { groupId: groups.deliver, topics: [topics.deliveries] },
+    { groupId: groups.deliverRetry, topics: retryTopics },
+  ]);
   const deliverer = new Deliverer({
     producer, topics, directory, endpoints: endpointsRepo, healthRepo,
     health: new HealthTracker(healthRepo, config.ENDPOINT_DISABLE_AFTER),
@@ -87,6 +100,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     defaultTimeoutMs: config.DELIVERY_TIMEOUT_MS,
     defaultMaxConcurrency: config.ENDPOINT_MAX_CONCURRENCY,
     log,
+    metrics,
   });
 
   const fanout = new FanoutConsumer({ consumer: kafka.consumer({ groupId: groups.fanout }), producer, directory, topics, log });
@@ -104,6 +118,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping() }),
+    metrics: registry,
   });
   log.info({ port: ops.port, retry_topics: retryTopics }, 'dispatcher running');
 

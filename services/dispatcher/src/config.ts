@@ -1,4 +1,4 @@
-import { duration, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { booleanFlag, duration, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** `RETRY_SCHEDULE`: comma-separated durations, each ≥ 1 ms, at least one. */
@@ -22,6 +22,9 @@ export const dispatcherConfigShape = {
   ...telemetryFragment,
   ...shutdownFragment,
   ...targetsFragment,
+  METRICS_ENDPOINT_LABELS: booleanFlag(false).describe(
+    'true adds hookline_endpoint_delivery_attempts_total with an endpoint_id label (one series per endpoint and outcome: mind the cardinality).',
+  ),
   ENCRYPTION_KEY: z.string().describe('The same key as ingest: decrypts endpoint signing secrets. Required.'),
   DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Timeout of one delivery (connect, headers and body) when the endpoint sets none.'),
   DELIVERY_CONCURRENCY: positiveInt(6).describe('Partitions of the deliveries topic processed concurrently by one instance.'),

@@ -1,5 +1,5 @@
 import { decodeRecord, deliveryRecord, recordHeaders, type TopicNames } from '@hookline/contracts';
-import { headerString, sendToInvalid } from '@hookline/kafka';
+import { headerString, processTraced, sendToInvalid } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import type { Deliverer } from '../delivery/deliverer.ts';
@@ -30,15 +30,22 @@ export class DeliverConsumer {
   readonly #retry: PartitionPipeline;
 
   constructor(d: DeliverConsumerDeps) {
-    const handle = async (topic: string, partition: number, message: KafkaMessage, signal: AbortSignal) => {
-      const decoded = decodeRecord(deliveryRecord, message.value);
-      if (!decoded.ok) {
-        d.log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid delivery routed to the invalid topic');
-        await sendToInvalid(d.producer, d.topics.invalid, { topic, partition, message }, decoded.reason);
-        return;
-      }
-      await d.deliverer.deliver(decoded.value, message.headers, signal);
-    };
+    const handle = (topic: string, partition: number, message: KafkaMessage, signal: AbortSignal) =>
+      processTraced({ topic, partition, message }, {}, async (span) => {
+        const decoded = decodeRecord(deliveryRecord, message.value);
+        if (!decoded.ok) {
+          d.log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid delivery routed to the invalid topic');
+          await sendToInvalid(d.producer, d.topics.invalid, { topic, partition, message }, decoded.reason);
+          return;
+        }
+        span.setAttributes({
+          'hookline.event_id': decoded.value.eventId,
+          'hookline.endpoint_id': decoded.value.endpointId,
+          'hookline.tenant_id': decoded.value.tenantId,
+          'hookline.attempt': decoded.value.attempt + 1,
+        });
+        await d.deliverer.deliver(decoded.value, message.headers, signal);
+      });
     const common = { log: d.log, handle, maxInFlight: d.maxInFlight, partitionsConcurrently: d.partitionsConcurrently, ...(d.now ? { now: d.now } : {}) };
     this.#fresh = new PartitionPipeline({ ...common, consumer: d.deliveries, topics: [d.topics.deliveries] });
     this.#retry = new PartitionPipeline({ ...common, consumer: d.retries, topics: d.retryTopics, dueAt });

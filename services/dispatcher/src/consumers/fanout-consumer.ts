@@ -7,7 +7,7 @@ import {
   eventRecord,
   type TopicNames,
 } from '@hookline/contracts';
-import { ACKS_ALL, sendToInvalid } from '@hookline/kafka';
+import { ACKS_ALL, headersFor, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
@@ -57,7 +57,13 @@ export class FanoutConsumer {
       const targets = event.endpointId
         ? [this.#directory.get(event.endpointId)].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
         : this.#directory.subscribed(event.tenantId, event.type);
-      const traceparent = message.headers?.traceparent;
+      const span = startProcessSpan({ topic, partition, message }, {
+        'hookline.event_id': eventId,
+        'hookline.tenant_id': event.tenantId,
+        'hookline.fanout_count': targets.length,
+      });
+      const headers = headersFor(span, message.headers);
+      span.end();
       for (const endpoint of targets) {
         out.push({
           key: endpoint!.id,
@@ -71,7 +77,7 @@ export class FanoutConsumer {
             eventCreatedAt: createdAt,
             attempt: 0,
           }),
-          headers: traceparent ? { traceparent } : {},
+          headers,
         });
       }
       last = message.offset;

@@ -73,6 +73,16 @@ export class BreakerRegistry {
     return b.opened ? 'open' : b.halfOpen ? 'half_open' : 'closed';
   }
 
+  /** Endpoints whose breaker is open or half-open (bounded by the LRU), for metrics. */
+  notClosed(): Array<{ endpointId: string; state: CircuitState }> {
+    const out: Array<{ endpointId: string; state: CircuitState }> = [];
+    for (const endpointId of this.#entries.keys()) {
+      const state = this.state(endpointId);
+      if (state !== 'closed') out.push({ endpointId, state });
+    }
+    return out;
+  }
+
   get size(): number {
     return this.#entries.size;
   }

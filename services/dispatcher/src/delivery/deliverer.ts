@@ -10,7 +10,8 @@ import {
   type TopicNames,
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
-import { ACKS_ALL } from '@hookline/kafka';
+import { ACKS_ALL, recordFailure } from '@hookline/kafka';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders, Message, Producer } from 'kafkajs';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
@@ -22,7 +23,8 @@ import { CircuitOpenError, type BreakerRegistry } from './breakers.ts';
 import type { EndpointLimits } from './endpoint-limits.ts';
 import type { HealthTracker } from './health-tracker.ts';
 import type { OperationalEvents } from './operational-events.ts';
-import { childTraceparent } from './traceparent.ts';
+import type { DispatcherMetrics } from './dispatcher-metrics.ts';
+import { traceparentOf } from './traceparent.ts';
 
 export interface DelivererDeps {
   producer: Producer;
@@ -41,8 +43,24 @@ export interface DelivererDeps {
   defaultTimeoutMs: number;
   defaultMaxConcurrency: number;
   log: Logger;
+  metrics?: DispatcherMetrics;
   now?: () => number;
   random?: () => number;
+}
+
+const tracer = trace.getTracer('hookline-dispatcher');
+
+/** The endpoint URL as traces show it: no credentials, query values redacted. */
+function safeUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, 'REDACTED');
+    return u.toString();
+  } catch {
+    return 'invalid-url';
+  }
 }
 
 /** The delivery was interrupted by shutdown; its record is left uncommitted for the next owner. */
@@ -102,9 +120,45 @@ export class Deliverer {
     }
   }
 
+  /** One attempt inside an HTTP CLIENT span (OpenTelemetry HTTP conventions) whose context the webhook carries. */
   async #attempt(delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal): Promise<void> {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint.url);
+    } catch {
+      url = undefined;
+    }
+    return tracer.startActiveSpan(
+      'POST',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': 'POST',
+          'url.full': safeUrl(endpoint.url),
+          ...(url ? { 'server.address': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)) } : {}),
+          'hookline.event_id': delivery.eventId,
+          'hookline.delivery_id': delivery.deliveryId,
+          'hookline.endpoint_id': endpoint.id,
+          'hookline.tenant_id': delivery.tenantId,
+          'hookline.attempt': delivery.attempt + 1,
+        },
+      },
+      async (span) => {
+        try {
+          await this.#attemptIn(span, delivery, endpoint, headers, signal);
+        } catch (err) {
+          recordFailure(span, err);
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  async #attemptIn(span: Span, delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal): Promise<void> {
     const startedAt = new Date(this.#now());
-    const traceparent = childTraceparent(headerValue(headers, 'traceparent'));
+    const traceparent = traceparentOf(span, headerValue(headers, 'traceparent'));
     const request = buildWebhookRequest(
       delivery,
       { secrets: activeSecrets(endpoint, startedAt.getTime()), headers: endpoint.headers },
@@ -159,6 +213,15 @@ export class Deliverer {
       startedAt: startedAt.toISOString(),
       nextAttemptAt: nextAttemptAt?.toISOString() ?? null,
     };
+    span.setAttribute('hookline.outcome', outcome);
+    if (statusCode !== null) span.setAttribute('http.response.status_code', statusCode);
+    if (outcome !== 'succeeded') {
+      span.setAttribute('error.type', statusCode !== null ? String(statusCode) : outcome);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error ?? outcome });
+    }
+    this.#d.metrics?.attempt(outcome, delivery.tenantId, endpoint.id, attempt.durationMs);
+    if (outcome === 'succeeded') this.#d.metrics?.delivered(delivery.eventCreatedAt, this.#now());
+    if (decision.action === 'dead') this.#d.metrics?.dead();
     const records: Array<{ topic: string; messages: Message[] }> = [
       { topic: this.#d.topics.attempts, messages: [{ key: attempt.deliveryId, value: encodeRecord(attemptRecord, attempt), headers: { traceparent } }] },
     ];

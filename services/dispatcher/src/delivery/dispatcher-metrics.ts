@@ -1,0 +1,75 @@
+import type { AttemptOutcome } from '@hookline/contracts';
+import type { CircuitState } from '@hookline/db';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+const seconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The dispatcher's delivery metrics. Cardinality stays bounded: outcomes by tenant, and per endpoint only when
+ * `METRICS_ENDPOINT_LABELS=true`; breaker state per endpoint only for breakers that are not closed (at most
+ * CIRCUIT_MAX_BREAKERS series).
+ */
+export class DispatcherMetrics {
+  readonly #deliveries: Counter;
+  readonly #byEndpoint: Counter | undefined;
+  readonly #duration: Histogram;
+  readonly #latency: Histogram;
+  readonly #dead: Counter;
+
+  constructor(
+    registry: Registry,
+    opts: { endpointLabels: boolean; inFlight: () => number; breakers: () => Array<{ endpointId: string; state: CircuitState }> },
+  ) {
+    const registers = [registry];
+    this.#deliveries = new Counter({ name: 'hookline_delivery_attempts_total', help: 'Delivery attempts by outcome and tenant', labelNames: ['outcome', 'tenant_id'], registers });
+    if (opts.endpointLabels) {
+      this.#byEndpoint = new Counter({ name: 'hookline_endpoint_delivery_attempts_total', help: 'Delivery attempts by outcome and endpoint (METRICS_ENDPOINT_LABELS=true)', labelNames: ['outcome', 'endpoint_id'], registers });
+    }
+    this.#duration = new Histogram({ name: 'hookline_delivery_attempt_duration_seconds', help: 'Duration of delivery attempts (the HTTP call), by outcome', labelNames: ['outcome'], buckets: seconds, registers });
+    this.#latency = new Histogram({
+      name: 'hookline_delivery_latency_seconds',
+      help: 'End to end: from the event being accepted to its successful delivery',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3_600, 86_400],
+      registers,
+    });
+    this.#dead = new Counter({ name: 'hookline_dead_letters_total', help: 'Deliveries sent to the dead-letter topic (retries exhausted)', registers });
+    new Gauge({ name: 'hookline_deliveries_in_flight', help: 'Deliveries this instance is working on', registers, collect() { this.set(opts.inFlight()); } });
+    new Gauge({
+      name: 'hookline_circuit_breakers',
+      help: 'Breakers by state (closed counts only those tracked)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        this.reset();
+        const counts: Record<string, number> = { open: 0, half_open: 0 };
+        for (const b of opts.breakers()) counts[b.state] = (counts[b.state] ?? 0) + 1;
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'hookline_endpoint_circuit_open',
+      help: 'Endpoints whose breaker is open (1) or half-open (0.5); closed breakers are not listed',
+      labelNames: ['endpoint_id'],
+      registers,
+      collect() {
+        this.reset();
+        for (const b of opts.breakers()) this.set({ endpoint_id: b.endpointId }, b.state === 'open' ? 1 : 0.5);
+      },
+    });
+  }
+
+  attempt(outcome: AttemptOutcome, tenantId: string, endpointId: string, durationMs: number): void {
+    this.#deliveries.inc({ outcome, tenant_id: tenantId });
+    this.#byEndpoint?.inc({ outcome, endpoint_id: endpointId });
+    if (outcome !== 'circuit_open') this.#duration.observe({ outcome }, durationMs / 1000);
+  }
+
+  delivered(eventCreatedAt: string, now: number): void {
+    const created = Date.parse(eventCreatedAt);
+    if (Number.isFinite(created)) this.#latency.observe(Math.max(0, now - created) / 1000);
+  }
+
+  dead(): void {
+    this.#dead.inc();
+  }
+}

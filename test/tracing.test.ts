@@ -1,0 +1,71 @@
+import { SpanKind } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+import { collectSpans } from './support/tracing.ts';
+
+describe('one trace per event across every hop', () => {
+  const collector = collectSpans();
+  let world: TestWorld;
+  let pipeline: Pipeline;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    world = createTestWorld('tracing');
+    receiver = await Receiver.start();
+    // The first attempt fails, the retry succeeds.
+    receiver.respondWith((_req, i) => (i === 0 ? { status: 500, body: 'boom' } : { status: 200 }));
+    pipeline = await startPipeline(world, { env: { RETRY_SCHEDULE: '300ms,300ms,300ms', OTEL_SDK_DISABLED: 'false' } });
+  });
+  afterAll(async () => {
+    await pipeline?.stop();
+    await receiver?.close();
+    await world?.cleanup();
+    await collector.shutdown();
+  });
+
+  it('links the publish, the produce, fan-out, both HTTP attempts and the write, and the webhook carries it', async () => {
+    const { apiKey } = await createTenant(pipeline.api, world.env.ADMIN_TOKEN!);
+    await call('POST', `${pipeline.api}/v1/endpoints`, apiKey, { url: receiver.url('/traced') });
+    const published = await call('POST', `${pipeline.api}/v1/events`, apiKey, { type: 'order.shipped', data: { n: 1 } });
+    expect(published.status).toBe(202);
+    const eventId = published.json.id as string;
+    const requests = await receiver.waitForRequests(2, { timeoutMs: 30_000 });
+
+    const server = await waitFor(() => collector.spans().find((s) => s.kind === SpanKind.SERVER && s.name === 'POST /v1/events'));
+    const traceId = server.spanContext().traceId;
+    for (const r of requests) expect(String(r.headers.traceparent)).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+
+    const inTrace = () => collector.spans().filter((s) => s.spanContext().traceId === traceId);
+    const clients = await waitFor(() => {
+      const c = inTrace().filter((s) => s.kind === SpanKind.CLIENT);
+      return c.length >= 2 ? c.sort((a, b) => Number(a.attributes['hookline.attempt']) - Number(b.attributes['hookline.attempt'])) : undefined;
+    });
+    const byId = new Map(inTrace().map((s) => [s.spanContext().spanId, s]));
+    const parentOf = (s: ReadableSpan) => byId.get(s.parentSpanContext?.spanId ?? '');
+
+    const produce = inTrace().find((s) => s.kind === SpanKind.PRODUCER && s.name === `send ${world.topics.events}`)!;
+    expect(parentOf(produce)).toBe(server);
+    expect(produce.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': world.topics.events, 'hookline.event_id': eventId });
+
+    const fanout = inTrace().find((s) => s.kind === SpanKind.CONSUMER && s.name === `process ${world.topics.events}`)!;
+    expect(parentOf(fanout)).toBe(produce);
+    expect(fanout.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'hookline.event_id': eventId });
+    expect(fanout.attributes['messaging.kafka.offset']).toEqual(expect.any(Number));
+
+    const [first, second] = clients;
+    expect(first!.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 500, 'hookline.attempt': 1, 'hookline.event_id': eventId });
+    expect(second!.attributes).toMatchObject({ 'http.response.status_code': 200, 'hookline.attempt': 2 });
+    expect(String(first!.attributes['url.full'])).toBe(receiver.url('/traced'));
+    const firstConsume = parentOf(first!)!;
+    expect(firstConsume.name).toBe(`process ${world.topics.deliveries}`);
+    expect(parentOf(firstConsume)).toBe(fanout);
+    const retryConsume = parentOf(second!)!;
+    expect(retryConsume.name).toMatch(new RegExp(`^process ${world.prefix.replace(/\./g, '\\.')}\\.retry\\.`));
+    expect(parentOf(retryConsume)).toBe(first);
+
+    // The webhook's traceparent names the attempt's client span, so a receiver's spans nest under it.
+    expect(String(requests[1]!.headers.traceparent).split('-')[2]).toBe(second!.spanContext().spanId);
+  });
+});

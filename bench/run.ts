@@ -112,7 +112,8 @@ try {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(outFile, `${JSON.stringify({ meta, summary, runs }, null, 2)}\n`);
   log(`results written to ${outFile}`);
-  if (!values['no-markdown']) {
+  if (abortController.signal.aborted) log('interrupted: bench/RESULTS.md left as it was');
+  else if (!values['no-markdown']) {
     writeResultsMarkdown('bench/RESULTS.md', meta, renderSection(meta, summary));
     log('bench/RESULTS.md updated');
   }

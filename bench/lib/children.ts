@@ -39,14 +39,15 @@ function hookExit(): void {
   process.on('exit', killAllChildren);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      console.error(`\n[bench] ${signal}: stopping the processes it started`);
-      // The main loop's finally blocks may still be running; give them a moment, then force everything down.
+      console.error(`\n[bench] ${signal}: stopping the processes it started and deleting its topics and schema`);
+      process.exitCode = 130;
+      abortController.abort(new Error(`interrupted by ${signal}`));
+      // Children go first, so every wait on them fails at once and the scenarios' clean-up runs; then a deadline.
+      for (const child of running) child.proc.kill('SIGTERM');
       setTimeout(() => {
         killAllChildren();
         process.exit(130);
-      }, 3_000).unref();
-      process.exitCode = 130;
-      abortController.abort(new Error(`interrupted by ${signal}`));
+      }, 20_000).unref();
     });
   }
 }

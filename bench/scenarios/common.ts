@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { abortController } from '../lib/children.ts';
 import type { Infra } from '../lib/infra.ts';
 import type { LagSeries } from '../lib/lag-monitor.ts';
 import { Rig, type ProcessFigures, type RigOptions } from '../lib/rig.ts';
@@ -60,11 +61,13 @@ export async function saturate(rig: Rig, sizes: Sizes, types: string[], opts: { 
     durationMs: s.warmupMs + s.durationMs, maxEvents: Math.ceil((s.rate * (s.warmupMs + s.durationMs)) / 1000),
     types, payloadBytes: sizes.payloadBytes, recordSends: false,
   });
-  await sleep(s.warmupMs);
+  loading.catch(() => undefined); // Still awaited below; this only keeps an interruption from crashing the harness.
+  const signal = abortController.signal;
+  await sleep(s.warmupMs, undefined, { signal });
   const c0 = await rig.counts();
   const p0 = opts.tracker ? await rig.persisted() : 0;
   rig.windowStart();
-  await sleep(s.durationMs);
+  await sleep(s.durationMs, undefined, { signal });
   const c1 = await rig.counts();
   const p1 = opts.tracker ? await rig.persisted() : 0;
   rig.windowEnd();

@@ -150,7 +150,9 @@ export class Rig {
     if (this.#lag) this.#lagSeries = await this.#lag.stop().catch(() => []);
     await Promise.allSettled(this.children.map((c) => c.stop()));
     await this.#pool?.end().catch(() => {});
-    await this.world.cleanup().catch((err: unknown) => this.ctx.log(`cleanup of ${this.world.prefix} failed: ${String(err)}`));
+    // For investigating a run afterwards; whoever sets it deletes the topics and schema by hand.
+    if (process.env.BENCH_KEEP_WORLD === 'true') this.ctx.log(`kept topics ${this.world.prefix}.* and schema ${this.world.schema} (BENCH_KEEP_WORLD=true)`);
+    else await this.world.cleanup().catch((err: unknown) => this.ctx.log(`cleanup of ${this.world.prefix} failed: ${String(err)}`));
     return { processes, lag: this.#lagSeries };
   }
 }

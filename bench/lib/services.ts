@@ -79,7 +79,9 @@ export async function startServices(ctx: BenchContext, world: World, names: read
     for (const name of names) {
       const port = await freePort();
       ports.set(name, port);
-      children.set(name, startChild({ name, script: `services/${name}/src/main.ts`, env: { ...env, HTTP_PORT: String(port) }, logDir: ctx.logDir }));
+      // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the services (written when they stop), for flame graphs.
+      const prof: Record<string, string> = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}` } : {};
+      children.set(name, startChild({ name, script: `services/${name}/src/main.ts`, env: { ...env, ...prof, HTTP_PORT: String(port) }, logDir: ctx.logDir }));
     }
     await Promise.all(names.map((name) => waitHttpOk(`http://127.0.0.1:${ports.get(name)}/readyz`, children.get(name)!, 120_000)));
   } catch (err) {

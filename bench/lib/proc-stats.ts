@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** What /proc says about one process: peak resident memory and CPU time used so far. */
+export interface ProcSample {
+  /** Peak resident set size (VmHWM) in MiB. */
+  peakRssMiB: number;
+  /** Current resident set size (VmRSS) in MiB. */
+  rssMiB: number;
+  /** User + system CPU seconds (utime + stime). */
+  cpuSeconds: number;
+}
+
+let ticks: number | undefined;
+/** Clock ticks per second for /proc/<pid>/stat (getconf CLK_TCK, almost always 100). */
+function clockTicks(): number {
+  if (ticks === undefined) {
+    try {
+      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticks = 100;
+    }
+  }
+  return ticks;
+}
+
+const kib = (status: string, field: string): number => {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+  return match ? Number(match[1]) : 0;
+};
+
+/** Reads /proc/<pid>/status and /proc/<pid>/stat; undefined when the process is gone (or not on Linux). */
+export function sampleProc(pid: number): ProcSample | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: fields are counted after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    return {
+      peakRssMiB: Math.round(kib(status, 'VmHWM') / 102.4) / 10,
+      rssMiB: Math.round(kib(status, 'VmRSS') / 102.4) / 10,
+      cpuSeconds: Math.round(((utime + stime) / clockTicks()) * 100) / 100,
+    };
+  } catch {
+    return undefined;
+  }
+}

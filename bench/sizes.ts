@@ -1,0 +1,43 @@
+/**
+ * The two sizes of every scenario. `smoke` runs in seconds (CI checks the harness works; its figures mean nothing);
+ * `full` is the measurement the issue asks for, meant for a quiet machine.
+ */
+export interface Sizes {
+  runs: number;
+  lagIntervalMs: number;
+  /** Payload of each event's `data`, bytes. */
+  payloadBytes: number;
+  ingest: { durationMs: number; concurrency: number; batchConcurrency: number; batchSize: number };
+  /** Scenarios 2–4: saturation for `warmupMs + durationMs` at an offered `rate` (batch publishes). */
+  saturation: { warmupMs: number; durationMs: number; rate: number; batchSize: number; concurrency: number };
+  /** Scenario 2: fixed rates for publish → received latency. */
+  latency: { rates: number[]; durationMs: number; concurrency: number; drainMs: number };
+  fanout: { endpoints: number; rate: number; durationMs: number; drainMs: number };
+  recovery: { deliveries: number; drainMs: number; stallMs: number };
+}
+
+export const SIZES: Record<'smoke' | 'full', Sizes> = {
+  smoke: {
+    runs: 1,
+    lagIntervalMs: 500,
+    payloadBytes: 1024,
+    ingest: { durationMs: 2_000, concurrency: 4, batchConcurrency: 2, batchSize: 50 },
+    saturation: { warmupMs: 1_000, durationMs: 3_000, rate: 300, batchSize: 20, concurrency: 2 },
+    latency: { rates: [50, 100], durationMs: 2_000, concurrency: 16, drainMs: 15_000 },
+    fanout: { endpoints: 50, rate: 5, durationMs: 2_000, drainMs: 20_000 },
+    recovery: { deliveries: 300, drainMs: 20_000, stallMs: 6_000 },
+  },
+  full: {
+    runs: 3,
+    lagIntervalMs: 1_000,
+    payloadBytes: 1024,
+    ingest: { durationMs: 20_000, concurrency: 64, batchConcurrency: 8, batchSize: 100 },
+    saturation: { warmupMs: 10_000, durationMs: 60_000, rate: 20_000, batchSize: 100, concurrency: 8 },
+    latency: { rates: [500, 1_000, 2_000], durationMs: 30_000, concurrency: 256, drainMs: 60_000 },
+    fanout: { endpoints: 50, rate: 200, durationMs: 30_000, drainMs: 120_000 },
+    recovery: { deliveries: 100_000, drainMs: 600_000, stallMs: 60_000 },
+  },
+};
+
+/** Event types of the ten endpoints of scenarios 2–4 and 6: endpoint i subscribes to `bench.e<i>` only. */
+export const ENDPOINT_TYPES = Array.from({ length: 10 }, (_, i) => `bench.e${i}`);

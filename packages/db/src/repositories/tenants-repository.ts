@@ -43,14 +43,14 @@ export class TenantsRepository {
     return rowCount === 1;
   }
 
-  /** The tenant owning a live API key, or null. */
-  async tenantForApiKey(apiKey: string): Promise<string | null> {
+  /** The tenant owning a live API key (and the key's id), or null. */
+  async tenantForApiKey(apiKey: string): Promise<{ tenantId: string; keyId: string } | null> {
     const hash = hashKey(apiKey);
-    const { rows } = await this.#pool.query<{ tenant_id: string; key_hash: Buffer }>(
-      'SELECT tenant_id, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+    const { rows } = await this.#pool.query<{ id: string; tenant_id: string; key_hash: Buffer }>(
+      'SELECT id, tenant_id, key_hash FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [hash],
     );
     const row = rows[0];
-    return row && timingSafeEqual(row.key_hash, hash) ? row.tenant_id : null;
+    return row && timingSafeEqual(row.key_hash, hash) ? { tenantId: row.tenant_id, keyId: row.id } : null;
   }
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { TenantsRepository } from '@hookline/db';
 import type { Request, RequestHandler } from 'express';
 import { unauthorized } from '../domain/errors.ts';
+import type { ApiKeyCache } from './api-key-cache.ts';
 
 const bearer = (req: Request): string | undefined => {
   const header = req.get('authorization');
@@ -22,10 +22,10 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
 }
 
 /** Tenant routes: the bearer token is a live API key; the tenant id is put on `res.locals.tenantId`. */
-export function requireTenant(tenants: TenantsRepository): RequestHandler {
+export function requireTenant(keys: ApiKeyCache): RequestHandler {
   return async (req, res, next) => {
     const token = bearer(req);
-    const tenantId = token?.startsWith('hk_') ? await tenants.tenantForApiKey(token) : null;
+    const tenantId = token?.startsWith('hk_') ? await keys.tenantFor(token) : null;
     if (!tenantId) return next(unauthorized());
     res.locals.tenantId = tenantId;
     next();

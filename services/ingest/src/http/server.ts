@@ -7,6 +7,7 @@ import type { PublishService } from '../publishing/publish-service.ts';
 import type { SchemaRegistryClient } from '../schemas/schema-registry-client.ts';
 import type { SchemaValidator } from '../schemas/schema-validator.ts';
 import type { TargetChecker } from '../targets/target-checker.ts';
+import { ApiKeyCache } from './api-key-cache.ts';
 import { ApiRoutes, openApiDocument } from './api-routes.ts';
 import { requireAdmin, requireTenant } from './auth.ts';
 import { jsonOnly } from './json-only.ts';
@@ -50,10 +51,11 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   app.use(express.json({ limit: deps.maxPayloadBytes, strict: false, type: ['application/json', 'application/*+json'] }));
 
   const router = express.Router();
-  const api = new ApiRoutes(router, { admin: requireAdmin(deps.adminToken), tenant: requireTenant(deps.tenants) });
+  const keys = new ApiKeyCache(deps.tenants);
+  const api = new ApiRoutes(router, { admin: requireAdmin(deps.adminToken), tenant: requireTenant(keys) });
   let document: unknown;
   opsRoutes(api, { ready: deps.ready, metrics: deps.metrics, openApi: () => (document ??= openApiDocument(api.specs, { version: deps.version })) });
-  tenantRoutes(api, deps.tenants);
+  tenantRoutes(api, deps.tenants, keys);
   endpointRoutes(api, { endpoints: deps.endpoints, targets: deps.targets, publish: deps.publish, defaults: deps.endpointDefaults });
   eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry });
   eventRoutes(api, deps.publish);

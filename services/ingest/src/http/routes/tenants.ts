@@ -1,6 +1,7 @@
 import type { TenantsRepository } from '@hookline/db';
 import { z } from 'zod';
 import { notFound } from '../../domain/errors.ts';
+import type { ApiKeyCache } from '../api-key-cache.ts';
 import type { ApiRoutes } from '../api-routes.ts';
 
 const createTenant = z.object({ name: z.string().trim().min(1).max(200) });
@@ -8,7 +9,7 @@ const tenantCreated = z.object({ id: z.string(), name: z.string(), createdAt: z.
 const apiKeyCreated = z.object({ id: z.string(), apiKey: z.string() });
 
 /** Admin routes: tenants and their API keys. */
-export function tenantRoutes(api: ApiRoutes, tenants: TenantsRepository): void {
+export function tenantRoutes(api: ApiRoutes, tenants: TenantsRepository, keys: ApiKeyCache): void {
   api.add(
     {
       method: 'post', path: '/v1/tenants', tag: 'Tenants', auth: 'admin', body: createTenant,
@@ -43,6 +44,7 @@ export function tenantRoutes(api: ApiRoutes, tenants: TenantsRepository): void {
     },
     async (req, res) => {
       if (!(await tenants.revokeApiKey(String(req.params.id), String(req.params.keyId)))) throw notFound('api key');
+      keys.revoked(String(req.params.keyId));
       res.status(204).end();
     },
   );

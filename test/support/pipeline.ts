@@ -16,6 +16,8 @@ export interface Pipeline {
   api: string;
   /** The routes ingest serves (empty when ingest is not running). */
   routes: Array<{ method: string; path: string }>;
+  /** The HTTP port of each running service (API, or health and metrics). */
+  ports: Partial<Record<'ingest' | 'dispatcher' | 'tracker', number>>;
   stop(): Promise<void>;
 }
 
@@ -29,15 +31,25 @@ export async function startPipeline(
   const apps: Array<{ stop(): Promise<void> }> = [];
   let api = '';
   let routes: Pipeline['routes'] = [];
+  const ports: Pipeline['ports'] = {};
   if (wanted.has('ingest')) {
     const ingest = await createIngest(loadConfig(ingestConfigShape, env), log);
     api = ingest.url;
     routes = ingest.routes;
+    ports.ingest = ingest.port;
     apps.push(ingest);
   }
-  if (wanted.has('dispatcher')) apps.push(await createDispatcher(loadConfig(dispatcherConfigShape, env), log));
-  if (wanted.has('tracker')) apps.push(await createTracker(loadConfig(trackerConfigShape, env), log));
-  return { api, routes, stop: async () => void (await Promise.all(apps.map((a) => a.stop()))) };
+  if (wanted.has('dispatcher')) {
+    const dispatcher = await createDispatcher(loadConfig(dispatcherConfigShape, env), log);
+    ports.dispatcher = dispatcher.port;
+    apps.push(dispatcher);
+  }
+  if (wanted.has('tracker')) {
+    const tracker = await createTracker(loadConfig(trackerConfigShape, env), log);
+    ports.tracker = tracker.port;
+    apps.push(tracker);
+  }
+  return { api, routes, ports, stop: async () => void (await Promise.all(apps.map((a) => a.stop()))) };
 }
 
 /** A JSON response as tests look at it. */

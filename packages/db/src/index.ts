@@ -3,6 +3,15 @@ export { openDatabase } from './open-database.ts';
 export { createPool, pingDatabase, type PoolOptions } from './pool.ts';
 export { AttemptsRepository, type AttemptRow } from './repositories/attempts-repository.ts';
 export {
+  DeliveriesRepository,
+  type Delivery,
+  type RequeueBatch,
+  type RequeueFilter,
+} from './repositories/deliveries-repository.ts';
+export { EndpointHealthRepository, type EndpointHealth } from './repositories/endpoint-health-repository.ts';
+export { EventsRepository, type ListEventsOptions, type StoredEvent } from './repositories/events-repository.ts';
+export { decodeCursor, encodeCursor, type Page } from './repositories/page-cursor.ts';
+export {
   EndpointsRepository,
   type Endpoint,
   type EndpointWithSecrets,

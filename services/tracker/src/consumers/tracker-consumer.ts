@@ -48,7 +48,13 @@ export class TrackerConsumer {
     const { consumer, topics, concurrency } = this.#d;
     await consumer.connect();
     await consumer.subscribe({ topics: [topics.events, topics.deliveries, topics.attempts], fromBeginning: true });
-    await consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently: concurrency, eachBatch: (p) => this.#handle(p) });
+    // autoCommitThreshold 1: every written batch's offsets are committed right after its transaction.
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommitThreshold: 1,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch: (p) => this.#handle(p),
+    });
   }
 
   async stop(): Promise<void> {

@@ -23,11 +23,14 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   const pool = await openDatabase(config, 'hookline-tracker', (m) => log.info(m));
   const k = await openKafka(config, 'hookline-tracker', [topics.events, topics.deliveries, topics.attempts, topics.invalid], log);
 
-  const retention = new RetentionJob(
+  const retentionJob = new RetentionJob(
     new PgPartitions(pool),
     { retentionDays: config.RETENTION_DAYS, daysAhead: 3, batchRows: config.RETENTION_BATCH_ROWS, maxBatchesPerRun: 200, rollupRetentionDays: 2 },
     log,
-  ).start(config.RETENTION_INTERVAL);
+  );
+  // Today's partitions exist before the first write lands (a failure here is retried at the next interval).
+  await retentionJob.runOnce().catch((err: unknown) => log.warn({ err }, 'first retention run failed; retrying at the next interval'));
+  const retention = retentionJob.start(config.RETENTION_INTERVAL, { immediately: false });
 
   const consumer = new TrackerConsumer({
     consumer: k.kafka.consumer({ groupId: groupIds(config.TOPIC_PREFIX).tracker }),

@@ -73,8 +73,11 @@ export class RetentionJob {
     return report;
   }
 
-  /** Runs now and then every `intervalMs` (never overlapping); failures are logged and retried next time. */
-  start(intervalMs: number): { stop(): Promise<void> } {
+  /**
+   * Runs every `intervalMs` (never overlapping), first right away unless `immediately` is false; failures are
+   * logged and retried next time.
+   */
+  start(intervalMs: number, { immediately = true }: { immediately?: boolean } = {}): { stop(): Promise<void> } {
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
     let running: Promise<unknown> = Promise.resolve();
@@ -85,7 +88,8 @@ export class RetentionJob {
           if (!stopped) timer = setTimeout(tick, intervalMs);
         });
     };
-    tick();
+    if (immediately) tick();
+    else timer = setTimeout(tick, intervalMs);
     return {
       async stop() {
         stopped = true;

@@ -33,6 +33,9 @@ export class PgPartitions {
   async create(p: DayPartition): Promise<void> {
     await this.#ddl(async (c) => {
       const [parent, part, def] = [p.table, p.name, `${p.table}_default`].map((n) => c.escapeIdentifier(n));
+      // Held to the commit (ATTACH needs it anyway): no row of that day can slip into the default partition
+      // between the move and the attach. Writers to other partitions are not blocked.
+      await c.query(`LOCK TABLE ${def} IN ACCESS EXCLUSIVE MODE`);
       await c.query(`CREATE TABLE ${part} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
       await c.query(
         `WITH moved AS (DELETE FROM ${def} WHERE created_at >= $1 AND created_at < $2 RETURNING *) INSERT INTO ${part} SELECT * FROM moved`,

@@ -129,27 +129,3 @@ CREATE TABLE endpoint_health (
   failing_since    timestamptz,
   updated_at       timestamptz NOT NULL DEFAULT now()
 );
-
--- Background re-enqueue jobs (replay, recover, dead-letter redrive): created by the API, run in bounded batches
--- by the tracker, progress readable at any time. `cursor_*` is the keyset position, so a restart resumes.
-CREATE TABLE requeue_jobs (
-  id                 text PRIMARY KEY,
-  tenant_id          text NOT NULL,
-  kind               text NOT NULL CHECK (kind IN ('replay', 'recover', 'redrive')),
-  endpoint_id        text,
-  event_id           text,
-  statuses           text[] NOT NULL,
-  since              timestamptz,
-  until              timestamptz,
-  state              text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
-  total              integer,
-  done               integer NOT NULL DEFAULT 0,
-  cursor_created_at  timestamptz,
-  cursor_id          text,
-  error              text,
-  created_at         timestamptz NOT NULL DEFAULT now(),
-  updated_at         timestamptz NOT NULL DEFAULT now(),
-  finished_at        timestamptz
-);
-CREATE INDEX requeue_jobs_tenant_idx ON requeue_jobs (tenant_id, created_at DESC);
-CREATE INDEX requeue_jobs_open_idx ON requeue_jobs (created_at) WHERE state IN ('queued', 'running');

@@ -18,5 +18,6 @@ export {
   type OperationalEventType,
 } from './envelopes.ts';
 export { recordHeaders, webhookHeaders } from './headers.ts';
+export { histogramQuantile, LATENCY_BUCKETS_MS, latencyBucket, mergeHistograms } from './latency-histogram.ts';
 export { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';
 export { groupIds, topicNames, type GroupIds, type TopicNames } from './topics.ts';

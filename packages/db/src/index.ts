@@ -15,6 +15,15 @@ export {
   type EndpointHealth,
 } from './repositories/endpoint-health-repository.ts';
 export {
+  DeliveriesRepository,
+  type Delivery,
+  type RequeueBatch,
+  type RequeueFilter,
+} from './repositories/deliveries-repository.ts';
+export { EndpointStatsRepository, type EndpointStats } from './repositories/endpoint-stats-repository.ts';
+export { EventsRepository, type ListEventsOptions, type StoredEvent } from './repositories/events-repository.ts';
+export { decodeCursor, encodeCursor, type Page } from './repositories/page-cursor.ts';
+export {
   EndpointsRepository,
   type Endpoint,
   type EndpointPatch,

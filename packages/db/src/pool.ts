@@ -20,6 +20,8 @@ export function createPool({ url, schema, max, applicationName }: PoolOptions): 
   });
   // An idle client losing its connection (database restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor a checked-out client between two queries: its next query rejects, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

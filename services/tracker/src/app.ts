@@ -3,8 +3,10 @@ import { openDatabase, pingDatabase } from '@hookline/db';
 import { openKafka } from '@hookline/kafka';
 import { startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
-import { AttemptsConsumer } from './consumers/attempts-consumer.ts';
-import { PgAttemptWriter } from './repositories/pg-attempt-writer.ts';
+import { TrackerConsumer } from './consumers/tracker-consumer.ts';
+import { RetentionJob } from './maintenance/retention-job.ts';
+import { PgPartitions } from './repositories/pg-partitions.ts';
+import { PgTrackingStore } from './repositories/pg-tracking-store.ts';
 
 /** A running tracker. */
 export interface TrackerApp {
@@ -12,32 +14,45 @@ export interface TrackerApp {
   stop(): Promise<void>;
 }
 
-/** Wires the tracker: the attempts consumer group writing to PostgreSQL, plus `/healthz` and `/readyz`. */
+/**
+ * Wires the tracker: one consumer group on the events, deliveries and attempts topics writing to PostgreSQL, the
+ * partition and retention job, and `/healthz` and `/readyz` (not ready while PostgreSQL refuses writes).
+ */
 export async function createApp(config: TrackerConfig, log: Logger): Promise<TrackerApp> {
   const topics = topicNames(config.TOPIC_PREFIX);
   const pool = await openDatabase(config, 'hookline-tracker', (m) => log.info(m));
-  const k = await openKafka(config, 'hookline-tracker', [topics.attempts, topics.invalid], log);
+  const k = await openKafka(config, 'hookline-tracker', [topics.events, topics.deliveries, topics.attempts, topics.invalid], log);
 
-  const attempts = new AttemptsConsumer({
+  const retentionJob = new RetentionJob(
+    new PgPartitions(pool),
+    { retentionDays: config.RETENTION_DAYS, daysAhead: 3, batchRows: config.RETENTION_BATCH_ROWS, maxBatchesPerRun: 200, rollupRetentionDays: 2 },
+    log,
+  );
+  // Today's partitions exist before the first write lands (a failure here is retried at the next interval).
+  await retentionJob.runOnce().catch((err: unknown) => log.warn({ err }, 'first retention run failed; retrying at the next interval'));
+  const retention = retentionJob.start(config.RETENTION_INTERVAL, { immediately: false });
+
+  const consumer = new TrackerConsumer({
     consumer: k.kafka.consumer({ groupId: groupIds(config.TOPIC_PREFIX).tracker }),
     producer: k.producer,
-    writer: new PgAttemptWriter(pool, config.TRACKER_BATCH_ROWS),
+    store: new PgTrackingStore(pool, config.TRACKER_BATCH_ROWS),
     topics,
     log,
+    concurrency: config.TRACKER_CONCURRENCY,
   });
-  await attempts.start();
+  await consumer.start();
 
   const ops = await startOpsServer({
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
-    ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping() }),
+    ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping(), writes: consumer.writable }),
   });
   log.info({ port: ops.port }, 'tracker running');
 
   return {
     port: ops.port,
     async stop() {
-      await attempts.stop();
+      await Promise.allSettled([consumer.stop(), retention.stop()]);
       await Promise.allSettled([k.disconnect(), ops.close()]);
       await pool.end();
     },

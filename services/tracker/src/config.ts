@@ -1,4 +1,4 @@
-import { httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, telemetryFragment } from '@hookline/config';
+import { duration, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, telemetryFragment } from '@hookline/config';
 import type { z } from 'zod';
 
 /** Every variable the tracker reads. */
@@ -8,7 +8,15 @@ export const trackerConfigShape = {
   ...httpFragment(8082),
   ...telemetryFragment,
   ...shutdownFragment,
-  TRACKER_BATCH_ROWS: positiveInt(1_000).describe('Rows per INSERT statement when writing a batch of attempts.'),
+  TRACKER_BATCH_ROWS: positiveInt(1_000).describe(
+    'Rows per INSERT statement when writing a fetched batch (a batch larger than this is written in several statements of one transaction).',
+  ),
+  TRACKER_CONCURRENCY: positiveInt(3).describe('Topic-partitions the tracker writes concurrently (each batch is one transaction).'),
+  RETENTION_DAYS: positiveInt(30).describe(
+    'Days events, attempts and deliveries are kept; older day partitions are dropped, stragglers deleted in bounded batches.',
+  ),
+  RETENTION_INTERVAL: duration('1h').describe('How often the tracker creates upcoming day partitions and applies retention (e.g. 1h, 15m).'),
+  RETENTION_BATCH_ROWS: positiveInt(5_000).describe('Rows per DELETE statement when retention deletes row by row (keeps locks short).'),
 };
 
 export type TrackerConfig = z.infer<z.ZodObject<typeof trackerConfigShape>>;

@@ -1,0 +1,56 @@
+import { histogramQuantile, mergeHistograms } from '@hookline/contracts';
+import type pg from 'pg';
+
+/** `GET /v1/endpoints/{id}/health` figures (the circuit state is the dispatcher's and not included). */
+export interface EndpointStats {
+  /** Attempts that reached (or tried to reach) the endpoint in the last hour; open-circuit skips excluded. */
+  attempts1h: number;
+  /** Successes / attempts over the last hour; null without attempts. */
+  successRate1h: number | null;
+  /** Latency quantiles over the last hour (ms), estimated from a histogram; null without attempts. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+  lastSuccessAt: Date | null;
+  lastFailureAt: Date | null;
+  /** First failure after the last success; null while the newest outcome is a success. */
+  failingSince: Date | null;
+}
+
+/**
+ * Endpoint health from the tracker's rollups: at most 60 per-minute rows and one row per endpoint, never the
+ * attempts table. The caller checks that the endpoint belongs to the tenant.
+ */
+export class EndpointStatsRepository {
+  readonly #pool: pg.Pool | pg.PoolClient;
+
+  constructor(pool: pg.Pool | pg.PoolClient) {
+    this.#pool = pool;
+  }
+
+  async get(endpointId: string, now: Date = new Date()): Promise<EndpointStats> {
+    const [minutes, last] = await Promise.all([
+      this.#pool.query<{ attempts: number; successes: number; duration_histogram: number[] }>(
+        `SELECT attempts, successes, duration_histogram FROM endpoint_health_minutes
+         WHERE endpoint_id = $1 AND minute > $2::timestamptz - interval '1 hour' AND minute <= $2`,
+        [endpointId, now],
+      ),
+      this.#pool.query<{ last_success_at: Date | null; last_failure_at: Date | null; failing_since: Date | null }>(
+        'SELECT last_success_at, last_failure_at, failing_since FROM endpoint_outcomes WHERE endpoint_id = $1',
+        [endpointId],
+      ),
+    ]);
+    const attempts = minutes.rows.reduce((n, r) => n + r.attempts, 0);
+    const successes = minutes.rows.reduce((n, r) => n + r.successes, 0);
+    const histogram = mergeHistograms(minutes.rows.map((r) => r.duration_histogram));
+    const h = last.rows[0];
+    return {
+      attempts1h: attempts,
+      successRate1h: attempts === 0 ? null : successes / attempts,
+      p50Ms: histogramQuantile(histogram, 0.5),
+      p99Ms: histogramQuantile(histogram, 0.99),
+      lastSuccessAt: h?.last_success_at ?? null,
+      lastFailureAt: h?.last_failure_at ?? null,
+      failingSince: h?.failing_since ?? null,
+    };
+  }
+}

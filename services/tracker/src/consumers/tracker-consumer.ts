@@ -1,0 +1,157 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Decoded, TopicNames } from '@hookline/contracts';
+import { headerString, sendToInvalid } from '@hookline/kafka';
+import type { Logger } from '@hookline/telemetry';
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import { decodeAttempt, decodeDelivery, decodeEvent, type RecordPosition } from '../domain/tracked-records.ts';
+import type { TrackingStore } from '../domain/tracking-store.ts';
+import { backoffMs, classifyWriteFailure, TrackerWriteError } from '../domain/write-failures.ts';
+
+export interface TrackerConsumerDeps {
+  consumer: Consumer;
+  producer: Producer;
+  store: TrackingStore;
+  topics: TopicNames;
+  log: Logger;
+  /** Topic-partitions written concurrently. */
+  concurrency: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+type Kind = 'events' | 'deliveries' | 'attempts';
+interface Item {
+  message: KafkaMessage;
+  value: unknown;
+}
+
+/**
+ * The tracker's one consumer group, on the events, deliveries and attempts topics. Each fetched batch (one
+ * topic-partition) is decoded and written in one transaction; its offsets are resolved and committed only after
+ * the commit. While the database refuses (down, restarting), the same batch is retried with backoff, nothing is
+ * committed, and {@link writable} is false (so `/readyz` answers 503); it catches up when the database returns.
+ */
+export class TrackerConsumer {
+  readonly #d: TrackerConsumerDeps;
+  readonly #stopping = new AbortController();
+  #failure: TrackerWriteError | undefined;
+
+  constructor(deps: TrackerConsumerDeps) {
+    this.#d = deps;
+  }
+
+  /** False while the last write of a batch failed and is being retried. */
+  get writable(): boolean {
+    return this.#failure === undefined;
+  }
+
+  async start(): Promise<void> {
+    const { consumer, topics, concurrency } = this.#d;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topics.events, topics.deliveries, topics.attempts], fromBeginning: true });
+    // autoCommitThreshold 1: every written batch's offsets are committed right after its transaction.
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommitThreshold: 1,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch: (p) => this.#handle(p),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    await this.#d.consumer.disconnect();
+  }
+
+  #kind(topic: string): Kind {
+    const { events, deliveries } = this.#d.topics;
+    return topic === events ? 'events' : topic === deliveries ? 'deliveries' : 'attempts';
+  }
+
+  async #handle(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    if (!p.isRunning() || p.isStale() || batch.messages.length === 0) return;
+    const kind = this.#kind(batch.topic);
+    const valid: Item[] = [];
+    const invalid: Array<{ message: KafkaMessage; reason: string }> = [];
+    for (const message of batch.messages) {
+      const decoded = this.#decode(kind, message, batch.topic, batch.partition);
+      if (decoded.ok) valid.push({ message, value: decoded.value });
+      else invalid.push({ message, reason: decoded.reason });
+    }
+    const unwritable = await this.#write(kind, valid, p);
+    if (unwritable === undefined) return; // stopping or rebalancing: the batch is fetched again, nothing committed
+    // The dispatcher routes undecodable events and deliveries (it consumes those topics too); the tracker routes
+    // undecodable attempts, and any record the database refused.
+    const routed = [...(kind === 'attempts' ? invalid : []), ...unwritable];
+    for (const r of routed) {
+      this.#d.log.warn({ topic: batch.topic, partition: batch.partition, offset: r.message.offset, reason: r.reason }, 'record routed to the invalid topic');
+      await sendToInvalid(this.#d.producer, this.#d.topics.invalid, { topic: batch.topic, partition: batch.partition, message: r.message }, r.reason);
+    }
+    if (kind !== 'attempts' && invalid.length > 0) this.#d.log.debug({ topic: batch.topic, skipped: invalid.length }, 'undecodable records skipped');
+    p.resolveOffset(batch.lastOffset());
+    await p.commitOffsetsIfNecessary();
+    await p.heartbeat();
+  }
+
+  #decode(kind: Kind, message: KafkaMessage, topic: string, partition: number): Decoded<unknown> {
+    if (kind === 'attempts') return decodeAttempt(message.value);
+    const at: RecordPosition = { topic, partition, offset: message.offset, timestamp: message.timestamp, traceparent: headerString(message.headers, 'traceparent') };
+    return kind === 'events' ? decodeEvent(message.value, at) : decodeDelivery(message.value, at);
+  }
+
+  #storeCall(kind: Kind, values: unknown[]): () => Promise<number> {
+    const s = this.#d.store;
+    if (kind === 'events') return () => s.recordEvents(values as never);
+    if (kind === 'deliveries') return () => s.recordDeliveries(values as never);
+    return () => s.recordAttempts(values as never);
+  }
+
+  /**
+   * Writes the batch; when the database refuses the data itself, writes record by record to find the ones it
+   * refuses. Returns those (to be routed), or undefined when the batch must not be committed.
+   */
+  async #write(kind: Kind, items: Item[], p: EachBatchPayload): Promise<Array<{ message: KafkaMessage; reason: string }> | undefined> {
+    try {
+      const ok = await this.#retrying(this.#storeCall(kind, items.map((i) => i.value)), p);
+      return ok ? [] : undefined;
+    } catch (batchErr) {
+      this.#d.log.warn({ err: batchErr, topic: p.batch.topic, partition: p.batch.partition }, 'batch refused by the database; writing record by record');
+      const refused: Array<{ message: KafkaMessage; reason: string }> = [];
+      for (const item of items) {
+        try {
+          if (!(await this.#retrying(this.#storeCall(kind, [item.value]), p))) return undefined;
+        } catch (err) {
+          const e = new TrackerWriteError('HKL_TRACKER_RECORD_UNWRITABLE', `tracker could not store the record: ${(err as Error).message}`, err);
+          refused.push({ message: item.message, reason: `${e.code}: ${e.message}`.slice(0, 1_000) });
+        }
+      }
+      return refused;
+    }
+  }
+
+  /** Runs `write` until it succeeds (true), the consumer stops or loses the partition (false), or the data is refused (throws). */
+  async #retrying(write: () => Promise<number>, p: EachBatchPayload): Promise<boolean> {
+    const backoff = this.#d.backoff ?? { baseMs: 200, maxMs: 5_000 };
+    for (let attempt = 0; ; attempt++) {
+      let delay: number;
+      try {
+        await write();
+        if (this.#failure) this.#d.log.info({ topic: p.batch.topic, partition: p.batch.partition }, 'database writes resumed');
+        this.#failure = undefined;
+        return true;
+      } catch (err) {
+        if (classifyWriteFailure(err) === 'isolate') throw err;
+        this.#failure = new TrackerWriteError('HKL_TRACKER_DB_UNAVAILABLE', 'writing a batch to PostgreSQL failed; retrying', err);
+        delay = backoffMs(attempt, backoff);
+        this.#d.log.warn({ err, code: this.#failure.code, attempt, retry_in_ms: delay, topic: p.batch.topic, partition: p.batch.partition }, 'batch write failed; offsets held');
+      }
+      if (this.#stopping.signal.aborted || !p.isRunning() || p.isStale()) return false;
+      try {
+        await sleep(delay, undefined, { signal: this.#stopping.signal });
+        await p.heartbeat();
+      } catch {
+        return false; // stopping, or the group is rebalancing: leave the batch to whoever owns it next
+      }
+    }
+  }
+}

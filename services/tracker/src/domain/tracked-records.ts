@@ -1,0 +1,108 @@
+import {
+  attemptRecord,
+  decodeRecord,
+  deliveryRecord,
+  eventIdForRecord,
+  eventRecord,
+  type AttemptRecord,
+  type Decoded,
+} from '@hookline/contracts';
+
+/** An event as the tracker stores it. */
+export interface TrackedEvent {
+  id: string;
+  tenantId: string;
+  type: string;
+  payload: Record<string, unknown>;
+  endpointId: string | null;
+  createdAt: string;
+  kafkaPartition: number;
+  kafkaOffset: string;
+  traceparent: string | null;
+}
+
+/** A delivery as fan-out announced it (status pending until an attempt says otherwise). */
+export interface TrackedDelivery {
+  id: string;
+  eventId: string;
+  tenantId: string;
+  endpointId: string;
+  eventType: string;
+  eventCreatedAt: string;
+  /** The record's timestamp: when fan-out produced it. */
+  createdAt: string;
+}
+
+/** Where a consumed record sits, and what came with it. */
+export interface RecordPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Kafka record timestamp, milliseconds since the epoch as a string (kafkajs' form). */
+  timestamp: string;
+  traceparent?: string | undefined;
+}
+
+const isoFromKafkaTimestamp = (ts: string): string => new Date(Number(ts)).toISOString();
+
+/**
+ * Decodes an events-topic record the way fan-out does: the event id is the record's own `id`, or derived from
+ * its position, so the tracker's row and the dispatcher's deliveries name the same event.
+ */
+export function decodeEvent(value: Buffer | null, at: RecordPosition): Decoded<TrackedEvent> {
+  const decoded = decodeRecord(eventRecord, value);
+  if (!decoded.ok) return decoded;
+  const e = decoded.value;
+  return {
+    ok: true,
+    value: {
+      id: e.id ?? eventIdForRecord(at.topic, at.partition, at.offset),
+      tenantId: e.tenantId,
+      type: e.type,
+      payload: stripNul(e.data),
+      endpointId: e.endpointId ?? null,
+      createdAt: e.createdAt ?? isoFromKafkaTimestamp(at.timestamp),
+      kafkaPartition: at.partition,
+      kafkaOffset: at.offset,
+      traceparent: at.traceparent ?? null,
+    },
+  };
+}
+
+export function decodeDelivery(value: Buffer | null, at: RecordPosition): Decoded<TrackedDelivery> {
+  const decoded = decodeRecord(deliveryRecord, value);
+  if (!decoded.ok) return decoded;
+  const d = decoded.value;
+  return {
+    ok: true,
+    value: {
+      id: d.deliveryId,
+      eventId: d.eventId,
+      tenantId: d.tenantId,
+      endpointId: d.endpointId,
+      eventType: d.type,
+      eventCreatedAt: d.eventCreatedAt,
+      createdAt: isoFromKafkaTimestamp(at.timestamp),
+    },
+  };
+}
+
+export function decodeAttempt(value: Buffer | null): Decoded<AttemptRecord> {
+  const decoded = decodeRecord(attemptRecord, value);
+  return decoded.ok ? { ok: true, value: stripNul(decoded.value) } : decoded;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, which a receiver's binary response body easily contains; a
+ * record carrying one would fail its whole batch forever. The character is replaced by U+FFFD everywhere.
+ */
+export function stripNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;
+  if (Array.isArray(value)) return value.map((v) => stripNul(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[stripNul(k)] = stripNul(v);
+    return out as T;
+  }
+  return value;
+}

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createTestWorld, type TestWorld } from '@hookline/testing';
+import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
 
@@ -25,7 +25,7 @@ describe('Prometheus exposition', () => {
 
   beforeAll(async () => {
     world = createTestWorld('metrics-exposition');
-    pipeline = await startPipeline(world, { services: ['ingest'] });
+    pipeline = await startPipeline(world, { env: { METRICS_ENDPOINT_LABELS: 'true' } });
   });
   afterAll(async () => {
     await pipeline?.stop();
@@ -50,5 +50,37 @@ describe('Prometheus exposition', () => {
     const verdict = await promtoolCheck(text);
     expect(verdict.output).toBe('');
     expect(verdict.ok).toBe(true);
+  });
+
+  it('dispatcher and tracker count what they did, and pass promtool', async () => {
+    const { apiKey } = await createTenant(pipeline.api, world.env.ADMIN_TOKEN!);
+    const receiver = await Receiver.start();
+    try {
+      await call('POST', `${pipeline.api}/v1/endpoints`, apiKey, { url: receiver.url() });
+      await waitFor(async () => {
+        await call('POST', `${pipeline.api}/v1/events`, apiKey, { type: 'm.t', data: {} });
+        return receiver.requests.length > 0;
+      }, { intervalMs: 300, description: 'a delivery' });
+      const scrape = async (service: 'dispatcher' | 'tracker') => (await call('GET', `http://127.0.0.1:${pipeline.ports[service]}/metrics`)).json as string;
+      const dispatcher = await waitFor(async () => {
+        const text = await scrape('dispatcher');
+        return (metricValue(text, 'hookline_delivery_attempts_total{outcome="succeeded"') ?? 0) >= 1 ? text : undefined;
+      });
+      expect(dispatcher).toMatch(/hookline_endpoint_delivery_attempts_total\{outcome="succeeded",endpoint_id="ep_/);
+      expect(dispatcher).toMatch(/hookline_delivery_latency_seconds_count\{service="dispatcher"\} [1-9]/);
+      expect(dispatcher).toMatch(/hookline_consumer_lag\{group="[^"]+\.fanout",topic="[^"]+\.events",partition="0",service="dispatcher"\}/);
+      const tracker = await waitFor(async () => {
+        const text = await scrape('tracker');
+        return (metricValue(text, 'hookline_tracker_rows_written_total{table="attempts"') ?? 0) >= 1 ? text : undefined;
+      });
+      expect(tracker).toMatch(/hookline_tracker_batch_duration_seconds_bucket/);
+      for (const text of [dispatcher, tracker]) {
+        const verdict = await promtoolCheck(text);
+        expect(verdict.output).toBe('');
+        expect(verdict.ok).toBe(true);
+      }
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -65,6 +65,15 @@ describe('one trace per event across every hop', () => {
     expect(retryConsume.name).toMatch(new RegExp(`^process ${world.prefix.replace(/\./g, '\\.')}\\.retry\\.`));
     expect(parentOf(retryConsume)).toBe(first);
 
+    // The tracker's write of each attempt record is in the trace, under the attempt that produced the record.
+    const writes = await waitFor(() => {
+      const w = inTrace().filter((s) => s.kind === SpanKind.CONSUMER && s.name === `process ${world.topics.attempts}`);
+      return w.length >= 2 ? w : undefined;
+    });
+    const writeParents = new Set(writes.map((w) => w.parentSpanContext?.spanId));
+    expect(writeParents.has(first!.spanContext().spanId)).toBe(true);
+    expect(writeParents.has(second!.spanContext().spanId)).toBe(true);
+
     // The webhook's traceparent names the attempt's client span, so a receiver's spans nest under it.
     expect(String(requests[1]!.headers.traceparent).split('-')[2]).toBe(second!.spanContext().spanId);
   });

@@ -1,10 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ENDPOINT_CHANGES_CHANNEL } from './repositories/endpoint-directory-repository.ts';
 
 /** A running LISTEN on endpoint changes. */
 export interface EndpointChangesListener {
+  /**
+   * Resolves once every change committed before this call has been passed to `onChange`: it sends a marker
+   * notification and waits for it to come back (PostgreSQL delivers notifications in commit order). Rejects
+   * after `timeoutMs` (e.g. while the listening connection is being re-established).
+   */
+  sync(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
+
+const SYNC_MARK = '~sync~';
 
 /**
  * LISTENs on endpoint changes of `schema` on a dedicated connection of `pool`, calling `onChange(id)` per
@@ -20,11 +29,15 @@ export async function listenEndpointChanges(
   let client: pg.PoolClient | null = null;
   let retryTimer: NodeJS.Timeout | undefined;
   const prefix = `${schema}:`;
+  const waiting = new Map<string, () => void>();
 
   const connect = async (): Promise<void> => {
     const c = await pool.connect();
     c.on('notification', (n) => {
-      if (n.channel === ENDPOINT_CHANGES_CHANNEL && n.payload?.startsWith(prefix)) handlers.onChange(n.payload.slice(prefix.length));
+      if (n.channel !== ENDPOINT_CHANGES_CHANNEL || !n.payload?.startsWith(prefix)) return;
+      const rest = n.payload.slice(prefix.length);
+      if (rest.startsWith(SYNC_MARK)) waiting.get(rest.slice(SYNC_MARK.length))?.();
+      else handlers.onChange(rest);
     });
     c.on('error', (err) => {
       handlers.onError?.(err);
@@ -48,6 +61,21 @@ export async function listenEndpointChanges(
 
   await connect();
   return {
+    async sync(timeoutMs = 5_000) {
+      const nonce = randomUUID();
+      let timer: NodeJS.Timeout | undefined;
+      const back = new Promise<void>((resolve, reject) => {
+        waiting.set(nonce, resolve);
+        timer = setTimeout(() => reject(new Error('endpoint change listener did not answer in time')), timeoutMs);
+      });
+      try {
+        await pool.query('SELECT pg_notify($1, $2)', [ENDPOINT_CHANGES_CHANNEL, `${prefix}${SYNC_MARK}${nonce}`]);
+        await back;
+      } finally {
+        clearTimeout(timer);
+        waiting.delete(nonce);
+      }
+    },
     async close() {
       closed = true;
       clearTimeout(retryTimer);

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 /** A topic Hookline needs, with the settings that matter for it. */
 export interface TopicSpec {
@@ -18,23 +18,42 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], de
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
-    if (missing.length === 0) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
-          topic: s.topic,
-          numPartitions: s.numPartitions ?? defaults.numPartitions,
-          replicationFactor: s.replicationFactor ?? defaults.replicationFactor,
-          configEntries: s.configEntries ?? [],
-        })),
-      });
-    } catch (err) {
-      // Another instance may have created some of them in between; only fail if any is still missing.
-      const now = new Set(await admin.listTopics());
-      if (missing.some((s) => !now.has(s.topic))) throw err;
-    }
+    if (missing.length > 0) await createMissing(admin, missing, defaults);
+    // Topics created a moment ago (here or by another service) may not have leaders yet; consumers and
+    // producers that start right after this would fail on them.
+    await waitForLeaders(admin, specs.map((s) => s.topic));
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function createMissing(admin: Admin, missing: readonly TopicSpec[], defaults: { numPartitions: number; replicationFactor: number }): Promise<void> {
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions ?? defaults.numPartitions,
+        replicationFactor: s.replicationFactor ?? defaults.replicationFactor,
+        configEntries: s.configEntries ?? [],
+      })),
+    });
+  } catch (err) {
+    // Another instance may have created some of them in between; only fail if any is still missing.
+    const now = new Set(await admin.listTopics());
+    if (missing.some((s) => !now.has(s.topic))) throw err;
+  }
+}
+
+/** Polls metadata until every partition of `topics` has a leader (bounded: 30 s). */
+async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await admin
+      .fetchTopicMetadata({ topics: [...topics] })
+      .then((m) => m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)), () => false);
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`topics without leaders after 30 s: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

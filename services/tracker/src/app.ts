@@ -1,9 +1,10 @@
 import { groupIds, topicNames } from '@hookline/contracts';
 import { openDatabase, pingDatabase } from '@hookline/db';
-import { openKafka } from '@hookline/kafka';
-import { startOpsServer, type Logger } from '@hookline/telemetry';
+import { openKafka, registerLagMetrics } from '@hookline/kafka';
+import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
 import { TrackerConsumer } from './consumers/tracker-consumer.ts';
+import { TrackerMetrics } from './consumers/tracker-metrics.ts';
 import { RetentionJob } from './maintenance/retention-job.ts';
 import { PgPartitions } from './repositories/pg-partitions.ts';
 import { PgTrackingStore } from './repositories/pg-tracking-store.ts';
@@ -32,13 +33,17 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   await retentionJob.runOnce().catch((err: unknown) => log.warn({ err }, 'first retention run failed; retrying at the next interval'));
   const retention = retentionJob.start(config.RETENTION_INTERVAL, { immediately: false });
 
+  const registry = createMetricsRegistry('tracker');
+  const groupId = groupIds(config.TOPIC_PREFIX).tracker;
+  registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, topics.deliveries, topics.attempts] }]);
   const consumer = new TrackerConsumer({
-    consumer: k.kafka.consumer({ groupId: groupIds(config.TOPIC_PREFIX).tracker }),
+    consumer: k.kafka.consumer({ groupId }),
     producer: k.producer,
     store: new PgTrackingStore(pool, config.TRACKER_BATCH_ROWS),
     topics,
     log,
     concurrency: config.TRACKER_CONCURRENCY,
+    metrics: new TrackerMetrics(registry),
   });
   await consumer.start();
 
@@ -46,6 +51,7 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     ready: async () => ({ postgres: await pingDatabase(pool), kafka: await k.ping(), writes: consumer.writable }),
+    metrics: registry,
   });
   log.info({ port: ops.port }, 'tracker running');
 

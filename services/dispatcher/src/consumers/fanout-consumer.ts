@@ -40,6 +40,8 @@ export class FanoutConsumer {
 
   async #batch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    // Endpoints created or changed before the newest event of the batch was produced must be seen by it.
+    await this.#directory.ensureFresh(Math.max(0, ...batch.messages.map((m) => Number(m.timestamp) || 0)));
     const out: Message[] = [];
     let last: string | undefined;
     for (const message of batch.messages) {

@@ -16,7 +16,11 @@ export class EndpointDirectory {
   readonly #static = new Map<string, DirectoryEndpoint>();
   readonly #pendingIds = new Set<string>();
   #flushTimer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
   #reloadTimer: NodeJS.Timeout | undefined;
+  /** Every endpoint change committed before this time (ms) is applied. */
+  #freshAsOf = 0;
+  #syncing: { startedAt: number; done: Promise<void> } | undefined;
   #listener: EndpointChangesListener | undefined;
 
   constructor(deps: { repo: EndpointDirectoryRepository; pool: pg.Pool; log: Logger }) {
@@ -45,13 +49,49 @@ export class EndpointDirectory {
   }
 
   async reload(): Promise<void> {
+    const startedAt = Date.now();
     try {
       const all = await this.#repo.loadAll();
       this.#byId.clear();
       this.#byTenant.clear();
       for (const e of all) this.#put(e);
+      this.#freshAsOf = Math.max(this.#freshAsOf, startedAt);
     } catch (err) {
       this.#log.warn({ err }, 'endpoint directory reload failed; keeping the previous view');
+    }
+  }
+
+  /**
+   * Waits until every endpoint change committed before `asOf` (ms) is applied, so an event published after an
+   * endpoint was created or changed is fanned out with that change. Costs one notification round trip, shared by
+   * concurrent callers, and nothing when the directory is already fresh enough.
+   */
+  async ensureFresh(asOf: number): Promise<void> {
+    if (this.#freshAsOf >= asOf) return;
+    if (this.#syncing && this.#syncing.startedAt >= asOf) return this.#syncing.done;
+    const startedAt = Date.now();
+    const done = this.#sync(startedAt);
+    this.#syncing = { startedAt, done };
+    try {
+      await done;
+    } finally {
+      if (this.#syncing?.done === done) this.#syncing = undefined;
+    }
+  }
+
+  async #sync(startedAt: number): Promise<void> {
+    try {
+      await this.#listener!.sync();
+      // Apply what the round trip flushed out now rather than after the coalescing delay.
+      if (this.#flushTimer) {
+        clearTimeout(this.#flushTimer);
+        await this.#flush();
+      }
+      await this.#flushing;
+      this.#freshAsOf = Math.max(this.#freshAsOf, startedAt);
+    } catch (err) {
+      this.#log.warn({ err }, 'endpoint directory sync failed; reloading everything');
+      await this.reload();
     }
   }
 
@@ -98,9 +138,19 @@ export class EndpointDirectory {
     this.#flushTimer ??= setTimeout(() => void this.#flush(), 20);
   }
 
-  async #flush(): Promise<void> {
+  #flush(): Promise<void> {
     this.#flushTimer = undefined;
+    const run = (this.#flushing ?? Promise.resolve()).then(() => this.#flushNow());
+    this.#flushing = run;
+    void run.finally(() => {
+      if (this.#flushing === run) this.#flushing = undefined;
+    });
+    return run;
+  }
+
+  async #flushNow(): Promise<void> {
     const ids = [...this.#pendingIds];
+    if (ids.length === 0) return;
     this.#pendingIds.clear();
     try {
       const found = await this.#repo.load(ids);

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decoded, TopicNames } from '@hookline/contracts';
-import { headerString, sendToInvalid } from '@hookline/kafka';
+import { headerString, recordFailure, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { decodeAttempt, decodeDelivery, decodeEvent, type RecordPosition } from '../domain/tracked-records.ts';
 import type { TrackingStore } from '../domain/tracking-store.ts';
 import { backoffMs, classifyWriteFailure, TrackerWriteError } from '../domain/write-failures.ts';
+import type { TrackerMetrics } from './tracker-metrics.ts';
 
 export interface TrackerConsumerDeps {
   consumer: Consumer;
@@ -16,9 +18,15 @@ export interface TrackerConsumerDeps {
   /** Topic-partitions written concurrently. */
   concurrency: number;
   backoff?: { baseMs: number; maxMs: number };
+  metrics?: TrackerMetrics;
 }
 
 type Kind = 'events' | 'deliveries' | 'attempts';
+/** A written batch: records the database refused (to route) and how many rows were new. */
+interface WriteResult {
+  refused: Array<{ message: KafkaMessage; reason: string }>;
+  newRows: number;
+}
 interface Item {
   message: KafkaMessage;
   value: unknown;
@@ -78,8 +86,20 @@ export class TrackerConsumer {
       if (decoded.ok) valid.push({ message, value: decoded.value });
       else invalid.push({ message, reason: decoded.reason });
     }
-    const unwritable = await this.#write(kind, valid, p);
-    if (unwritable === undefined) return; // stopping or rebalancing: the batch is fetched again, nothing committed
+    // One span per record, in the record's own trace: an event's trace shows where its records were stored.
+    const spans = valid.map((i) => startProcessSpan({ topic: batch.topic, partition: batch.partition, message: i.message }, { 'hookline.tracker.batch_size': valid.length }));
+    const started = performance.now();
+    let written: WriteResult | undefined;
+    try {
+      written = await this.#write(kind, valid, p);
+    } catch (err) {
+      endAll(spans, err);
+      throw err;
+    }
+    endAll(spans, written === undefined ? new Error('batch left uncommitted (stopping or rebalancing)') : undefined);
+    if (written === undefined) return; // stopping or rebalancing: the batch is fetched again, nothing committed
+    this.#d.metrics?.batch(kind, valid.length, written.newRows, (performance.now() - started) / 1000);
+    const unwritable = written.refused;
     // The dispatcher routes undecodable events and deliveries (it consumes those topics too); the tracker routes
     // undecodable attempts, and any record the database refused.
     const routed = [...(kind === 'attempts' ? invalid : []), ...unwritable];
@@ -110,35 +130,41 @@ export class TrackerConsumer {
    * Writes the batch; when the database refuses the data itself, writes record by record to find the ones it
    * refuses. Returns those (to be routed), or undefined when the batch must not be committed.
    */
-  async #write(kind: Kind, items: Item[], p: EachBatchPayload): Promise<Array<{ message: KafkaMessage; reason: string }> | undefined> {
+  async #write(kind: Kind, items: Item[], p: EachBatchPayload): Promise<WriteResult | undefined> {
     try {
-      const ok = await this.#retrying(this.#storeCall(kind, items.map((i) => i.value)), p);
-      return ok ? [] : undefined;
+      const newRows = await this.#retrying(this.#storeCall(kind, items.map((i) => i.value)), p);
+      return newRows === false ? undefined : { refused: [], newRows };
     } catch (batchErr) {
       this.#d.log.warn({ err: batchErr, topic: p.batch.topic, partition: p.batch.partition }, 'batch refused by the database; writing record by record');
       const refused: Array<{ message: KafkaMessage; reason: string }> = [];
+      let newRows = 0;
       for (const item of items) {
         try {
-          if (!(await this.#retrying(this.#storeCall(kind, [item.value]), p))) return undefined;
+          const n = await this.#retrying(this.#storeCall(kind, [item.value]), p);
+          if (n === false) return undefined;
+          newRows += n;
         } catch (err) {
           const e = new TrackerWriteError('HKL_TRACKER_RECORD_UNWRITABLE', `tracker could not store the record: ${(err as Error).message}`, err);
           refused.push({ message: item.message, reason: `${e.code}: ${e.message}`.slice(0, 1_000) });
         }
       }
-      return refused;
+      return { refused, newRows };
     }
   }
 
-  /** Runs `write` until it succeeds (true), the consumer stops or loses the partition (false), or the data is refused (throws). */
-  async #retrying(write: () => Promise<number>, p: EachBatchPayload): Promise<boolean> {
+  /**
+   * Runs `write` until it succeeds (its count of new rows), the consumer stops or loses the partition (false), or
+   * the data is refused (throws).
+   */
+  async #retrying(write: () => Promise<number>, p: EachBatchPayload): Promise<number | false> {
     const backoff = this.#d.backoff ?? { baseMs: 200, maxMs: 5_000 };
     for (let attempt = 0; ; attempt++) {
       let delay: number;
       try {
-        await write();
+        const newRows = await write();
         if (this.#failure) this.#d.log.info({ topic: p.batch.topic, partition: p.batch.partition }, 'database writes resumed');
         this.#failure = undefined;
-        return true;
+        return newRows;
       } catch (err) {
         if (classifyWriteFailure(err) === 'isolate') throw err;
         this.#failure = new TrackerWriteError('HKL_TRACKER_DB_UNAVAILABLE', 'writing a batch to PostgreSQL failed; retrying', err);
@@ -153,5 +179,12 @@ export class TrackerConsumer {
         return false; // stopping, or the group is rebalancing: leave the batch to whoever owns it next
       }
     }
+  }
+}
+
+function endAll(spans: readonly Span[], err: unknown): void {
+  for (const span of spans) {
+    if (err !== undefined) recordFailure(span, err);
+    span.end();
   }
 }

@@ -30,6 +30,7 @@ export {
   type EndpointWithSecrets,
   type NewEndpoint,
 } from './repositories/endpoints-repository.ts';
+export { RequeueJobsRepository, type RequeueJob } from './repositories/requeue-jobs-repository.ts';
 export { EventTypesRepository, type EventType } from './repositories/event-types-repository.ts';
 export { IdempotencyRepository, type Reservation } from './repositories/idempotency-repository.ts';
 export { TenantsRepository } from './repositories/tenants-repository.ts';

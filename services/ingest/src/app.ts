@@ -2,11 +2,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { topicNames } from '@hookline/contracts';
 import {
+  AttemptsRepository,
+  DeliveriesRepository,
+  EndpointHealthRepository,
   EndpointsRepository,
+  EndpointStatsRepository,
+  EventsRepository,
   EventTypesRepository,
   IdempotencyRepository,
   openDatabase,
   pingDatabase,
+  RequeueJobsRepository,
   SecretBox,
   TenantsRepository,
 } from '@hookline/db';
@@ -20,6 +26,7 @@ import { buildHttpApp } from './http/server.ts';
 import { EventPublisher } from './kafka/event-publisher.ts';
 import { EventTypeCache } from './publishing/event-type-cache.ts';
 import { PublishService } from './publishing/publish-service.ts';
+import { RequeueRunner } from './requeue/requeue-runner.ts';
 import { SchemaRegistryClient } from './schemas/schema-registry-client.ts';
 import { SchemaValidator } from './schemas/schema-validator.ts';
 import { TargetChecker } from './targets/target-checker.ts';
@@ -46,12 +53,16 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     allowlist: config.TARGET_ALLOWLIST,
   });
   const pool = await openDatabase(config, 'hookline-ingest', (m) => log.info(m));
-  const k = await openKafka(config, 'hookline-ingest', [topics.events, topics.invalid], log);
+  const k = await openKafka(config, 'hookline-ingest', [topics.events, topics.invalid, topics.deliveries], log);
   const validator = new SchemaValidator();
   const registry = config.SCHEMA_REGISTRY_URL ? new SchemaRegistryClient(config.SCHEMA_REGISTRY_URL, validator) : undefined;
   const eventTypes = new EventTypesRepository(pool);
   const eventTypeCache = new EventTypeCache(eventTypes);
   const idempotency = new IdempotencyRepository(pool);
+  const deliveries = new DeliveriesRepository(pool);
+  const jobs = new RequeueJobsRepository(pool);
+  const requeue = new RequeueRunner({ jobs, deliveries, producer: k.producer, deliveriesTopic: topics.deliveries, log, batchSize: config.REQUEUE_BATCH_SIZE });
+  requeue.start();
 
   const { app } = buildHttpApp({
     log,
@@ -72,6 +83,15 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
       buckets: new TokenBuckets({ ratePerSecond: config.TENANT_PUBLISH_RATE, burst: config.TENANT_PUBLISH_RATE }),
       lockMs: config.PUBLISH_TIMEOUT_MS + 5_000,
     }),
+    history: {
+      events: new EventsRepository(pool),
+      deliveries,
+      attempts: new AttemptsRepository(pool),
+      health: new EndpointHealthRepository(pool),
+      stats: new EndpointStatsRepository(pool),
+      jobs,
+      requeue,
+    },
     ready: async () => ({
       postgres: await pingDatabase(pool),
       kafka: await k.ping(),
@@ -104,6 +124,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     routes: registeredRoutes(app),
     async stop() {
       clearInterval(purge);
+      await requeue.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -22,6 +22,7 @@ export const ingestConfigShape = {
   PUBLISH_TIMEOUT_MS: positiveInt(30_000).describe('How long a publish waits for the Kafka acknowledgement before 503.'),
   SECRET_ROTATION_GRACE: duration('24h').describe('How long a rotated-out endpoint secret keeps signing alongside the new one.'),
   TENANT_PUBLISH_RATE: positiveInt(10_000).describe('Events per second each tenant may publish (token bucket, burst of one second); 429 above.'),
+  REQUEUE_BATCH_SIZE: positiveInt(500).describe('Deliveries per batch of a replay, recover or redrive job (each batch is marked and produced before the next).'),
   SCHEMA_REGISTRY_URL: z
     .string()
     .url()

@@ -74,6 +74,8 @@ export interface RequeueFilter {
   /** Deliveries created at or after / before. */
   since?: Date | undefined;
   until?: Date | undefined;
+  /** Only these deliveries (a requeue job resuming the batch it was re-enqueueing when its runner died). */
+  ids?: readonly string[] | undefined;
 }
 
 /** A bounded batch of deliveries to re-enqueue, rebuilt as deliveries-topic records, and where the next starts. */
@@ -128,11 +130,34 @@ export class DeliveriesRepository {
     return toPage(rows, opts.limit, toDelivery);
   }
 
+  /**
+   * A tenant's deliveries in some states, newest first, optionally of one endpoint: `['dead']` lists its dead
+   * letters (index `deliveries_tenant_status_idx`).
+   */
+  async listByStatus(
+    tenantId: string,
+    statuses: readonly DeliveryStatus[],
+    opts: { limit: number; cursor?: string | undefined; endpointId?: string | undefined },
+  ): Promise<Page<Delivery>> {
+    if (opts.endpointId) return this.listByEndpoint(tenantId, opts.endpointId, { ...opts, statuses });
+    const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
+    if (opts.cursor && !cursor) throw new RangeError('invalid cursor');
+    const { rows } = await this.#pool.query<DeliveryRow>(
+      `SELECT ${COLUMNS} FROM deliveries d
+       WHERE tenant_id = $1 AND status = ANY ($2)
+         AND ($3::text IS NULL OR (created_at, id) < (${tsOfUs('$3')}, $4))
+       ORDER BY created_at DESC, id DESC LIMIT $5`,
+      [tenantId, statuses, cursor?.createdUs ?? null, cursor?.id ?? null, opts.limit + 1],
+    );
+    return toPage(rows, opts.limit, toDelivery);
+  }
+
   /** How many deliveries a filter matches (progress totals of requeue jobs). */
   async countForRequeue(tenantId: string, filter: RequeueFilter): Promise<number> {
     const { rows } = await this.#pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM deliveries d WHERE ${REQUEUE_WHERE}`,
-      [tenantId, filter.endpointId ?? null, filter.eventId ?? null, filter.statuses?.length ? filter.statuses : null, filter.since ?? null, filter.until ?? null],
+      `SELECT count(*) AS n FROM deliveries d WHERE ${requeueWhere('$7')}`,
+      [tenantId, filter.endpointId ?? null, filter.eventId ?? null, filter.statuses?.length ? filter.statuses : null, filter.since ?? null, filter.until ?? null,
+        filter.ids ?? null],
     );
     return Number(rows[0]?.n ?? 0);
   }
@@ -156,11 +181,11 @@ export class DeliveriesRepository {
          SELECT type, payload, created_at FROM events
          WHERE id = d.event_id AND tenant_id = d.tenant_id AND (d.event_created_at IS NULL OR created_at = d.event_created_at)
          LIMIT 1) e ON true
-       WHERE ${REQUEUE_WHERE}
+       WHERE ${requeueWhere('$10')}
          AND ($7::text IS NULL OR (d.created_at, d.id) > (${tsOfUs('$7')}, $8))
        ORDER BY d.created_at, d.id LIMIT $9`,
       [tenantId, filter.endpointId ?? null, filter.eventId ?? null, filter.statuses?.length ? filter.statuses : null, filter.since ?? null, filter.until ?? null,
-        cursor?.createdUs ?? null, cursor?.id ?? null, opts.limit],
+        cursor?.createdUs ?? null, cursor?.id ?? null, opts.limit, filter.ids ?? null],
     );
     const records: DeliveryRecord[] = [];
     const missingEvents: string[] = [];
@@ -194,6 +219,7 @@ export class DeliveriesRepository {
   }
 }
 
-const REQUEUE_WHERE = `d.tenant_id = $1 AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_id = $3)
+/** The requeue filter on parameters $1–$6, plus the delivery ids on `idsParam`. */
+const requeueWhere = (idsParam: string) => `d.tenant_id = $1 AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_id = $3)
   AND ($4::text[] IS NULL OR d.status = ANY ($4)) AND ($5::timestamptz IS NULL OR d.created_at >= $5)
-  AND ($6::timestamptz IS NULL OR d.created_at < $6)`;
+  AND ($6::timestamptz IS NULL OR d.created_at < $6) AND (${idsParam}::text[] IS NULL OR d.id = ANY (${idsParam}))`;

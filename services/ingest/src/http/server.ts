@@ -1,9 +1,20 @@
-import type { EndpointsRepository, EventTypesRepository, TenantsRepository } from '@hookline/db';
+import type {
+  AttemptsRepository,
+  DeliveriesRepository,
+  EndpointHealthRepository,
+  EndpointsRepository,
+  EndpointStatsRepository,
+  EventsRepository,
+  EventTypesRepository,
+  RequeueJobsRepository,
+  TenantsRepository,
+} from '@hookline/db';
 import type { Logger } from '@hookline/telemetry';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { EventTypeCache } from '../publishing/event-type-cache.ts';
 import type { PublishService } from '../publishing/publish-service.ts';
+import type { RequeueRunner } from '../requeue/requeue-runner.ts';
 import type { SchemaRegistryClient } from '../schemas/schema-registry-client.ts';
 import type { SchemaValidator } from '../schemas/schema-validator.ts';
 import type { TargetChecker } from '../targets/target-checker.ts';
@@ -17,7 +28,11 @@ import { requestMetrics } from './request-metrics.ts';
 import { requestTracing } from './tracing.ts';
 import { endpointRoutes, type EndpointDefaults } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
+import { deadLetterRoutes } from './routes/dead-letters.ts';
+import { endpointOperationRoutes } from './routes/endpoint-operations.ts';
 import { eventRoutes } from './routes/events.ts';
+import { historyRoutes } from './routes/history.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 
@@ -33,6 +48,15 @@ export interface HttpDeps {
   registry: SchemaRegistryClient | undefined;
   targets: TargetChecker;
   publish: PublishService;
+  history: {
+    events: EventsRepository;
+    deliveries: DeliveriesRepository;
+    attempts: AttemptsRepository;
+    health: EndpointHealthRepository;
+    stats: EndpointStatsRepository;
+    jobs: RequeueJobsRepository;
+    requeue: RequeueRunner;
+  };
   ready: () => Promise<Record<string, boolean>>;
   adminToken: string | undefined;
   maxPayloadBytes: number;
@@ -59,6 +83,11 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   endpointRoutes(api, { endpoints: deps.endpoints, targets: deps.targets, publish: deps.publish, defaults: deps.endpointDefaults });
   eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry });
   eventRoutes(api, deps.publish);
+  const h = deps.history;
+  historyRoutes(api, { events: h.events, deliveries: h.deliveries, attempts: h.attempts, endpoints: deps.endpoints, requeue: h.requeue });
+  endpointOperationRoutes(api, { endpoints: deps.endpoints, health: h.health, stats: h.stats, requeue: h.requeue });
+  deadLetterRoutes(api, { deliveries: h.deliveries, endpoints: deps.endpoints, requeue: h.requeue });
+  jobRoutes(api, h.jobs);
   app.use(router);
 
   app.use(notFoundHandler);

@@ -1,0 +1,155 @@
+import { eventTypeName } from '@hookline/contracts';
+import type { AttemptRow, AttemptsRepository, DeliveriesRepository, EndpointsRepository, EventsRepository } from '@hookline/db';
+import { z } from 'zod';
+import { notFound, validationFailed } from '../../domain/errors.ts';
+import type { RequeueRunner } from '../../requeue/requeue-runner.ts';
+import type { ApiRoutes } from '../api-routes.ts';
+import { tenantOf } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
+import { parseQuery } from '../problem.ts';
+import { jobView, requeueStarted } from './jobs.ts';
+
+const listEventsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(250).default(50),
+  cursor: z.string().max(500).optional(),
+  type: eventTypeName.optional().describe('Only events of this type'),
+  after: z.iso.datetime({ offset: true }).optional().describe('Only events created at or after this time'),
+  before: z.iso.datetime({ offset: true }).optional().describe('Only events created before this time'),
+});
+const deliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'failed', 'dead']);
+const eventView = z.object({ id: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()), createdAt: z.string() });
+const eventWithDeliveries = eventView.extend({
+  deliveries: z.array(
+    z.object({
+      endpointId: z.string(),
+      status: deliveryStatus,
+      attempts: z.number(),
+      lastStatusCode: z.number().nullable(),
+      nextAttemptAt: z.string().nullable(),
+    }),
+  ),
+});
+const attemptView = z.object({
+  id: z.string(),
+  deliveryId: z.string(),
+  endpointId: z.string(),
+  attempt: z.number(),
+  outcome: z.string(),
+  statusCode: z.number().nullable(),
+  durationMs: z.number(),
+  error: z.string().nullable(),
+  responseBody: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+const replayBody = z.object({ endpointId: z.string().min(1).optional() });
+
+const toAttempt = (a: AttemptRow) => ({
+  id: a.id,
+  deliveryId: a.delivery_id,
+  endpointId: a.endpoint_id,
+  attempt: a.attempt,
+  outcome: a.outcome,
+  statusCode: a.status_code,
+  durationMs: a.duration_ms,
+  error: a.error,
+  responseBody: a.response_body,
+  nextAttemptAt: a.next_attempt_at?.toISOString() ?? null,
+  createdAt: a.created_at.toISOString(),
+});
+
+/** A repository's RangeError for a cursor that is not one of ours becomes a 422 naming the parameter. */
+export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof RangeError) throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API issued' }], 'the query parameters are invalid');
+    throw err;
+  }
+}
+
+/** Tenant routes: what happened to events (as the tracker recorded it), and replaying them. */
+export function historyRoutes(
+  api: ApiRoutes,
+  deps: { events: EventsRepository; deliveries: DeliveriesRepository; attempts: AttemptsRepository; endpoints: EndpointsRepository; requeue: RequeueRunner },
+): void {
+  api.add(
+    {
+      method: 'get', path: '/v1/events', tag: 'Events', auth: 'tenant', query: listEventsQuery,
+      summary: "List the tenant's events, newest first (as recorded by the tracker)",
+      responses: { 200: { description: 'A page of events', schema: pageOf(eventView) } },
+    },
+    async (req, res) => {
+      const q = parseQuery(listEventsQuery, req.query);
+      const page = await withCursor(() =>
+        deps.events.list(tenantOf(res), {
+          limit: q.limit,
+          cursor: q.cursor,
+          since: q.after ? new Date(q.after) : undefined,
+          until: q.before ? new Date(q.before) : undefined,
+          types: q.type ? [q.type] : undefined,
+        }),
+      );
+      res.json({ data: page.data.map((e) => ({ id: e.id, type: e.type, data: e.data, createdAt: e.createdAt.toISOString() })), nextCursor: page.nextCursor });
+    },
+  );
+
+  api.add(
+    {
+      method: 'get', path: '/v1/events/:id', tag: 'Events', auth: 'tenant',
+      summary: 'Get an event with the state of its delivery to each endpoint',
+      responses: { 200: { description: 'The event and its deliveries', schema: eventWithDeliveries } },
+    },
+    async (req, res) => {
+      const tenantId = tenantOf(res);
+      const id = String(req.params.id);
+      const [event, deliveries] = await Promise.all([deps.events.get(tenantId, id), deps.deliveries.forEvent(tenantId, id)]);
+      if (!event) throw notFound('event');
+      res.json({
+        id: event.id,
+        type: event.type,
+        data: event.data,
+        createdAt: event.createdAt.toISOString(),
+        deliveries: deliveries.map((d) => ({
+          endpointId: d.endpointId,
+          status: d.status,
+          attempts: d.attempts,
+          lastStatusCode: d.lastStatusCode,
+          nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+        })),
+      });
+    },
+  );
+
+  api.add(
+    {
+      method: 'get', path: '/v1/events/:id/attempts', tag: 'Events', auth: 'tenant',
+      summary: 'Every delivery attempt of an event: what was answered and when the next try is',
+      responses: { 200: { description: 'The attempts, oldest first', schema: z.object({ data: z.array(attemptView) }) } },
+    },
+    async (req, res) => {
+      const tenantId = tenantOf(res);
+      const id = String(req.params.id);
+      const [event, attempts] = await Promise.all([deps.events.get(tenantId, id), deps.attempts.forEvent(tenantId, id)]);
+      if (!event && attempts.length === 0) throw notFound('event');
+      res.json({ data: attempts.map(toAttempt) });
+    },
+  );
+
+  api.add(
+    {
+      method: 'post', path: '/v1/events/:id/replay', tag: 'Events', auth: 'tenant', body: replayBody,
+      summary: 'Re-deliver an event (to one endpoint or all it went to), with the same webhook-id',
+      responses: { 202: { description: 'The replay job', schema: requeueStarted('replayed') } },
+    },
+    async (req, res, body) => {
+      const tenantId = tenantOf(res);
+      const eventId = String(req.params.id);
+      if (!(await deps.events.get(tenantId, eventId))) throw notFound('event');
+      if (body.endpointId && !(await deps.endpoints.get(tenantId, body.endpointId))) throw notFound('endpoint');
+      const { job } = await deps.requeue.begin(tenantId, 'replay', { eventId, ...(body.endpointId ? { endpointId: body.endpointId } : {}) });
+      res.status(202).json({ replayed: job.total, job: jobView(job) });
+    },
+  );
+
+}

@@ -98,6 +98,8 @@ describe('dispatcher: one endpoint cannot hurt another (one partition for everyt
     expect(app.subscribed(h.tenantId, 'auto.disable')).not.toContain(ep.id);
     const before = receiver.requests.filter((r) => r.path === '/failing').length;
     await h.publish([{ type: 'auto.disable', data: { after: true } }]);
+    // Let fan-out pass that event (while the endpoint is still disabled) before re-enabling.
+    await waitFor(() => fanoutCaughtUp(world), { description: 'fan-out past the event published while disabled' });
     // Re-enable (what the API does) and let it succeed: delivery resumes, and it is reported as recovered.
     receiver.respondWith({ status: 200 });
     await world.pool.query('UPDATE endpoints SET disabled = false, disabled_reason = NULL WHERE id = $1', [ep.id]);
@@ -111,3 +113,21 @@ describe('dispatcher: one endpoint cannot hurt another (one partition for everyt
     expect(health).toMatchObject({ failingSince: null, lastSuccessAt: expect.any(Date) });
   });
 });
+
+/** True when the fan-out group has committed everything on the events topic. */
+async function fanoutCaughtUp(world: TestWorld): Promise<boolean> {
+  const admin = world.kafka.admin();
+  await admin.connect();
+  try {
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(world.topics.events),
+      admin.fetchOffsets({ groupId: world.groups.fanout, topics: [world.topics.events] }),
+    ]);
+    return ends.every((end) => {
+      const mine = committed?.partitions.find((p) => p.partition === end.partition);
+      return Number(end.high) === 0 || (mine !== undefined && Number(mine.offset) >= Number(end.high));
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -120,9 +120,15 @@ describe('API history: events, deliveries, attempts, dead letters, health, repla
     const ids: string[] = [];
     const batch = await call('POST', `${api}/v1/events/batch`, key, { events: Array.from({ length: 50 }, (_, i) => ({ type: 'bulk.item', data: { i } })) });
     ids.push(...batch.json.data.map((e: { id: string }) => e.id));
-    await waitFor(async () => ((await get(`/v1/dead-letters?endpointId=${badEp}&limit=100`)).json.data.length === 50 ? true : undefined), {
-      timeoutMs: 40_000,
-      description: '50 dead letters',
+    let seen = '';
+    await waitFor(async () => {
+      const states = await Promise.all(ids.map(async (id) => (await get(`/v1/events/${id}`)).json?.deliveries?.find((d: { endpointId: string }) => d.endpointId === badEp)?.status ?? 'unrecorded'));
+      const counts: Record<string, number> = {};
+      for (const st of states) counts[st] = (counts[st] ?? 0) + 1;
+      seen = JSON.stringify(counts);
+      return counts.dead === 50 ? true : undefined;
+    }, { timeoutMs: 45_000, intervalMs: 250, description: `all 50 deliveries dead (last seen ${seen})` }).catch((err: Error) => {
+      throw new Error(`${err.message}; states: ${seen}`);
     });
     failing = false;
     const res = await call('POST', `${api}/v1/endpoints/${badEp}/recover`, key, { since });

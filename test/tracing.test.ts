@@ -77,4 +77,22 @@ describe('one trace per event across every hop', () => {
     // The webhook's traceparent names the attempt's client span, so a receiver's spans nest under it.
     expect(String(requests[1]!.headers.traceparent).split('-')[2]).toBe(second!.spanContext().spanId);
   });
+
+  it('continues the trace of a producer that writes straight to Kafka with a traceparent', async () => {
+    const { id: tenantId, apiKey } = await createTenant(pipeline.api, world.env.ADMIN_TOKEN!, 'raw');
+    await call('POST', `${pipeline.api}/v1/endpoints`, apiKey, { url: receiver.url('/raw') });
+    receiver.respondWith({ status: 200 });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const producer = world.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: world.topics.events,
+      messages: [{ value: JSON.stringify({ tenantId, type: 'raw.traced', data: {} }), headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } }],
+    });
+    await producer.disconnect();
+    const [req] = await receiver.waitForRequests(1, { match: (r) => r.path === '/raw' });
+    expect(String(req!.headers.traceparent)).toMatch(new RegExp(`^00-${traceId}-`));
+    const fanout = await waitFor(() => collector.spans().find((s) => 'hookline.fanout_count' in s.attributes && s.spanContext().traceId === traceId));
+    expect(fanout.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  });
 });

@@ -27,7 +27,6 @@ export {
   EndpointsRepository,
   type Endpoint,
   type EndpointPatch,
-  type EndpointWithSecrets,
   type NewEndpoint,
 } from './repositories/endpoints-repository.ts';
 export { RequeueJobsRepository, type RequeueJob } from './repositories/requeue-jobs-repository.ts';

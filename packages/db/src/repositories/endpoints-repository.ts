@@ -20,11 +20,6 @@ export interface Endpoint {
   updatedAt: Date;
 }
 
-/** An endpoint with its decrypted signing secrets (newest first), as the dispatcher needs it. */
-export interface EndpointWithSecrets extends Endpoint {
-  secrets: string[];
-}
-
 export interface NewEndpoint {
   url: string;
   secret: string;
@@ -203,27 +198,5 @@ export class EndpointsRepository {
     } finally {
       client.release();
     }
-  }
-
-  /** The tenant's enabled endpoints subscribed to `type` (empty `event_types` means every type). */
-  async subscribed(tenantId: string, type: string): Promise<EndpointWithSecrets[]> {
-    const { rows } = await this.#pool.query<EndpointRow>(
-      `SELECT * FROM endpoints WHERE tenant_id = $1 AND NOT disabled
-         AND (cardinality(event_types) = 0 OR $2 = ANY (event_types)) ORDER BY id`,
-      [tenantId, type],
-    );
-    return rows.map((r) => this.#withSecrets(r));
-  }
-
-  /** One endpoint with its secrets, whatever its state (the deliver stage re-checks `disabled` itself). */
-  async withSecrets(id: string): Promise<EndpointWithSecrets | null> {
-    const { rows } = await this.#pool.query<EndpointRow>('SELECT * FROM endpoints WHERE id = $1', [id]);
-    return rows[0] ? this.#withSecrets(rows[0]) : null;
-  }
-
-  /** Decrypts the secrets still active at `now` (the newest is always active). */
-  #withSecrets(r: EndpointRow, now = Date.now()): EndpointWithSecrets {
-    const active = r.secrets.filter((s, i) => i === 0 || s.expiresAt === null || Date.parse(s.expiresAt) > now);
-    return { ...toEndpoint(r), secrets: active.map((s) => this.#box.decrypt(s.ciphertext)) };
   }
 }

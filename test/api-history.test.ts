@@ -21,7 +21,7 @@ describe('API history: events, deliveries, attempts, dead letters, health, repla
     bad = await Receiver.start();
     bad.respondWith(() => (failing ? { status: 500, body: 'down for maintenance' } : { status: 200 }));
     // A high breaker volume threshold keeps the failing endpoint's breaker closed, so its deliveries die quickly.
-    pipeline = await startPipeline(world, { env: { RETRY_SCHEDULE: '100ms,100ms', REQUEUE_BATCH_SIZE: '20', CIRCUIT_VOLUME_THRESHOLD: '100000' } });
+    pipeline = await startPipeline(world, { env: { RETRY_SCHEDULE: '100ms,100ms', REQUEUE_BATCH_SIZE: '8', CIRCUIT_VOLUME_THRESHOLD: '100000' } });
     api = pipeline.api;
     key = (await createTenant(api, world.env.ADMIN_TOKEN!)).apiKey;
     goodEp = (await call('POST', `${api}/v1/endpoints`, key, { url: good.url() })).json.id;
@@ -118,7 +118,7 @@ describe('API history: events, deliveries, attempts, dead letters, health, repla
     failing = true;
     const since = new Date().toISOString();
     const ids: string[] = [];
-    const batch = await call('POST', `${api}/v1/events/batch`, key, { events: Array.from({ length: 50 }, (_, i) => ({ type: 'bulk.item', data: { i } })) });
+    const batch = await call('POST', `${api}/v1/events/batch`, key, { events: Array.from({ length: 24 }, (_, i) => ({ type: 'bulk.item', data: { i } })) });
     ids.push(...batch.json.data.map((e: { id: string }) => e.id));
     let seen = '';
     await waitFor(async () => {
@@ -126,18 +126,18 @@ describe('API history: events, deliveries, attempts, dead letters, health, repla
       const counts: Record<string, number> = {};
       for (const st of states) counts[st] = (counts[st] ?? 0) + 1;
       seen = JSON.stringify(counts);
-      return counts.dead === 50 ? true : undefined;
-    }, { timeoutMs: 45_000, intervalMs: 250, description: `all 50 deliveries dead (last seen ${seen})` }).catch((err: Error) => {
+      return counts.dead === 24 ? true : undefined;
+    }, { timeoutMs: 45_000, intervalMs: 250, description: `all 24 deliveries dead (last seen ${seen})` }).catch((err: Error) => {
       throw new Error(`${err.message}; states: ${seen}`);
     });
     failing = false;
     const res = await call('POST', `${api}/v1/endpoints/${badEp}/recover`, key, { since });
-    expect(res).toMatchObject({ status: 202, json: { replayed: 50, job: { kind: 'recover', total: 50 } } });
+    expect(res).toMatchObject({ status: 202, json: { replayed: 24, job: { kind: 'recover', total: 24 } } });
     const job = await waitFor(async () => {
       const j = (await get(`/v1/jobs/${res.json.job.id}`)).json;
       return j.status === 'completed' ? j : undefined;
     });
-    expect(job).toMatchObject({ requeued: 50, missing: 0 });
+    expect(job).toMatchObject({ requeued: 24, missing: 0 });
     await waitFor(() => ids.every((id) => bad.requests.some((r) => r.headers['webhook-id'] === id && r.receivedAt > Date.parse(since))), {
       timeoutMs: 30_000,
       description: 'every recovered delivery at the endpoint',

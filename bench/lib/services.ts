@@ -48,8 +48,9 @@ export async function waitHttpOk(url: string, child: Child, timeoutMs: number): 
 }
 
 /**
- * The production settings of a service in the bench: logs at info, OpenTelemetry on (SDK defaults for the sampler
- * unless OTEL_TRACES_SAMPLER is set), exporting to the bench's OTLP sink, plus the world's prefix and schema.
+ * The production settings of a service in the bench: logs at info, OpenTelemetry on with Hookline's documented
+ * default sampling (parent-based, 10 % of new traces; OTEL_TRACES_SAMPLER/_ARG override it), exporting to the
+ * bench's OTLP sink, plus the world's prefix and schema.
  */
 export function serviceEnv(ctx: BenchContext, world: World): Record<string, string> {
   return {

@@ -42,6 +42,11 @@ export const telemetryFragment = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('pino log level.'),
   OTEL_SDK_DISABLED: booleanFlag(false).describe('true turns OpenTelemetry off entirely.'),
   OTEL_SERVICE_NAME: z.string().optional().describe('Service name on traces; defaults to hookline-<service>.'),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .default('parentbased_traceidratio')
+    .describe('Trace sampler (OpenTelemetry names). The default keeps every trace a caller started sampled and samples OTEL_TRACES_SAMPLER_ARG of the rest.'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1).describe('Share of new traces sampled by the ratio samplers (0–1).'),
 };
 
 /** Which webhook targets are acceptable: checked by ingest when an endpoint is saved and by the dispatcher at connect time. */

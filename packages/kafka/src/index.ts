@@ -1,4 +1,5 @@
 export { createKafka, type KafkaClientOptions } from './client.ts';
+export { CoalescingSender } from './coalescing-sender.ts';
 export { sendToInvalid } from './invalid-records.ts';
 export { registerLagMetrics, type LagSource } from './lag-metrics.ts';
 export { kafkaLogCreator, type KafkaLogSink } from './logger.ts';
@@ -6,4 +7,4 @@ export { ACKS_ALL, createProducer } from './producer.ts';
 export { openKafka, type KafkaHandles } from './open-kafka.ts';
 export { ensureTopics, type TopicSpec } from './topic-admin.ts';
 export { extractTraceContext, headerString, injectTraceHeaders } from './trace-headers.ts';
-export { headersFor, processTraced, recordFailure, sendTraced, startProcessSpan } from './tracing.ts';
+export { headersFor, processTraced, producerSpan, recordFailure, sendTraced, startProcessSpan } from './tracing.ts';

@@ -11,6 +11,36 @@ export function recordFailure(span: Span, err: unknown): void {
 }
 
 /**
+ * Runs `fn` inside a `send <topic>` PRODUCER span (OpenTelemetry messaging conventions); `fn` gets the span, to
+ * put its context in the headers of the messages it sends.
+ */
+export async function producerSpan<T>(topic: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(
+    `send ${topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'send',
+        'messaging.destination.name': topic,
+        ...attributes,
+      },
+    },
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (err) {
+        recordFailure(span, err);
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/**
  * Produces inside a `send <topic>` PRODUCER span (OpenTelemetry messaging conventions). Each message that does
  * not already carry a `traceparent` gets this span's context in its headers, so the consumer joins the trace.
  */

@@ -1,11 +1,13 @@
 import { createLogger, type Logger } from './logger.ts';
 import { exitOnStartupError, stopOnSignals } from './lifecycle.ts';
-import { startTelemetry } from './sdk.ts';
+import { startTelemetry, type SamplerName } from './sdk.ts';
 
 /** The configuration every service has (from the shared fragments). */
 export interface ServiceBaseConfig {
   OTEL_SERVICE_NAME?: string | undefined;
   OTEL_SDK_DISABLED: boolean;
+  OTEL_TRACES_SAMPLER: SamplerName;
+  OTEL_TRACES_SAMPLER_ARG: number;
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_MS: number;
 }
@@ -21,7 +23,12 @@ export async function runService<C extends ServiceBaseConfig>(
 ): Promise<void> {
   try {
     const config = loadConfig();
-    const telemetry = startTelemetry({ serviceName: config.OTEL_SERVICE_NAME ?? `hookline-${service}`, disabled: config.OTEL_SDK_DISABLED });
+    const telemetry = startTelemetry({
+      serviceName: config.OTEL_SERVICE_NAME ?? `hookline-${service}`,
+      disabled: config.OTEL_SDK_DISABLED,
+      sampler: config.OTEL_TRACES_SAMPLER,
+      samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
+    });
     const log = createLogger({ service, level: config.LOG_LEVEL });
     // Signals are handled from the start: a SIGTERM during start-up waits for it, then stops cleanly.
     const starting = start(config, log);

@@ -10,7 +10,7 @@ import {
   type TopicNames,
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
-import { ACKS_ALL, recordFailure } from '@hookline/kafka';
+import { CoalescingSender, recordFailure } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders, Message, Producer } from 'kafkajs';
@@ -80,9 +80,11 @@ export class Deliverer {
   readonly #d: DelivererDeps;
   readonly #now: () => number;
   readonly #random: () => number;
+  readonly #sender: CoalescingSender;
 
   constructor(deps: DelivererDeps) {
     this.#d = deps;
+    this.#sender = new CoalescingSender(deps.producer);
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
   }
@@ -288,9 +290,9 @@ export class Deliverer {
     };
   }
 
+  /** Concurrent deliveries' records share produce requests; each resolves once its own were acknowledged. */
   async #publish(topicMessages: Array<{ topic: string; messages: Message[] }>): Promise<void> {
-    if (topicMessages.length === 0) return;
-    await this.#d.producer.sendBatch({ topicMessages, acks: ACKS_ALL });
+    await this.#sender.sendBatch(topicMessages);
   }
 }
 

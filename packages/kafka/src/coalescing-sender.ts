@@ -4,6 +4,7 @@ import { ACKS_ALL } from './producer.ts';
 interface Waiting {
   topicMessages: TopicMessages[];
   count: number;
+  bytes: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -19,13 +20,19 @@ export class CoalescingSender {
   readonly #producer: Producer;
   readonly #maxInFlight: number;
   readonly #maxBatch: number;
+  readonly #maxBytes: number;
   readonly #queue: Waiting[] = [];
   #inFlight = 0;
 
-  constructor(producer: Producer, opts: { maxInFlight?: number; maxBatch?: number } = {}) {
+  /**
+   * `maxBytes` bounds the records' bytes per request (the broker refuses a record batch over its
+   * `message.max.bytes`, 1 MiB by default): larger sends are split, and resolve when every part was acknowledged.
+   */
+  constructor(producer: Producer, opts: { maxInFlight?: number; maxBatch?: number; maxBytes?: number } = {}) {
     this.#producer = producer;
     this.#maxInFlight = opts.maxInFlight ?? 4;
     this.#maxBatch = opts.maxBatch ?? 2_000;
+    this.#maxBytes = opts.maxBytes ?? 512 * 1024;
   }
 
   /** Sends `messages` to `topic` together with whatever else is waiting. */
@@ -35,22 +42,48 @@ export class CoalescingSender {
 
   /** Sends records to several topics in one go (they share the request with whatever else is waiting). */
   sendBatch(topicMessages: TopicMessages[]): Promise<void> {
-    const count = topicMessages.reduce((n, t) => n + t.messages.length, 0);
-    if (count === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ topicMessages, count, resolve, reject });
-      this.#pump();
-    });
+    const parts: TopicMessages[][] = [];
+    let part: TopicMessages[] = [];
+    let partBytes = 0;
+    for (const { topic, messages } of topicMessages) {
+      for (const m of messages) {
+        const size = sizeOf(m);
+        if (partBytes > 0 && partBytes + size > this.#maxBytes) {
+          parts.push(part);
+          part = [];
+          partBytes = 0;
+        }
+        const last = part[part.length - 1];
+        if (last && last.topic === topic) last.messages.push(m);
+        else part.push({ topic, messages: [m] });
+        partBytes += size;
+      }
+    }
+    if (part.length > 0) parts.push(part);
+    return Promise.all(
+      parts.map(
+        (p) =>
+          new Promise<void>((resolve, reject) => {
+            this.#queue.push({ topicMessages: p, count: p.reduce((n, t) => n + t.messages.length, 0), bytes: p.reduce((n, t) => n + t.messages.reduce((b, m) => b + sizeOf(m), 0), 0), resolve, reject });
+            this.#pump();
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   #pump(): void {
     while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
       const batch: Waiting[] = [];
       let count = 0;
-      while (this.#queue.length > 0 && (batch.length === 0 || count + this.#queue[0]!.count <= this.#maxBatch)) {
+      let bytes = 0;
+      while (
+        this.#queue.length > 0 &&
+        (batch.length === 0 || (count + this.#queue[0]!.count <= this.#maxBatch && bytes + this.#queue[0]!.bytes <= this.#maxBytes))
+      ) {
         const next = this.#queue.shift()!;
         batch.push(next);
         count += next.count;
+        bytes += next.bytes;
       }
       const byTopic = new Map<string, Message[]>();
       for (const w of batch) {
@@ -73,4 +106,11 @@ export class CoalescingSender {
         });
     }
   }
+}
+
+/** Approximate bytes a record takes in a request (value, key and headers). */
+function sizeOf(m: Message): number {
+  let n = 64 + (m.value ? Buffer.byteLength(m.value as string | Buffer) : 0) + (m.key ? Buffer.byteLength(m.key as string | Buffer) : 0);
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + (v === undefined ? 0 : Buffer.byteLength(String(v)));
+  return n;
 }

@@ -7,7 +7,7 @@ import {
   eventRecord,
   type TopicNames,
 } from '@hookline/contracts';
-import { ACKS_ALL, headersFor, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import { CoalescingSender, headersFor, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
@@ -23,8 +23,10 @@ export class FanoutConsumer {
   readonly #directory: EndpointDirectory;
   readonly #topics: TopicNames;
   readonly #log: Logger;
+  readonly #sender: CoalescingSender;
 
   constructor(deps: { consumer: Consumer; producer: Producer; directory: EndpointDirectory; topics: TopicNames; log: Logger }) {
+    this.#sender = new CoalescingSender(deps.producer);
     this.#consumer = deps.consumer;
     this.#producer = deps.producer;
     this.#directory = deps.directory;
@@ -84,7 +86,8 @@ export class FanoutConsumer {
       }
       last = message.offset;
     }
-    if (out.length > 0) await this.#producer.send({ topic: this.#topics.deliveries, acks: ACKS_ALL, messages: out });
+    // Split into requests the broker accepts (a batch of large events to many endpoints can exceed 1 MiB).
+    if (out.length > 0) await this.#sender.send(this.#topics.deliveries, out);
     if (last !== undefined) resolveOffset(last);
     await heartbeat();
   }

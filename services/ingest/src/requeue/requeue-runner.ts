@@ -1,6 +1,6 @@
 import { deliveryRecord, encodeRecord, type DeliveryRecord } from '@hookline/contracts';
 import type { DeliveriesRepository, RequeueFilter, RequeueJob, RequeueJobsRepository } from '@hookline/db';
-import { ACKS_ALL, sendTraced } from '@hookline/kafka';
+import { CoalescingSender, headersFor, producerSpan } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Producer } from 'kafkajs';
 
@@ -29,12 +29,14 @@ export interface RequeueRunnerDeps {
  */
 export class RequeueRunner {
   readonly #d: RequeueRunnerDeps;
+  readonly #sender: CoalescingSender;
   readonly #running = new Set<Promise<void>>();
   #stopped = false;
   #sweep: NodeJS.Timeout | undefined;
 
   constructor(deps: RequeueRunnerDeps) {
     this.#d = deps;
+    this.#sender = new CoalescingSender(deps.producer);
   }
 
   /** Resumes abandoned jobs now and every `everyMs`. */
@@ -103,14 +105,9 @@ export class RequeueRunner {
 
   async #produce(job: RequeueJob, records: readonly DeliveryRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await sendTraced(
-      this.#d.producer,
-      {
-        topic: this.#d.deliveriesTopic,
-        acks: ACKS_ALL,
-        messages: records.map((r) => ({ key: r.endpointId, value: encodeRecord(deliveryRecord, r) })),
-      },
-      { 'hookline.job_id': job.id, 'hookline.tenant_id': job.tenantId },
-    );
+    await producerSpan(this.#d.deliveriesTopic, { 'hookline.job_id': job.id, 'hookline.tenant_id': job.tenantId }, async (span) => {
+      const headers = headersFor(span, undefined);
+      await this.#sender.send(this.#d.deliveriesTopic, records.map((r) => ({ key: r.endpointId, value: encodeRecord(deliveryRecord, r), headers })));
+    });
   }
 }

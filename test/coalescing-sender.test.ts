@@ -1,0 +1,37 @@
+import { CoalescingSender, createProducer, ensureTopics } from '@hookline/kafka';
+import { createTestWorld, type TestWorld } from '@hookline/testing';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordCount } from './support/pipeline.ts';
+
+describe('CoalescingSender against the real broker', () => {
+  let world: TestWorld;
+  let producer: Producer;
+  const topic = () => `${world.prefix}.coalesce`;
+
+  beforeAll(async () => {
+    world = createTestWorld('coalescing-sender');
+    await ensureTopics(world.kafka, [{ topic: topic(), numPartitions: 1 }], { numPartitions: 1, replicationFactor: 1 });
+    producer = createProducer(world.kafka);
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer?.disconnect();
+    await world?.cleanup();
+  });
+
+  it('splits a send larger than the broker accepts in one record batch, and acknowledges it whole', async () => {
+    const sender = new CoalescingSender(producer);
+    const value = 'x'.repeat(1_024);
+    // 3 MiB to one partition: a single request would exceed the broker's 1 MiB message.max.bytes.
+    await sender.send(topic(), Array.from({ length: 3_000 }, (_, i) => ({ key: String(i), value })));
+    expect(await recordCount(world, topic())).toBe(3_000);
+  });
+
+  it('lets concurrent callers share requests, each resolving once its own records are on the log', async () => {
+    const sender = new CoalescingSender(producer, { maxInFlight: 1 });
+    const before = await recordCount(world, topic());
+    await Promise.all(Array.from({ length: 200 }, (_, i) => sender.send(topic(), [{ key: `c${i}`, value: `v${i}` }])));
+    expect(await recordCount(world, topic())).toBe(before + 200);
+  });
+});

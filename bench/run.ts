@@ -103,7 +103,7 @@ try {
     settings: {
       services: 'separate processes (node services/<name>/src/main.ts), LOG_LEVEL=info, logs to files',
       tracing: otlpEndpoint ? `OpenTelemetry SDK on, OTLP/HTTP export to ${sink ? 'a local stand-in collector (bench/procs/otlp-sink.ts)' : otlpEndpoint}` : 'OpenTelemetry SDK on, OTEL_TRACES_EXPORTER=none (no tracer provider is registered then)',
-      sampler: process.env.OTEL_TRACES_SAMPLER ? `${process.env.OTEL_TRACES_SAMPLER} ${process.env.OTEL_TRACES_SAMPLER_ARG ?? ''}` : 'SDK default (parentbased_always_on): no sampling ratio is documented',
+      sampler: process.env.OTEL_TRACES_SAMPLER ? `${process.env.OTEL_TRACES_SAMPLER} ${process.env.OTEL_TRACES_SAMPLER_ARG ?? ''}` : 'Hookline default: parentbased_traceidratio, 0.1 (OTEL_TRACES_SAMPLER/_ARG unset)',
       partitions: 'TOPIC_PARTITIONS default (6)',
       'other load on the machine': process.env.BENCH_NOTE ?? 'not recorded (set BENCH_NOTE)',
     },

@@ -7,4 +7,4 @@ export { ACKS_ALL, createProducer } from './producer.ts';
 export { openKafka, type KafkaHandles } from './open-kafka.ts';
 export { ensureTopics, type TopicSpec } from './topic-admin.ts';
 export { extractTraceContext, headerString, injectTraceHeaders } from './trace-headers.ts';
-export { headersFor, processTraced, producerSpan, recordFailure, sendTraced, startProcessSpan } from './tracing.ts';
+export { headersFor, processTraced, producerSpan, recordFailure, startProcessSpan } from './tracing.ts';

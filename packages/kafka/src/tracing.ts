@@ -1,5 +1,5 @@
 import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import type { IHeaders, KafkaMessage, Message, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { extractTraceContext } from './trace-headers.ts';
 
 const tracer = () => trace.getTracer('hookline-kafka');
@@ -30,40 +30,6 @@ export async function producerSpan<T>(topic: string, attributes: Attributes, fn:
     async (span) => {
       try {
         return await fn(span);
-      } catch (err) {
-        recordFailure(span, err);
-        throw err;
-      } finally {
-        span.end();
-      }
-    },
-  );
-}
-
-/**
- * Produces inside a `send <topic>` PRODUCER span (OpenTelemetry messaging conventions). Each message that does
- * not already carry a `traceparent` gets this span's context in its headers, so the consumer joins the trace.
- */
-export async function sendTraced(producer: Producer, record: ProducerRecord, attributes: Attributes = {}): Promise<RecordMetadata[]> {
-  return tracer().startActiveSpan(
-    `send ${record.topic}`,
-    {
-      kind: SpanKind.PRODUCER,
-      attributes: {
-        'messaging.system': 'kafka',
-        'messaging.operation.type': 'send',
-        'messaging.operation.name': 'send',
-        'messaging.destination.name': record.topic,
-        'messaging.batch.message_count': record.messages.length,
-        ...attributes,
-      },
-    },
-    async (span) => {
-      try {
-        const carrier: Record<string, string> = {};
-        propagation.inject(context.active(), carrier);
-        const messages: Message[] = record.messages.map((m) => (m.headers?.traceparent ? m : { ...m, headers: { ...m.headers, ...carrier } }));
-        return await producer.send({ ...record, messages });
       } catch (err) {
         recordFailure(span, err);
         throw err;

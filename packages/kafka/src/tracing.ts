@@ -27,16 +27,7 @@ export async function producerSpan<T>(topic: string, attributes: Attributes, fn:
         ...attributes,
       },
     },
-    async (span) => {
-      try {
-        return await fn(span);
-      } catch (err) {
-        recordFailure(span, err);
-        throw err;
-      } finally {
-        span.end();
-      }
-    },
+    (span) => endWith(span, fn),
   );
 }
 
@@ -86,14 +77,17 @@ export async function processTraced<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const span = startProcessSpan(source, attributes);
-  return context.with(trace.setSpan(context.active(), span), async () => {
-    try {
-      return await fn(span);
-    } catch (err) {
-      recordFailure(span, err);
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return context.with(trace.setSpan(context.active(), span), () => endWith(span, fn));
+}
+
+/** Runs `fn` with the span, records its failure on the span, and ends the span either way. */
+async function endWith<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
+  try {
+    return await fn(span);
+  } catch (err) {
+    recordFailure(span, err);
+    throw err;
+  } finally {
+    span.end();
+  }
 }

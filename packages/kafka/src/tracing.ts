@@ -45,26 +45,26 @@ export function headersFor(span: Span, source: IHeaders | undefined, headers: IH
   return traceparent ? { ...headers, traceparent } : headers;
 }
 
-/** Starts (without activating) the `process <topic>` CONSUMER span of a record, child of the trace it carries. */
+/**
+ * Starts (without activating) the `process <topic>` CONSUMER span of a record, child of the trace it carries.
+ * Attributes are built only for a span that records (most are not sampled; the SDK would clean them anyway).
+ */
 export function startProcessSpan(source: { topic: string; partition: number; message: KafkaMessage; groupId?: string }, attributes: Attributes = {}): Span {
-  return tracer().startSpan(
-    `process ${source.topic}`,
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': 'kafka',
-        'messaging.operation.type': 'process',
-        'messaging.operation.name': 'process',
-        'messaging.destination.name': source.topic,
-        'messaging.destination.partition.id': String(source.partition),
-        'messaging.kafka.offset': Number(source.message.offset),
-        ...(source.groupId ? { 'messaging.consumer.group.name': source.groupId } : {}),
-        ...(source.message.key ? { 'messaging.kafka.message.key': source.message.key.toString() } : {}),
-        ...attributes,
-      },
-    },
-    extractTraceContext(source.message.headers),
-  );
+  const span = tracer().startSpan(`process ${source.topic}`, { kind: SpanKind.CONSUMER }, extractTraceContext(source.message.headers));
+  if (span.isRecording()) {
+    span.setAttributes({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': source.topic,
+      'messaging.destination.partition.id': String(source.partition),
+      'messaging.kafka.offset': Number(source.message.offset),
+      ...(source.groupId ? { 'messaging.consumer.group.name': source.groupId } : {}),
+      ...(source.message.key ? { 'messaging.kafka.message.key': source.message.key.toString() } : {}),
+      ...attributes,
+    });
+  }
+  return span;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { secretKey } from './secret.ts';
 
 /** What is signed: the Standard Webhooks message id, the unix-seconds timestamp and the exact body. */
@@ -8,8 +8,22 @@ export interface SignInput {
   body: string;
 }
 
+/** Prepared HMAC keys by secret: preparing a key costs more than hashing a small body. Bounded, oldest out. */
+const keys = new Map<string, KeyObject>();
+const MAX_KEYS = 10_000;
+
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(secretKey(secret));
+    keys.set(secret, key);
+    if (keys.size > MAX_KEYS) keys.delete(keys.keys().next().value!);
+  }
+  return key;
+}
+
 function hmac(secret: string, { id, timestamp, body }: SignInput): string {
-  return createHmac('sha256', secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
+  return createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
 }
 
 /**

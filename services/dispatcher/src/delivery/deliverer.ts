@@ -11,7 +11,7 @@ import {
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
 import { CoalescingSender, recordFailure } from '@hookline/kafka';
-import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders, Message, Producer } from 'kafkajs';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
@@ -61,6 +61,26 @@ function safeUrl(raw: string): string {
   } catch {
     return 'invalid-url';
   }
+}
+
+/** The CLIENT span's attributes (OpenTelemetry HTTP conventions plus Hookline's ids). */
+function clientSpanAttributes(delivery: DeliveryRecord, endpoint: DirectoryEndpoint): Attributes {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint.url);
+  } catch {
+    url = undefined;
+  }
+  return {
+    'http.request.method': 'POST',
+    'url.full': safeUrl(endpoint.url),
+    ...(url ? { 'server.address': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)) } : {}),
+    'hookline.event_id': delivery.eventId,
+    'hookline.delivery_id': delivery.deliveryId,
+    'hookline.endpoint_id': endpoint.id,
+    'hookline.tenant_id': delivery.tenantId,
+    'hookline.attempt': delivery.attempt + 1,
+  };
 }
 
 /** The delivery was interrupted by shutdown; its record is left uncommitted for the next owner. */
@@ -115,50 +135,44 @@ export class Deliverer {
       await this.#publish(this.#requeue(delivery, admission.retryInMs, headers));
       return;
     }
-    try {
-      await this.#attempt(delivery, endpoint, headers, signal);
-    } finally {
+    // The endpoint's slot is held for the request only, not while the attempt's records are produced.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       admission.release();
+    };
+    try {
+      await this.#attempt(delivery, endpoint, headers, signal, release);
+    } finally {
+      release();
     }
   }
 
   /** One attempt inside an HTTP CLIENT span (OpenTelemetry HTTP conventions) whose context the webhook carries. */
-  async #attempt(delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal): Promise<void> {
-    let url: URL | undefined;
-    try {
-      url = new URL(endpoint.url);
-    } catch {
-      url = undefined;
-    }
-    return tracer.startActiveSpan(
-      'POST',
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'http.request.method': 'POST',
-          'url.full': safeUrl(endpoint.url),
-          ...(url ? { 'server.address': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)) } : {}),
-          'hookline.event_id': delivery.eventId,
-          'hookline.delivery_id': delivery.deliveryId,
-          'hookline.endpoint_id': endpoint.id,
-          'hookline.tenant_id': delivery.tenantId,
-          'hookline.attempt': delivery.attempt + 1,
-        },
-      },
-      async (span) => {
-        try {
-          await this.#attemptIn(span, delivery, endpoint, headers, signal);
-        } catch (err) {
-          recordFailure(span, err);
-          throw err;
-        } finally {
-          span.end();
-        }
-      },
-    );
+  async #attempt(delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal, release: () => void): Promise<void> {
+    return tracer.startActiveSpan('POST', { kind: SpanKind.CLIENT }, async (span) => {
+      // Attributes only for a span that records: most attempts are not sampled.
+      if (span.isRecording()) span.setAttributes(clientSpanAttributes(delivery, endpoint));
+      try {
+        await this.#attemptIn(span, delivery, endpoint, headers, signal, release);
+      } catch (err) {
+        recordFailure(span, err);
+        throw err;
+      } finally {
+        span.end();
+      }
+    });
   }
 
-  async #attemptIn(span: Span, delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal): Promise<void> {
+  async #attemptIn(
+    span: Span,
+    delivery: DeliveryRecord,
+    endpoint: DirectoryEndpoint,
+    headers: IHeaders | undefined,
+    signal: AbortSignal,
+    release: () => void,
+  ): Promise<void> {
     const startedAt = new Date(this.#now());
     const traceparent = traceparentOf(span, headerValue(headers, 'traceparent'));
     const request = buildWebhookRequest(
@@ -177,6 +191,8 @@ export class Deliverer {
     } catch (err) {
       if (!(err instanceof CircuitOpenError)) throw err;
       circuitWaitMs = err.waitMs;
+    } finally {
+      release();
     }
     if (signal.aborted) throw new DeliveryAborted('shutting down');
 
@@ -233,7 +249,8 @@ export class Deliverer {
     records.push(...(await this.#healthRecords(endpoint, outcome, decision, delivery, startedAt)));
     await this.#publish(records);
 
-    this.#d.log.info(
+    // Every attempt is persisted by the tracker; the log keeps the ones that went wrong (successes at debug).
+    this.#d.log[outcome === 'succeeded' ? 'debug' : 'info'](
       { event_id: attempt.eventId, delivery_id: attempt.deliveryId, endpoint_id: attempt.endpointId, tenant_id: attempt.tenantId,
         attempt: attempt.attempt, outcome, status: attempt.status, status_code: statusCode, duration_ms: attempt.durationMs,
         next_attempt_at: attempt.nextAttemptAt },

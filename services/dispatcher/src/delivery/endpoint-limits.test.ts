@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EndpointLimits, MAX_QUEUED_PER_ENDPOINT } from './endpoint-limits.ts';
+import { EndpointLimits, MAX_QUEUE_WAIT_MS, MAX_QUEUED_PER_ENDPOINT } from './endpoint-limits.ts';
 
 describe('EndpointLimits', () => {
   it('caps requests in flight per endpoint; waiters get the slot in order', async () => {
@@ -17,10 +17,38 @@ describe('EndpointLimits', () => {
   });
 
   it('hands deliveries to the retry path when too many wait', async () => {
-    const limits = new EndpointLimits();
+    const limits = new EndpointLimits({ now: () => 0 });
     await limits.admit('ep', { maxConcurrency: 1, rateLimitPerSecond: null });
     for (let i = 0; i < MAX_QUEUED_PER_ENDPOINT; i++) void limits.admit('ep', { maxConcurrency: 1, rateLimitPerSecond: null });
     expect(await limits.admit('ep', { maxConcurrency: 1, rateLimitPerSecond: null })).toEqual({ ok: false, retryInMs: 1_000 });
+  });
+
+  it('keeps few deliveries waiting for a slow endpoint and many for a fast one (expected wait, injected clock)', async () => {
+    let now = 0;
+    const limits = new EndpointLimits({ now: () => now });
+    const conc = { maxConcurrency: 2, rateLimitPerSecond: null };
+    // Slow: requests hold their slot for 25 s; with 2 slots one more waiter would wait 12.5 s.
+    const held = [await limits.admit('slow', conc), await limits.admit('slow', conc)];
+    now += 25_000;
+    for (const h of held) if (h.ok) h.release();
+    const again = [await limits.admit('slow', conc), await limits.admit('slow', conc)];
+    expect(again.every((a) => a.ok)).toBe(true);
+    const refused = await limits.admit('slow', conc);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.retryInMs).toBeGreaterThan(MAX_QUEUE_WAIT_MS);
+    // Fast: 2 ms holds; hundreds may wait in memory.
+    const fast = [await limits.admit('fast', conc), await limits.admit('fast', conc)];
+    now += 2;
+    for (const f of fast) if (f.ok) f.release();
+    await limits.admit('fast', conc);
+    await limits.admit('fast', conc);
+    let queued = 0;
+    for (let i = 0; i < 500; i++) {
+      const p = limits.admit('fast', conc);
+      const first = await Promise.race([p, Promise.resolve('waiting' as const)]);
+      if (first === 'waiting') queued++;
+    }
+    expect(queued).toBe(500);
   });
 
   it('rate limits with a token bucket: short waits in memory, long ones re-queued (injected clock)', async () => {

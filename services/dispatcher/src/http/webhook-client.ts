@@ -19,6 +19,8 @@ export interface SendOutcome {
 export class WebhookClient {
   readonly #agent: Agent;
   readonly #allowHttp: boolean;
+  readonly #inFlight = new Set<AbortController>();
+  readonly #linked = new WeakSet<AbortSignal>();
 
   constructor(opts: { agent: Agent; allowHttp: boolean }) {
     this.#agent = opts.agent;
@@ -29,8 +31,15 @@ export class WebhookClient {
     const started = performance.now();
     const scheme = schemeProblem(url, this.#allowHttp);
     if (scheme) return { result: { kind: 'ssrf_blocked', message: scheme }, durationMs: 0, responseBody: null };
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = abort ? AbortSignal.any([deadline, abort]) : deadline;
+    // One cleared timer per request (AbortSignal.timeout would fire, building a DOMException, for every request),
+    // and one listener per caller's signal for all requests (not one per request).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    timer.unref();
+    const signal = deadline.signal;
+    if (abort) this.#link(abort);
+    if (abort?.aborted) deadline.abort();
+    this.#inFlight.add(deadline);
     try {
       // undici 7 never follows redirects unless a redirect interceptor is installed: a 3xx is recorded as is.
       const res = await request(url, { method: 'POST', body: req.body, headers: req.headers, dispatcher: this.#agent, signal });
@@ -53,13 +62,25 @@ export class WebhookClient {
       const durationMs = elapsed(started);
       if (isSsrfBlocked(err)) return { result: { kind: 'ssrf_blocked', message: messageOf(err) }, durationMs, responseBody: null };
       const e = err as { code?: string; name?: string };
-      const timedOut = deadline.aborted || /TIMEOUT/.test(e.code ?? '') || e.name === 'TimeoutError';
+      const timedOut = (signal.aborted && !abort?.aborted) || /TIMEOUT/.test(e.code ?? '') || e.name === 'TimeoutError';
       return {
         result: timedOut ? { kind: 'timeout' } : { kind: 'network_error', message: describe(err) },
         durationMs,
         responseBody: null,
       };
+    } finally {
+      clearTimeout(timer);
+      this.#inFlight.delete(deadline);
     }
+  }
+
+  /** Aborts every request in flight when `abort` fires (the shutdown signal); linked once per signal. */
+  #link(abort: AbortSignal): void {
+    if (this.#linked.has(abort)) return;
+    this.#linked.add(abort);
+    abort.addEventListener('abort', () => {
+      for (const c of this.#inFlight) c.abort();
+    }, { once: true });
   }
 
   close(): Promise<void> {

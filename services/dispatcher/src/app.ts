@@ -103,11 +103,14 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     metrics,
   });
 
-  const fanout = new FanoutConsumer({ consumer: kafka.consumer({ groupId: groups.fanout }), producer, directory, topics, log });
+  // Small fetches: a consumed record's value is a slice of its fetch response, so every record still in flight
+  // keeps its whole response in memory; kafkajs' defaults (10 MiB a fetch, 1 MiB a partition) cost hundreds of MiB.
+  const fetchSizes = { maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: 256 * 1024 };
+  const fanout = new FanoutConsumer({ consumer: kafka.consumer({ groupId: groups.fanout, ...fetchSizes }), producer, directory, topics, log });
   const deliver = new DeliverConsumer({
-    deliveries: kafka.consumer({ groupId: groups.deliver }),
+    deliveries: kafka.consumer({ groupId: groups.deliver, ...fetchSizes }),
     // Short fetch waits: a partition resumed when its head fell due is fetched within a fraction of a second.
-    retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 200 }),
+    retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 200, ...fetchSizes }),
     retryTopics, producer, deliverer, topics, log,
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,

@@ -1,0 +1,45 @@
+/**
+ * The profiling loop of issue 7's "make it fast" steps: N events (one delivery each, ten endpoints, 1 KiB) published
+ * in batches as fast as ingest takes them, with the receiver up, and the time until every delivery arrived — the
+ * pipeline's delivery throughput with nothing else running, and each process's CPU per delivery.
+ *
+ *   node bench/drain.ts [N=30000]                      # figures
+ *   BENCH_CPU_PROF=/tmp/prof node bench/drain.ts       # plus V8 CPU profiles of the services
+ */
+import { acquireInfra } from './lib/infra.ts';
+import { freePort } from './lib/services.ts';
+import { startChild } from './lib/children.ts';
+import { waitForPort } from './lib/wait-port.ts';
+import { PIPELINE_LAG, prime, withRig } from './scenarios/common.ts';
+import { ENDPOINT_TYPES, SIZES } from './sizes.ts';
+import os from 'node:os';
+import { join } from 'node:path';
+
+const N = Number(process.argv[2] ?? 30_000);
+const log = (m: string) => console.log(`[drain ${new Date().toISOString().slice(11, 19)}] ${m}`);
+const infra = await acquireInfra(log);
+const port = await freePort();
+const logDir = join(os.tmpdir(), `hookline-drain-${Date.now()}`);
+const sink = startChild({ name: 'otlp-sink', script: 'bench/procs/otlp-sink.ts', env: { OTLP_SINK_PORT: String(port) }, logDir });
+await waitForPort(port, 10_000);
+const res = await withRig({ logDir, otlpEndpoint: `http://127.0.0.1:${port}`, log }, infra, 'drain', {
+  services: ['ingest', 'dispatcher', 'tracker'], listeners: 10,
+  endpoints: (ports) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] })),
+  lag: PIPELINE_LAG, lagIntervalMs: 1000,
+}, async (rig) => {
+  await prime(rig, ENDPOINT_TYPES);
+  await rig.receiver.call({ cmd: 'reset' });
+  const t0 = Date.now();
+  rig.windowStart();
+  const load = await rig.load({ mode: 'batch', batchSize: 200, concurrency: 4, durationMs: 120_000, maxEvents: N, types: ENDPOINT_TYPES, payloadBytes: SIZES.full.payloadBytes, recordSends: false });
+  const published = (Date.now() - t0) / 1000;
+  await rig.until(async () => (await rig.counts()).total >= load.accepted, 600_000, 200);
+  const secs = (Date.now() - t0) / 1000;
+  rig.windowEnd();
+  return { metrics: { accepted: load.accepted, publish_s: published, drain_s: secs, per_s: Math.round(load.accepted / secs) } };
+});
+log(JSON.stringify(res.metrics));
+for (const [k, v] of Object.entries(res.processes)) log(`${k}: ${v.peakRssMiB} MiB, window CPU ${v.windowCpuSeconds} s (${((v.windowCpuSeconds ?? 0) * 1000 / N).toFixed(3)} ms/delivery)`);
+await sink.stop();
+await infra.release?.();
+process.exit(0);

@@ -29,8 +29,10 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], de
 
 async function createMissing(admin: Admin, missing: readonly TopicSpec[], defaults: { numPartitions: number; replicationFactor: number }): Promise<void> {
   try {
+    // Leaders are waited for below: kafkajs' own wait gives up at once when a just-created topic is briefly
+    // unknown to the broker's metadata (UNKNOWN_TOPIC_OR_PARTITION on a KRaft broker), failing a service's start.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.numPartitions ?? defaults.numPartitions,
@@ -39,9 +41,15 @@ async function createMissing(admin: Admin, missing: readonly TopicSpec[], defaul
       })),
     });
   } catch (err) {
-    // Another instance may have created some of them in between; only fail if any is still missing.
-    const now = new Set(await admin.listTopics());
-    if (missing.some((s) => !now.has(s.topic))) throw err;
+    // Another instance may have created some of them in between; only fail if any is still missing once the
+    // metadata has had a moment to catch up.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const now = new Set(await admin.listTopics().catch(() => [] as string[]));
+      if (missing.every((s) => now.has(s.topic))) return;
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }
 

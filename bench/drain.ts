@@ -5,17 +5,20 @@
  *
  *   node bench/drain.ts [N=30000]                      # figures
  *   BENCH_CPU_PROF=/tmp/prof node bench/drain.ts       # plus V8 CPU profiles of the services
+ *   BENCH_RATE=300 node bench/drain.ts 3000            # instead: single publishes at 300/s, publish → received latency
  */
 import { acquireInfra } from './lib/infra.ts';
 import { freePort } from './lib/services.ts';
 import { startChild } from './lib/children.ts';
 import { waitForPort } from './lib/wait-port.ts';
-import { PIPELINE_LAG, prime, withRig } from './scenarios/common.ts';
+import { endToEnd, PIPELINE_LAG, prime, withRig } from './scenarios/common.ts';
+import { summarize } from './lib/stats.ts';
 import { ENDPOINT_TYPES, SIZES } from './sizes.ts';
 import os from 'node:os';
 import { join } from 'node:path';
 
 const N = Number(process.argv[2] ?? 30_000);
+const RATE = Number(process.env.BENCH_RATE ?? 0);
 const log = (m: string) => console.log(`[drain ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const infra = await acquireInfra(log);
 const port = await freePort();
@@ -31,12 +34,15 @@ const res = await withRig({ logDir, otlpEndpoint: `http://127.0.0.1:${port}`, lo
   await rig.receiver.call({ cmd: 'reset' });
   const t0 = Date.now();
   rig.windowStart();
-  const load = await rig.load({ mode: 'batch', batchSize: 200, concurrency: 4, durationMs: 120_000, maxEvents: N, types: ENDPOINT_TYPES, payloadBytes: SIZES.full.payloadBytes, recordSends: false });
+  const load = RATE
+    ? await rig.load({ mode: 'single', rate: RATE, concurrency: 64, durationMs: 120_000, maxEvents: N, types: ENDPOINT_TYPES, payloadBytes: SIZES.full.payloadBytes, recordSends: true })
+    : await rig.load({ mode: 'batch', batchSize: 200, concurrency: 4, durationMs: 120_000, maxEvents: N, types: ENDPOINT_TYPES, payloadBytes: SIZES.full.payloadBytes, recordSends: false });
   const published = (Date.now() - t0) / 1000;
   await rig.until(async () => (await rig.counts()).total >= load.accepted, 600_000, 200);
   const secs = (Date.now() - t0) / 1000;
   rig.windowEnd();
-  return { metrics: { accepted: load.accepted, publish_s: published, drain_s: secs, per_s: Math.round(load.accepted / secs) } };
+  const latency = RATE ? summarize(endToEnd(load.sends, await rig.arrivals()).latencies) : undefined;
+  return { metrics: { accepted: load.accepted, publish_s: published, drain_s: secs, per_s: Math.round(load.accepted / secs), ...(latency ? { p50_ms: latency.p50, p95_ms: latency.p95, p99_ms: latency.p99, max_ms: latency.max } : {}) } };
 });
 log(JSON.stringify(res.metrics));
 for (const [k, v] of Object.entries(res.processes)) log(`${k}: ${v.peakRssMiB} MiB, window CPU ${v.windowCpuSeconds} s (${((v.windowCpuSeconds ?? 0) * 1000 / N).toFixed(3)} ms/delivery)`);

@@ -11,7 +11,8 @@ const isoTimestamp = z.iso.datetime({ offset: true });
 /**
  * The value of a record on the events topic (JSON). Producers that publish straight to Kafka send at least
  * `{tenantId, type, data}`; `id` is optional (derived from the record's position when absent) and `createdAt`
- * defaults to the record timestamp. The record key is optional; ingest uses the tenant id. A W3C `traceparent`
+ * defaults to the record timestamp. The record key is optional; ingest uses the event id (a tenant's events spread
+ * over the partitions: delivery order is not guaranteed, as with Svix and Convoy). A W3C `traceparent`
  * header joins the producer's trace.
  */
 export const eventRecord = z.object({

@@ -1,4 +1,5 @@
 export { createKafka, type KafkaClientOptions } from './client.ts';
+export { whenConsumersGiveUp } from './consumer-failure.ts';
 export { CoalescingSender } from './coalescing-sender.ts';
 export { sendToInvalid } from './invalid-records.ts';
 export { registerLagMetrics, type LagSource } from './lag-metrics.ts';

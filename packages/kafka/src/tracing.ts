@@ -15,20 +15,19 @@ export function recordFailure(span: Span, err: unknown): void {
  * put its context in the headers of the messages it sends.
  */
 export async function producerSpan<T>(topic: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
-  return tracer().startActiveSpan(
-    `send ${topic}`,
-    {
-      kind: SpanKind.PRODUCER,
-      attributes: {
+  return tracer().startActiveSpan(`send ${topic}`, { kind: SpanKind.PRODUCER }, (span) => {
+    // Attributes only for a span that records (most are not sampled; the SDK would clean them anyway).
+    if (span.isRecording()) {
+      span.setAttributes({
         'messaging.system': 'kafka',
         'messaging.operation.type': 'send',
         'messaging.operation.name': 'send',
         'messaging.destination.name': topic,
         ...attributes,
-      },
-    },
-    (span) => endWith(span, fn),
-  );
+      });
+    }
+    return endWith(span, fn);
+  });
 }
 
 /**

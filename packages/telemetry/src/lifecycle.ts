@@ -3,13 +3,16 @@ import type { Logger } from 'pino';
 /**
  * Stops the service once on SIGTERM or SIGINT: `stop()` must finish in-flight work, commit and disconnect.
  * If it takes longer than `timeoutMs` the process exits anyway (non-zero), so an orchestrator never waits forever.
+ * Returns a function that stops the service the same way because of a fatal fault; the exit code is then 1, so a
+ * supervisor restarts it.
  */
-export function stopOnSignals(stop: () => Promise<void>, opts: { timeoutMs: number; log: Logger }): void {
+export function stopOnSignals(stop: () => Promise<void>, opts: { timeoutMs: number; log: Logger }): (reason: string) => void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  let exitCode = 0;
+  const begin = (fields: Record<string, unknown>) => {
     if (stopping) return;
     stopping = true;
-    opts.log.info({ signal }, 'shutting down');
+    opts.log.info(fields, 'shutting down');
     const timer = setTimeout(() => {
       opts.log.error({ timeout_ms: opts.timeoutMs }, 'shutdown timed out; exiting');
       process.exit(1);
@@ -18,7 +21,7 @@ export function stopOnSignals(stop: () => Promise<void>, opts: { timeoutMs: numb
     stop().then(
       () => {
         opts.log.info('stopped cleanly');
-        process.exit(0);
+        process.exit(exitCode);
       },
       (err: unknown) => {
         opts.log.error({ err }, 'shutdown failed');
@@ -26,8 +29,12 @@ export function stopOnSignals(stop: () => Promise<void>, opts: { timeoutMs: numb
       },
     );
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', (signal) => begin({ signal }));
+  process.on('SIGINT', (signal) => begin({ signal }));
+  return (reason) => {
+    exitCode = 1;
+    begin({ reason });
+  };
 }
 
 /** Prints configuration problems (or any start-up failure) and exits before anything was opened. */

@@ -14,12 +14,13 @@ export interface ServiceBaseConfig {
 
 /**
  * The body of every service's `main.ts`: validate the whole configuration (print every problem and exit before
- * opening anything), start OpenTelemetry before the app's modules load, start the app, stop it on SIGTERM/SIGINT.
+ * opening anything), start OpenTelemetry before the app's modules load, start the app, stop it on SIGTERM/SIGINT
+ * (exit 0) or when the app reports it `failed` (exit 1).
  */
 export async function runService<C extends ServiceBaseConfig>(
   service: string,
   loadConfig: () => C,
-  start: (config: C, log: Logger) => Promise<{ stop(): Promise<void> }>,
+  start: (config: C, log: Logger) => Promise<{ stop(): Promise<void>; failed?: Promise<Error> }>,
 ): Promise<void> {
   try {
     const config = loadConfig();
@@ -32,7 +33,7 @@ export async function runService<C extends ServiceBaseConfig>(
     const log = createLogger({ service, level: config.LOG_LEVEL });
     // Signals are handled from the start: a SIGTERM during start-up waits for it, then stops cleanly.
     const starting = start(config, log);
-    stopOnSignals(
+    const stopFatally = stopOnSignals(
       async () => {
         const app = await starting;
         await app.stop();
@@ -40,7 +41,13 @@ export async function runService<C extends ServiceBaseConfig>(
       },
       { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log },
     );
-    await starting;
+    const app = await starting;
+    // A part that stopped for good (a consumer kafkajs gave up on) stops the process, exit code 1: restarted by
+    // whatever supervises it, rather than left running with nothing consuming.
+    void app.failed?.then((err) => {
+      log.error({ err }, 'a consumer stopped for good; stopping the service so that it is restarted');
+      stopFatally('fatal: consumer stopped');
+    });
   } catch (err) {
     exitOnStartupError(err);
   }

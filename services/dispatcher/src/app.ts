@@ -1,6 +1,6 @@
 import { groupIds, topicNames } from '@hookline/contracts';
 import { EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
-import { openKafka, registerLagMetrics } from '@hookline/kafka';
+import { openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { isValidSecret } from '@hookline/signing';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
@@ -26,6 +26,8 @@ export interface DispatcherApp {
   circuitState(endpointId: string): 'closed' | 'open' | 'half_open';
   /** Ids of the endpoints this instance's in-memory directory would fan an event of `type` out to. */
   subscribed(tenantId: string, type: string): string[];
+  /** Resolves when a consumer stopped for good (kafkajs gave up on it): the service should be restarted. */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -106,11 +108,17 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   // Small fetches: a consumed record's value is a slice of its fetch response, so every record still in flight
   // keeps its whole response in memory; kafkajs' defaults (10 MiB a fetch, 1 MiB a partition) cost hundreds of MiB.
   const fetchSizes = { maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: 256 * 1024 };
-  const fanout = new FanoutConsumer({ consumer: kafka.consumer({ groupId: groups.fanout, ...fetchSizes }), producer, directory, topics, log });
-  const deliver = new DeliverConsumer({
+  const consumers = {
+    fanout: kafka.consumer({ groupId: groups.fanout, ...fetchSizes }),
     deliveries: kafka.consumer({ groupId: groups.deliver, ...fetchSizes }),
     // Short fetch waits: a partition resumed when its head fell due is fetched within a fraction of a second.
     retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 200, ...fetchSizes }),
+  };
+  const failed = whenConsumersGiveUp(Object.values(consumers), log);
+  const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, directory, topics, log });
+  const deliver = new DeliverConsumer({
+    deliveries: consumers.deliveries,
+    retries: consumers.retries,
     retryTopics, producer, deliverer, topics, log,
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
@@ -127,6 +135,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
 
   return {
     port: ops.port,
+    failed,
     circuitState: (id) => breakers.state(id),
     subscribed: (tenantId, type) => directory.subscribed(tenantId, type).map((e) => e.id),
     async stop() {

@@ -1,6 +1,6 @@
 import { groupIds, topicNames } from '@hookline/contracts';
 import { openDatabase, pingDatabase } from '@hookline/db';
-import { openKafka, registerLagMetrics } from '@hookline/kafka';
+import { openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
 import { TrackerConsumer } from './consumers/tracker-consumer.ts';
@@ -12,6 +12,8 @@ import { PgTrackingStore } from './repositories/pg-tracking-store.ts';
 /** A running tracker. */
 export interface TrackerApp {
   port: number;
+  /** Resolves when the consumer stopped for good (kafkajs gave up on it): the service should be restarted. */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -36,8 +38,10 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   const registry = createMetricsRegistry('tracker');
   const groupId = groupIds(config.TOPIC_PREFIX).tracker;
   registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, topics.deliveries, topics.attempts] }]);
+  const kafkaConsumer = k.kafka.consumer({ groupId });
+  const failed = whenConsumersGiveUp([kafkaConsumer], log);
   const consumer = new TrackerConsumer({
-    consumer: k.kafka.consumer({ groupId }),
+    consumer: kafkaConsumer,
     producer: k.producer,
     store: new PgTrackingStore(pool, config.TRACKER_BATCH_ROWS),
     topics,
@@ -57,6 +61,7 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
 
   return {
     port: ops.port,
+    failed,
     async stop() {
       await Promise.allSettled([consumer.stop(), retention.stop()]);
       await Promise.allSettled([k.disconnect(), ops.close()]);

@@ -29,9 +29,23 @@ describe('CoalescingSender against the real broker', () => {
   });
 
   it('lets concurrent callers share requests, each resolving once its own records are on the log', async () => {
-    const sender = new CoalescingSender(producer, { maxInFlight: 1 });
+    const sender = new CoalescingSender(producer);
     const before = await recordCount(world, topic());
     await Promise.all(Array.from({ length: 200 }, (_, i) => sender.send(topic(), [{ key: `c${i}`, value: `v${i}` }])));
     expect(await recordCount(world, topic())).toBe(before + 200);
+  });
+
+  it('spreads requests over several producers (lanes) and still acknowledges every caller', async () => {
+    const second = createProducer(world.kafka);
+    await second.connect();
+    try {
+      const sender = new CoalescingSender([producer, second]);
+      const before = await recordCount(world, topic());
+      const value = 'y'.repeat(2_048);
+      await Promise.all(Array.from({ length: 400 }, (_, i) => sender.send(topic(), [{ key: `l${i}`, value }])));
+      expect(await recordCount(world, topic())).toBe(before + 400);
+    } finally {
+      await second.disconnect();
+    }
   });
 });

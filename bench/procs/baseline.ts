@@ -1,3 +1,4 @@
+import { applyKafkajsFixes } from '@hookline/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { Agent, request } from 'undici';
 
@@ -21,6 +22,8 @@ const targets = new Map(Object.entries(JSON.parse(env('BASELINE_TARGETS')) as Re
 const concurrency = Number(env('BASELINE_CONCURRENCY', '64'));
 const timeoutMs = Number(env('BASELINE_TIMEOUT_MS', '5000'));
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
+// The same kafkajs bug fix as Hookline's (an idle connection's 1 ms timer loop), so the comparison is of the pipelines.
+applyKafkajsFixes();
 const kafka = new Kafka({ clientId: 'hookline-bench-baseline', brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.WARN });
 const consumer = kafka.consumer({ groupId: env('BASELINE_GROUP') });
 const partitions = Number(env('BASELINE_PARTITIONS', '6'));

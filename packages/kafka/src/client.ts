@@ -1,5 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { applyKafkajsFixes } from './kafkajs-fixes.ts';
 import { kafkaLogCreator, type KafkaLogSink } from './logger.ts';
+
+applyKafkajsFixes();
 
 /** What a Kafka client needs: the validated `kafkaFragment` values. */
 export interface KafkaClientOptions {

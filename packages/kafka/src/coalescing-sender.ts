@@ -10,27 +10,27 @@ interface Waiting {
 }
 
 /**
- * Coalesces concurrent sends into few produce requests. kafkajs sends each `send()` as its own request, so many
- * concurrent callers queue behind the connection's in-flight limit, one small request each; here, while
- * `maxInFlight` requests are outstanding, new records wait and leave together in the next request (up to
- * `maxBatch` records, any topics). Each caller resolves when its own records were acknowledged (acks=all) and
- * rejects with the error of the request that carried them — so callers still commit only what Kafka has.
+ * Coalesces concurrent sends into few produce requests, over one or more producers ("lanes"). An idempotent
+ * kafkajs producer has one produce request in flight per broker at a time (a lock held across the acks=all round
+ * trip), so many concurrent callers would queue behind it one small request each; here, while every lane is busy,
+ * new records wait and leave together in the next request (up to `maxBatch` records, any topics), on whichever lane
+ * frees first. Each caller resolves when its own records were acknowledged (acks=all) and rejects with the error of
+ * the request that carried them — so callers still commit only what Kafka has. Nothing is ordered across requests:
+ * records of different callers, or the parts of a split send, may land in either order.
  */
 export class CoalescingSender {
-  readonly #producer: Producer;
-  readonly #maxInFlight: number;
+  readonly #idle: Producer[];
   readonly #maxBatch: number;
   readonly #maxBytes: number;
   readonly #queue: Waiting[] = [];
-  #inFlight = 0;
 
   /**
    * `maxBytes` bounds the records' bytes per request (the broker refuses a record batch over its
    * `message.max.bytes`, 1 MiB by default): larger sends are split, and resolve when every part was acknowledged.
    */
-  constructor(producer: Producer, opts: { maxInFlight?: number; maxBatch?: number; maxBytes?: number } = {}) {
-    this.#producer = producer;
-    this.#maxInFlight = opts.maxInFlight ?? 4;
+  constructor(producers: Producer | readonly Producer[], opts: { maxBatch?: number; maxBytes?: number } = {}) {
+    this.#idle = Array.isArray(producers) ? [...(producers as readonly Producer[])] : [producers as Producer];
+    if (this.#idle.length === 0) throw new Error('CoalescingSender needs at least one producer');
     this.#maxBatch = opts.maxBatch ?? 2_000;
     this.#maxBytes = opts.maxBytes ?? 512 * 1024;
   }
@@ -72,7 +72,8 @@ export class CoalescingSender {
   }
 
   #pump(): void {
-    while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
+    while (this.#idle.length > 0 && this.#queue.length > 0) {
+      const producer = this.#idle.pop()!;
       const batch: Waiting[] = [];
       let count = 0;
       let bytes = 0;
@@ -93,15 +94,14 @@ export class CoalescingSender {
           else byTopic.set(t.topic, [...t.messages]);
         }
       }
-      this.#inFlight++;
-      this.#producer
+      producer
         .sendBatch({ acks: ACKS_ALL, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
         .then(
           () => batch.forEach((w) => w.resolve()),
           (err: unknown) => batch.forEach((w) => w.reject(err)),
         )
         .finally(() => {
-          this.#inFlight--;
+          this.#idle.push(producer);
           this.#pump();
         });
     }

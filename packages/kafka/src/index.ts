@@ -1,5 +1,6 @@
 export { createKafka, type KafkaClientOptions } from './client.ts';
 export { whenConsumersGiveUp } from './consumer-failure.ts';
+export { applyKafkajsFixes } from './kafkajs-fixes.ts';
 export { CoalescingSender } from './coalescing-sender.ts';
 export { sendToInvalid } from './invalid-records.ts';
 export { registerLagMetrics, type LagSource } from './lag-metrics.ts';

@@ -8,30 +8,43 @@ import { ensureTopics } from './topic-admin.ts';
 /** What every service holds of Kafka: the client, its one producer and an admin for readiness checks. */
 export interface KafkaHandles {
   kafka: Kafka;
+  /** The first of `producers`. */
   producer: Producer;
+  /**
+   * Idempotent producers (`producers` of {@link openKafka}, default 1). Each has one produce request in flight
+   * at a time, so a service that produces on its hot path spreads its sends over several (CoalescingSender lanes).
+   */
+  producers: Producer[];
   admin: Admin;
   /** True when the cluster answers (for `/readyz`). */
   ping(): Promise<boolean>;
   disconnect(): Promise<void>;
 }
 
-/** A service's start-up step for Kafka: create the topics it needs if missing, connect a producer and an admin. */
-export async function openKafka(config: KafkaConfig, clientId: string, topics: readonly string[], log: KafkaLogSink): Promise<KafkaHandles> {
+/** A service's start-up step for Kafka: create the topics it needs if missing, connect producers and an admin. */
+export async function openKafka(
+  config: KafkaConfig,
+  clientId: string,
+  topics: readonly string[],
+  log: KafkaLogSink,
+  opts: { producers?: number } = {},
+): Promise<KafkaHandles> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? clientId, log });
   await ensureTopics(kafka, [...new Set(topics)].map((topic) => ({ topic })), {
     numPartitions: config.TOPIC_PARTITIONS,
     replicationFactor: config.TOPIC_REPLICATION_FACTOR,
   });
-  const producer = createProducer(kafka);
+  const producers = Array.from({ length: Math.max(1, opts.producers ?? 1) }, () => createProducer(kafka));
   const admin = kafka.admin();
-  await Promise.all([producer.connect(), admin.connect()]);
+  await Promise.all([...producers.map((p) => p.connect()), admin.connect()]);
   return {
     kafka,
-    producer,
+    producer: producers[0]!,
+    producers,
     admin,
     ping: () => admin.describeCluster().then(() => true, () => false),
     async disconnect() {
-      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+      await Promise.allSettled([...producers.map((p) => p.disconnect()), admin.disconnect()]);
     },
   };
 }

@@ -56,6 +56,9 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     'hookline-dispatcher',
     [topics.events, topics.invalid, topics.deliveries, topics.attempts, topics.deadLetter, topics.operational, ...retryTopics],
     log,
+    // Fan-out on a producer of its own, attempts on two: an idempotent producer has one request in flight, and
+    // sharing one made fan-out wait behind attempt records (hundreds of ms of latency under load).
+    { producers: 3 },
   );
   const { kafka, producer } = k;
   const box = new SecretBox(config.ENCRYPTION_KEY);
@@ -93,7 +96,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     { groupId: groups.deliverRetry, topics: retryTopics },
   ]);
   const deliverer = new Deliverer({
-    producer, topics, directory, endpoints: endpointsRepo, healthRepo,
+    producers: k.producers.slice(1), topics, directory, endpoints: endpointsRepo, healthRepo,
     health: new HealthTracker(healthRepo, config.ENDPOINT_DISABLE_AFTER),
     client, breakers, limits: new EndpointLimits(),
     operational: new OperationalEvents(topics, { webhook: Boolean(config.OPERATIONAL_WEBHOOK_URL) }),

@@ -53,7 +53,8 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     allowlist: config.TARGET_ALLOWLIST,
   });
   const pool = await openDatabase(config, 'hookline-ingest', (m) => log.info(m));
-  const k = await openKafka(config, 'hookline-ingest', [topics.events, topics.invalid, topics.deliveries], log);
+  // Publishes spread over three idempotent producers: each has one produce request in flight at a time.
+  const k = await openKafka(config, 'hookline-ingest', [topics.events, topics.invalid, topics.deliveries], log, { producers: 3 });
   const validator = new SchemaValidator();
   const registry = config.SCHEMA_REGISTRY_URL ? new SchemaRegistryClient(config.SCHEMA_REGISTRY_URL, validator) : undefined;
   const eventTypes = new EventTypesRepository(pool);
@@ -76,7 +77,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     registry,
     targets,
     publish: new PublishService({
-      publisher: new EventPublisher(k.producer, topics.events, config.PUBLISH_TIMEOUT_MS),
+      publisher: new EventPublisher(k.producers, topics.events, config.PUBLISH_TIMEOUT_MS),
       eventTypes: eventTypeCache,
       validator,
       idempotency,

@@ -27,7 +27,8 @@ import type { DispatcherMetrics } from './dispatcher-metrics.ts';
 import { traceparentOf } from './traceparent.ts';
 
 export interface DelivererDeps {
-  producer: Producer;
+  /** The producers attempt, retry and dead-letter records are sent with (CoalescingSender lanes). */
+  producers: Producer[];
   topics: TopicNames;
   directory: EndpointDirectory;
   endpoints: EndpointDirectoryRepository;
@@ -104,7 +105,7 @@ export class Deliverer {
 
   constructor(deps: DelivererDeps) {
     this.#d = deps;
-    this.#sender = new CoalescingSender(deps.producer);
+    this.#sender = new CoalescingSender(deps.producers);
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
   }

@@ -13,8 +13,9 @@ export class EventPublisher {
   readonly #topic: string;
   readonly #timeoutMs: number;
 
-  constructor(producer: Producer, topic: string, timeoutMs: number) {
-    this.#sender = new CoalescingSender(producer);
+  /** `producers`: the lanes publishes are spread over (an idempotent producer has one request in flight). */
+  constructor(producers: Producer | Producer[], topic: string, timeoutMs: number) {
+    this.#sender = new CoalescingSender(producers);
     this.#topic = topic;
     this.#timeoutMs = timeoutMs;
   }

@@ -141,7 +141,11 @@ export class Rig {
   }
 
   /** Stops every process, deletes the world; returns per-process figures and the lag series. */
-  async close(): Promise<{ processes: Record<string, ProcessFigures>; lag: LagSeries[] }> {
+  async close(): Promise<{ processes: Record<string, ProcessFigures>; lag: LagSeries[]; died: string[] }> {
+    // A service that exited before the harness stopped it makes the run's figures meaningless.
+    const died = [...(this.services?.children.values() ?? [])]
+      .filter((c) => c.proc.exitCode !== null || c.proc.signalCode !== null)
+      .map((c) => `${c.name} (exit ${c.proc.exitCode ?? c.proc.signalCode}; see ${c.logFile})`);
     const processes: Record<string, ProcessFigures> = {};
     for (const c of this.children) {
       const s = c.sample();
@@ -153,6 +157,6 @@ export class Rig {
     // For investigating a run afterwards; whoever sets it deletes the topics and schema by hand.
     if (process.env.BENCH_KEEP_WORLD === 'true') this.ctx.log(`kept topics ${this.world.prefix}.* and schema ${this.world.schema} (BENCH_KEEP_WORLD=true)`);
     else await this.world.cleanup().catch((err: unknown) => this.ctx.log(`cleanup of ${this.world.prefix} failed: ${String(err)}`));
-    return { processes, lag: this.#lagSeries };
+    return { processes, lag: this.#lagSeries, died };
   }
 }

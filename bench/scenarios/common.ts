@@ -35,7 +35,8 @@ export async function withRig(ctx: BenchContext, infra: Infra, name: string, opt
   } catch (err) {
     error = err;
   }
-  const closed = await rig.close();
+  const { died, ...closed } = await rig.close();
+  if (!error && died.length > 0) error = new Error(`service exited during the run: ${died.join(', ')}`);
   if (error) throw Object.assign(error as Error, { closed });
   return { ...measured!, ...closed };
 }

@@ -64,13 +64,17 @@ export async function listenEndpointChanges(
     async sync(timeoutMs = 5_000) {
       const nonce = randomUUID();
       let timer: NodeJS.Timeout | undefined;
-      const back = new Promise<void>((resolve, reject) => {
-        waiting.set(nonce, resolve);
-        timer = setTimeout(() => reject(new Error('endpoint change listener did not answer in time')), timeoutMs);
-      });
+      const back = new Promise<void>((resolve) => waiting.set(nonce, resolve));
       try {
         await pool.query('SELECT pg_notify($1, $2)', [ENDPOINT_CHANGES_CHANNEL, `${prefix}${SYNC_MARK}${nonce}`]);
-        await back;
+        // The deadline starts once the notification is sent, and its rejection is always awaited: a timer armed
+        // before a slow query (a busy pool) used to reject with nobody listening and crash the process.
+        await Promise.race([
+          back,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('endpoint change listener did not answer in time')), timeoutMs);
+          }),
+        ]);
       } finally {
         clearTimeout(timer);
         waiting.delete(nonce);

@@ -55,10 +55,10 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     config,
     'hookline-dispatcher',
     [topics.events, topics.invalid, topics.deliveries, topics.attempts, topics.deadLetter, topics.operational, ...retryTopics],
+    // One producer for fan-out and attempts. Giving fan-out a producer of its own and attempts two (more requests in
+    // flight) was measured slower end to end (329–380 against 580 deliveries/s at saturation): fan-out ran further
+    // ahead of delivery and the requests got smaller. bench/RESULTS.md, step 3.
     log,
-    // Fan-out on a producer of its own, attempts on two: an idempotent producer has one request in flight, and
-    // sharing one made fan-out wait behind attempt records (hundreds of ms of latency under load).
-    { producers: 3 },
   );
   const { kafka, producer } = k;
   const box = new SecretBox(config.ENCRYPTION_KEY);
@@ -96,7 +96,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     { groupId: groups.deliverRetry, topics: retryTopics },
   ]);
   const deliverer = new Deliverer({
-    producers: k.producers.slice(1), topics, directory, endpoints: endpointsRepo, healthRepo,
+    producers: [producer], topics, directory, endpoints: endpointsRepo, healthRepo,
     health: new HealthTracker(healthRepo, config.ENDPOINT_DISABLE_AFTER),
     client, breakers, limits: new EndpointLimits(),
     operational: new OperationalEvents(topics, { webhook: Boolean(config.OPERATIONAL_WEBHOOK_URL) }),

@@ -14,6 +14,7 @@ import { CoalescingSender, recordFailure } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders, Message, Producer } from 'kafkajs';
+import type { HealthChange } from '../domain/endpoint-health.ts';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
 import { tierFor, type RetryTier } from '../domain/retry-policy.ts';
 import { buildWebhookRequest, recordableHeaders } from '../domain/webhook-request.ts';
@@ -274,7 +275,14 @@ export class Deliverer {
       out.push(...op.records('delivery.exhausted', subject, { deliveryId: delivery.deliveryId, eventId: delivery.eventId, attempts: delivery.attempt + 1, lastOutcome: outcome }, at));
     }
     if (outcome === 'circuit_open' || endpoint.tenantId === 'hookline') return out;
-    const change = outcome === 'succeeded' ? await this.#d.health.success(endpoint.id, at) : await this.#d.health.failure(endpoint.id, at);
+    // Health is bookkeeping: PostgreSQL being slow or away must not fail the attempt (its record would be redone and
+    // the webhook sent again); a missed write is caught up by the endpoint's next attempt.
+    const change = await (outcome === 'succeeded' ? this.#d.health.success(endpoint.id, at) : this.#d.health.failure(endpoint.id, at)).catch(
+      (err: unknown): HealthChange => {
+        this.#d.log.warn({ err, endpoint_id: endpoint.id }, 'could not record endpoint health; the attempt goes on');
+        return { kind: 'none' };
+      },
+    );
     let disableReason: string | null = decision.action === 'done' && decision.disableEndpoint ? decision.disableEndpoint : null;
     if (change.kind === 'disable') disableReason ??= 'failing';
     if (change.kind === 'recovered') {

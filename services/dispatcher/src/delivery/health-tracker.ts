@@ -23,8 +23,16 @@ export class HealthTracker {
   async success(endpointId: string, now: Date): Promise<HealthChange> {
     const written = this.#healthy.get(endpointId);
     if (written !== undefined && now.getTime() - written < SUCCESS_WRITE_EVERY_MS) return { kind: 'none' };
-    const wasFailingSince = await this.#repo.recordSuccess(endpointId, now);
+    // Marked before the write: the many concurrent successes of a busy endpoint make one write, not one each
+    // (which used to exhaust the connection pool); a failed write is retried by the next success.
     this.#healthy.set(endpointId, now.getTime());
+    let wasFailingSince: Date | null;
+    try {
+      wasFailingSince = await this.#repo.recordSuccess(endpointId, now);
+    } catch (err) {
+      if (this.#healthy.get(endpointId) === now.getTime()) this.#healthy.delete(endpointId);
+      throw err;
+    }
     if (this.#healthy.size > 100_000) this.#healthy.delete(this.#healthy.keys().next().value!);
     return healthAfter({ failingSince: wasFailingSince?.getTime() ?? null }, true, now.getTime(), this.#disableAfterMs);
   }

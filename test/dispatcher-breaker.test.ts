@@ -1,15 +1,10 @@
-import { loadConfig } from '@hookline/config';
 import { EndpointHealthRepository } from '@hookline/db';
 import { generateSecret } from '@hookline/signing';
-import { createLogger } from '@hookline/telemetry';
-import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import { waitFor, type Receiver, type TestWorld } from '@hookline/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type DispatcherApp } from '../services/dispatcher/src/app.ts';
-import { dispatcherConfigShape } from '../services/dispatcher/src/config.ts';
-import { DispatcherHarness } from './dispatcher-fixtures.ts';
-
-const log = createLogger({ service: 'test', level: 'warn' });
+import type { DispatcherApp } from '../services/dispatcher/src/app.ts';
+import { startDispatcherWorld, type DispatcherHarness, type DispatcherWorld } from './dispatcher-fixtures.ts';
 
 describe('dispatcher: circuit breaker per endpoint and the operational webhook', () => {
   let world: TestWorld;
@@ -17,31 +12,22 @@ describe('dispatcher: circuit breaker per endpoint and the operational webhook',
   let receiver: Receiver;
   let h: DispatcherHarness;
   const opsSecret = generateSecret();
+  let rig: DispatcherWorld | undefined;
 
   beforeAll(async () => {
-    world = createTestWorld('dispatcher-breaker');
-    receiver = await Receiver.start();
-    app = await createApp(
-      loadConfig(dispatcherConfigShape, {
-        ...world.env,
-        RETRY_SCHEDULE: '200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms',
-        CIRCUIT_VOLUME_THRESHOLD: '4',
-        CIRCUIT_RESET_TIMEOUT: '1500ms',
-        ENDPOINT_DISABLE_AFTER: '1h',
-        OPERATIONAL_WEBHOOK_URL: receiver.url('/ops'),
-        OPERATIONAL_WEBHOOK_SECRET: opsSecret,
-      }),
-      log,
-    );
-    h = new DispatcherHarness(world);
-    await h.start();
+    rig = await startDispatcherWorld('dispatcher-breaker', (r) => ({
+      RETRY_SCHEDULE: '200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms',
+      CIRCUIT_VOLUME_THRESHOLD: '4',
+      CIRCUIT_RESET_TIMEOUT: '1500ms',
+      ENDPOINT_DISABLE_AFTER: '1h',
+      OPERATIONAL_WEBHOOK_URL: r.url('/ops'),
+      OPERATIONAL_WEBHOOK_SECRET: opsSecret,
+    }));
+    ({ world, receiver, app, h } = rig);
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await h?.stop();
-    await receiver?.close();
-    await world?.cleanup();
+    await rig?.stop();
   });
 
   it('opens after failures, re-queues without spending attempts while open, probes once half-open, closes on success', async () => {

@@ -1,38 +1,25 @@
-import { loadConfig } from '@hookline/config';
 import { EndpointHealthRepository, SecretBox } from '@hookline/db';
 import { generateSecret } from '@hookline/signing';
-import { createLogger } from '@hookline/telemetry';
-import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import { waitFor, type Receiver, type TestWorld } from '@hookline/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type DispatcherApp } from '../services/dispatcher/src/app.ts';
-import { dispatcherConfigShape } from '../services/dispatcher/src/config.ts';
-import { DispatcherHarness } from './dispatcher-fixtures.ts';
-
-const log = createLogger({ service: 'test', level: 'warn' });
+import type { DispatcherApp } from '../services/dispatcher/src/app.ts';
+import { startDispatcherWorld, type DispatcherHarness, type DispatcherWorld } from './dispatcher-fixtures.ts';
 
 describe('dispatcher: signed delivery, outcomes, retry tiers and the dead-letter topic', () => {
   let world: TestWorld;
   let app: DispatcherApp;
   let receiver: Receiver;
   let h: DispatcherHarness;
+  let rig: DispatcherWorld | undefined;
 
   beforeAll(async () => {
-    world = createTestWorld('dispatcher-delivery');
-    receiver = await Receiver.start();
-    app = await createApp(
-      loadConfig(dispatcherConfigShape, { ...world.env, RETRY_SCHEDULE: '100ms,200ms,1500ms', CIRCUIT_VOLUME_THRESHOLD: '100000', ENDPOINT_DISABLE_AFTER: '1h' }),
-      log,
-    );
-    h = new DispatcherHarness(world);
-    await h.start();
+    rig = await startDispatcherWorld('dispatcher-delivery', () => ({ RETRY_SCHEDULE: '100ms,200ms,1500ms', CIRCUIT_VOLUME_THRESHOLD: '100000', ENDPOINT_DISABLE_AFTER: '1h' }));
+    ({ world, receiver, app, h } = rig);
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await h?.stop();
-    await receiver?.close();
-    await world?.cleanup();
+    await rig?.stop();
   });
 
   it('signs with every active secret during a rotation; standardwebhooks verifies with either; traceparent and custom headers', async () => {

@@ -2,7 +2,11 @@ import { attemptRecord, deliveryRecord, operationalEventRecord, type AttemptReco
 import { EndpointsRepository, SecretBox, TenantsRepository, type NewEndpoint } from '@hookline/db';
 import { ACKS_ALL, createProducer } from '@hookline/kafka';
 import { generateSecret } from '@hookline/signing';
-import type { TestWorld } from '@hookline/testing';
+import { loadConfig } from '@hookline/config';
+import { createLogger } from '@hookline/telemetry';
+import { createTestWorld, Receiver, type TestWorld } from '@hookline/testing';
+import { createApp, type DispatcherApp } from '../services/dispatcher/src/app.ts';
+import { dispatcherConfigShape } from '../services/dispatcher/src/config.ts';
 import type { Consumer, IHeaders, Producer } from 'kafkajs';
 
 /** What a dispatcher test observes on the output topics. */
@@ -66,4 +70,36 @@ export class DispatcherHarness {
     await this.#consumer?.disconnect();
     await this.#producer?.disconnect();
   }
+}
+
+/** A world with a receiver, a dispatcher app configured by `env` (on top of the world's) and a harness on it. */
+export interface DispatcherWorld {
+  world: TestWorld;
+  receiver: Receiver;
+  app: DispatcherApp;
+  h: DispatcherHarness;
+  stop(): Promise<void>;
+}
+
+const quietLog = createLogger({ service: 'test', level: 'warn' });
+
+/** Starts what every dispatcher end-to-end file needs; `stop()` tears it down in reverse order. */
+export async function startDispatcherWorld(name: string, env: (receiver: Receiver) => Record<string, string>): Promise<DispatcherWorld> {
+  const world = createTestWorld(name);
+  const receiver = await Receiver.start();
+  const app = await createApp(loadConfig(dispatcherConfigShape, { ...world.env, ...env(receiver) }), quietLog);
+  const h = new DispatcherHarness(world);
+  await h.start();
+  return {
+    world,
+    receiver,
+    app,
+    h,
+    async stop() {
+      await app.stop();
+      await h.stop();
+      await receiver.close();
+      await world.cleanup();
+    },
+  };
 }

@@ -1,13 +1,8 @@
-import { loadConfig } from '@hookline/config';
 import { EndpointHealthRepository } from '@hookline/db';
-import { createLogger } from '@hookline/telemetry';
-import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import { waitFor, type Receiver, type TestWorld } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type DispatcherApp } from '../services/dispatcher/src/app.ts';
-import { dispatcherConfigShape } from '../services/dispatcher/src/config.ts';
-import { DispatcherHarness } from './dispatcher-fixtures.ts';
-
-const log = createLogger({ service: 'test', level: 'warn' });
+import type { DispatcherApp } from '../services/dispatcher/src/app.ts';
+import { startDispatcherWorld, type DispatcherHarness, type DispatcherWorld } from './dispatcher-fixtures.ts';
 
 /** Largest number of requests whose [receivedAt, receivedAt + delay) intervals overlap. */
 function maxOverlap(times: number[], delayMs: number): number {
@@ -21,30 +16,21 @@ describe('dispatcher: one endpoint cannot hurt another (one partition for everyt
   let app: DispatcherApp;
   let receiver: Receiver;
   let h: DispatcherHarness;
+  let rig: DispatcherWorld | undefined;
 
   beforeAll(async () => {
-    world = createTestWorld('dispatcher-isolation');
-    receiver = await Receiver.start();
-    app = await createApp(
-      loadConfig(dispatcherConfigShape, {
-        ...world.env,
-        // Every endpoint on the same partition of every topic: isolation must come from within the partition.
-        TOPIC_PARTITIONS: '1',
-        RETRY_SCHEDULE: '300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms',
-        CIRCUIT_VOLUME_THRESHOLD: '100000',
-        ENDPOINT_DISABLE_AFTER: '1500ms',
-      }),
-      log,
-    );
-    h = new DispatcherHarness(world);
-    await h.start();
+    rig = await startDispatcherWorld('dispatcher-isolation', () => ({
+      // Every endpoint on the same partition of every topic: isolation must come from within the partition.
+      TOPIC_PARTITIONS: '1',
+      RETRY_SCHEDULE: '300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms',
+      CIRCUIT_VOLUME_THRESHOLD: '100000',
+      ENDPOINT_DISABLE_AFTER: '1500ms',
+    }));
+    ({ world, receiver, app, h } = rig);
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await h?.stop();
-    await receiver?.close();
-    await world?.cleanup();
+    await rig?.stop();
   });
 
   it('head-of-line: a hanging endpoint does not slow a healthy one on the same partition', async () => {

@@ -42,29 +42,29 @@ export class CoalescingSender {
 
   /** Sends records to several topics in one go (they share the request with whatever else is waiting). */
   sendBatch(topicMessages: TopicMessages[]): Promise<void> {
-    const parts: TopicMessages[][] = [];
-    let part: TopicMessages[] = [];
-    let partBytes = 0;
+    // Split into parts of at most maxBytes, counting each record once.
+    const parts: Array<{ topicMessages: TopicMessages[]; count: number; bytes: number }> = [];
+    let part = { topicMessages: [] as TopicMessages[], count: 0, bytes: 0 };
     for (const { topic, messages } of topicMessages) {
       for (const m of messages) {
         const size = sizeOf(m);
-        if (partBytes > 0 && partBytes + size > this.#maxBytes) {
+        if (part.bytes > 0 && part.bytes + size > this.#maxBytes) {
           parts.push(part);
-          part = [];
-          partBytes = 0;
+          part = { topicMessages: [], count: 0, bytes: 0 };
         }
-        const last = part[part.length - 1];
+        const last = part.topicMessages[part.topicMessages.length - 1];
         if (last && last.topic === topic) last.messages.push(m);
-        else part.push({ topic, messages: [m] });
-        partBytes += size;
+        else part.topicMessages.push({ topic, messages: [m] });
+        part.count += 1;
+        part.bytes += size;
       }
     }
-    if (part.length > 0) parts.push(part);
+    if (part.count > 0) parts.push(part);
     return Promise.all(
       parts.map(
         (p) =>
           new Promise<void>((resolve, reject) => {
-            this.#queue.push({ topicMessages: p, count: p.reduce((n, t) => n + t.messages.length, 0), bytes: p.reduce((n, t) => n + t.messages.reduce((b, m) => b + sizeOf(m), 0), 0), resolve, reject });
+            this.#queue.push({ ...p, resolve, reject });
             this.#pump();
           }),
       ),

@@ -96,7 +96,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     { groupId: groups.deliverRetry, topics: retryTopics },
   ]);
   const deliverer = new Deliverer({
-    producers: [producer], topics, directory, endpoints: endpointsRepo, healthRepo,
+    producer, topics, directory, endpoints: endpointsRepo, healthRepo,
     health: new HealthTracker(healthRepo, config.ENDPOINT_DISABLE_AFTER),
     client, breakers, limits: new EndpointLimits(),
     operational: new OperationalEvents(topics, { webhook: Boolean(config.OPERATIONAL_WEBHOOK_URL) }),

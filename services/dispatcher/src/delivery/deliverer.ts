@@ -28,8 +28,7 @@ import type { DispatcherMetrics } from './dispatcher-metrics.ts';
 import { traceparentOf } from './traceparent.ts';
 
 export interface DelivererDeps {
-  /** The producers attempt, retry and dead-letter records are sent with (CoalescingSender lanes). */
-  producers: Producer[];
+  producer: Producer;
   topics: TopicNames;
   directory: EndpointDirectory;
   endpoints: EndpointDirectoryRepository;
@@ -106,7 +105,7 @@ export class Deliverer {
 
   constructor(deps: DelivererDeps) {
     this.#d = deps;
-    this.#sender = new CoalescingSender(deps.producers);
+    this.#sender = new CoalescingSender(deps.producer);
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
   }

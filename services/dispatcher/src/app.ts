@@ -1,6 +1,6 @@
 import { groupIds, topicNames } from '@hookline/contracts';
 import { EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
-import { openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { CONSUMER_FETCH_SIZES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { isValidSecret } from '@hookline/signing';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
@@ -108,9 +108,8 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     metrics,
   });
 
-  // Small fetches: a consumed record's value is a slice of its fetch response, so every record still in flight
-  // keeps its whole response in memory; kafkajs' defaults (10 MiB a fetch, 1 MiB a partition) cost hundreds of MiB.
-  const fetchSizes = { maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: 256 * 1024 };
+  // Small fetches, but each partition's share holds the largest record batch (see CONSUMER_FETCH_SIZES).
+  const fetchSizes = CONSUMER_FETCH_SIZES;
   const consumers = {
     fanout: kafka.consumer({ groupId: groups.fanout, ...fetchSizes }),
     deliveries: kafka.consumer({ groupId: groups.deliver, ...fetchSizes }),

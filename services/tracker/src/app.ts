@@ -1,6 +1,6 @@
 import { groupIds, topicNames } from '@hookline/contracts';
 import { openDatabase, pingDatabase } from '@hookline/db';
-import { openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { MAX_RECORD_BATCH_BYTES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
 import { TrackerConsumer } from './consumers/tracker-consumer.ts';
@@ -38,7 +38,8 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   const registry = createMetricsRegistry('tracker');
   const groupId = groupIds(config.TOPIC_PREFIX).tracker;
   registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, topics.deliveries, topics.attempts] }]);
-  const kafkaConsumer = k.kafka.consumer({ groupId });
+  // kafkajs' default fetch (10 MiB) suits the tracker's large batched writes; each partition's share holds the largest batch.
+  const kafkaConsumer = k.kafka.consumer({ groupId, maxBytesPerPartition: MAX_RECORD_BATCH_BYTES });
   const failed = whenConsumersGiveUp([kafkaConsumer], log);
   const consumer = new TrackerConsumer({
     consumer: kafkaConsumer,

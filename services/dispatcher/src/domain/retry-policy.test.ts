@@ -55,11 +55,31 @@ describe('retry schedule', () => {
     expect(parseRetryAfter(undefined, now)).toBeNull();
   });
 
-  it('a wait goes to the longest tier not longer than it', () => {
+  it('a wait goes to the tier nearest to it on a log scale', () => {
     const tiers = tiersOf([1_000, 10_000, 60_000]);
     expect(tierFor(tiers, 500).label).toBe('1s');
     expect(tierFor(tiers, 1_000).label).toBe('1s');
-    expect(tierFor(tiers, 59_999).label).toBe('10s');
+    expect(tierFor(tiers, 3_000).label).toBe('1s'); // below √(1 s × 10 s) ≈ 3.16 s
+    expect(tierFor(tiers, 3_500).label).toBe('10s');
+    expect(tierFor(tiers, 24_000).label).toBe('10s'); // below √(10 s × 60 s) ≈ 24.5 s
+    expect(tierFor(tiers, 59_999).label).toBe('1m');
     expect(tierFor(tiers, 3_600_000).label).toBe('1m');
+  });
+
+  it('jittered steps of the default schedule stay in their own tier (a 5 min retry never waits in the 5 s tier)', () => {
+    const tiers = tiersOf(DEFAULT);
+    const gap = (a: number, b: number) => Math.abs(Math.log(a / b));
+    for (const [i, step] of DEFAULT.entries()) {
+      for (const random of [0, 0.5, 0.999_999]) {
+        const delay = retryDelay(DEFAULT, i + 1, { random })!;
+        const tier = tierFor(tiers, delay);
+        // Steps at least 2.25× apart (5 s … 5 h) never cross into a neighbour; closer ones (10 h, 14 h) may.
+        if (step <= 18_000_000) expect(tier.delayMs).toBe(step);
+        for (const other of tiers) expect(gap(delay, tier.delayMs)).toBeLessThanOrEqual(gap(delay, other.delayMs));
+      }
+    }
+    // The breaker's longest wait (30 s) stays in the 5 s tier; a 60 s wait goes to the 5 min one.
+    expect(tierFor(tiers, 30_000).label).toBe('5s');
+    expect(tierFor(tiers, 60_000).label).toBe('5m');
   });
 });

@@ -1,4 +1,4 @@
-import { ACKS_ALL, CONSUMER_FETCH_SIZES, createProducer, ensureTopics } from '@hookline/kafka';
+import { ACKS_ALL, CoalescingSender, CONSUMER_FETCH_SIZES, createProducer, ensureTopics, INTERNAL_FETCH_SIZES, INTERNAL_SEND_BYTES } from '@hookline/kafka';
 import { createTestWorld, type TestWorld } from '@hookline/testing';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +9,11 @@ describe('consumer fetch sizes (real broker)', () => {
   let world: TestWorld;
   let producer: Producer;
   const topic = () => `${world.prefix}.fetch_sizes`;
+  const internal = () => `${world.prefix}.fetch_sizes_internal`;
 
   beforeAll(async () => {
     world = createTestWorld('fetch-sizes');
-    await ensureTopics(world.kafka, [{ topic: topic(), numPartitions: 2 }], { numPartitions: 2, replicationFactor: 1 });
+    await ensureTopics(world.kafka, [{ topic: topic() }, { topic: internal() }], { numPartitions: 2, replicationFactor: 1 });
     producer = createProducer(world.kafka);
     await producer.connect();
     // One send is one record batch per partition.
@@ -22,6 +23,11 @@ describe('consumer fetch sizes (real broker)', () => {
       acks: ACKS_ALL,
       messages: [0, 1].flatMap((partition) => Array.from({ length: RECORDS }, (_, i) => ({ partition, value: `${i}:${value}` }))),
     });
+    // What the dispatcher writes to its own topics: the same records through a sender bounded like its own.
+    await new CoalescingSender(producer, { maxBytes: INTERNAL_SEND_BYTES }).send(
+      internal(),
+      [0, 1].flatMap((partition) => Array.from({ length: RECORDS }, (_, i) => ({ partition, value: `${i}:${value}` }))),
+    );
   }, 60_000);
   afterAll(async () => {
     await producer?.disconnect();
@@ -29,14 +35,14 @@ describe('consumer fetch sizes (real broker)', () => {
   });
 
   /** Consumes both partitions from the start; returns, per partition, the fetch (1, 2, …) its records came in. */
-  async function fetchOfEachPartition(group: string, sizes: { maxBytes: number; maxBytesPerPartition: number }): Promise<number[]> {
+  async function fetchOfEachPartition(group: string, sizes: { maxBytes: number; maxBytesPerPartition: number }, from = topic()): Promise<number[]> {
     const consumer = world.kafka.consumer({ groupId: `${world.prefix}.${group}`, ...sizes });
     let fetches = 0;
     consumer.on(consumer.events.FETCH_START, () => fetches++);
     const fetchOf: number[] = [];
     const counts = [0, 0];
     await consumer.connect();
-    await consumer.subscribe({ topics: [topic()], fromBeginning: true });
+    await consumer.subscribe({ topics: [from], fromBeginning: true });
     const done = new Promise<void>((resolve) => {
       void consumer.run({
         eachBatch: async ({ batch }) => {
@@ -64,5 +70,13 @@ describe('consumer fetch sizes (real broker)', () => {
   it("Hookline's consumers take such batches from several partitions in one fetch", async () => {
     const [a, b] = await fetchOfEachPartition('hookline', CONSUMER_FETCH_SIZES);
     expect(a).toBe(b);
+  }, 90_000);
+
+  it("the dispatcher's own batches (bounded sender) come from both partitions in one fetch with the internal sizes", async () => {
+    const [a, b] = await fetchOfEachPartition('internal', INTERNAL_FETCH_SIZES, internal());
+    expect(a).toBe(b);
+    // Without the sender's bound, one ~600 KiB batch per partition does not fit the internal share.
+    const [c, d] = await fetchOfEachPartition('internal_unbounded', INTERNAL_FETCH_SIZES);
+    expect(c).not.toBe(d);
   }, 90_000);
 });

@@ -5,15 +5,29 @@
 export const MAX_RECORD_BATCH_BYTES = 1_048_588;
 
 /**
- * Fetch sizes for Hookline's consumers.
+ * The broker returns a record batch larger than a partition's fetch share whole only for the first partition of a
+ * response that has records; for any later one it sends the batch cut short, kafkajs decodes no record from it and
+ * asks again from the same offset. Such a partition advances only in fetches where it happens to come first (kafkajs
+ * shuffles the order), and falls far behind the others (seen in the recovery benchmark: two retry-tier partitions
+ * consumed at a fraction of the others' pace). So every consumer's share per partition holds the largest batch written
+ * to what it reads.
  *
- * `maxBytesPerPartition` must hold the largest record batch. The broker returns an oversized batch whole only for the
- * first partition of a response that has records; for any later one it sends the batch cut short, kafkajs decodes
- * no record from it and asks again from the same offset. While the partitions ahead of it keep having records,
- * that partition is never consumed (seen in the recovery benchmark: two retry-tier partitions never came back, with
- * 256 KiB per partition against the 512 KiB batches the dispatcher writes).
- *
- * `maxBytes` bounds a whole response: a consumed record's value is a slice of its response, so every record in flight
+ * Responses are bounded at a few MiB: a consumed record's value is a slice of its response, so every record in flight
  * keeps its response in memory, and kafkajs' default (10 MiB) costs hundreds of MiB under load.
  */
+
+/** For topics anyone may write (events: producers may publish straight to Kafka): a share holds the broker's largest batch. */
 export const CONSUMER_FETCH_SIZES = { maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: MAX_RECORD_BATCH_BYTES } as const;
+
+/**
+ * Hookline's own produce requests to its internal topics (deliveries, retry tiers) carry at most this many bytes of
+ * records (`CoalescingSender`'s bound), so each of their record batches is at most this plus its framing.
+ */
+export const INTERNAL_SEND_BYTES = 512 * 1024;
+
+/**
+ * For topics only Hookline writes (deliveries, retry tiers), through senders bounded by {@link INTERNAL_SEND_BYTES}: a
+ * share holds such a batch with its framing (~20 bytes a record), and six partitions fit one response — with 1 MiB
+ * shares in a 2 MiB response, a fetch held two partitions.
+ */
+export const INTERNAL_FETCH_SIZES = { maxBytes: 4 * 1024 * 1024, maxBytesPerPartition: 576 * 1024 } as const;

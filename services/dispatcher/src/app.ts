@@ -1,6 +1,6 @@
 import { groupIds, topicNames } from '@hookline/contracts';
 import { EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
-import { CONSUMER_FETCH_SIZES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { isValidSecret } from '@hookline/signing';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
@@ -108,10 +108,10 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     metrics,
   });
 
-  // Small fetches, but each partition's share holds the largest record batch (see CONSUMER_FETCH_SIZES).
-  const fetchSizes = CONSUMER_FETCH_SIZES;
+  // Small fetches whose per-partition share holds the largest batch of what each consumer reads (fetch-sizes.ts).
+  const fetchSizes = INTERNAL_FETCH_SIZES;
   const consumers = {
-    fanout: kafka.consumer({ groupId: groups.fanout, ...fetchSizes }),
+    fanout: kafka.consumer({ groupId: groups.fanout, ...CONSUMER_FETCH_SIZES }),
     deliveries: kafka.consumer({ groupId: groups.deliver, ...fetchSizes }),
     // Short fetch waits: a partition resumed when its head fell due is fetched within a fraction of a second.
     retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 200, ...fetchSizes }),

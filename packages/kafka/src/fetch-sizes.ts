@@ -8,9 +8,8 @@ export const MAX_RECORD_BATCH_BYTES = 1_048_588;
  * The broker returns a record batch larger than a partition's fetch share whole only for the first partition of a
  * response that has records; for any later one it sends the batch cut short, kafkajs decodes no record from it and
  * asks again from the same offset. Such a partition advances only in fetches where it happens to come first (kafkajs
- * shuffles the order), and falls far behind the others (seen in the recovery benchmark: two retry-tier partitions
- * consumed at a fraction of the others' pace). So every consumer's share per partition holds the largest batch written
- * to what it reads.
+ * shuffles the order), and falls behind the others (test/consumer-fetch-sizes.test.ts shows the broker's side of it).
+ * So every consumer's share per partition holds the largest batch written to what it reads.
  *
  * Responses are bounded at a few MiB: a consumed record's value is a slice of its response, so every record in flight
  * keeps its response in memory, and kafkajs' default (10 MiB) costs hundreds of MiB under load.

@@ -1,0 +1,30 @@
+import { createPool, listenEndpointChanges } from '@hookline/db';
+import { createTestWorld, type TestWorld } from '@hookline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+describe('endpoint change listener (real PostgreSQL)', () => {
+  let world: TestWorld;
+  beforeAll(() => {
+    world = createTestWorld('endpoint-changes');
+  });
+  afterAll(async () => {
+    await world?.cleanup();
+  });
+
+  it("sync's deadline counts from the marker's sending, so a busy pool delays it instead of failing it", async () => {
+    // Two connections: one listens, the other is busy for longer than the deadline when sync asks for it.
+    const pool = createPool({ url: world.databaseUrl, schema: world.schema, max: 2, applicationName: 'endpoint-changes-test' });
+    const listener = await listenEndpointChanges(pool, world.schema, { onChange: () => {}, onReconnect: () => {} });
+    try {
+      const busy = pool.query('SELECT pg_sleep(0.6)');
+      await expect(listener.sync(200)).resolves.toBeUndefined();
+      await busy;
+      // And a listener that is gone still fails within the deadline, with a clear error.
+      await listener.close();
+      await expect(listener.sync(200)).rejects.toThrow(/did not answer in time/);
+    } finally {
+      await listener.close();
+      await pool.end();
+    }
+  }, 30_000);
+});

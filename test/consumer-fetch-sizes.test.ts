@@ -1,4 +1,4 @@
-import { ACKS_ALL, CoalescingSender, CONSUMER_FETCH_SIZES, createProducer, ensureTopics, INTERNAL_FETCH_SIZES, INTERNAL_SEND_BYTES } from '@hookline/kafka';
+import { ACKS_ALL, CoalescingSender, CONSUMER_FETCH_SIZES, createProducer, ensureTopics, INTERNAL_FETCH_SIZES } from '@hookline/kafka';
 import { createTestWorld, type TestWorld } from '@hookline/testing';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,8 +23,8 @@ describe('consumer fetch sizes (real broker)', () => {
       acks: ACKS_ALL,
       messages: [0, 1].flatMap((partition) => Array.from({ length: RECORDS }, (_, i) => ({ partition, value: `${i}:${value}` }))),
     });
-    // What the dispatcher writes to its own topics: the same records through a sender bounded like its own.
-    await new CoalescingSender(producer, { maxBytes: INTERNAL_SEND_BYTES }).send(
+    // What the dispatcher writes to its own topics: the same records through a CoalescingSender (bounded requests).
+    await new CoalescingSender(producer).send(
       internal(),
       [0, 1].flatMap((partition) => Array.from({ length: RECORDS }, (_, i) => ({ partition, value: `${i}:${value}` }))),
     );

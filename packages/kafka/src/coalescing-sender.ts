@@ -1,5 +1,6 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { ACKS_ALL } from './producer.ts';
+import { MAX_SEND_BYTES } from './fetch-sizes.ts';
 
 interface Waiting {
   topicMessages: TopicMessages[];
@@ -32,7 +33,7 @@ export class CoalescingSender {
     this.#idle = Array.isArray(producers) ? [...(producers as readonly Producer[])] : [producers as Producer];
     if (this.#idle.length === 0) throw new Error('CoalescingSender needs at least one producer');
     this.#maxBatch = opts.maxBatch ?? 2_000;
-    this.#maxBytes = opts.maxBytes ?? 512 * 1024;
+    this.#maxBytes = opts.maxBytes ?? MAX_SEND_BYTES;
   }
 
   /** Sends `messages` to `topic` together with whatever else is waiting. */

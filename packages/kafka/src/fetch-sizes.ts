@@ -19,14 +19,16 @@ export const MAX_RECORD_BATCH_BYTES = 1_048_588;
 export const CONSUMER_FETCH_SIZES = { maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: MAX_RECORD_BATCH_BYTES } as const;
 
 /**
- * Hookline's own produce requests to its internal topics (deliveries, retry tiers) carry at most this many bytes of
- * records (`CoalescingSender`'s bound), so each of their record batches is at most this plus its framing.
+ * The records' bytes of one `CoalescingSender` produce request (larger sends are split), so a record batch it writes
+ * is at most this plus its framing — or one record larger than this on its own.
  */
-export const INTERNAL_SEND_BYTES = 512 * 1024;
+export const MAX_SEND_BYTES = 512 * 1024;
 
 /**
- * For topics only Hookline writes (deliveries, retry tiers), through senders bounded by {@link INTERNAL_SEND_BYTES}: a
- * share holds such a batch with its framing (~20 bytes a record), and six partitions fit one response — with 1 MiB
- * shares in a 2 MiB response, a fetch held two partitions.
+ * For topics only Hookline writes (deliveries, retry tiers), through `CoalescingSender`: a share holds one of its
+ * batches with the framing (~20 bytes a record), and six partitions fit one response — with 1 MiB shares in a 2 MiB
+ * response, a fetch held two partitions. A single record larger than a share (an event far above ingest's 256 KiB
+ * default payload limit, published straight to Kafka) is read only when its partition comes first in a fetch: slower,
+ * never skipped.
  */
-export const INTERNAL_FETCH_SIZES = { maxBytes: 4 * 1024 * 1024, maxBytesPerPartition: 576 * 1024 } as const;
+export const INTERNAL_FETCH_SIZES = { maxBytes: 4 * 1024 * 1024, maxBytesPerPartition: MAX_SEND_BYTES + 64 * 1024 } as const;

@@ -1,6 +1,6 @@
 export { createKafka, type KafkaClientOptions } from './client.ts';
 export { whenConsumersGiveUp } from './consumer-failure.ts';
-export { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, INTERNAL_SEND_BYTES, MAX_RECORD_BATCH_BYTES } from './fetch-sizes.ts';
+export { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, MAX_RECORD_BATCH_BYTES, MAX_SEND_BYTES } from './fetch-sizes.ts';
 export { applyKafkajsFixes } from './kafkajs-fixes.ts';
 export { CoalescingSender } from './coalescing-sender.ts';
 export { sendToInvalid } from './invalid-records.ts';

@@ -7,7 +7,7 @@ import {
   eventRecord,
   type TopicNames,
 } from '@hookline/contracts';
-import { CoalescingSender, headersFor, INTERNAL_SEND_BYTES, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import { CoalescingSender, headersFor, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
@@ -26,7 +26,7 @@ export class FanoutConsumer {
   readonly #sender: CoalescingSender;
 
   constructor(deps: { consumer: Consumer; producer: Producer; directory: EndpointDirectory; topics: TopicNames; log: Logger }) {
-    this.#sender = new CoalescingSender(deps.producer, { maxBytes: INTERNAL_SEND_BYTES });
+    this.#sender = new CoalescingSender(deps.producer);
     this.#consumer = deps.consumer;
     this.#producer = deps.producer;
     this.#directory = deps.directory;

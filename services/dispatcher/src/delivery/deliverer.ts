@@ -10,7 +10,7 @@ import {
   type TopicNames,
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
-import { CoalescingSender, INTERNAL_SEND_BYTES, recordFailure } from '@hookline/kafka';
+import { CoalescingSender, recordFailure } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders, Message, Producer } from 'kafkajs';
@@ -105,7 +105,7 @@ export class Deliverer {
 
   constructor(deps: DelivererDeps) {
     this.#d = deps;
-    this.#sender = new CoalescingSender(deps.producer, { maxBytes: INTERNAL_SEND_BYTES });
+    this.#sender = new CoalescingSender(deps.producer);
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
   }

@@ -35,13 +35,10 @@ export function tiersOf(schedule: readonly number[]): RetryTier[] {
  * wait") put a 5-minute retry jittered down to 4 min into the 5 s tier, which stopped the partition for 4 min.
  */
 export function tierFor(tiers: readonly RetryTier[], delayMs: number): RetryTier {
-  let chosen = tiers[0]!;
-  for (const t of tiers.slice(1)) {
-    // Past the geometric mean of two neighbouring tiers, the longer one is nearer on a log scale.
-    if (delayMs * delayMs > chosen.delayMs * t.delayMs) chosen = t;
-    else break;
-  }
-  return chosen;
+  let i = 0;
+  // Past the geometric mean of two neighbouring tiers, the longer one is nearer on a log scale.
+  while (i + 1 < tiers.length && delayMs * delayMs > tiers[i]!.delayMs * tiers[i + 1]!.delayMs) i++;
+  return tiers[i]!;
 }
 
 /** `base` ± 20 %, with `random` in [0, 1). */

@@ -1,6 +1,6 @@
 import { deliveryRecord, encodeRecord, type DeliveryRecord } from '@hookline/contracts';
 import type { DeliveriesRepository, RequeueFilter, RequeueJob, RequeueJobsRepository } from '@hookline/db';
-import { CoalescingSender, headersFor, INTERNAL_SEND_BYTES, producerSpan } from '@hookline/kafka';
+import { CoalescingSender, headersFor, producerSpan } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Producer } from 'kafkajs';
 
@@ -36,7 +36,7 @@ export class RequeueRunner {
 
   constructor(deps: RequeueRunnerDeps) {
     this.#d = deps;
-    this.#sender = new CoalescingSender(deps.producer, { maxBytes: INTERNAL_SEND_BYTES });
+    this.#sender = new CoalescingSender(deps.producer);
   }
 
   /** Resumes abandoned jobs now and every `everyMs`. */

@@ -41,7 +41,17 @@ const res = await withRig({ logDir, otlpEndpoint: `http://127.0.0.1:${port}`, lo
   await rig.until(async () => (await rig.counts()).total >= load.accepted, 600_000, 200);
   const secs = (Date.now() - t0) / 1000;
   rig.windowEnd();
-  const latency = RATE ? summarize(endToEnd(load.sends, await rig.arrivals()).latencies) : undefined;
+  const arrivals = RATE ? await rig.arrivals() : [];
+  const latency = RATE ? summarize(endToEnd(load.sends, arrivals).latencies) : undefined;
+  if (RATE) {
+    // Publish → received p50 per second of sending: shows whether latency is a warm-up, a steady queue or a growing one.
+    const bySecond = new Map<number, Array<[string, number]>>();
+    for (const s of load.sends) {
+      const sec = Math.floor((s[1] - load.sends[0]![1]) / 1000);
+      bySecond.set(sec, [...(bySecond.get(sec) ?? []), s]);
+    }
+    log(`p50 by second sent: ${[...bySecond].map(([, sends]) => Math.round(summarize(endToEnd(sends, arrivals).latencies).p50)).join(' ')}`);
+  }
   return { metrics: { accepted: load.accepted, publish_s: published, drain_s: secs, per_s: Math.round(load.accepted / secs), ...(latency ? { p50_ms: latency.p50, p95_ms: latency.p95, p99_ms: latency.p99, max_ms: latency.max } : {}) } };
 });
 log(JSON.stringify(res.metrics));

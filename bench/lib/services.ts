@@ -81,7 +81,12 @@ export async function startServices(ctx: BenchContext, world: World, names: read
       const port = await freePort();
       ports.set(name, port);
       // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the services (written when they stop), for flame graphs.
-      const prof: Record<string, string> = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}` } : {};
+      // BENCH_NODE_OPTIONS: extra Node/V8 flags for the services only (e.g. heap sizing experiments).
+      const nodeOptions = [
+        process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}` : '',
+        process.env.BENCH_NODE_OPTIONS ?? '',
+      ].filter(Boolean).join(' ');
+      const prof: Record<string, string> = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
       children.set(name, startChild({ name, script: `services/${name}/src/main.ts`, env: { ...env, ...prof, HTTP_PORT: String(port) }, logDir: ctx.logDir }));
     }
     await Promise.all(names.map((name) => waitHttpOk(`http://127.0.0.1:${ports.get(name)}/readyz`, children.get(name)!, 120_000)));

@@ -3,6 +3,7 @@ export { whenConsumersGiveUp } from './consumer-failure.ts';
 export { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, MAX_RECORD_BATCH_BYTES, MAX_SEND_BYTES } from './fetch-sizes.ts';
 export { applyKafkajsFixes } from './kafkajs-fixes.ts';
 export { CoalescingSender } from './coalescing-sender.ts';
+export { COMMIT_INTERVAL_MS, IntervalCommitter } from './interval-committer.ts';
 export { sendToInvalid } from './invalid-records.ts';
 export { registerLagMetrics, type LagSource } from './lag-metrics.ts';
 export { kafkaLogCreator, type KafkaLogSink } from './logger.ts';

@@ -143,7 +143,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     async stop() {
       // Leave time within SHUTDOWN_TIMEOUT_MS for the commit and the disconnects after draining.
       const drainMs = Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 3_000);
-      await Promise.allSettled([fanout.stop(), deliver.stop(drainMs)]);
+      await Promise.allSettled([fanout.stop(drainMs), deliver.stop(drainMs)]);
       breakers.shutdown();
       await Promise.allSettled([directory.close(), k.disconnect(), client.close(), ops.close()]);
       await pool.end();

@@ -39,7 +39,9 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   const groupId = groupIds(config.TOPIC_PREFIX).tracker;
   registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, topics.deliveries, topics.attempts] }]);
   // kafkajs' default fetch (10 MiB) suits the tracker's large batched writes; each partition's share holds the largest batch.
-  const kafkaConsumer = k.kafka.consumer({ groupId, maxBytesPerPartition: MAX_RECORD_BATCH_BYTES });
+  // The broker holds a fetch until 128 KiB are there or 250 ms passed: at moderate rates a fetch would otherwise bring a
+  // record or two per partition, each its own transaction (at 100 events/s that tripled the tracker's CPU; bench/RESULTS.md).
+  const kafkaConsumer = k.kafka.consumer({ groupId, maxBytesPerPartition: MAX_RECORD_BATCH_BYTES, minBytes: 128 * 1024, maxWaitTimeInMs: 250 });
   const failed = whenConsumersGiveUp([kafkaConsumer], log);
   const consumer = new TrackerConsumer({
     consumer: kafkaConsumer,

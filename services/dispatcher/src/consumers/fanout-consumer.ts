@@ -7,7 +7,7 @@ import {
   eventRecord,
   type TopicNames,
 } from '@hookline/contracts';
-import { CoalescingSender, headersFor, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import { CoalescingSender, headersFor, IntervalCommitter, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
@@ -15,7 +15,8 @@ import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
 /**
  * Fan-out: each event on the events topic becomes one delivery record per subscribed endpoint (from the
  * in-memory directory), keyed by endpoint id so one endpoint's work lands on one partition. A batch's
- * deliveries are produced together; its offsets are committed only after they were acknowledged.
+ * deliveries are produced together; its offsets are committed only after they were acknowledged (with the other
+ * partitions' within {@link IntervalCommitter}'s interval).
  */
 export class FanoutConsumer {
   readonly #consumer: Consumer;
@@ -24,6 +25,7 @@ export class FanoutConsumer {
   readonly #topics: TopicNames;
   readonly #log: Logger;
   readonly #sender: CoalescingSender;
+  readonly #committer: IntervalCommitter;
 
   constructor(deps: { consumer: Consumer; producer: Producer; directory: EndpointDirectory; topics: TopicNames; log: Logger }) {
     this.#sender = new CoalescingSender(deps.producer);
@@ -32,12 +34,18 @@ export class FanoutConsumer {
     this.#directory = deps.directory;
     this.#topics = deps.topics;
     this.#log = deps.log;
+    this.#committer = new IntervalCommitter(deps.consumer, { onError: (err) => deps.log.warn({ err }, 'offset commit failed') });
   }
 
   async start(): Promise<void> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: this.#topics.events, fromBeginning: true });
-    await this.#consumer.run({ partitionsConsumedConcurrently: 3, eachBatchAutoResolve: false, eachBatch: (p) => this.#batch(p) });
+    await this.#consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 3,
+      eachBatchAutoResolve: false,
+      eachBatch: (p) => this.#committer.run(() => this.#batch(p)),
+    });
   }
 
   async #batch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -88,11 +96,15 @@ export class FanoutConsumer {
     }
     // Split into requests the broker accepts (a batch of large events to many endpoints can exceed 1 MiB).
     if (out.length > 0) await this.#sender.send(this.#topics.deliveries, out);
-    if (last !== undefined) resolveOffset(last);
+    if (last !== undefined) {
+      resolveOffset(last);
+      this.#committer.done(topic, partition, last);
+    }
     await heartbeat();
   }
 
-  stop(): Promise<void> {
-    return this.#consumer.disconnect();
+  async stop(drainMs: number): Promise<void> {
+    await this.#committer.stop([this.#topics.events], drainMs);
+    await this.#consumer.disconnect();
   }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decoded, TopicNames } from '@hookline/contracts';
-import { headerString, recordFailure, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import { headerString, IntervalCommitter, recordFailure, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
@@ -41,10 +41,12 @@ interface Item {
 export class TrackerConsumer {
   readonly #d: TrackerConsumerDeps;
   readonly #stopping = new AbortController();
+  readonly #committer: IntervalCommitter;
   #failure: TrackerWriteError | undefined;
 
   constructor(deps: TrackerConsumerDeps) {
     this.#d = deps;
+    this.#committer = new IntervalCommitter(deps.consumer, { onError: (err) => deps.log.warn({ err }, 'offset commit failed') });
   }
 
   /** False while the last write of a batch failed and is being retried. */
@@ -56,17 +58,19 @@ export class TrackerConsumer {
     const { consumer, topics, concurrency } = this.#d;
     await consumer.connect();
     await consumer.subscribe({ topics: [topics.events, topics.deliveries, topics.attempts], fromBeginning: true });
-    // autoCommitThreshold 1: every written batch's offsets are committed right after its transaction.
+    // A written batch's offsets are committed after its transaction, with the other partitions' within 250 ms.
     await consumer.run({
+      autoCommit: false,
       eachBatchAutoResolve: false,
-      autoCommitThreshold: 1,
       partitionsConsumedConcurrently: concurrency,
-      eachBatch: (p) => this.#handle(p),
+      eachBatch: (p) => this.#committer.run(() => this.#handle(p)),
     });
   }
 
   async stop(): Promise<void> {
     this.#stopping.abort();
+    const { events, deliveries, attempts } = this.#d.topics;
+    await this.#committer.stop([events, deliveries, attempts], 5_000);
     await this.#d.consumer.disconnect();
   }
 
@@ -109,7 +113,7 @@ export class TrackerConsumer {
     }
     if (kind !== 'attempts' && invalid.length > 0) this.#d.log.debug({ topic: batch.topic, skipped: invalid.length }, 'undecodable records skipped');
     p.resolveOffset(batch.lastOffset());
-    await p.commitOffsetsIfNecessary();
+    this.#committer.done(batch.topic, batch.partition, batch.lastOffset());
     await p.heartbeat();
   }
 

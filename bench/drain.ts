@@ -6,6 +6,8 @@
  *   node bench/drain.ts [N=30000]                      # figures
  *   BENCH_CPU_PROF=/tmp/prof node bench/drain.ts       # plus V8 CPU profiles of the services
  *   BENCH_RATE=300 node bench/drain.ts 3000            # instead: single publishes at 300/s, publish → received latency
+ *
+ * `machine_cpu_s` is the whole machine's busy CPU time in the window (broker and PostgreSQL included).
  */
 import { acquireInfra } from './lib/infra.ts';
 import { freePort } from './lib/services.ts';
@@ -15,9 +17,20 @@ import { endToEnd, PIPELINE_LAG, prime, withRig } from './scenarios/common.ts';
 import { summarize } from './lib/stats.ts';
 import { ENDPOINT_TYPES, SIZES } from './sizes.ts';
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const N = Number(process.argv[2] ?? 30_000);
+
+/**
+ * CPU-seconds the whole machine was busy (user, nice, system, irq, softirq of /proc/stat): with the broker and
+ * PostgreSQL, which the harness does not start itself, everything the pipeline cost.
+ */
+function machineBusySeconds(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = cpu;
+  return (user + nice + system + irq + softirq) / 100;
+}
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const log = (m: string) => console.log(`[drain ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const infra = await acquireInfra(log);
@@ -34,6 +47,7 @@ const res = await withRig({ logDir, otlpEndpoint: `http://127.0.0.1:${port}`, lo
   await rig.receiver.call({ cmd: 'reset' });
   const t0 = Date.now();
   rig.windowStart();
+  const box0 = machineBusySeconds();
   const load = RATE
     ? await rig.load({ mode: 'single', rate: RATE, concurrency: 64, durationMs: 120_000, maxEvents: N, types: ENDPOINT_TYPES, payloadBytes: SIZES.full.payloadBytes, recordSends: true })
     : await rig.load({ mode: 'batch', batchSize: 200, concurrency: 4, durationMs: 120_000, maxEvents: N, types: ENDPOINT_TYPES, payloadBytes: SIZES.full.payloadBytes, recordSends: false });
@@ -41,6 +55,7 @@ const res = await withRig({ logDir, otlpEndpoint: `http://127.0.0.1:${port}`, lo
   await rig.until(async () => (await rig.counts()).total >= load.accepted, 600_000, 200);
   const secs = (Date.now() - t0) / 1000;
   rig.windowEnd();
+  const boxCpu = machineBusySeconds() - box0;
   const arrivals = RATE ? await rig.arrivals() : [];
   const latency = RATE ? summarize(endToEnd(load.sends, arrivals).latencies) : undefined;
   if (RATE) {
@@ -52,7 +67,7 @@ const res = await withRig({ logDir, otlpEndpoint: `http://127.0.0.1:${port}`, lo
     }
     log(`p50 by second sent: ${[...bySecond].map(([, sends]) => Math.round(summarize(endToEnd(sends, arrivals).latencies).p50)).join(' ')}`);
   }
-  return { metrics: { accepted: load.accepted, publish_s: published, drain_s: secs, per_s: Math.round(load.accepted / secs), ...(latency ? { p50_ms: latency.p50, p95_ms: latency.p95, p99_ms: latency.p99, max_ms: latency.max } : {}) } };
+  return { metrics: { accepted: load.accepted, publish_s: published, drain_s: secs, per_s: Math.round(load.accepted / secs), machine_cpu_s: Math.round(boxCpu * 10) / 10, ...(latency ? { p50_ms: latency.p50, p95_ms: latency.p95, p99_ms: latency.p99, max_ms: latency.max } : {}) } };
 });
 log(JSON.stringify(res.metrics));
 for (const [k, v] of Object.entries(res.processes)) log(`${k}: ${v.peakRssMiB} MiB, window CPU ${v.windowCpuSeconds} s (${((v.windowCpuSeconds ?? 0) * 1000 / N).toFixed(3)} ms/delivery)`);

@@ -137,4 +137,34 @@ describe('dispatcher: signed delivery, outcomes, retry tiers and the dead-letter
     const health = await new EndpointHealthRepository(world.pool).get(ep.id);
     expect(health).toMatchObject({ circuitState: 'closed', failingSince: expect.any(Date) });
   });
+
+  it('a health write PostgreSQL refuses does not fail the attempt: the webhook is sent once and recorded as succeeded', async () => {
+    const ep = await h.endpoint({ url: receiver.url('/health-refused'), eventTypes: ['health.refused'] });
+    // PostgreSQL refuses every endpoint_health write of this endpoint; a sequence (not rolled back) counts the refusals.
+    await world.pool.query(`CREATE SEQUENCE health_refusals`);
+    await world.pool.query(`
+      CREATE FUNCTION refuse_health() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.endpoint_id = '${ep.id}' THEN
+          PERFORM nextval('health_refusals');
+          RAISE EXCEPTION 'health writes refused (test)';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await world.pool.query(`CREATE TRIGGER refuse_health BEFORE INSERT OR UPDATE ON endpoint_health FOR EACH ROW EXECUTE FUNCTION refuse_health()`);
+    try {
+      await waitFor(() => app.subscribed(h.tenantId, 'health.refused').includes(ep.id), { timeoutMs: 1_000 });
+      await h.publish([{ type: 'health.refused', data: { n: 1 } }]);
+      // The attempt record is produced only after the health bookkeeping: had the refusal failed the attempt, the
+      // record would be handled again (another POST) and no attempt record would come.
+      const attempt = await waitFor(() => h.attemptsFor(ep.id)[0], { timeoutMs: 15_000, description: 'the attempt record' });
+      expect(attempt).toMatchObject({ outcome: 'succeeded', status: 'succeeded', statusCode: 200, attempt: 1 });
+      const { rows } = await world.pool.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM health_refusals`);
+      expect(rows[0]!.is_called).toBe(true); // the health write was tried and refused
+      expect(receiver.requests.filter((r) => r.path === '/health-refused')).toHaveLength(1);
+      expect(await new EndpointHealthRepository(world.pool).get(ep.id)).toBeNull();
+    } finally {
+      await world.pool.query(`DROP TRIGGER refuse_health ON endpoint_health; DROP FUNCTION refuse_health(); DROP SEQUENCE health_refusals`);
+    }
+  });
 });

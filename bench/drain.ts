@@ -63,7 +63,9 @@ const res = await withRig({ logDir, otlpEndpoint: `http://127.0.0.1:${port}`, lo
     const bySecond = new Map<number, Array<[string, number]>>();
     for (const s of load.sends) {
       const sec = Math.floor((s[1] - load.sends[0]![1]) / 1000);
-      bySecond.set(sec, [...(bySecond.get(sec) ?? []), s]);
+      const list = bySecond.get(sec);
+      if (list) list.push(s);
+      else bySecond.set(sec, [s]);
     }
     log(`p50 by second sent: ${[...bySecond].map(([, sends]) => Math.round(summarize(endToEnd(sends, arrivals).latencies).p50)).join(' ')}`);
   }

@@ -66,7 +66,8 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
     port: ops.port,
     failed,
     async stop() {
-      await Promise.allSettled([consumer.stop(), retention.stop()]);
+      // Leave time within SHUTDOWN_TIMEOUT_MS for the commit and the disconnects after draining (as the dispatcher does).
+      await Promise.allSettled([consumer.stop(Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 3_000)), retention.stop()]);
       await Promise.allSettled([k.disconnect(), ops.close()]);
       await pool.end();
     },

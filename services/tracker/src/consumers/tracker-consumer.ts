@@ -67,10 +67,11 @@ export class TrackerConsumer {
     });
   }
 
-  async stop(): Promise<void> {
+  /** Stops writing, lets a batch being written finish for up to `drainMs`, commits what was written and leaves. */
+  async stop(drainMs: number): Promise<void> {
     this.#stopping.abort();
     const { events, deliveries, attempts } = this.#d.topics;
-    await this.#committer.stop([events, deliveries, attempts], 5_000);
+    await this.#committer.stop([events, deliveries, attempts], drainMs);
     await this.#d.consumer.disconnect();
   }
 

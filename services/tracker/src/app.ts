@@ -39,9 +39,15 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   const groupId = groupIds(config.TOPIC_PREFIX).tracker;
   registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, topics.deliveries, topics.attempts] }]);
   // kafkajs' default fetch (10 MiB) suits the tracker's large batched writes; each partition's share holds the largest batch.
-  // The broker holds a fetch until 128 KiB are there or 250 ms passed: at moderate rates a fetch would otherwise bring a
-  // record or two per partition, each its own transaction (at 100 events/s that tripled the tracker's CPU; bench/RESULTS.md).
-  const kafkaConsumer = k.kafka.consumer({ groupId, maxBytesPerPartition: MAX_RECORD_BATCH_BYTES, minBytes: 128 * 1024, maxWaitTimeInMs: 250 });
+  // The broker holds a fetch until TRACKER_FETCH_MIN_BYTES are there or TRACKER_FETCH_MAX_WAIT passed (128 KiB, 250 ms): at
+  // moderate rates a fetch would otherwise bring a record or two per partition, each its own transaction (at 100 events/s
+  // that tripled the tracker's CPU; bench/RESULTS.md).
+  const kafkaConsumer = k.kafka.consumer({
+    groupId,
+    maxBytesPerPartition: MAX_RECORD_BATCH_BYTES,
+    minBytes: config.TRACKER_FETCH_MIN_BYTES,
+    maxWaitTimeInMs: config.TRACKER_FETCH_MAX_WAIT,
+  });
   const failed = whenConsumersGiveUp([kafkaConsumer], log);
   const consumer = new TrackerConsumer({
     consumer: kafkaConsumer,

@@ -12,6 +12,12 @@ export const trackerConfigShape = {
     'Rows per INSERT statement when writing a fetched batch (a batch larger than this is written in several statements of one transaction).',
   ),
   TRACKER_CONCURRENCY: positiveInt(3).describe('Topic-partitions the tracker writes concurrently (each batch is one transaction).'),
+  TRACKER_FETCH_MIN_BYTES: positiveInt(131_072).describe(
+    'Bytes the broker gathers before answering a tracker fetch (or TRACKER_FETCH_MAX_WAIT passes): larger fetches make fewer, larger transactions at moderate rates.',
+  ),
+  TRACKER_FETCH_MAX_WAIT: duration('250ms').describe(
+    'Longest the broker holds a tracker fetch waiting for TRACKER_FETCH_MIN_BYTES; bounds how late a record reaches PostgreSQL at low rates.',
+  ),
   RETENTION_DAYS: positiveInt(30).describe(
     'Days events, attempts and deliveries are kept; older day partitions are dropped, stragglers deleted in bounded batches.',
   ),

@@ -38,7 +38,7 @@ const port = await freePort();
 const logDir = join(os.tmpdir(), `hookline-drain-${Date.now()}`);
 const sink = startChild({ name: 'otlp-sink', script: 'bench/procs/otlp-sink.ts', env: { OTLP_SINK_PORT: String(port) }, logDir });
 await waitForPort(port, 10_000);
-const res = await withRig({ logDir, otlpEndpoint: process.env.BENCH_OTLP === "none" ? undefined : `http://127.0.0.1:${port}`, log }, infra, 'drain', {
+const res = await withRig({ logDir, otlpEndpoint: process.env.BENCH_OTLP === 'none' ? undefined : `http://127.0.0.1:${port}`, log }, infra, 'drain', {
   services: ['ingest', 'dispatcher', 'tracker'], listeners: 10,
   endpoints: (ports) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] })),
   lag: PIPELINE_LAG, lagIntervalMs: 1000,

@@ -110,9 +110,11 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
 
   // Small fetches whose per-partition share holds the largest batch of what each consumer reads (fetch-sizes.ts).
   const fetchSizes = INTERNAL_FETCH_SIZES;
+  // A fetch with nothing to read waits at the broker for at most 1 s (kafkajs' default is 5 s): stopping waits for the
+  // fetch in flight, and so does a partition resumed while it is out.
   const consumers = {
-    fanout: kafka.consumer({ groupId: groups.fanout, ...CONSUMER_FETCH_SIZES }),
-    deliveries: kafka.consumer({ groupId: groups.deliver, ...fetchSizes }),
+    fanout: kafka.consumer({ groupId: groups.fanout, maxWaitTimeInMs: 1_000, ...CONSUMER_FETCH_SIZES }),
+    deliveries: kafka.consumer({ groupId: groups.deliver, maxWaitTimeInMs: 1_000, ...fetchSizes }),
     // Short fetch waits: a partition resumed when its head fell due is fetched within a fraction of a second.
     retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 200, ...fetchSizes }),
   };

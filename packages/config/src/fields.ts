@@ -7,8 +7,9 @@ export const booleanFlag = (defaultValue: boolean) =>
     .default(defaultValue ? 'true' : 'false')
     .transform((v) => v === 'true');
 
-/** A positive integer read from a string. */
-export const positiveInt = (defaultValue: number) => z.coerce.number().int().positive().default(defaultValue);
+/** A positive integer read from a string, at most `max` when given. */
+export const positiveInt = (defaultValue: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().positive().max(max).default(defaultValue);
 
 /** A TCP port (0 lets the OS choose, which tests use). */
 export const port = (defaultValue: number) => z.coerce.number().int().min(0).max(65_535).default(defaultValue);
@@ -22,8 +23,8 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(m[1]) * (unitMs[m[2] ?? 'ms'] ?? 1));
 }
 
-/** A duration such as `24h` in milliseconds. */
-export const duration = (defaultValue: string) =>
+/** A duration such as `24h` in milliseconds, at most `maxMs` when given. */
+export const duration = (defaultValue: string, maxMs = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .default(defaultValue)
@@ -31,6 +32,10 @@ export const duration = (defaultValue: string) =>
       const ms = parseDuration(text);
       if (ms === undefined) {
         ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration such as 500ms, 5s, 30m, 2h or 1d` });
+        return z.NEVER;
+      }
+      if (ms > maxMs) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is longer than the allowed ${maxMs} ms` });
         return z.NEVER;
       }
       return ms;

@@ -61,6 +61,14 @@ export const shutdownFragment = {
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000).describe('Milliseconds allowed for a clean shutdown after SIGTERM.'),
 };
 
+/**
+ * How long a stopping service lets in-flight work finish: its shutdown timeout less 3 s for the commits and
+ * disconnects that follow (at least 0.5 s).
+ */
+export function drainBudgetMs(shutdownTimeoutMs: number): number {
+  return Math.max(500, shutdownTimeoutMs - 3_000);
+}
+
 /** The validated values of {@link kafkaFragment}. */
 export type KafkaConfig = z.infer<z.ZodObject<typeof kafkaFragment>>;
 /** The validated values of {@link pgFragment}. */

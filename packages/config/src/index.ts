@@ -1,6 +1,7 @@
 export { ConfigError } from './errors.ts';
 export { booleanFlag, cidrList, duration, parseDuration, port, positiveInt } from './fields.ts';
 export {
+  drainBudgetMs,
   httpFragment,
   kafkaFragment,
   pgFragment,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { booleanFlag, duration, parseDuration } from './fields.ts';
-import { kafkaFragment } from './fragments.ts';
+import { booleanFlag, duration, parseDuration, positiveInt } from './fields.ts';
+import { drainBudgetMs, kafkaFragment } from './fragments.ts';
 import { loadConfig } from './load-config.ts';
 
 describe('loadConfig', () => {
@@ -24,6 +24,24 @@ describe('loadConfig', () => {
       expect(problems.join('\n')).toMatch(/^A: /m);
       expect(problems.join('\n')).toMatch(/^B: .*not a duration/m);
     }
+  });
+
+  it('refuses durations and integers above their bounds, naming the bound', () => {
+    const shape = { W: duration('250ms', 10_000), N: positiveInt(5, 100) };
+    expect(loadConfig(shape, { W: '10s', N: '100' })).toEqual({ W: 10_000, N: 100 });
+    try {
+      loadConfig(shape, { W: '1m', N: '101' });
+      expect.unreachable();
+    } catch (err) {
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/^W: "1m" is longer than the allowed 10000 ms/m);
+      expect(problems).toMatch(/^N: .*100/m);
+    }
+  });
+
+  it('gives a stopping service its shutdown timeout less 3 s to drain, at least 0.5 s', () => {
+    expect(drainBudgetMs(10_000)).toBe(7_000);
+    expect(drainBudgetMs(2_000)).toBe(500);
   });
 
   it('parses booleans strictly', () => {

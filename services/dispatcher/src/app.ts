@@ -1,3 +1,4 @@
+import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
 import { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
@@ -143,8 +144,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     circuitState: (id) => breakers.state(id),
     subscribed: (tenantId, type) => directory.subscribed(tenantId, type).map((e) => e.id),
     async stop() {
-      // Leave time within SHUTDOWN_TIMEOUT_MS for the commit and the disconnects after draining.
-      const drainMs = Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 3_000);
+      const drainMs = drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS);
       await Promise.allSettled([fanout.stop(drainMs), deliver.stop(drainMs)]);
       breakers.shutdown();
       await Promise.allSettled([directory.close(), k.disconnect(), client.close(), ops.close()]);

@@ -1,3 +1,4 @@
+import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { openDatabase, pingDatabase } from '@hookline/db';
 import { MAX_RECORD_BATCH_BYTES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
@@ -72,8 +73,7 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
     port: ops.port,
     failed,
     async stop() {
-      // Leave time within SHUTDOWN_TIMEOUT_MS for the commit and the disconnects after draining (as the dispatcher does).
-      await Promise.allSettled([consumer.stop(Math.max(500, config.SHUTDOWN_TIMEOUT_MS - 3_000)), retention.stop()]);
+      await Promise.allSettled([consumer.stop(drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS)), retention.stop()]);
       await Promise.allSettled([k.disconnect(), ops.close()]);
       await pool.end();
     },

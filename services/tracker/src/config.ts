@@ -1,6 +1,11 @@
 import { duration, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, telemetryFragment } from '@hookline/config';
 import type { z } from 'zod';
 
+/** A fetch answers with at most kafkajs' default 10 MiB, so waiting for more could never be satisfied. */
+const MAX_FETCH_MIN_BYTES = 10 * 1024 * 1024;
+/** The consumer heartbeats between fetches: a longer wait would risk its 30 s session. */
+const MAX_FETCH_WAIT_MS = 10_000;
+
 /** Every variable the tracker reads. */
 export const trackerConfigShape = {
   ...kafkaFragment,
@@ -12,11 +17,11 @@ export const trackerConfigShape = {
     'Rows per INSERT statement when writing a fetched batch (a batch larger than this is written in several statements of one transaction).',
   ),
   TRACKER_CONCURRENCY: positiveInt(3).describe('Topic-partitions the tracker writes concurrently (each batch is one transaction).'),
-  TRACKER_FETCH_MIN_BYTES: positiveInt(131_072).describe(
-    'Bytes the broker gathers before answering a tracker fetch (or TRACKER_FETCH_MAX_WAIT passes): larger fetches make fewer, larger transactions at moderate rates.',
+  TRACKER_FETCH_MIN_BYTES: positiveInt(131_072, MAX_FETCH_MIN_BYTES).describe(
+    'Bytes the broker gathers before answering a tracker fetch (or TRACKER_FETCH_MAX_WAIT passes): larger fetches make fewer, larger transactions at moderate rates. At most 10 MiB (one fetch).',
   ),
-  TRACKER_FETCH_MAX_WAIT: duration('250ms').describe(
-    'Longest the broker holds a tracker fetch waiting for TRACKER_FETCH_MIN_BYTES; bounds how late a record reaches PostgreSQL at low rates.',
+  TRACKER_FETCH_MAX_WAIT: duration('250ms', MAX_FETCH_WAIT_MS).describe(
+    'Longest the broker holds a tracker fetch waiting for TRACKER_FETCH_MIN_BYTES; bounds how late a record reaches PostgreSQL at low rates. At most 10s (the consumer heartbeats between fetches).',
   ),
   RETENTION_DAYS: positiveInt(30).describe(
     'Days events, attempts and deliveries are kept; older day partitions are dropped, stragglers deleted in bounded batches.',

@@ -1,82 +1,183 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { loadConfig, pgFragment } from '@hookline/config';
 import { migrate } from '@hookline/db';
-import { startKafka, stopKafka } from '../kafka/launcher.ts';
 import { resolveHome } from '../kafka/paths.ts';
-import { startPostgres, stopPostgres } from '../postgres/launcher.ts';
 import { loadDevSecrets } from './dev-secrets.ts';
+import { configuredPart, localStack, type Part } from './stack.ts';
+import { StartLock } from './start-lock.ts';
 import { Supervisor } from './supervisor.ts';
 
 /**
- * `npm start`: the whole pipeline on this machine. Starts a broker and a database when none is configured,
- * migrates, runs the three services as supervised processes and prints the API URL and admin token.
- * Ctrl-C stops everything it started.
+ * `npm start`: the whole pipeline on this machine. Starts a broker, a database and a schema registry when none is
+ * configured, migrates, runs the three services as supervised processes and prints the API URL and admin token.
+ * Ctrl-C (or SIGTERM, or the npm that ran it going away) stops everything it started, at any moment.
  */
 const root = join(import.meta.dirname, '..', '..');
-const say = (line: string) => process.stdout.write(`\x1b[1mhookline |\x1b[0m ${line}\n`);
-const stops: Array<() => Promise<void>> = [];
+const home = resolveHome();
+const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const paint = (code: string, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+const say = (line: string) => process.stdout.write(`${paint('1', 'hookline |')} ${line}\n`);
+const ok = (line: string) => say(`${paint('32', '✓')} ${line}`);
+const bad = (line: string) => say(`${paint('31', '✗')} ${line}`);
+// Output may outlive the terminal or the npm that ran us (SIGHUP, a killed npm): never crash on a closed pipe.
+process.stdout.on('error', () => undefined);
 
-const env: Record<string, string> = {};
-if (!process.env.KAFKA_BROKERS) {
-  say('KAFKA_BROKERS is unset: starting the local Kafka broker (first run downloads it with Maven)…');
-  const kafka = await startKafka({ log: say });
-  env.KAFKA_BROKERS = kafka.brokers;
-  if (!kafka.reused) stops.push(() => stopKafka());
+const lock = new StartLock(join(home, 'npm-start.json'));
+const parts: Part[] = [];
+let supervisor: Supervisor | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Stops the services, then every part this process started (also one still starting), then exits. */
+function shutdown(code: number, why: string): Promise<void> {
+  stopping ??= (async () => {
+    lock.set('stopping');
+    say(why);
+    await supervisor?.stop();
+    await Promise.all(
+      parts.map((part) => part.stop().catch((err: unknown) => bad(`stopping the ${part.name} failed: ${(err as Error).message}`))),
+    );
+    lock.release();
+    say('stopped.');
+    process.exit(code);
+  })();
+  return stopping;
 }
-if (!process.env.DATABASE_URL) {
-  say('DATABASE_URL is unset: starting a throwaway PostgreSQL cluster under .hookline/…');
-  const pg = await startPostgres({ log: say });
-  env.DATABASE_URL = pg.databaseUrl;
-  if (!pg.reused) stops.push(() => stopPostgres());
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0, 'stopping…'));
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(0, 'the npm that ran npm start has gone; stopping…');
+}, 1_000).unref();
+
+/** The part for a variable the user set, a local one otherwise (none for `SCHEMA_REGISTRY_URL=none`). */
+function chooseParts() {
+  const local = localStack((msg) => say(paint('2', msg)));
+  const configured = (name: Part['name'], value: string | undefined, fallback: Part) =>
+    value ? configuredPart(name, value) : fallback;
+  const registryUrl = process.env.SCHEMA_REGISTRY_URL;
+  return {
+    broker: configured('broker', process.env.KAFKA_BROKERS, local.broker),
+    database: configured('database', process.env.DATABASE_URL, local.database),
+    registry: registryUrl === 'none' ? undefined : configured('registry', registryUrl, local.registry),
+  };
 }
-const secrets = loadDevSecrets(join(resolveHome(), 'dev-secrets.json'));
-for (const key of ['ADMIN_TOKEN', 'ENCRYPTION_KEY'] as const) {
-  if (!process.env[key]) {
-    env[key] = secrets[key];
-    say(`${key} is unset: using the generated development value kept in .hookline/dev-secrets.json`);
+
+const redact = (url: string) => url.replace(/:[^:@/]*@/, ':***@');
+const describe = (part: Part) => `${part.name.padEnd(8)} ${redact(part.address ?? '')} ${paint('2', part.local ? (part.owned ? '(started)' : '(reused)') : '(configured)')}`;
+
+/** Restarts a local part that went away (or reports a configured one once) and lets the services retry at once. */
+function watch(all: Part[], onBack: () => void): void {
+  const down = new Set<Part>();
+  const check = async (part: Part) => {
+    if (stopping || part.starting || (await part.answers())) {
+      if (down.delete(part)) {
+        ok(`${describe(part)} is back`);
+        onBack();
+      }
+      return;
+    }
+    if (down.has(part)) return;
+    down.add(part);
+    if (!part.local) return bad(`the ${part.name} at ${redact(part.address ?? '')} does not answer; the services retry until it is back`);
+    bad(`the ${part.name} at ${redact(part.address ?? '')} went away; starting it again…`);
+    await part.start().catch((err: unknown) => shutdown(1, `could not start the ${part.name} again: ${(err as Error).message.split('\n')[0]}; stopping everything`));
+  };
+  const timer = setInterval(() => void Promise.all(all.map(check)), 2_000);
+  timer.unref();
+}
+
+async function waitForServices(ports: Record<string, number>): Promise<void> {
+  const started = Date.now();
+  let reported = false;
+  for (;;) {
+    const states = await Promise.all(
+      Object.entries(ports).map(async ([name, port]) => [name, await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)] as const),
+    );
+    if (states.every(([, ready]) => ready)) return;
+    if (!reported && Date.now() - started > 90_000) {
+      reported = true;
+      const waiting = states.filter(([, ready]) => !ready).map(([name]) => name);
+      bad(`${waiting.join(', ')} not ready after 90 s (see the lines above); still waiting…`);
+    }
+    await delay(250);
   }
 }
-for (const key of ['ALLOW_HTTP_TARGETS', 'ALLOW_PRIVATE_TARGETS']) {
-  if (!process.env[key]) {
-    env[key] = 'true';
-    say(`${key}=true (local demo: endpoints may be http:// and on this machine; never do this in production)`);
-  }
-}
 
-const pgConfig = loadConfig(pgFragment, { ...process.env, ...env });
-await migrate({ url: pgConfig.DATABASE_URL, schema: pgConfig.DATABASE_SCHEMA, log: say });
+async function main(): Promise<void> {
+  mkdirSync(home, { recursive: true });
+  await lock.take(say);
 
-const ports = { ingest: process.env.HTTP_PORT ?? '8080', dispatcher: '8081', tracker: '8082' };
-const supervisor = new Supervisor(
-  (['ingest', 'dispatcher', 'tracker'] as const).map((name) => ({
-    name,
-    script: `services/${name}/src/main.ts`,
-    env: { ...env, HTTP_PORT: ports[name] },
-  })),
-  root,
-);
-supervisor.start();
-
-const api = `http://127.0.0.1:${ports.ingest}`;
-const deadline = Date.now() + 120_000;
-while (Date.now() < deadline) {
-  const ok = await fetch(`${api}/readyz`).then((r) => r.ok, () => false);
-  if (ok) break;
-  await new Promise((r) => setTimeout(r, 500));
-}
-say(`API: ${api}   admin token: ${process.env.ADMIN_TOKEN ?? env.ADMIN_TOKEN}`);
-say(`try: curl -s -X POST ${api}/v1/tenants -H "authorization: Bearer <admin token>" -H 'content-type: application/json' -d '{"name":"acme"}'`);
-say('Ctrl-C stops everything.');
-
-let stopping = false;
-const shutdown = async () => {
+  const { broker, database, registry } = chooseParts();
+  parts.push(broker, database, ...(registry ? [registry] : []));
+  const starting = parts.filter((p) => p.local).map((p) => p.name);
+  if (starting.length > 0) say(`starting the local ${starting.join(', ')} (the first run fetches Kafka and Apicurio Registry from Maven Central)…`);
+  const results = await Promise.allSettled(parts.map((part) => part.start()));
   if (stopping) return;
-  stopping = true;
-  say('stopping services…');
-  await supervisor.stop();
-  for (const stop of stops.reverse()) await stop().catch((err: unknown) => say(`stop failed: ${String(err)}`));
-  say('stopped.');
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+  for (const [i, result] of results.entries()) {
+    const part = parts[i]!;
+    if (result.status === 'fulfilled') ok(describe(part));
+    else if (part === registry) bad(`registry not started: ${(result.reason as Error).message.split('\n')[0]} — event-type schemas stay in PostgreSQL (SCHEMA_REGISTRY_URL=none skips it)`);
+    else throw result.reason;
+  }
+  if (!registry) ok(`registry ${paint('2', 'none (SCHEMA_REGISTRY_URL=none): event-type schemas live in PostgreSQL only')}`);
+
+  const env: Record<string, string> = { KAFKA_BROKERS: broker.address!, DATABASE_URL: database.address! };
+  if (registry?.address) env.SCHEMA_REGISTRY_URL = registry.address;
+  const secrets = loadDevSecrets(join(home, 'dev-secrets.json'));
+  const generated: string[] = [];
+  for (const key of ['ADMIN_TOKEN', 'ENCRYPTION_KEY'] as const) {
+    if (!process.env[key]) {
+      env[key] = secrets[key];
+      generated.push(key);
+    }
+  }
+  const demo = ['ALLOW_HTTP_TARGETS', 'ALLOW_PRIVATE_TARGETS'].filter((key) => !process.env[key]);
+  for (const key of demo) env[key] = 'true';
+  env.LOG_FORMAT = process.env.LOG_FORMAT ?? 'pretty';
+  if (!colour) env.NO_COLOR = '1';
+
+  const pgConfig = loadConfig(pgFragment, { ...process.env, ...env });
+  const applied = await migrate({ url: pgConfig.DATABASE_URL, schema: pgConfig.DATABASE_SCHEMA, log: () => undefined });
+  if (stopping) return;
+  ok(`database schema ${pgConfig.DATABASE_SCHEMA} ${applied.length > 0 ? `migrated (${applied.length} applied)` : 'up to date'}`);
+
+  const apiPort = Number(process.env.HTTP_PORT ?? 8080);
+  const ports = { ingest: apiPort, dispatcher: apiPort + 1, tracker: apiPort + 2 };
+  supervisor = new Supervisor(
+    (['ingest', 'dispatcher', 'tracker'] as const).map((name) => ({ name, script: `services/${name}/src/main.ts`, env: { ...env, HTTP_PORT: String(ports[name]) } })),
+    root,
+    { colour },
+  );
+  say(`starting ingest :${ports.ingest}, dispatcher :${ports.dispatcher}, tracker :${ports.tracker}…`);
+  supervisor.start();
+  watch(parts, () => supervisor?.restartWaiting());
+  await waitForServices(ports);
+  if (stopping) return;
+  lock.set('ready');
+
+  const api = `http://127.0.0.1:${ports.ingest}`;
+  const admin = process.env.ADMIN_TOKEN ?? env.ADMIN_TOKEN!;
+  const row = (label: string, value: string) => `  ${paint('2', label.padEnd(12))} ${value}`;
+  const lines = [
+    '',
+    `  ${paint('1;32', 'Hookline is ready.')}`,
+    '',
+    row('API', `${api}   ${paint('2', `(OpenAPI document: ${api}/openapi.json)`)}`),
+    row('admin token', admin),
+    row('try', `curl -s -X POST ${api}/v1/tenants -H "authorization: Bearer ${admin}" -H 'content-type: application/json' -d '{"name":"acme"}'`),
+    row('metrics', `${api}/metrics, :${ports.dispatcher}/metrics, :${ports.tracker}/metrics`),
+    '',
+    ...(generated.length > 0 ? [paint('2', `  ${generated.join(' and ')}: development values kept in ${join(home, 'dev-secrets.json')}`)] : []),
+    ...(demo.length > 0 ? [paint('2', `  ${demo.map((k) => `${k}=true`).join(', ')}: a local demo may deliver to http:// on this machine (never in production)`)] : []),
+    paint('2', `  Logs below are one line per event (LOG_FORMAT=json for JSON lines). Ctrl-C stops everything.`),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((err: unknown) => {
+  if (stopping) return;
+  bad((err as Error).message);
+  void shutdown(1, 'stopping what was started…');
+});

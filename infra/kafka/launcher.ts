@@ -22,6 +22,8 @@ export interface StartKafkaOptions {
   clean?: boolean;
   /** Progress messages; silent by default. */
   log?: (msg: string) => void;
+  /** Called once this call has spawned a broker of its own (not when it reuses one): from then on, stopping is the caller's. */
+  onSpawn?: () => void;
 }
 
 /** Options for {@link stopKafka}. */
@@ -124,10 +126,16 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
     }
     if (opts.clean) log('Kafka is already running; not wiping its data (stop it with --clean for that)');
     log(`reusing Kafka pid ${pid} on ${brokers}`);
-    await waitReady(paths, pid, brokers); // It may still be booting.
-    return { brokers, reused: true };
+    try {
+      await waitReady(paths, pid, brokers); // It may still be booting.
+      return { brokers, reused: true };
+    } catch (error) {
+      // A broker that was stopping when we found it has exited meanwhile: start a new one instead.
+      if (isBroker(pid)) throw error;
+      log(`Kafka pid ${pid} exited (it was stopping); starting a new broker`);
+    }
   }
-  if (pid !== undefined) {
+  if (pid !== undefined && !isBroker(pid)) {
     log(`removing stale pid file (pid ${pid} is not a running broker)`);
     fs.rmSync(paths.pidFile, { force: true });
   }
@@ -155,6 +163,7 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
 
   const started = Date.now();
   const newPid = spawnBroker(java, paths, version);
+  opts.onSpawn?.();
   log(`started Kafka ${version} (pid ${newPid}), waiting for ${brokers}; log: ${paths.logFile}`);
   try {
     await waitReady(paths, newPid, brokers);

@@ -1,4 +1,7 @@
+import { applyKafkajsFixes } from '@hookline/kafka';
 import { Kafka, logLevel } from 'kafkajs';
+
+applyKafkajsFixes();
 
 /** Topic the readiness check creates and keeps (idempotent on later starts). */
 export const READY_TOPIC = '__hookline_ready';

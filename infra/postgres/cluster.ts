@@ -78,6 +78,18 @@ export function runningPort(cluster: Cluster): number | undefined {
   }
 }
 
+/**
+ * What the postmaster says it is doing (line 8 of postmaster.pid: `starting`, `ready`, `stopping`, `standby`), or
+ * undefined when no server runs there.
+ */
+export function serverState(cluster: Cluster): string | undefined {
+  try {
+    return fs.readFileSync(path.join(cluster.paths.dataDir, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Creates the root/run dirs and hands them to the server user. */
 export function prepareDirs(cluster: Cluster): void {
   const { root, runDir } = cluster.paths;

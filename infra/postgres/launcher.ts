@@ -9,11 +9,13 @@ import {
   isRunning,
   prepareDirs,
   runningPort,
+  serverState,
   startCluster,
   stopCluster,
   writeSettings,
 } from './cluster.ts';
 import { portOpen } from '../common/net.ts';
+import { waitUntil } from '../kafka/proc.ts';
 import { databaseUrl, ensureDatabase, probePostgres } from './database.ts';
 import { ensureServerUser, isRoot, lookupServerUser } from './os-user.ts';
 import { pgPaths, resolveHome, resolvePort } from './paths.ts';
@@ -28,6 +30,8 @@ export interface StartPostgresOptions {
   clean?: boolean;
   /** Progress messages; silent by default. */
   log?: (msg: string) => void;
+  /** Called once this call starts a server of its own (not when it reuses one): from then on, stopping is the caller's. */
+  onSpawn?: () => void;
 }
 
 /** Options for {@link stopPostgres}. */
@@ -72,6 +76,13 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<{ 
   const bin = findPgBin();
 
   const existing = await existingCluster(home, bin);
+  if (existing && serverState(existing) === 'stopping') {
+    // Never reuse a server on its way out (an `npm start` stopped a moment ago): wait for it, then start afresh.
+    log('PostgreSQL is shutting down; waiting for it to stop before starting it again');
+    if (!(await waitUntil(async () => !(await isRunning(existing)), 60_000, 200))) {
+      throw new Error(`PostgreSQL (${existing.paths.dataDir}) is still shutting down after 60 s; see ${existing.paths.logFile}`);
+    }
+  }
   if (existing && (await isRunning(existing))) {
     const running = runningPort(existing);
     if (running !== undefined && running !== port) {
@@ -111,6 +122,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<{ 
     }
   }
   writeSettings(cluster);
+  opts.onSpawn?.();
   await startCluster(cluster, port);
   if (await ensureDatabase(port)) log('created database hookline');
   log(`PostgreSQL ready on port ${port} in ${((Date.now() - started) / 1000).toFixed(1)} s; log: ${cluster.paths.logFile}`);

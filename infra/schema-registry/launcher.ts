@@ -22,6 +22,8 @@ export interface StartSchemaRegistryOptions {
   version?: string;
   /** Progress messages; silent by default. */
   log?: (msg: string) => void;
+  /** Called once this call has spawned a registry of its own (not when it reuses one): from then on, stopping is the caller's. */
+  onSpawn?: () => void;
 }
 
 /** Options for {@link stopSchemaRegistry}. */
@@ -189,6 +191,7 @@ export async function startSchemaRegistry(opts: StartSchemaRegistryOptions = {})
 
   const started = Date.now();
   const newPid = spawnRegistry(runtime, paths, version, port);
+  opts.onSpawn?.();
   log(`started Apicurio Registry ${version} on Java ${runtime.major} (needs ${minMajor}+; pid ${newPid}), waiting for ${url}; log: ${paths.logFile}`);
   try {
     await waitReady(paths, newPid, url);

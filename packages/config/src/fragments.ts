@@ -40,6 +40,11 @@ export const httpFragment = (defaultPort: number) => ({
 /** Logging and OpenTelemetry switches (the SDK itself reads the standard OTEL_* variables). */
 export const telemetryFragment = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('pino log level.'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'])
+    .default('json')
+    .describe('json: one JSON object a line (for log shippers). pretty: one coloured human line a line (npm start sets it unless LOG_FORMAT is set).'),
+  NO_COLOR: z.string().optional().describe('Any non-empty value turns colours off in the pretty log format (no-color.org).'),
   OTEL_SDK_DISABLED: booleanFlag(false).describe('true turns OpenTelemetry off entirely.'),
   OTEL_SERVICE_NAME: z.string().optional().describe('Service name on traces; defaults to hookline-<service>.'),
   OTEL_TRACES_SAMPLER: z

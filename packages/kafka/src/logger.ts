@@ -1,4 +1,5 @@
-import { logLevel, type logCreator } from 'kafkajs';
+import { createRequire } from 'node:module';
+import { logLevel, type LogEntry, type logCreator } from 'kafkajs';
 
 /** The slice of a pino logger this package needs (declared here so the package does not depend on pino). */
 export interface KafkaLogSink {
@@ -8,15 +9,39 @@ export interface KafkaLogSink {
   error(obj: object, msg?: string): void;
 }
 
+/** The protocol's own list of error answers a client retries (kafkajs' table, so the two never disagree). */
+const retriableAnswers: ReadonlySet<string> = (() => {
+  const require = createRequire(import.meta.url);
+  const { errorCodes } = require('kafkajs/src/protocol/error.js') as { errorCodes: Array<{ message: string; retriable: boolean }> };
+  return new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
+})();
+
+const isRetriableAnswer = (text: unknown): boolean =>
+  typeof text === 'string' && (retriableAnswers.has(text) || retriableAnswers.has(text.slice(text.indexOf(': ') + 2)));
+
+/**
+ * The level a kafkajs line deserves. kafkajs logs every error answer of the broker at ERROR, including the ones
+ * it retries by itself (a coordinator still loading, a partition whose leader is moving: routine while topics and
+ * groups come up): those go to debug. A retry of anything else (a refused connection) is a warning; what kafkajs
+ * gives up on still reaches the caller as an error.
+ */
+export function kafkaLogLevel(level: logLevel, log: LogEntry['log']): 'error' | 'warn' | 'info' | 'debug' {
+  if (level === logLevel.ERROR) {
+    const fields = log as Record<string, unknown>;
+    if (isRetriableAnswer(fields.error) || ('retryCount' in fields && isRetriableAnswer(log.message))) return 'debug';
+    if ('retryCount' in fields) return 'warn';
+    return 'error';
+  }
+  if (level === logLevel.WARN) return 'warn';
+  if (level === logLevel.INFO) return 'info';
+  return 'debug';
+}
+
 /** Routes kafkajs's own log lines into the service logger, tagged with the kafkajs namespace. */
 export function kafkaLogCreator(sink: KafkaLogSink): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, ...rest } = log;
-      const obj = { kafkajs: namespace, ...rest };
-      if (level === logLevel.ERROR) sink.error(obj, message);
-      else if (level === logLevel.WARN) sink.warn(obj, message);
-      else if (level === logLevel.INFO) sink.info(obj, message);
-      else sink.debug(obj, message);
+      sink[kafkaLogLevel(level, log)]({ kafkajs: namespace, ...rest }, message);
     };
 }

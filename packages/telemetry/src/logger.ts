@@ -1,14 +1,32 @@
 import { trace } from '@opentelemetry/api';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { formatLogLine } from './pretty-log.ts';
 
 export type { Logger } from 'pino';
 
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  service: string;
+  level: string;
+  /** `json` (default): one JSON object a line. `pretty`: one human line a line (`LOG_FORMAT=pretty`; `npm start`). */
+  format?: 'json' | 'pretty';
+  /** ANSI colours in the pretty format (default true; `NO_COLOR` turns them off). */
+  colour?: boolean;
+}
+
+/** Writes each line as a person reads it, synchronously on stdout like pino's own destination. */
+function prettyStream(colour: boolean): DestinationStream {
+  const stdout = pino.destination({ dest: 1, sync: true });
+  return { write: (line: string) => stdout.write(`${formatLogLine(line.trimEnd(), { colour })}\n`) };
+}
+
 /**
- * A pino JSON logger for a service. Every line carries `trace_id`/`span_id` of the active span (so a log line
- * leads to its trace), and known secret-bearing fields are redacted.
+ * A pino logger for a service: JSON lines, or human lines with `format: 'pretty'`. Every line carries
+ * `trace_id`/`span_id` of the active span (so a log line leads to its trace), and known secret-bearing fields are
+ * redacted.
  */
-export function createLogger(opts: { service: string; level: string }): Logger {
-  return pino({
+export function createLogger(opts: LoggerOptions): Logger {
+  const options = {
     level: opts.level,
     base: { service: opts.service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -22,5 +40,6 @@ export function createLogger(opts: { service: string; level: string }): Logger {
       const { traceId, spanId } = span.spanContext();
       return { trace_id: traceId, span_id: spanId };
     },
-  });
+  } satisfies pino.LoggerOptions;
+  return opts.format === 'pretty' ? pino(options, prettyStream(opts.colour ?? true)) : pino(options);
 }

@@ -9,6 +9,8 @@ export interface ServiceBaseConfig {
   OTEL_TRACES_SAMPLER: SamplerName;
   OTEL_TRACES_SAMPLER_ARG: number;
   LOG_LEVEL: string;
+  LOG_FORMAT: 'json' | 'pretty';
+  NO_COLOR?: string | undefined;
   SHUTDOWN_TIMEOUT_MS: number;
 }
 
@@ -30,7 +32,7 @@ export async function runService<C extends ServiceBaseConfig>(
       sampler: config.OTEL_TRACES_SAMPLER,
       samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
     });
-    const log = createLogger({ service, level: config.LOG_LEVEL });
+    const log = createLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT, colour: !config.NO_COLOR });
     // Signals are handled from the start: a SIGTERM during start-up waits for it, then stops cleanly.
     const starting = start(config, log);
     const stopFatally = stopOnSignals(

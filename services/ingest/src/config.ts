@@ -24,10 +24,8 @@ export const ingestConfigShape = {
   TENANT_PUBLISH_RATE: positiveInt(10_000).describe('Events per second each tenant may publish (token bucket, burst of one second); 429 above.'),
   REQUEUE_BATCH_SIZE: positiveInt(500).describe('Deliveries per batch of a replay, recover or redrive job (each batch is marked and produced before the next).'),
   SCHEMA_REGISTRY_URL: z
-    .string()
-    .url()
-    .optional()
-    .describe('Confluent-compatible Schema Registry (e.g. Apicurio at /apis/ccompat/v7) where event type schemas are registered. Unset: schemas live in PostgreSQL only.'),
+    .preprocess((v) => (v === 'none' || v === '' ? undefined : v), z.string().url().optional())
+    .describe('Confluent-compatible Schema Registry (e.g. Apicurio at /apis/ccompat/v7) where event type schemas are registered. Unset or none: schemas live in PostgreSQL only.'),
 };
 
 export type IngestConfig = z.infer<z.ZodObject<typeof ingestConfigShape>>;

@@ -1,0 +1,109 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { portOpen } from '../common/net.ts';
+import { startKafka, stopKafka } from '../kafka/launcher.ts';
+import { startPostgres, stopPostgres } from '../postgres/launcher.ts';
+import { startSchemaRegistry, stopSchemaRegistry } from '../schema-registry/launcher.ts';
+
+/** One backing component `npm start` runs when none is configured: the broker, the database, the registry. */
+export interface Part {
+  /** How the first screen names it. */
+  readonly name: 'broker' | 'database' | 'registry';
+  /** Where services reach it, once started. */
+  address?: string;
+  /** False for one the user configured (`KAFKA_BROKERS`, …): never started, stopped or restarted here. */
+  readonly local: boolean;
+  /** True once this process started it (then it stops it too); false while it only reuses one. */
+  owned: boolean;
+  /** The start in progress, if any. */
+  starting?: Promise<void>;
+  /** Starts it, or reuses one already running. */
+  start(): Promise<void>;
+  /** Stops it if this process owns it, including one still starting. */
+  stop(): Promise<void>;
+  /** Whether it still accepts connections. */
+  answers(): Promise<boolean>;
+}
+
+type Launch = (hooks: { log: (msg: string) => void; onSpawn: () => void }) => Promise<{ address: string; reused: boolean }>;
+
+/** Host and port of a `host:port` list's first entry or of a URL. */
+function endpointOf(address: string): { host: string; port: number } {
+  if (address.includes('://')) {
+    const url = new URL(address);
+    return { host: url.hostname, port: Number(url.port) };
+  }
+  const [host = '127.0.0.1', port = '0'] = address.split(',')[0]!.trim().split(':');
+  return { host, port: Number(port) };
+}
+
+function part(name: Part['name'], launch: Launch, halt: () => Promise<void>, log: (msg: string) => void): Part {
+  const self: Part = {
+    name,
+    local: true,
+    owned: false,
+    start() {
+      self.starting = launch({ log, onSpawn: () => (self.owned = true) }).then(
+        ({ address, reused }) => {
+          self.address = address;
+          if (!reused) self.owned = true;
+          self.starting = undefined;
+        },
+        (err: unknown) => {
+          self.starting = undefined;
+          throw err;
+        },
+      );
+      return self.starting;
+    },
+    async stop() {
+      // A start in flight may spawn its process at any moment: keep stopping what it spawned until it gives up.
+      for (let starting = self.starting; starting; starting = self.starting) {
+        if (self.owned) await halt().catch(() => undefined);
+        await Promise.race([starting.catch(() => undefined), delay(500)]);
+      }
+      if (self.owned) await halt();
+      self.owned = false;
+    },
+    async answers() {
+      if (!self.address) return false;
+      const { host, port } = endpointOf(self.address);
+      return portOpen(host, port);
+    },
+  };
+  return self;
+}
+
+/** The three parts, wired to their launchers (home, ports and versions from the launchers' own variables). */
+export function localStack(log: (msg: string) => void): { broker: Part; database: Part; registry: Part } {
+  return {
+    broker: part('broker', async (hooks) => {
+      const { brokers, reused } = await startKafka(hooks);
+      return { address: brokers, reused };
+    }, () => stopKafka(), log),
+    database: part('database', async (hooks) => {
+      const { databaseUrl, reused } = await startPostgres(hooks);
+      return { address: databaseUrl, reused };
+    }, () => stopPostgres(), log),
+    registry: part('registry', async (hooks) => {
+      const { url, reused } = await startSchemaRegistry(hooks);
+      return { address: url, reused };
+    }, () => stopSchemaRegistry(), log),
+  };
+}
+
+/** A part the user configured: only watched. */
+export function configuredPart(name: Part['name'], address: string): Part {
+  const self: Part = {
+    name,
+    address,
+    local: false,
+    owned: false,
+    start: async () => undefined,
+    stop: async () => undefined,
+    answers: () => {
+      const { host, port } = endpointOf(address);
+      return portOpen(host, port);
+    },
+  };
+  return self;
+}

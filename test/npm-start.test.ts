@@ -1,0 +1,151 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join, sep } from 'node:path';
+import { waitFor } from '@hookline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+
+/** PATH as a newcomer has it: the machine's own Node and npm, without the workspace's node_modules/.bin. */
+const bareEnvPath = (process.env.PATH ?? '').split(delimiter).filter((dir) => !dir.includes(`${sep}node_modules${sep}`)).join(delimiter);
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer().once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** A base port with `count` free ports from it (Kafka's controller and the dispatcher/tracker use the next ones). */
+async function freePorts(count: number): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const all = await Promise.all(Array.from({ length: count }, (_, i) => portFree(base + i)));
+    if (all.every(Boolean)) return base;
+  }
+}
+
+/** Pids of live processes (other than this one) whose command line or environment names `marker`. */
+function processesMentioning(marker: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (/\) [ZX] /.test(stat)) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      let environ = '';
+      try {
+        environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      } catch {
+        // Another user's process without access: its command line is enough.
+      }
+      if (cmdline.includes(marker) || environ.includes(marker)) found.push(`${pid} ${cmdline.replaceAll('\0', ' ').slice(0, 160)}`);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+}
+
+describe('npm start on a machine whose PATH has only its own Node', () => {
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let apiPort: number;
+  const runs: Run[] = [];
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'hookline-npm-start-'));
+    chmodSync(home, 0o755); // The database runs as its own OS user, which must reach its data directory here.
+    // Kafka's jars and Apicurio come from the checkout's cache when there is one (Maven would fetch them otherwise).
+    if (existsSync(join(root, '.hookline', 'cache'))) symlinkSync(join(root, '.hookline', 'cache'), join(home, 'cache'));
+    apiPort = await freePorts(3);
+    env = {
+      ...process.env,
+      PATH: bareEnvPath,
+      HOOKLINE_HOME: home,
+      HOOKLINE_KAFKA_PORT: String(await freePorts(2)),
+      HOOKLINE_PG_PORT: String(await freePorts(1)),
+      HOOKLINE_SCHEMA_REGISTRY_PORT: String(await freePorts(1)),
+      HTTP_PORT: String(apiPort),
+      OTEL_SDK_DISABLED: 'true',
+    };
+    for (const key of ['KAFKA_BROKERS', 'DATABASE_URL', 'SCHEMA_REGISTRY_URL', 'ADMIN_TOKEN', 'ENCRYPTION_KEY', 'LOG_FORMAT', 'npm_config_prefix']) delete env[key];
+  });
+
+  afterAll(async () => {
+    for (const run of runs) if (run.child.exitCode === null && run.child.signalCode === null) process.kill(-run.child.pid!, 'SIGKILL');
+    for (const run of runs) if (run.child.exitCode === null && run.child.signalCode === null) await once(run.child, 'exit');
+    // Whatever a failed assertion left behind (the launchers' detached broker, database, registry).
+    execFileSync(process.execPath, ['infra/kafka/cli.ts', 'stop'], { cwd: root, env, stdio: 'ignore' });
+    execFileSync(process.execPath, ['infra/postgres/cli.ts', 'stop'], { cwd: root, env, stdio: 'ignore' });
+    execFileSync(process.execPath, ['infra/schema-registry/cli.ts', 'stop'], { cwd: root, env, stdio: 'ignore' });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  /** `npm start` in its own process group, as a terminal runs it (Ctrl-C signals the whole group). */
+  function npmStart(): Run {
+    const child = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const run = { child, output: () => output };
+    runs.push(run);
+    return run;
+  }
+  const ctrlC = (run: Run) => process.kill(-run.child.pid!, 'SIGINT');
+  const exited = async (run: Run) => {
+    if (run.child.exitCode === null && run.child.signalCode === null) await once(run.child, 'exit');
+  };
+  const ready = (run: Run) =>
+    waitFor(() => run.output().includes('Hookline is ready'), { timeoutMs: 150_000, intervalMs: 200, description: `the banner; output so far:\n${run.output()}` });
+
+  it('runs the npm scripts on the workspace Node 24, whatever Node npm itself runs on', () => {
+    const major = execFileSync('npm', ['exec', '-c', 'node -p process.versions.node'], { cwd: root, env, encoding: 'utf8' }).trim().split('.')[0];
+    expect(Number(major)).toBeGreaterThanOrEqual(24);
+  });
+
+  it('stops everything on Ctrl-C during start-up and after the banner, and starts again at once', async () => {
+    // 1. Ctrl-C while the broker is booting: nothing is left running.
+    const first = npmStart();
+    await waitFor(() => /started Kafka|reusing Kafka/.test(first.output()), { timeoutMs: 120_000, intervalMs: 50, description: `Kafka starting:\n${first.output()}` });
+    ctrlC(first);
+    await exited(first);
+    expect(first.output()).toContain('stopped.');
+    expect(processesMentioning(home), first.output()).toEqual([]);
+
+    // 2. Ready, then Ctrl-C, and at once a new npm start: it waits for the first to stop and never reuses what is stopping.
+    const second = npmStart();
+    await ready(second);
+    expect(second.output()).toMatch(/✓ broker .*\(started\)/);
+    expect(second.output()).toMatch(/✓ database .*\(started\)/);
+    expect(second.output()).not.toMatch(/"level":|TimeoutNegativeWarning|level-50|ERROR/);
+    ctrlC(second);
+    const third = npmStart();
+    await exited(second);
+    expect(second.output()).toContain('stopped.');
+    await ready(third);
+    expect(third.output(), third.output()).not.toMatch(/✗|restarting in/);
+
+    // The stack answers: the admin token printed in the banner creates a tenant.
+    const token = /admin token\s+(\S+)/.exec(third.output())?.[1];
+    const created = await fetch(`http://127.0.0.1:${apiPort}/v1/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'acme' }),
+    });
+    expect(created.status).toBe(201);
+
+    // 3. The last Ctrl-C leaves no process behind either.
+    ctrlC(third);
+    await exited(third);
+    expect(third.output()).toContain('stopped.');
+    expect(processesMentioning(home), third.output()).toEqual([]);
+  }, 400_000);
+});

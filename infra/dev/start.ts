@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadConfig, pgFragment } from '@hookline/config';
 import { migrate } from '@hookline/db';
 import { resolveHome } from '../kafka/paths.ts';
+import { isProcessAlive } from '../kafka/proc.ts';
 import { loadDevSecrets } from './dev-secrets.ts';
 import { configuredPart, localStack, type Part } from './stack.ts';
 import { StartLock } from './start-lock.ts';
@@ -23,6 +24,17 @@ const ok = (line: string) => say(`${paint('32', '✓')} ${line}`);
 const bad = (line: string) => say(`${paint('31', '✗')} ${line}`);
 // Output may outlive the terminal or the npm that ran us (SIGHUP, a killed npm): never crash on a closed pipe.
 process.stdout.on('error', () => undefined);
+
+/** The parent of `pid` (from /proc), if it can be read. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+const isAlive = (pid: number) => isProcessAlive(pid);
 
 const lock = new StartLock(join(home, 'npm-start.json'));
 const parts: Part[] = [];
@@ -45,9 +57,10 @@ function shutdown(code: number, why: string): Promise<void> {
   return stopping;
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0, 'stopping…'));
-const parent = process.ppid;
+// npm forwards no signal when it is killed itself: stop when it (our parent, or the shell between us) goes away.
+const ancestors = [process.ppid, parentOf(process.ppid)].filter((pid): pid is number => pid !== undefined && pid > 1);
 setInterval(() => {
-  if (process.ppid !== parent) void shutdown(0, 'the npm that ran npm start has gone; stopping…');
+  if (!ancestors.every(isAlive)) void shutdown(0, 'the npm that ran npm start has gone; stopping…');
 }, 1_000).unref();
 
 /** The part for a variable the user set, a local one otherwise (none for `SCHEMA_REGISTRY_URL=none`). */
@@ -111,7 +124,8 @@ async function main(): Promise<void> {
   const { broker, database, registry } = chooseParts();
   parts.push(broker, database, ...(registry ? [registry] : []));
   const starting = parts.filter((p) => p.local).map((p) => p.name);
-  if (starting.length > 0) say(`starting the local ${starting.join(', ')} (the first run fetches Kafka and Apicurio Registry from Maven Central)…`);
+  const list = starting.length > 1 ? `${starting.slice(0, -1).join(', ')} and ${starting.at(-1)}` : starting.join('');
+  if (starting.length > 0) say(`starting the local ${list} (the first run fetches Kafka and Apicurio Registry from Maven Central)…`);
   const results = await Promise.allSettled(parts.map((part) => part.start()));
   if (stopping) return;
   for (const [i, result] of results.entries()) {

@@ -7,7 +7,7 @@ describe('formatLogLine', () => {
   it('shows time, level, message and the fields of the line, not the ones every line has', () => {
     const line = JSON.stringify({ level: 30, time: '2026-11-29T11:51:05.017Z', service: 'tracker', pid: 1, port: 8082, msg: 'tracker running' });
     const out = formatLogLine(line, plain);
-    expect(out).toMatch(/^\d\d:\d\d:\d\d\.017 INFO  tracker running port=8082$/);
+    expect(out).toMatch(/^\d\d:\d\d:\d\d\.017 INFO {2}tracker running port=8082$/);
     expect(out).not.toContain('service=');
   });
 

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { notFound } from '../domain/errors.ts';
 import { parseBody } from './problem.ts';
 
 /** Who may call a route. */
@@ -42,6 +43,8 @@ export class ApiRoutes {
   ): void {
     this.specs.push(spec);
     this.#router[spec.method](spec.path, ...this.#guards[spec.auth], async (req: Request, res: Response) => {
+      // No resource has an id with U+0000 in it (PostgreSQL could not even look one up).
+      if (Object.values(req.params).some((v) => typeof v === 'string' && v.includes('\u0000'))) throw notFound('resource');
       const body = (spec.body ? parseBody(spec.body, req.body) : undefined) as B extends z.ZodType ? z.output<B> : undefined;
       await handler(req, res, body);
     });

@@ -40,6 +40,16 @@ export class SchemaRegistryClient {
           cause: err,
         });
       }
+      if (e.status !== undefined && e.status >= 400 && e.status < 500) {
+        // The registry judged the document itself (a schema it cannot parse): the caller's to fix, not a retry.
+        throw new HooklineError({
+          code: 'HKL_SCHEMA_REFUSED',
+          status: 422,
+          message: 'the schema registry refused the schema',
+          errors: [{ path: 'schema', message: `refused by the schema registry (${e.status}): ${e.message ?? ''}`.slice(0, 500) }],
+          cause: err,
+        });
+      }
       throw new HooklineError({ code: 'HKL_SCHEMA_REGISTRY_UNAVAILABLE', status: 503, retryable: true, message: 'the schema registry did not accept the schema', cause: err });
     }
     const latest = await fetch(`${this.#baseUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`);

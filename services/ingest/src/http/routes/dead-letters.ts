@@ -14,7 +14,7 @@ const listQuery = z.object({
   cursor: z.string().max(500).optional(),
   endpointId: z.string().min(1).optional().describe("Only this endpoint's dead letters"),
 });
-const redriveBody = z.object({
+const redriveBody = z.strictObject({
   endpointId: z.string().min(1).optional(),
   since: z.iso.datetime({ offset: true }).optional().describe('Only deliveries created at or after this time'),
 });

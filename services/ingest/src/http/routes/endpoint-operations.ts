@@ -18,7 +18,7 @@ const healthView = z.object({
   p50Ms: z.number().nullable(),
   p99Ms: z.number().nullable(),
 });
-const recoverBody = z.object({
+const recoverBody = z.strictObject({
   since: z.iso.datetime({ offset: true }).describe('Re-deliver deliveries created at or after this time'),
   until: z.iso.datetime({ offset: true }).optional().describe('… and before this time (default: now)'),
 });

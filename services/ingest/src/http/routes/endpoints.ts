@@ -28,7 +28,7 @@ const endpointFields = {
   disabled: z.boolean(),
   metadata: z.record(z.string(), z.unknown()),
 };
-const createEndpoint = z.object({
+const createEndpoint = z.strictObject({
   url: endpointFields.url,
   eventTypes: endpointFields.eventTypes.optional(),
   description: endpointFields.description.optional(),
@@ -59,7 +59,7 @@ const endpointView = z
     updatedAt: z.string(),
   });
 const secretView = z.object({ secret: z.string() });
-const rotateSecret = z.object({ secret: secretField.optional() });
+const rotateSecret = z.strictObject({ secret: secretField.optional() });
 const testSent = z.object({ eventId: z.string() });
 
 /** Defaults shown for fields an endpoint leaves unset. */

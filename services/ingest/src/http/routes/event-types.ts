@@ -10,7 +10,7 @@ import { tenantOf } from '../auth.ts';
 import { decodeCursor, page, pageOf, pageQuery } from '../pagination.ts';
 import { parseQuery } from '../problem.ts';
 
-const putEventType = z.object({
+const putEventType = z.strictObject({
   description: z.string().max(1_000).optional(),
   schema: z.record(z.string(), z.unknown()).nullable().optional().describe('JSON Schema for `data` (draft-07 unless $schema names another dialect)'),
 });

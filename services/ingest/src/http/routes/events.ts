@@ -4,12 +4,12 @@ import type { PublishService } from '../../publishing/publish-service.ts';
 import type { ApiRoutes } from '../api-routes.ts';
 import { tenantOf } from '../auth.ts';
 
-const eventInput = z.object({
+const eventInput = z.strictObject({
   type: eventTypeName,
   data: z.record(z.string(), z.unknown()),
   id: externalId.optional().describe('Your own event id: unique per tenant; publishing it again returns the first event (200)'),
 });
-const batchInput = z.object({ events: z.array(eventInput).min(1).max(1_000) });
+const batchInput = z.strictObject({ events: z.array(eventInput).min(1).max(1_000) });
 const published = z.object({ id: z.string(), type: z.string(), createdAt: z.string() });
 const batchPublished = z.object({ data: z.array(z.object({ id: z.string() })) });
 

@@ -42,7 +42,7 @@ const attemptView = z.object({
   nextAttemptAt: z.string().nullable(),
   createdAt: z.string(),
 });
-const replayBody = z.object({ endpointId: z.string().min(1).optional() });
+const replayBody = z.strictObject({ endpointId: z.string().min(1).optional() });
 
 const toAttempt = (a: AttemptRow) => ({
   id: a.id,

@@ -4,7 +4,7 @@ import { notFound } from '../../domain/errors.ts';
 import type { ApiKeyCache } from '../api-key-cache.ts';
 import type { ApiRoutes } from '../api-routes.ts';
 
-const createTenant = z.object({ name: z.string().trim().min(1).max(200) });
+const createTenant = z.strictObject({ name: z.string().trim().min(1).max(200) });
 const tenantCreated = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), apiKey: z.string() });
 const apiKeyCreated = z.object({ id: z.string(), apiKey: z.string() });
 

@@ -21,3 +21,4 @@ export { recordHeaders, webhookHeaders } from './headers.ts';
 export { histogramQuantile, LATENCY_BUCKETS_MS, latencyBucket, mergeHistograms } from './latency-histogram.ts';
 export { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';
 export { groupIds, topicNames, type GroupIds, type TopicNames } from './topics.ts';
+export { backoffMs, HooklineError, type FailureStage, type HooklineErrorOptions } from './errors.ts';

@@ -1,3 +1,4 @@
+import { HooklineError } from '@hookline/contracts';
 import type { CircuitState } from '@hookline/db';
 import CircuitBreaker from 'opossum';
 
@@ -16,13 +17,11 @@ interface Entry {
 }
 
 /** The breaker refused the call (open, or half-open with its one probe already in flight). */
-export class CircuitOpenError extends Error {
-  readonly code = 'HKL_DISPATCH_CIRCUIT_OPEN';
-  readonly retryable = true;
+export class CircuitOpenError extends HooklineError {
   /** Milliseconds until the breaker lets a probe through. */
   readonly waitMs: number;
   constructor(waitMs: number) {
-    super('circuit open');
+    super({ code: 'HKL_DISPATCH_CIRCUIT_OPEN', message: 'circuit open', retryable: true, stage: 'before_send' });
     this.waitMs = waitMs;
   }
 }

@@ -1,12 +1,15 @@
 import {
   attemptRecord,
+  backoffMs,
   deliveryRecord,
   encodeRecord,
+  HooklineError,
   newId,
   recordHeaders,
   type AttemptOutcome,
   type AttemptRecord,
   type DeliveryRecord,
+  type FailureStage,
   type TopicNames,
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
@@ -14,6 +17,7 @@ import { CoalescingSender, recordFailure } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders, Message, Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { HealthChange } from '../domain/endpoint-health.ts';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
 import { tierFor, type RetryTier } from '../domain/retry-policy.ts';
@@ -85,17 +89,21 @@ function clientSpanAttributes(delivery: DeliveryRecord, endpoint: DirectoryEndpo
 }
 
 /** The delivery was interrupted by shutdown; its record is left uncommitted for the next owner. */
-export class DeliveryAborted extends Error {
-  readonly code = 'HKL_DISPATCH_ABORTED';
-  readonly retryable = true;
-}
+const aborted = (stage: FailureStage, cause?: unknown) =>
+  new HooklineError({ code: 'HKL_DISPATCH_ABORTED', message: 'shutting down', retryable: true, stage, cause });
+
+/** How long the hand-off after a sent webhook waits between tries (it tries until it succeeds or the process stops). */
+const HAND_OFF_BACKOFF = { baseMs: 100, maxMs: 5_000 };
 
 const FAILURES: ReadonlySet<AttemptOutcome> = new Set(['http_error', 'timeout', 'network_error', 'ssrf_blocked', 'gone']);
 
 /**
- * One delivery, end to end: endpoint from memory → per-endpoint limits → breaker → signed POST → the one
- * decision (outcome.ts) → attempt record plus the retry-tier / dead-letter / operational records, produced
- * together and acknowledged before the caller may commit the source record.
+ * One delivery, end to end, in three stages. Before the send (endpoint from memory → per-endpoint limits →
+ * breaker) a failure lets the caller run the whole delivery again. The send (signed POST) ends in an outcome,
+ * never an exception. After the send the outcome is decided once (outcome.ts) and only the hand-off is retried —
+ * the attempt record plus the retry-tier / dead-letter / operational records, produced together and acknowledged,
+ * and the endpoint's state — until it succeeds or the dispatcher stops: a broker or database outage at that point
+ * never sends the webhook again. The caller may commit the source record once `deliver` resolves.
  */
 export class Deliverer {
   readonly #d: DelivererDeps;
@@ -195,7 +203,7 @@ export class Deliverer {
     } finally {
       release();
     }
-    if (signal.aborted) throw new DeliveryAborted('shutting down');
+    if (signal.aborted) throw aborted('send');
 
     const outcome: AttemptOutcome = sent ? outcomeOf(sent.result) : 'circuit_open';
     const spent = outcome !== 'circuit_open';
@@ -247,8 +255,11 @@ export class Deliverer {
     const next: DeliveryRecord = { ...delivery, attempt: attemptsMade };
     if (decision.action === 'retry') records.push(...this.#requeue(next, decision.delayMs, { traceparent }));
     if (decision.action === 'dead') records.push(this.#dead(next, `retries exhausted: ${outcome}${statusCode ? ` ${statusCode}` : ''}`, traceparent));
-    records.push(...(await this.#healthRecords(endpoint, outcome, decision, delivery, startedAt)));
-    await this.#publish(records);
+    // After the send: the outcome is decided; from here only the hand-off is retried, never the request.
+    const ids = { delivery_id: delivery.deliveryId, endpoint_id: endpoint.id, attempt: attempt.attempt };
+    const change = await this.#healthChange(endpoint, outcome, startedAt);
+    records.push(...(await this.#afterSend('endpoint state', ids, signal, () => this.#healthRecords(endpoint, outcome, decision, delivery, change, startedAt))));
+    await this.#afterSend('hand-off', ids, signal, () => this.#publish(records));
 
     // Every attempt is persisted by the tracker; the log keeps the ones that went wrong (successes at debug).
     this.#d.log[outcome === 'succeeded' ? 'debug' : 'info'](
@@ -259,12 +270,51 @@ export class Deliverer {
     );
   }
 
-  /** Endpoint health side effects of an attempt: disable (gone, failing too long), recovered, exhausted. */
+  /**
+   * What the attempt changes in the endpoint's health, recorded once. Health is bookkeeping: PostgreSQL being slow or
+   * away must not hold the attempt up; a missed write is caught up by the endpoint's next attempt.
+   */
+  async #healthChange(endpoint: DirectoryEndpoint, outcome: AttemptOutcome, at: Date): Promise<HealthChange> {
+    if (outcome === 'circuit_open' || endpoint.tenantId === 'hookline') return { kind: 'none' };
+    return (outcome === 'succeeded' ? this.#d.health.success(endpoint.id, at) : this.#d.health.failure(endpoint.id, at)).catch(
+      (err: unknown): HealthChange => {
+        this.#d.log.warn({ err, endpoint_id: endpoint.id }, 'could not record endpoint health; the attempt goes on');
+        return { kind: 'none' };
+      },
+    );
+  }
+
+  /**
+   * Runs one step of the hand-off after a sent webhook until it succeeds, with backoff, or the dispatcher stops
+   * (then the record stays uncommitted for the next owner, the one case a webhook is sent again).
+   */
+  async #afterSend<T>(step: string, ids: Record<string, unknown>, signal: AbortSignal, run: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await run();
+      } catch (err) {
+        if (signal.aborted) throw aborted('after_send', err);
+        const delayMs = backoffMs(retry, { ...HAND_OFF_BACKOFF, random: this.#random });
+        // The first failure and every tenth after it: an outage must not turn into a log line per delivery per try.
+        if (retry % 10 === 0) {
+          this.#d.log.warn(
+            { code: 'HKL_DISPATCH_HAND_OFF', stage: 'after_send', err, ...ids, step, retry: retry + 1, delay_ms: delayMs },
+            `${step} failed after the webhook was sent; retrying it (not the webhook)`,
+          );
+        }
+        this.#d.metrics?.handOffRetry(step);
+        await sleep(delayMs, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Endpoint side effects of an attempt: disable (gone, failing too long), recovered, exhausted. Safe to run again. */
   async #healthRecords(
     endpoint: DirectoryEndpoint,
     outcome: AttemptOutcome,
     decision: Decision,
     delivery: DeliveryRecord,
+    change: HealthChange,
     at: Date,
   ): Promise<Array<{ topic: string; messages: Message[] }>> {
     const subject = { tenantId: endpoint.tenantId, endpointId: endpoint.id };
@@ -274,14 +324,6 @@ export class Deliverer {
       out.push(...op.records('delivery.exhausted', subject, { deliveryId: delivery.deliveryId, eventId: delivery.eventId, attempts: delivery.attempt + 1, lastOutcome: outcome }, at));
     }
     if (outcome === 'circuit_open' || endpoint.tenantId === 'hookline') return out;
-    // Health is bookkeeping: PostgreSQL being slow or away must not fail the attempt (its record would be redone and
-    // the webhook sent again); a missed write is caught up by the endpoint's next attempt.
-    const change = await (outcome === 'succeeded' ? this.#d.health.success(endpoint.id, at) : this.#d.health.failure(endpoint.id, at)).catch(
-      (err: unknown): HealthChange => {
-        this.#d.log.warn({ err, endpoint_id: endpoint.id }, 'could not record endpoint health; the attempt goes on');
-        return { kind: 'none' };
-      },
-    );
     let disableReason: string | null = decision.action === 'done' && decision.disableEndpoint ? decision.disableEndpoint : null;
     if (change.kind === 'disable') disableReason ??= 'failing';
     if (change.kind === 'recovered') {

@@ -15,6 +15,7 @@ export class DispatcherMetrics {
   readonly #duration: Histogram;
   readonly #latency: Histogram;
   readonly #dead: Counter;
+  readonly #handOffRetries: Counter;
 
   constructor(
     registry: Registry,
@@ -33,6 +34,12 @@ export class DispatcherMetrics {
       registers,
     });
     this.#dead = new Counter({ name: 'hookline_dead_letters_total', help: 'Deliveries sent to the dead-letter topic (retries exhausted)', registers });
+    this.#handOffRetries = new Counter({
+      name: 'hookline_hand_off_retries_total',
+      help: 'Retries of a step after a webhook was sent (records produced, endpoint state): the webhook itself is not sent again',
+      labelNames: ['step'],
+      registers,
+    });
     new Gauge({ name: 'hookline_deliveries_in_flight', help: 'Deliveries this instance is working on', registers, collect() { this.set(opts.inFlight()); } });
     new Gauge({
       name: 'hookline_circuit_breakers',
@@ -71,5 +78,9 @@ export class DispatcherMetrics {
 
   dead(): void {
     this.#dead.inc();
+  }
+
+  handOffRetry(step: string): void {
+    this.#handOffRetries.inc({ step });
   }
 }

@@ -1,8 +1,11 @@
-/** An error with a stable code (`HKL_<AREA>_<REASON>`), an HTTP status and whether a retry may succeed. */
-export class HooklineError extends Error {
-  readonly code: string;
+import { HooklineError as BaseError } from '@hookline/contracts';
+
+/**
+ * An API error: the services' one taxonomy (a stable code `HKL_<AREA>_<REASON>`, whether a retry may succeed, its
+ * cause) plus the HTTP status, the field problems and a Retry-After.
+ */
+export class HooklineError extends BaseError {
   readonly status: number;
-  readonly retryable: boolean;
   readonly errors: Array<{ path: string; message: string }> | undefined;
   /** Seconds a client should wait before retrying (429, 503). */
   readonly retryAfterSeconds: number | undefined;
@@ -16,11 +19,8 @@ export class HooklineError extends Error {
     retryAfterSeconds?: number;
     cause?: unknown;
   }) {
-    super(opts.message, { cause: opts.cause });
-    this.name = 'HooklineError';
-    this.code = opts.code;
+    super(opts);
     this.status = opts.status;
-    this.retryable = opts.retryable ?? false;
     this.errors = opts.errors;
     this.retryAfterSeconds = opts.retryAfterSeconds;
   }

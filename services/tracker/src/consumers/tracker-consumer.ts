@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Decoded, TopicNames } from '@hookline/contracts';
+import { backoffMs, type Decoded, type TopicNames } from '@hookline/contracts';
 import { headerString, IntervalCommitter, recordFailure, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { decodeAttempt, decodeDelivery, decodeEvent, type RecordPosition } from '../domain/tracked-records.ts';
 import type { TrackingStore } from '../domain/tracking-store.ts';
-import { backoffMs, classifyWriteFailure, TrackerWriteError } from '../domain/write-failures.ts';
+import { classifyWriteFailure, TrackerWriteError } from '../domain/write-failures.ts';
 import type { TrackerMetrics } from './tracker-metrics.ts';
 
 export interface TrackerConsumerDeps {

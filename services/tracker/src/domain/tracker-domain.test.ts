@@ -1,9 +1,9 @@
-import { histogramQuantile, LATENCY_BUCKETS_MS, latencyBucket } from '@hookline/contracts';
+import { backoffMs, histogramQuantile, LATENCY_BUCKETS_MS, latencyBucket } from '@hookline/contracts';
 import { describe, expect, it } from 'vitest';
 import { rollUp } from './health-rollup.ts';
 import { planPartitions } from './partition-plan.ts';
 import { stripNul } from './tracked-records.ts';
-import { backoffMs, classifyWriteFailure } from './write-failures.ts';
+import { classifyWriteFailure } from './write-failures.ts';
 
 const attempt = (endpointId: string, startedAt: string, outcome: 'succeeded' | 'http_error' | 'circuit_open', durationMs = 10) => ({
   attemptId: `a_${startedAt}`, deliveryId: 'd', eventId: 'e', tenantId: 't', endpointId, attempt: 1, outcome,

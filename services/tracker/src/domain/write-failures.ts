@@ -1,3 +1,5 @@
+import { HooklineError } from '@hookline/contracts';
+
 /**
  * What to do when writing a batch failed — decided here, in one place:
  * - `retry`: the database is unreachable, restarting, overloaded, or the transaction lost a race (deadlock,
@@ -16,21 +18,12 @@ export function classifyWriteFailure(err: unknown): WriteFailureAction {
   return /^[0-9A-Z]{5}$/.test(code) && DATA_CLASSES.has(code.slice(0, 2)) ? 'isolate' : 'retry';
 }
 
-/** Exponential backoff with full jitter: attempt 0 waits up to `baseMs`, doubling up to `maxMs`. */
-export function backoffMs(attempt: number, opts: { baseMs: number; maxMs: number; random?: () => number }): number {
-  const ceiling = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.max(1, Math.round(ceiling * (opts.random ?? Math.random)()));
-}
-
 /** A stable error for a batch the tracker could not write (logged and exposed on /readyz). */
-export class TrackerWriteError extends Error {
-  readonly code: 'HKL_TRACKER_DB_UNAVAILABLE' | 'HKL_TRACKER_RECORD_UNWRITABLE';
-  readonly retryable: boolean;
+export class TrackerWriteError extends HooklineError {
+  declare readonly code: 'HKL_TRACKER_DB_UNAVAILABLE' | 'HKL_TRACKER_RECORD_UNWRITABLE';
 
   constructor(code: TrackerWriteError['code'], message: string, cause: unknown) {
-    super(message, { cause });
+    super({ code, message, cause, stage: 'write', retryable: code === 'HKL_TRACKER_DB_UNAVAILABLE' });
     this.name = 'TrackerWriteError';
-    this.code = code;
-    this.retryable = code === 'HKL_TRACKER_DB_UNAVAILABLE';
   }
 }

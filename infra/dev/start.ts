@@ -193,5 +193,6 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   if (stopping) return;
   bad((err as Error).message);
+  if (parts.length === 0) process.exit(1); // nothing was started yet
   void shutdown(1, 'stopping what was started…');
 });

@@ -2,7 +2,7 @@ import { loadConfig } from '@hookline/config';
 import { createLogger } from '@hookline/telemetry';
 import type { TestWorld } from '@hookline/testing';
 import { request } from 'undici';
-import { createApp as createDispatcher } from '../../services/dispatcher/src/app.ts';
+import { createApp as createDispatcher, type DispatcherApp } from '../../services/dispatcher/src/app.ts';
 import { dispatcherConfigShape } from '../../services/dispatcher/src/config.ts';
 import { createApp as createIngest } from '../../services/ingest/src/app.ts';
 import { ingestConfigShape } from '../../services/ingest/src/config.ts';
@@ -18,6 +18,8 @@ export interface Pipeline {
   routes: Array<{ method: string; path: string }>;
   /** The HTTP port of each running service (API, or health and metrics). */
   ports: Partial<Record<'ingest' | 'dispatcher' | 'tracker', number>>;
+  /** The running dispatcher, when started (its directory tells when a new endpoint is subscribed). */
+  dispatcher?: DispatcherApp;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startPipeline(
   let api = '';
   let routes: Pipeline['routes'] = [];
   const ports: Pipeline['ports'] = {};
+  let dispatcherApp: DispatcherApp | undefined;
   if (wanted.has('ingest')) {
     const ingest = await createIngest(loadConfig(ingestConfigShape, env), log);
     api = ingest.url;
@@ -42,6 +45,7 @@ export async function startPipeline(
   if (wanted.has('dispatcher')) {
     const dispatcher = await createDispatcher(loadConfig(dispatcherConfigShape, env), log);
     ports.dispatcher = dispatcher.port;
+    dispatcherApp = dispatcher;
     apps.push(dispatcher);
   }
   if (wanted.has('tracker')) {
@@ -49,7 +53,7 @@ export async function startPipeline(
     ports.tracker = tracker.port;
     apps.push(tracker);
   }
-  return { api, routes, ports, stop: async () => void (await Promise.all(apps.map((a) => a.stop()))) };
+  return { api, routes, ports, ...(dispatcherApp ? { dispatcher: dispatcherApp } : {}), stop: async () => void (await Promise.all(apps.map((a) => a.stop()))) };
 }
 
 /** A JSON response as tests look at it. */

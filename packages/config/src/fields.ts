@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** A `true`/`false` environment flag (anything else is an error, never silently false). */
@@ -53,3 +54,28 @@ export const cidrList = () =>
       }
       return items;
     });
+
+/**
+ * Comma-separated DNS servers as IP addresses with an optional port: `127.0.0.1`, `127.0.0.1:5353`, `::1`,
+ * `[::1]:5353`; empty (the default) means the system resolver.
+ */
+export const dnsServerList = () =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const item of items) {
+        if (!isDnsServer(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not a DNS server such as 127.0.0.1, 127.0.0.1:5353 or [::1]:5353` });
+      }
+      return items;
+    });
+
+function isDnsServer(item: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(item);
+  const v4 = /^([\d.]+)(?::(\d{1,5}))?$/.exec(item);
+  const [host, portText] = bracketed ? [bracketed[1]!, bracketed[2]] : v4 ? [v4[1]!, v4[2]] : [item, undefined];
+  const family = isIP(host);
+  if (family === 0 || (family === 4 && bracketed)) return false;
+  return portText === undefined || (Number(portText) >= 1 && Number(portText) <= 65_535);
+}

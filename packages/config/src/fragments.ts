@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFlag, cidrList, port, positiveInt } from './fields.ts';
+import { booleanFlag, cidrList, dnsServerList, port, positiveInt } from './fields.ts';
 
 /** Kafka connection and naming. */
 export const kafkaFragment = {
@@ -59,6 +59,9 @@ export const targetsFragment = {
   ALLOW_HTTP_TARGETS: booleanFlag(false).describe('true accepts http:// endpoint URLs (local demos, tests); otherwise https only.'),
   ALLOW_PRIVATE_TARGETS: booleanFlag(false).describe('true accepts targets on loopback, private, link-local and metadata addresses.'),
   TARGET_ALLOWLIST: cidrList().describe('Comma-separated CIDRs accepted even though private (e.g. 10.1.0.0/16). Default: none.'),
+  DNS_SERVERS: dnsServerList().describe(
+    'Comma-separated DNS servers (IP, IP:port, [IPv6]:port) that resolve endpoint host names for the target checks and the deliveries, asked directly with no cache. Default: the system resolver (getaddrinfo, /etc/hosts included).',
+  ),
 };
 
 /** How long a service may take to stop after SIGTERM before it exits anyway. */

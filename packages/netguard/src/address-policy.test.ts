@@ -11,7 +11,8 @@ const refusedHosts = [
   '100.64.0.1', '100.100.100.200', '224.0.0.1', '239.255.255.250', '255.255.255.255', '240.0.0.1', '198.18.0.1', '192.0.2.1',
   '[::1]', '[::]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::ffff:10.0.0.1]', '[::ffff:169.254.169.254]',
   '[::ffff:a9fe:a9fe]', '[::127.0.0.1]', '[64:ff9b::127.0.0.1]', '[64:ff9b::a9fe:a9fe]', '[2002:7f00:1::]', '[2002:a9fe:a9fe::1]',
-  '[fe80::1]', '[fc00::1]', '[fd00:ec2::254]', '[fd12:3456::1]', '[ff02::1]', '[ff05::2]', '[fec0::1]', '[2001:db8::1]',
+  '[::ffff:0:127.0.0.1]', '[::ffff:0:a9fe:a9fe]', '[64:ff9b:1::7f00:1]', '[64:ff9b:1::a00:1]', '[2001:0:4136:e378:8000:63bf:80ff:fffe]',
+  '[2001:2::1]', '[fe80::1]', '[fc00::1]', '[fd00:ec2::254]', '[fd12:3456::1]', '[ff02::1]', '[ff05::2]', '[fec0::1]', '[2001:db8::1]',
 ];
 
 const allowedHosts = ['8.8.8.8', '1.1.1.1', '93.184.216.34', '172.32.0.1', '192.169.0.1', '100.128.0.1', '[2606:4700:4700::1111]', '[::ffff:8.8.8.8]', '[2002:0808:0808::]'];
@@ -35,6 +36,9 @@ describe('AddressPolicy', () => {
     expect(strict.check('::ffff:7f00:1')).toMatch(/loopback/);
     expect(strict.check('64:ff9b::a00:1')).toMatch(/NAT64|private/);
     expect(strict.check('not-an-ip')).toMatch(/not an IP/);
+    expect(strict.check('::ffff:0:7f00:1')).toMatch(/embeds 127\.0\.0\.1: .*loopback/);
+    expect(strict.check('64:ff9b:1::808:808')).toMatch(/local-use NAT64/);
+    expect(strict.check('2001:0:4136:e378:8000:63bf:80ff:fffe')).toMatch(/Teredo/);
   });
 
   it('ALLOW_PRIVATE_TARGETS and TARGET_ALLOWLIST open exceptions', () => {

@@ -24,7 +24,10 @@ const blockedV4: Array<[string, number, string]> = [
 const blockedV6: Array<[string, number, string]> = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
+  ['64:ff9b:1::', 48, 'local-use NAT64'],
   ['100::', 64, 'discard'],
+  ['2001::', 32, 'Teredo tunnel'],
+  ['2001:2::', 48, 'benchmarking'],
   ['2001:db8::', 32, 'documentation'],
   ['fc00::', 7, 'unique local (private)'],
   ['fe80::', 10, 'link-local'],
@@ -32,9 +35,10 @@ const blockedV6: Array<[string, number, string]> = [
   ['ff00::', 8, 'multicast'],
 ];
 
-/** Prefixes of IPv6 ranges that embed an IPv4 address in their last 32 bits (IPv4-compatible, NAT64). */
+/** Prefixes of IPv6 ranges that embed an IPv4 address in their last 32 bits (IPv4-compatible, SIIT, NAT64). */
 const embedsV4InTail = [
   { prefix: [0, 0, 0, 0, 0, 0], name: 'IPv4-compatible' },
+  { prefix: [0, 0, 0, 0, 0xffff, 0], name: 'IPv4-translated (SIIT)' },
   { prefix: [0x64, 0xff9b, 0, 0, 0, 0], name: 'NAT64' },
 ];
 
@@ -61,7 +65,8 @@ const v4FromGroups = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >
  * The SSRF policy, checked against every address a delivery would connect to (after DNS resolution, so a
  * name that resolves to a private address is refused as well). Loopback, private, link-local (including the
  * 169.254.169.254 metadata service), multicast, unspecified, documentation and reserved ranges are refused —
- * also when written as IPv4-mapped, IPv4-compatible, NAT64 or 6to4 IPv6 — unless private targets are allowed
+ * also when written as IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64 or 6to4 IPv6; local-use NAT64
+ * (64:ff9b:1::/48) and Teredo tunnels (2001::/32) are refused whole — unless private targets are allowed
  * or the address is in the allowlist.
  */
 export class AddressPolicy {

@@ -1,4 +1,5 @@
 export { dockerAnswers, startKafkaContainer, startPostgresContainer } from './containers.ts';
+export { DnsServer, type DnsQuery } from './dns-server.ts';
 export { infra } from './infra-context.ts';
 export { Receiver, type ReceivedRequest, type ReceiverBehaviour } from './receiver.ts';
 export { createTestWorld, type TestWorld } from './test-world.ts';

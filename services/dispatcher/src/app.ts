@@ -15,8 +15,8 @@ import { EndpointLimits } from './delivery/endpoint-limits.ts';
 import { HealthTracker } from './delivery/health-tracker.ts';
 import { OperationalEvents, operationalEndpoint } from './delivery/operational-events.ts';
 import { tiersOf } from './domain/retry-policy.ts';
-import { AddressPolicy } from '@hookline/netguard';
-import { createGuardedAgent, type Resolver } from './http/guarded-agent.ts';
+import { AddressPolicy, type HostResolver } from '@hookline/netguard';
+import { createGuardedAgent } from './http/guarded-agent.ts';
 import { WebhookClient } from './http/webhook-client.ts';
 import { EndpointDirectory } from './subscriptions/endpoint-directory.ts';
 
@@ -34,7 +34,7 @@ export interface DispatcherApp {
 
 /** Test seams: a DNS resolver for the SSRF guard. */
 export interface DispatcherOverrides {
-  resolve?: Resolver;
+  resolve?: HostResolver;
 }
 
 /**
@@ -71,7 +71,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
 
   const policy = new AddressPolicy({ allowPrivate: config.ALLOW_PRIVATE_TARGETS, allowlist: config.TARGET_ALLOWLIST });
   const client = new WebhookClient({
-    agent: createGuardedAgent(policy, overrides.resolve ? { resolve: overrides.resolve } : {}),
+    agent: createGuardedAgent(policy, { dnsServers: config.DNS_SERVERS, ...(overrides.resolve ? { resolve: overrides.resolve } : {}) }),
     allowHttp: config.ALLOW_HTTP_TARGETS,
   });
   const breakers = new BreakerRegistry(

@@ -51,6 +51,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     allowHttp: config.ALLOW_HTTP_TARGETS,
     allowPrivate: config.ALLOW_PRIVATE_TARGETS,
     allowlist: config.TARGET_ALLOWLIST,
+    dnsServers: config.DNS_SERVERS,
   });
   const pool = await openDatabase(config, 'hookline-ingest', (m) => log.info(m));
   // Publishes spread over three idempotent producers: each has one produce request in flight at a time.

@@ -20,7 +20,7 @@ describe('the guarded client checks the address it connects to', () => {
   const client = (policy: AddressPolicy, resolveTo?: string) =>
     new WebhookClient({
       allowHttp: true,
-      agent: createGuardedAgent(policy, resolveTo ? { resolve: (_h, _o, cb) => cb(null, [{ address: resolveTo, family: 4 }]) } : {}),
+      agent: createGuardedAgent(policy, resolveTo ? { resolve: async () => [{ address: resolveTo, family: 4 }] } : {}),
     });
   const req = { body: '{}', headers: { 'content-type': 'application/json' } };
 
@@ -29,6 +29,9 @@ describe('the guarded client checks the address it connects to', () => {
     expect((await c.post(`http://localhost:${port}/`, req, 2_000)).result).toMatchObject({ kind: 'ssrf_blocked', message: expect.stringMatching(/loopback/) });
     expect((await c.post(`http://127.0.0.1:${port}/`, req, 2_000)).result).toMatchObject({ kind: 'ssrf_blocked' });
     expect((await c.post(`http://2130706433:${port}/`, req, 2_000)).result).toMatchObject({ kind: 'ssrf_blocked' });
+    for (const host of ['foo.localhost', 'localhost.', 'LocalHost', '[::ffff:0:127.0.0.1]', '[64:ff9b:1::7f00:1]', '[::127.0.0.1]']) {
+      expect((await c.post(`http://${host}:${port}/`, req, 2_000)).result, host).toMatchObject({ kind: 'ssrf_blocked' });
+    }
     await c.close();
     const rebinding = client(strict, '127.0.0.1');
     expect((await rebinding.post(`http://hooks.example.com:${port}/`, req, 2_000)).result).toMatchObject({ kind: 'ssrf_blocked', message: expect.stringMatching(/hooks\.example\.com resolves to 127\.0\.0\.1/) });
@@ -39,7 +42,8 @@ describe('the guarded client checks the address it connects to', () => {
     const open = client(new AddressPolicy({ allowPrivate: true }), '127.0.0.1');
     expect((await open.post(`http://hooks.example.com:${port}/`, req, 2_000)).result).toMatchObject({ kind: 'response', statusCode: 200 });
     await open.close();
-    const listed = client(new AddressPolicy({ allowPrivate: false, allowlist: ['127.0.0.0/8'] }));
+    // localhost stands for 127.0.0.1 and ::1 (RFC 6761): both must be listed.
+    const listed = client(new AddressPolicy({ allowPrivate: false, allowlist: ['127.0.0.0/8', '::1'] }));
     expect((await listed.post(`http://localhost:${port}/`, req, 2_000)).result).toMatchObject({ kind: 'response', statusCode: 200 });
     await listed.close();
   });

@@ -1,7 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
-import type { AddressPolicy } from '@hookline/netguard';
+import { createHostResolver, type AddressPolicy, type HostResolver } from '@hookline/netguard';
 
 /** Error code of a connection refused by the SSRF policy. */
 export const SSRF_BLOCKED = 'HKL_DISPATCH_SSRF_BLOCKED';
@@ -16,29 +16,34 @@ export class SsrfBlockedError extends Error {
   }
 }
 
-/** Resolves a host name to all its addresses (node's `dns.lookup` by default; tests inject their own). */
-export type Resolver = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
-
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
  * An undici Agent (keep-alive pools per origin) whose connections are checked at connect time: IP literals
  * directly, host names through a lookup that refuses if any resolved address is refused. The address checked
  * is the address connected to, so DNS rebinding between a check and the connect cannot bypass the policy.
+ * Names resolve through netguard's resolver (`DNS_SERVERS` or the system's; `localhost` names are loopback),
+ * as the ingest's save-time check resolves them; tests may inject their own.
  */
-export function createGuardedAgent(policy: AddressPolicy, opts: { resolve?: Resolver; connections?: number } = {}): Agent {
-  const resolve: Resolver = opts.resolve ?? ((h, o, cb) => dnsLookup(h, o, cb));
+export function createGuardedAgent(
+  policy: AddressPolicy,
+  opts: { resolve?: HostResolver; dnsServers?: readonly string[]; connections?: number } = {},
+): Agent {
+  const resolve: HostResolver = opts.resolve ?? createHostResolver({ servers: opts.dnsServers ?? [] });
   const lookup = (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback) => {
-    resolve(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, []);
-      for (const a of addresses) {
-        const verdict = policy.check(a.address);
-        if (verdict !== null) return callback(new SsrfBlockedError(`${hostname} resolves to ${verdict}`), []);
-      }
-      if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: 'ENOTFOUND' }), []);
-      if (options.all) return callback(null, addresses);
-      callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
+    resolve(hostname).then(
+      (addresses) => {
+        for (const a of addresses) {
+          const verdict = policy.check(a.address);
+          if (verdict !== null) return callback(new SsrfBlockedError(`${hostname} resolves to ${verdict}`), []);
+        }
+        const usable = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+        if (usable.length === 0) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: 'ENOTFOUND' }), []);
+        if (options.all) return callback(null, usable as LookupAddress[]);
+        callback(null, usable[0]!.address, usable[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, []),
+    );
   };
   const base = buildConnector({ lookup } as buildConnector.BuildOptions);
   const connect: buildConnector.connector = (options, callback) => {

@@ -90,7 +90,7 @@ describe('API control plane: tenants, keys, endpoints, event types, isolation', 
     it('validates every field and lists each problem', async () => {
       const res = await call('POST', `${api}/v1/endpoints`, a.apiKey, { url: 'not a url', timeoutMs: 999, eventTypes: ['bad type'], headers: { 'webhook-id': 'x' } });
       expect(res.status).toBe(422);
-      expect(res.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['eventTypes.0', 'headers', 'timeoutMs']);
+      expect(res.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['eventTypes.0', 'headers', 'timeoutMs', 'url']);
       const url = await call('POST', `${api}/v1/endpoints`, a.apiKey, { url: 'not a url' });
       expect(url.json.errors).toEqual([expect.objectContaining({ path: 'url' })]);
     });

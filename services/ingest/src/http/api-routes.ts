@@ -16,7 +16,13 @@ export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefin
   auth: RouteAuth;
   body?: B;
   query?: z.ZodObject;
-  /** Status → description and optional body schema. */
+  /** Path parameters' schemas, where the handler checks more than "a string" (a bad one answers 422). */
+  params?: z.ZodObject;
+  /**
+   * Status → description and optional body schema. Error statuses without a schema are problem documents. The
+   * errors every route of its kind can answer are added by {@link openApiDocument}: 401 (authenticated routes), 404
+   * (path parameters), 400/413/415/422 (a body), 422 (query or checked path parameters).
+   */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
@@ -61,7 +67,22 @@ const problem = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   });
 
+/** The errors a route answers because of its kind, whatever its handler does. */
+function standardErrors(spec: RouteSpec): Record<number, string> {
+  const errors: Record<number, string> = {};
+  if (spec.auth !== 'none') errors[401] = 'Missing or invalid bearer token';
+  if (spec.path.includes(':')) errors[404] = 'No such resource (or another tenant\'s)';
+  if (spec.body) {
+    errors[400] = 'The body is not valid JSON';
+    errors[413] = 'The body is larger than MAX_PAYLOAD_BYTES';
+    errors[415] = 'The body is not application/json';
+  }
+  if (spec.body || spec.query || spec.params) errors[422] = 'Invalid request: `errors` names every field and what is wrong with it';
+  return errors;
+}
+
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
+const problemSchema = jsonSchema(problem);
 
 /** Builds the OpenAPI 3.1 document of the given routes. */
 export function openApiDocument(specs: readonly RouteSpec[], info: { version: string; serverUrl?: string }): Record<string, unknown> {
@@ -72,7 +93,7 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { version: st
       name: m[1],
       in: 'path',
       required: true,
-      schema: { type: 'string' },
+      schema: spec.params?.shape[m[1]!] ? jsonSchema(spec.params.shape[m[1]!] as z.ZodType) : { type: 'string' },
     }));
     const query = spec.query
       ? Object.entries(spec.query.shape).map(([name, schema]) => ({
@@ -82,23 +103,26 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { version: st
           schema: jsonSchema(schema as z.ZodType),
         }))
       : [];
+    // Every status a route answers is listed (no `default`): an answer the document does not declare is a defect
+    // that a conformance check can see.
     const responses: Record<string, unknown> = {};
-    for (const [status, r] of Object.entries(spec.responses)) {
-      responses[status] = r.schema
-        ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema) } } }
-        : { description: r.description };
-    }
-    responses.default = {
-      description: 'An error (RFC 9457 problem document)',
-      content: { 'application/problem+json': { schema: jsonSchema(problem) } },
+    const described: Record<string, { description: string; schema?: z.ZodType }> = {
+      ...Object.fromEntries(Object.entries(standardErrors(spec)).map(([k, d]) => [k, { description: d }])),
+      ...spec.responses,
     };
+    for (const [status, r] of Object.entries(described).sort(([a], [b]) => Number(a) - Number(b))) {
+      if (r.schema) responses[status] = { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema) } } };
+      else if (Number(status) >= 400) responses[status] = { description: r.description, content: { 'application/problem+json': { schema: problemSchema } } };
+      else responses[status] = { description: r.description };
+    }
     (paths[path] ??= {})[spec.method] = {
       summary: spec.summary,
       tags: [spec.tag],
       operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
       ...(spec.auth === 'none' ? { security: [] } : { security: [{ [spec.auth === 'admin' ? 'adminToken' : 'apiKey']: [] }] }),
       ...(params.length + query.length > 0 ? { parameters: [...params, ...query] } : {}),
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
+      // A body whose every field is optional may be left out (the handler reads a missing body as {}).
+      ...(spec.body ? { requestBody: { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
       responses,
     };
   }

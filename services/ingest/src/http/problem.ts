@@ -46,7 +46,8 @@ function fieldProblems(issues: readonly z.core.$ZodIssue[], root: string): Array
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const unstorable = findUnstorable(body);
   if (unstorable) throw validationFailed([unstorable]);
-  const result = schema.safeParse(body ?? {});
+  // No body at all reads as {} (every field optional); a JSON `null` is a body, and not an object.
+  const result = schema.safeParse(body === undefined ? {} : body);
   if (result.success) return result.data;
   throw validationFailed(fieldProblems(result.error.issues, '(body)'));
 }

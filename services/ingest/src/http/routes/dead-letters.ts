@@ -61,7 +61,10 @@ export function deadLetterRoutes(api: ApiRoutes, deps: { deliveries: DeliveriesR
     {
       method: 'post', path: '/v1/dead-letters/redrive', tag: 'Dead letters', auth: 'tenant', body: redriveBody,
       summary: 'Re-deliver dead letters in the background (bounded batches; progress at /v1/jobs/{id})',
-      responses: { 202: { description: 'The redrive job', schema: requeueStarted('redriven') } },
+      responses: {
+        202: { description: 'The redrive job', schema: requeueStarted('redriven') },
+        404: { description: 'No such endpoint (endpointId)' },
+      },
     },
     async (_req, res, body) => {
       const tenantId = tenantOf(res);

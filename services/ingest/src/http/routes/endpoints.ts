@@ -10,12 +10,23 @@ import { tenantOf } from '../auth.ts';
 import { decodeCursor, page, pageOf, pageQuery } from '../pagination.ts';
 import { parseQuery } from '../problem.ts';
 
-const secretField = z.string().refine(isValidSecret, 'must be whsec_ followed by base64 of 24–64 bytes');
+const secretMessage = 'must be whsec_ followed by base64 of 24–64 bytes';
+// The pattern documents the shape (the OpenAPI document shows it); isValidSecret checks the decoded length.
+const secretField = z
+  .string()
+  .regex(/^whsec_(?:[A-Za-z0-9+/]{4}){7,21}[A-Za-z0-9+/]{2}[A-Za-z0-9+/=]{2}$/, { message: secretMessage, abort: true })
+  .refine(isValidSecret, secretMessage);
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name (letters, digits, -)');
 const reservedHeaders = /^(webhook-.*|content-type|content-length|host|user-agent|traceparent|tracestate|connection|transfer-encoding)$/i;
 
 const endpointFields = {
-  url: z.string().max(2_048),
+  // Written out, scheme included, without the spaces and control characters `new URL` would silently drop (so the
+  // document's pattern says what is refused; the scheme and address policy are checked by the TargetChecker).
+  url: z
+    .string()
+    .max(2_048)
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\u0000-\u0020\u007f]+$/, 'must be an absolute http(s):// URL without spaces or control characters'),
   eventTypes: z.array(eventTypeName).max(500),
   description: z.string().max(1_000),
   headers: z.record(headerName, z.string().max(1_000)).refine(
@@ -199,7 +210,11 @@ export function endpointRoutes(
     {
       method: 'post', path: '/v1/endpoints/:id/test', tag: 'Endpoints', auth: 'tenant',
       summary: 'Send a webhook.test event to this endpoint alone',
-      responses: { 202: { description: 'The test event was accepted', schema: testSent } },
+      responses: {
+        202: { description: 'The test event was accepted', schema: testSent },
+        429: { description: 'Over the tenant publish rate (TENANT_PUBLISH_RATE); Retry-After says when to retry' },
+        503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
+      },
     },
     async (req, res) => {
       const tenantId = tenantOf(res);

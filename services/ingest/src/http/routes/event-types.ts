@@ -14,6 +14,7 @@ const putEventType = z.strictObject({
   description: z.string().max(1_000).optional(),
   schema: z.record(z.string(), z.unknown()).nullable().optional().describe('JSON Schema for `data` (draft-07 unless $schema names another dialect)'),
 });
+const nameParam = z.object({ name: eventTypeName });
 const eventTypeView = z
   .object({
     name: z.string(),
@@ -47,11 +48,13 @@ export function eventTypeRoutes(
 
   api.add(
     {
-      method: 'put', path: '/v1/event-types/:name', tag: 'Event types', auth: 'tenant', body: putEventType,
+      method: 'put', path: '/v1/event-types/:name', tag: 'Event types', auth: 'tenant', params: nameParam, body: putEventType,
       summary: 'Create or replace an event type; with a schema, published data is validated against it',
       responses: {
         200: { description: 'Replaced', schema: eventTypeView },
         201: { description: 'Created', schema: eventTypeView },
+        409: { description: 'The schema registry refused the schema as incompatible with the previous version' },
+        503: { description: 'The schema registry did not answer' },
       },
     },
     async (req, res, input) => {
@@ -90,7 +93,7 @@ export function eventTypeRoutes(
 
   api.add(
     {
-      method: 'get', path: '/v1/event-types/:name', tag: 'Event types', auth: 'tenant', summary: 'Get an event type',
+      method: 'get', path: '/v1/event-types/:name', tag: 'Event types', auth: 'tenant', params: nameParam, summary: 'Get an event type',
       responses: { 200: { description: 'The event type', schema: eventTypeView } },
     },
     async (req, res) => {
@@ -102,7 +105,7 @@ export function eventTypeRoutes(
 
   api.add(
     {
-      method: 'delete', path: '/v1/event-types/:name', tag: 'Event types', auth: 'tenant', summary: 'Delete an event type',
+      method: 'delete', path: '/v1/event-types/:name', tag: 'Event types', auth: 'tenant', params: nameParam, summary: 'Delete an event type',
       responses: { 204: { description: 'Deleted' } },
     },
     async (req, res) => {

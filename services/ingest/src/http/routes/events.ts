@@ -24,6 +24,9 @@ export function eventRoutes(api: ApiRoutes, publish: PublishService): void {
       responses: {
         202: { description: 'Accepted: acknowledged by Kafka', schema: published },
         200: { description: 'An event with this id was published before: the first event', schema: published },
+        409: { description: 'The Idempotency-Key is in use by a request still running, or was used with another request' },
+        429: { description: 'Over the tenant publish rate (TENANT_PUBLISH_RATE); Retry-After says when to retry' },
+        503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
       },
     },
     async (req, res, input) => {
@@ -37,7 +40,12 @@ export function eventRoutes(api: ApiRoutes, publish: PublishService): void {
     {
       method: 'post', path: '/v1/events/batch', tag: 'Events', auth: 'tenant', body: batchInput,
       summary: 'Publish up to 1,000 events at once; validation is all-or-nothing with per-item errors',
-      responses: { 202: { description: 'Accepted: acknowledged by Kafka', schema: batchPublished } },
+      responses: {
+        202: { description: 'Accepted: acknowledged by Kafka', schema: batchPublished },
+        409: { description: 'The Idempotency-Key is in use by a request still running, or was used with another request' },
+        429: { description: 'Over the tenant publish rate (TENANT_PUBLISH_RATE); Retry-After says when to retry' },
+        503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
+      },
     },
     async (req, res, input) => {
       const result = await publish.publishBatch(tenantOf(res), input.events, idempotencyKey(req.get('idempotency-key')));

@@ -2,6 +2,8 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ApiRoutes } from '../api-routes.ts';
 
+const checks = z.object({ checks: z.record(z.string(), z.boolean()) });
+
 /** `/healthz` (alive), `/readyz` (dependencies answer), `/metrics` (Prometheus) and `/openapi.json`. */
 export function opsRoutes(api: ApiRoutes, deps: { ready: () => Promise<Record<string, boolean>>; metrics: Registry; openApi: () => unknown }): void {
   api.add(
@@ -17,8 +19,8 @@ export function opsRoutes(api: ApiRoutes, deps: { ready: () => Promise<Record<st
     {
       method: 'get', path: '/readyz', tag: 'Operations', auth: 'none', summary: 'Readiness: Kafka and PostgreSQL answer',
       responses: {
-        200: { description: 'Ready', schema: z.object({ checks: z.record(z.string(), z.boolean()) }) },
-        503: { description: 'Not ready: the failing checks are false' },
+        200: { description: 'Ready', schema: checks },
+        503: { description: 'Not ready: the failing checks are false', schema: checks },
       },
     },
     async (_req, res) => {

@@ -1,3 +1,4 @@
+import { HooklineError } from '@hookline/contracts';
 import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
@@ -7,11 +8,9 @@ import { createHostResolver, type AddressPolicy, type HostResolver } from '@hook
 export const SSRF_BLOCKED = 'HKL_DISPATCH_SSRF_BLOCKED';
 
 /** A connection the SSRF policy refused; not retryable. */
-export class SsrfBlockedError extends Error {
-  readonly code = SSRF_BLOCKED;
-  readonly retryable = false;
+export class SsrfBlockedError extends HooklineError {
   constructor(message: string) {
-    super(message);
+    super({ code: SSRF_BLOCKED, message, retryable: false, stage: 'send' });
     this.name = 'SsrfBlockedError';
   }
 }

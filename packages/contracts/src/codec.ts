@@ -12,12 +12,21 @@ export function encodeRecord<S extends z.ZodType>(_schema: S, value: z.input<S>)
   return Buffer.from(JSON.stringify(value));
 }
 
+/** Refuses malformed UTF-8 instead of replacing it with U+FFFD, which would change the data silently. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Decodes and validates a record value; never throws. */
 export function decodeRecord<S extends z.ZodType>(schema: S, value: Buffer | null): Decoded<z.output<S>> {
   if (value === null || value.length === 0) return { ok: false, reason: 'empty record value' };
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return { ok: false, reason: 'value is not UTF-8' };
+  }
   let json: unknown;
   try {
-    json = JSON.parse(value.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `value is not JSON: ${(err as Error).message}` };
   }

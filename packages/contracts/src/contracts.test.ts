@@ -33,6 +33,10 @@ describe('codec', () => {
     [Buffer.from('{nope'), /not JSON/],
     [Buffer.from('{"tenantId":"t","type":"bad type!","data":{}}'), /type/],
     [Buffer.from('{"tenantId":"t","type":"a","data":[1]}'), /data/],
+    [Buffer.concat([Buffer.from('{"tenantId":"t'), Buffer.from([0xc3, 0x28]), Buffer.from('","type":"a","data":{}}')]), /not UTF-8/],
+    [Buffer.from('{"tenantId":"t\\u0000","type":"a","data":{}}'), /tenantId/],
+    [Buffer.from(JSON.stringify({ tenantId: 't'.repeat(129), type: 'a', data: {} })), /tenantId/],
+    [Buffer.from(JSON.stringify({ tenantId: 't', type: 'a', data: {}, endpointId: 'ep 1' })), /endpointId/],
   ])('reports why %s is invalid', (value, reason) => {
     const decoded = decodeRecord(eventRecord, value);
     expect(decoded.ok).toBe(false);

@@ -6,6 +6,13 @@ export const eventTypeName = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must 
 /** Caller-supplied ids: printable, no whitespace, at most 128 characters. */
 export const externalId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must match ^[A-Za-z0-9_.:-]{1,128}$');
 
+/**
+ * Ids on records (tenant, endpoint, event, delivery, attempt ids): the same alphabet and bound as caller-supplied
+ * ids, so a record naming something with U+0000, control characters or 70 KB can never reach PostgreSQL (which
+ * refuses U+0000 and cannot index keys past ~2.7 KB) and stall a consumer: it goes to the invalid topic instead.
+ */
+export const recordId = externalId;
+
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 /**
@@ -16,22 +23,22 @@ const isoTimestamp = z.iso.datetime({ offset: true });
  * header joins the producer's trace.
  */
 export const eventRecord = z.object({
-  tenantId: z.string().min(1).max(128),
+  tenantId: recordId,
   type: eventTypeName,
   data: z.record(z.string(), z.unknown()),
   id: externalId.optional(),
   createdAt: isoTimestamp.optional(),
   /** When set, the event goes to this endpoint only (endpoint tests, replays). */
-  endpointId: z.string().min(1).optional(),
+  endpointId: recordId.optional(),
 });
 export type EventRecord = z.infer<typeof eventRecord>;
 
 /** One delivery of one event to one endpoint, keyed by endpoint id on the deliveries and retry topics. */
 export const deliveryRecord = z.object({
-  deliveryId: z.string().min(1),
-  eventId: z.string().min(1),
-  tenantId: z.string().min(1),
-  endpointId: z.string().min(1),
+  deliveryId: recordId,
+  eventId: recordId,
+  tenantId: recordId,
+  endpointId: recordId,
   type: eventTypeName,
   data: z.record(z.string(), z.unknown()),
   eventCreatedAt: isoTimestamp,
@@ -58,11 +65,11 @@ export type DeliveryStatus = z.infer<typeof deliveryStatus>;
 
 /** The outcome of one delivery attempt, published to the attempts topic for the tracker. */
 export const attemptRecord = z.object({
-  attemptId: z.string().min(1),
-  deliveryId: z.string().min(1),
-  eventId: z.string().min(1),
-  tenantId: z.string().min(1),
-  endpointId: z.string().min(1),
+  attemptId: recordId,
+  deliveryId: recordId,
+  eventId: recordId,
+  tenantId: recordId,
+  endpointId: recordId,
   /** 1 for the first attempt. */
   attempt: z.number().int().min(1),
   outcome: attemptOutcome,

@@ -14,7 +14,7 @@ import { DispatcherMetrics } from './delivery/dispatcher-metrics.ts';
 import { EndpointLimits } from './delivery/endpoint-limits.ts';
 import { HealthTracker } from './delivery/health-tracker.ts';
 import { OperationalEvents, operationalEndpoint } from './delivery/operational-events.ts';
-import { tiersOf } from './domain/retry-policy.ts';
+import { longestRetryWaitMs, tiersOf } from './domain/retry-policy.ts';
 import { AddressPolicy, type HostResolver } from '@hookline/netguard';
 import { createGuardedAgent } from './http/guarded-agent.ts';
 import { WebhookClient } from './http/webhook-client.ts';
@@ -127,6 +127,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     retryTopics, producer, deliverer, topics, log,
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
+    longestRetryWaitMs: longestRetryWaitMs(config.RETRY_SCHEDULE),
   });
   await Promise.all([fanout.start(), deliver.start()]);
 

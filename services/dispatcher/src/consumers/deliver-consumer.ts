@@ -3,6 +3,7 @@ import { headerString, processTraced, sendToInvalid } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import type { Deliverer } from '../delivery/deliverer.ts';
+import { retryDueAt } from '../domain/retry-policy.ts';
 import { PartitionPipeline } from './partition-pipeline.ts';
 
 export interface DeliverConsumerDeps {
@@ -17,6 +18,8 @@ export interface DeliverConsumerDeps {
   log: Logger;
   partitionsConcurrently: number;
   maxInFlight: number;
+  /** The longest a retry record may wait after it was produced (`longestRetryWaitMs` of the schedule). */
+  longestRetryWaitMs: number;
   now?: () => number;
 }
 
@@ -48,7 +51,7 @@ export class DeliverConsumer {
       });
     const common = { log: d.log, handle, maxInFlight: d.maxInFlight, partitionsConcurrently: d.partitionsConcurrently, ...(d.now ? { now: d.now } : {}) };
     this.#fresh = new PartitionPipeline({ ...common, consumer: d.deliveries, topics: [d.topics.deliveries] });
-    this.#retry = new PartitionPipeline({ ...common, consumer: d.retries, topics: d.retryTopics, dueAt });
+    this.#retry = new PartitionPipeline({ ...common, consumer: d.retries, topics: d.retryTopics, dueAt: (m) => dueAt(m, d.longestRetryWaitMs) });
   }
 
   get inFlight(): number {
@@ -64,10 +67,13 @@ export class DeliverConsumer {
   }
 }
 
-/** A retry record is due at its `hookline-not-before` header (falling back to the value's `notBefore`). */
-function dueAt(message: KafkaMessage): number | null {
-  const header = headerString(message.headers, recordHeaders.notBefore);
-  if (header !== undefined && /^\d+$/.test(header)) return Number(header);
+/**
+ * A retry record is due at its `hookline-not-before` header (falling back to the value's `notBefore`), at most the
+ * longest retry wait after it was produced. A record that does not decode is due at once: it goes to the invalid
+ * topic instead of holding its partition.
+ */
+function dueAt(message: KafkaMessage, longestWaitMs: number): number | null {
   const decoded = decodeRecord(deliveryRecord, message.value);
-  return decoded.ok && decoded.value.notBefore ? Date.parse(decoded.value.notBefore) : null;
+  if (!decoded.ok) return null;
+  return retryDueAt(headerString(message.headers, recordHeaders.notBefore), decoded.value.notBefore, Number(message.timestamp), longestWaitMs);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationLabel, JITTER, parseRetryAfter, retryDelay, tierFor, tiersOf, withJitter } from './retry-policy.ts';
+import { durationLabel, JITTER, longestRetryWaitMs, parseRetryAfter, retryDelay, retryDueAt, tierFor, tiersOf, withJitter } from './retry-policy.ts';
 
 const DEFAULT = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000];
 
@@ -81,5 +81,29 @@ describe('retry schedule', () => {
     // The breaker's longest wait (30 s) stays in the 5 s tier; a 60 s wait goes to the 5 min one.
     expect(tierFor(tiers, 30_000).label).toBe('5s');
     expect(tierFor(tiers, 60_000).label).toBe('5m');
+  });
+});
+
+describe('when a retry tier record is due', () => {
+  const produced = 1_700_000_000_000;
+  const cap = longestRetryWaitMs([1_000, 2_000]);
+
+  it('the longest wait is the longest step with its jitter', () => {
+    expect(cap).toBe(2_400);
+  });
+
+  it('follows a numeric hookline-not-before header, else the value, else at once', () => {
+    expect(retryDueAt(String(produced + 500), undefined, produced, cap)).toBe(produced + 500);
+    expect(retryDueAt('soon', new Date(produced + 700).toISOString(), produced, cap)).toBe(produced + 700);
+    expect(retryDueAt(' 12 ', undefined, produced, cap)).toBeNull();
+    expect(retryDueAt('-5', undefined, produced, cap)).toBeNull();
+    expect(retryDueAt(undefined, undefined, produced, cap)).toBeNull();
+  });
+
+  it('never later than the longest wait after the record was produced (a forged header cannot stall a partition)', () => {
+    expect(retryDueAt('9'.repeat(15), undefined, produced, cap)).toBe(produced + cap);
+    expect(retryDueAt('9'.repeat(30), undefined, produced, cap)).toBeNull(); // not a time at all: at once
+    expect(retryDueAt(String(produced + 10 * 365 * 86_400_000), undefined, produced, cap)).toBe(produced + cap);
+    expect(retryDueAt(undefined, '2999-01-01T00:00:00Z', produced, cap)).toBe(produced + cap);
   });
 });

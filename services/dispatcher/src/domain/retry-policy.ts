@@ -75,3 +75,21 @@ export function parseRetryAfter(value: string | undefined | null, nowMs: number)
   if (Number.isNaN(date) || !/[a-z]/i.test(text)) return null;
   return Math.max(0, date - nowMs);
 }
+
+/** The longest a record can legitimately wait in a retry tier: the longest step with its jitter. */
+export function longestRetryWaitMs(schedule: readonly number[]): number {
+  return Math.ceil(Math.max(...schedule) * (1 + JITTER));
+}
+
+/**
+ * When a retry tier record is due (unix ms), or `null` for at once: its `hookline-not-before` header when that is a
+ * plain number, else the value's `notBefore`. Never later than `longestWaitMs` after the record was produced: a
+ * forged or corrupt header (ten years ahead, 1e30) would otherwise pause its partition — and every record behind
+ * it — for good.
+ */
+export function retryDueAt(header: string | undefined, valueNotBefore: string | undefined, producedAtMs: number, longestWaitMs: number): number | null {
+  const fromHeader = header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+  const due = fromHeader ?? (valueNotBefore === undefined ? Number.NaN : Date.parse(valueNotBefore));
+  if (!Number.isFinite(due)) return null;
+  return Number.isFinite(producedAtMs) ? Math.min(due, producedAtMs + longestWaitMs) : due;
+}

@@ -45,6 +45,18 @@ export interface RecordPosition {
 
 const isoFromKafkaTimestamp = (ts: string): string => new Date(Number(ts)).toISOString();
 
+/** W3C trace context level 1: version 00, 32 and 16 lowercase hex digits, two flag digits. */
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The `traceparent` header worth storing: a well-formed one, else none. Headers are the producer's free text; a
+ * garbage one (U+0000, kilobytes) must not make a valid event unwritable.
+ */
+export function storedTraceparent(header: string | undefined): string | null {
+  const value = header?.trim();
+  return value !== undefined && TRACEPARENT.test(value) ? value : null;
+}
+
 /**
  * Decodes an events-topic record the way fan-out does: the event id is the record's own `id`, or derived from
  * its position, so the tracker's row and the dispatcher's deliveries name the same event.
@@ -64,7 +76,7 @@ export function decodeEvent(value: Buffer | null, at: RecordPosition): Decoded<T
       createdAt: e.createdAt ?? isoFromKafkaTimestamp(at.timestamp),
       kafkaPartition: at.partition,
       kafkaOffset: at.offset,
-      traceparent: at.traceparent ?? null,
+      traceparent: storedTraceparent(at.traceparent),
     },
   };
 }

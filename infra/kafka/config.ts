@@ -2,21 +2,39 @@ import fs from 'node:fs';
 import type { KafkaPaths } from './paths.ts';
 
 /**
+ * A further plaintext listener on 127.0.0.1:`port` that tells its clients to connect to 127.0.0.1:`advertisedPort`
+ * (e.g. a TCP proxy in front of `port`, which a test cuts to part one client from the broker).
+ */
+export interface ExtraListener {
+  /** Listener name: upper-case letters, digits and underscores, not PLAINTEXT or CONTROLLER. */
+  name: string;
+  port: number;
+  advertisedPort: number;
+}
+
+/**
  * Single-node KRaft settings tuned for dev and CI: everything replicated once,
  * few internal partitions so the first consumer group/transaction is quick, and
  * no topic auto-creation so code that forgets to declare its topics fails loudly.
  */
-export function renderServerProperties(paths: KafkaPaths, port: number): string {
+export function renderServerProperties(paths: KafkaPaths, port: number, extraListeners: readonly ExtraListener[] = []): string {
   const controllerPort = port + 1;
+  for (const l of extraListeners) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(l.name) || l.name === 'PLAINTEXT' || l.name === 'CONTROLLER') {
+      throw new Error(`extra Kafka listener name ${JSON.stringify(l.name)}: use upper-case letters, digits and _ (not PLAINTEXT or CONTROLLER)`);
+    }
+  }
+  const extra = (f: (l: ExtraListener) => string) => extraListeners.map((l) => `,${f(l)}`).join('');
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${extra((l) => `${l.name}://127.0.0.1:${l.port}`)}`,
+    // PLAINTEXT first: the launcher reads the running broker's port from it.
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}${extra((l) => `${l.name}://127.0.0.1:${l.advertisedPort}`)}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${extra((l) => `${l.name}:PLAINTEXT`)}`,
     'log.dirs': paths.dataDir,
     'num.partitions': 3,
     'default.replication.factor': 1,
@@ -81,8 +99,8 @@ function escapeXml(value: string): string {
 }
 
 /** Rewrites both config files, so a changed port or layout takes effect on the next start. */
-export function writeKafkaConfig(paths: KafkaPaths, port: number): void {
+export function writeKafkaConfig(paths: KafkaPaths, port: number, extraListeners: readonly ExtraListener[] = []): void {
   fs.mkdirSync(paths.configDir, { recursive: true });
-  fs.writeFileSync(paths.serverProperties, renderServerProperties(paths, port));
+  fs.writeFileSync(paths.serverProperties, renderServerProperties(paths, port, extraListeners));
   fs.writeFileSync(paths.log4jConfig, renderLog4jConfig(paths));
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { writeKafkaConfig } from './config.ts';
+import { writeKafkaConfig, type ExtraListener } from './config.ts';
 import { tailFile } from '../common/exec.ts';
 import { kafkaPaths, resolveHome, resolvePort, resolveVersion } from './paths.ts';
 import type { KafkaPaths } from './paths.ts';
@@ -24,6 +24,8 @@ export interface StartKafkaOptions {
   log?: (msg: string) => void;
   /** Called once this call has spawned a broker of its own (not when it reuses one): from then on, stopping is the caller's. */
   onSpawn?: () => void;
+  /** Further listeners, each advertising its own address (e.g. a proxy a test can cut); none by default. */
+  extraListeners?: readonly ExtraListener[];
 }
 
 /** Options for {@link stopKafka}. */
@@ -158,7 +160,7 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
   const java = await findJava();
   await ensureKafkaJars(paths, version, log);
   fs.mkdirSync(paths.dataDir, { recursive: true });
-  writeKafkaConfig(paths, port);
+  writeKafkaConfig(paths, port, opts.extraListeners);
   await formatStorageIfNeeded(java, paths, log);
 
   const started = Date.now();

@@ -1,0 +1,75 @@
+import { Command, Option } from 'commander';
+import { completionCommand } from './commands/completion.ts';
+import { deadLetterCommands } from './commands/dead-letters.ts';
+import { endpointCommands } from './commands/endpoints.ts';
+import { eventTypeCommands } from './commands/event-types.ts';
+import { eventCommands, replayCommand } from './commands/events.ts';
+import { jobCommands } from './commands/jobs.ts';
+import { profileCommands } from './commands/profiles.ts';
+import { tenantCommands } from './commands/tenants.ts';
+import { verifyCommand } from './commands/verify.ts';
+import type { Runtime } from './context.ts';
+
+/**
+ * The command groups, in the order `--help` lists them. Each is a function `(program, runtime) => void` in its
+ * own file under commands/; a new resource (e.g. applications) is one more file and one more line here.
+ */
+const groups: Array<(program: Command, runtime: Runtime) => void> = [
+  tenantCommands,
+  endpointCommands,
+  eventTypeCommands,
+  eventCommands,
+  (program, runtime) => void replayCommand(program, runtime),
+  deadLetterCommands,
+  jobCommands,
+  verifyCommand,
+  profileCommands,
+  completionCommand,
+];
+
+const footer = `
+Settings (flags win over the environment, which wins over the profile file):
+  --url, HOOKLINE_URL               API base URL (default http://127.0.0.1:8080)
+  --api-key, HOOKLINE_API_KEY       a tenant's API key (hk_…)
+  --admin-token, HOOKLINE_ADMIN_TOKEN   the admin token (tenants commands)
+  --profile, HOOKLINE_PROFILE       a profile of ~/.config/hookline/config.json (HOOKLINE_CONFIG or
+                                    XDG_CONFIG_HOME move it); "default" when none is named
+
+Output: tables for people; --json prints the API's JSON (tail: one object per line). Colours only on a
+terminal, never with NO_COLOR or --json. Errors go to stderr (as JSON with --json).
+
+Exit codes:
+  0  success
+  1  the API refused or failed (4xx except 404, 5xx), could not be reached, or a check failed
+     (verify: signature invalid; jobs watch: job failed)
+  2  usage: unknown command or option, bad or missing argument, missing settings
+  3  not found (404)
+
+Examples:
+  hookline endpoints create --url https://example.com/hooks --event-types invoice.paid
+  hookline events publish -t invoice.paid -d '{"amount": 42}'
+  hookline events tail
+  hookline dead-letters redrive --endpoint ep_… --wait
+  hookline verify --secret whsec_… < request.http`;
+
+/** Builds the `hookline` program. Commander's errors and help are sent through `runtime` and do not exit. */
+export function buildProgram(runtime: Runtime): Command {
+  const program = new Command('hookline')
+    .description("Hookline's command line: endpoints, events, deliveries, dead letters and jobs over the HTTP API")
+    .version(runtime.version, '-V, --version')
+    .addOption(new Option('--url <url>', 'API base URL'))
+    .addOption(new Option('--api-key <key>', "a tenant's API key"))
+    .addOption(new Option('--admin-token <token>', 'the admin token (tenants commands)'))
+    .addOption(new Option('-p, --profile <name>', 'a profile of the profile file'))
+    .option('--json', 'machine-readable output: the JSON the API answered')
+    .option('--no-color', 'no colours (also: NO_COLOR)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void runtime.stdout.write(s),
+      writeErr: (s) => void runtime.stderr.write(s),
+    })
+    .addHelpText('after', footer);
+  for (const register of groups) register(program, runtime);
+  return program;
+}

@@ -1,5 +1,5 @@
 import { loadConfig } from '@hookline/config';
-import { createLogger } from '@hookline/telemetry';
+import { createLogger, type Logger } from '@hookline/telemetry';
 import type { TestWorld } from '@hookline/testing';
 import { request } from 'undici';
 import { createApp as createDispatcher, type DispatcherApp } from '../../services/dispatcher/src/app.ts';
@@ -9,7 +9,7 @@ import { ingestConfigShape } from '../../services/ingest/src/config.ts';
 import { createApp as createTracker } from '../../services/tracker/src/app.ts';
 import { trackerConfigShape } from '../../services/tracker/src/config.ts';
 
-const log = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'warn' });
+const defaultLog = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'warn' });
 
 /** The services a test runs in-process, in its own world. */
 export interface Pipeline {
@@ -23,11 +23,15 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-/** Starts the chosen services in-process against the world's topics and schema (env overrides on top). */
+/**
+ * Starts the chosen services in-process against the world's topics and schema (env overrides on top), logging to
+ * `log` (e.g. a logger whose destination is a {@link LogCapture}) or to stdout at `TEST_LOG_LEVEL` (warn).
+ */
 export async function startPipeline(
   world: TestWorld,
-  opts: { services?: Array<'ingest' | 'dispatcher' | 'tracker'>; env?: Record<string, string> } = {},
+  opts: { services?: Array<'ingest' | 'dispatcher' | 'tracker'>; env?: Record<string, string>; log?: Logger } = {},
 ): Promise<Pipeline> {
+  const log = opts.log ?? defaultLog;
   const env = { ...world.env, ...opts.env };
   const wanted = new Set(opts.services ?? ['ingest', 'dispatcher', 'tracker']);
   const apps: Array<{ stop(): Promise<void> }> = [];

@@ -12,6 +12,8 @@ export interface LoggerOptions {
   format?: 'json' | 'pretty';
   /** ANSI colours in the pretty format (default true; `NO_COLOR` turns them off). */
   colour?: boolean;
+  /** Where JSON lines go instead of stdout (tests capture them to scan for secrets). */
+  destination?: DestinationStream;
 }
 
 /** Writes each line as a person reads it, synchronously on stdout like pino's own destination. */
@@ -41,5 +43,6 @@ export function createLogger(opts: LoggerOptions): Logger {
       return { trace_id: traceId, span_id: spanId };
     },
   } satisfies pino.LoggerOptions;
-  return opts.format === 'pretty' ? pino(options, prettyStream(opts.colour ?? true)) : pino(options);
+  if (opts.format === 'pretty') return pino(options, prettyStream(opts.colour ?? true));
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

@@ -17,7 +17,7 @@ export interface Runtime extends InputSource {
 
 /** The global options every command accepts. */
 export interface GlobalOptions {
-  url?: string;
+  apiUrl?: string;
   apiKey?: string;
   adminToken?: string;
   profile?: string;
@@ -40,7 +40,7 @@ export async function contextOf(command: Command, runtime: Runtime): Promise<Com
   const out = createOutput({ json: g.json === true, color: g.color !== false, stdout: runtime.stdout, stderr: runtime.stderr, env: runtime.env });
   const profilePath = profileFilePath(runtime.env);
   const settings = resolveSettings({
-    flags: { url: g.url, apiKey: g.apiKey, adminToken: g.adminToken, profile: g.profile },
+    flags: { url: g.apiUrl, apiKey: g.apiKey, adminToken: g.adminToken, profile: g.profile },
     env: runtime.env,
     file: await readProfileFile(profilePath),
   });

@@ -29,7 +29,7 @@ const groups: Array<(program: Command, runtime: Runtime) => void> = [
 
 const footer = `
 Settings (flags win over the environment, which wins over the profile file):
-  --url, HOOKLINE_URL               API base URL (default http://127.0.0.1:8080)
+  --api-url, HOOKLINE_URL           API base URL (default http://127.0.0.1:8080)
   --api-key, HOOKLINE_API_KEY       a tenant's API key (hk_…)
   --admin-token, HOOKLINE_ADMIN_TOKEN   the admin token (tenants commands)
   --profile, HOOKLINE_PROFILE       a profile of ~/.config/hookline/config.json (HOOKLINE_CONFIG or
@@ -57,7 +57,7 @@ export function buildProgram(runtime: Runtime): Command {
   const program = new Command('hookline')
     .description("Hookline's command line: endpoints, events, deliveries, dead letters and jobs over the HTTP API")
     .version(runtime.version, '-V, --version')
-    .addOption(new Option('--url <url>', 'API base URL'))
+    .addOption(new Option('--api-url <url>', 'API base URL'))
     .addOption(new Option('--api-key <key>', "a tenant's API key"))
     .addOption(new Option('--admin-token <token>', 'the admin token (tenants commands)'))
     .addOption(new Option('-p, --profile <name>', 'a profile of the profile file'))

@@ -30,7 +30,7 @@ export async function tailEvents(ctx: CommandContext, opts: { type?: string; sin
     maxWatchMs: 15 * 60_000,
   });
   let shown = 0;
-  if (!out.json) out.note(out.colors.dim(`following events${opts.type ? ` of type ${opts.type}` : ''} at ${ctx.settings.url} (Ctrl-C to stop)`));
+  out.note(out.colors.dim(`following events${opts.type ? ` of type ${opts.type}` : ''} at ${ctx.settings.url} (Ctrl-C to stop)`));
 
   const showEvent = (e: ListedEvent) => {
     if (out.json) out.line(JSON.stringify({ kind: 'event', event: e }));

@@ -13,7 +13,7 @@ export function completionTree(root: Command): CompletionNode[] {
   const globals = root.options.flatMap((o) => [o.long, o.short].filter((f): f is string => !!f));
   const visit = (cmd: Command, path: string[]) => {
     const own = cmd === root ? [] : cmd.options.flatMap((o) => [o.long, o.short].filter((f): f is string => !!f));
-    nodes.push({ path, subcommands: cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]), options: [...own, ...globals, '--help'] });
+    nodes.push({ path, subcommands: cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]), options: [...new Set([...own, ...globals, '--help'])] });
     for (const c of cmd.commands) for (const name of [c.name(), ...c.aliases()]) visit(c, [...path, name]);
   };
   visit(root, []);

@@ -34,7 +34,7 @@ export interface SettingsSources {
 const nonEmpty = (...values: Array<string | undefined>) => values.find((v) => v !== undefined && v !== '');
 
 /**
- * Resolves the settings: `--url`/`--api-key`/`--admin-token` flags, then HOOKLINE_URL / HOOKLINE_API_KEY /
+ * Resolves the settings: `--api-url`/`--api-key`/`--admin-token` flags, then HOOKLINE_URL / HOOKLINE_API_KEY /
  * HOOKLINE_ADMIN_TOKEN, then the profile (`--profile`, HOOKLINE_PROFILE, else `default`). Naming a profile the
  * file does not have is a usage error; an absent file or `default` profile is not.
  */

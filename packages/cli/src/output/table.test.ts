@@ -22,6 +22,7 @@ describe('table formatting', () => {
       { header: 'STATUS', value: (r) => r.s, paint: (t) => `\u001b[31m${t}\u001b[39m` },
       { header: 'X', value: () => 'x' },
     ]);
+    // eslint-disable-next-line no-control-regex
     const lines = text.split('\n').map((l) => l.replace(/\u001b\[\d+m/g, ''));
     expect(lines).toEqual(['STATUS     X', 'dead       x', 'succeeded  x']);
     expect(displayWidth('\u001b[1mab\u001b[22m')).toBe(2);

@@ -1,0 +1,343 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import type { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram, main } from '../packages/cli/src/index.ts';
+import { createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+
+const bin = fileURLToPath(new URL('../packages/cli/bin/hookline.js', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
+
+/** A running `hookline` process (for tail and watch). */
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  done: Promise<Run>;
+}
+
+const parse = (text: string) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+describe('the hookline CLI, run as a process against the real stack', () => {
+  let world: TestWorld;
+  let pipeline: Pipeline;
+  let receiver: Receiver;
+  let dir: string;
+  let env: Record<string, string>;
+  let tenant: { id: string; apiKey: string };
+
+  /** Starts the real bin on the test's Node (24) with the test's settings. */
+  const start = (args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}): Running => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { PATH: process.env.PATH, HOME: dir, HOOKLINE_CONFIG: join(dir, 'config.json'), ...env, ...opts.env } as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    else child.stdin!.end();
+    const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr, json: parse(stdout) })));
+    return { child, stdout: () => stdout, stderr: () => stderr, done };
+  };
+  const cli = (args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}) => start(args, opts).done;
+  const ok = async (args: string[], opts: { env?: Record<string, string | undefined>; input?: string } = {}) => {
+    const run = await cli(args, opts);
+    expect(run.code, `hookline ${args.join(' ')}\n${run.stderr}`).toBe(0);
+    return run;
+  };
+
+  beforeAll(async () => {
+    world = createTestWorld('cli');
+    receiver = await Receiver.start();
+    receiver.respondWith((req) => (req.path.startsWith('/fail') ? { status: 500, body: 'down' } : { status: 200 }));
+    pipeline = await startPipeline(world, { env: { RETRY_SCHEDULE: '100ms,100ms', CIRCUIT_VOLUME_THRESHOLD: '100000' } });
+    tenant = await createTenant(pipeline.api, world.env.ADMIN_TOKEN!, 'cli');
+    dir = await mkdtemp(join(tmpdir(), 'hookline-cli-'));
+    env = { HOOKLINE_URL: pipeline.api, HOOKLINE_API_KEY: tenant.apiKey };
+  });
+  afterAll(async () => {
+    await pipeline?.stop();
+    await receiver?.close();
+    await world?.cleanup();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('help, usage and exit codes', () => {
+    it('answers --help on every command with exit 0; the root help documents the exit codes', async () => {
+      const root = await ok(['--help']);
+      expect(root.stdout).toMatch(/Exit codes:\n {2}0 {2}success\n {2}1 .*\n.*\n {2}2 {2}usage.*\n {2}3 {2}not found/);
+      // Every command of the tree, in-process (the same program the bin runs), so the walk stays fast.
+      const paths: string[][] = [];
+      const walk = (cmd: Command, path: string[]) => {
+        paths.push(path);
+        for (const c of cmd.commands) if (c.name() !== 'help') walk(c, [...path, c.name()]);
+      };
+      walk(buildProgram(fakeRuntime().runtime), []);
+      expect(paths.length).toBeGreaterThan(35);
+      for (const path of paths) {
+        const { runtime, out } = fakeRuntime();
+        expect(await main([...path, '--help'], runtime), path.join(' ')).toBe(0);
+        expect(out(), path.join(' ')).toMatch(/^Usage: hookline/);
+      }
+    });
+
+    it('exits 2 on usage errors, 1 when the API cannot be reached, 3 on not found', async () => {
+      expect((await cli(['bogus'])).code).toBe(2);
+      expect((await cli(['endpoints'])).code).toBe(2);
+      expect((await cli(['endpoints', 'get'])).code).toBe(2);
+      expect((await cli(['events', 'list', '--after', 'yesterday'])).code).toBe(2);
+      const noKey = await cli(['endpoints', 'list'], { env: { HOOKLINE_API_KEY: undefined } });
+      expect(noKey).toMatchObject({ code: 2, stderr: expect.stringContaining('no API key') });
+      const down = await cli(['endpoints', 'list', '--api-url', 'http://127.0.0.1:9']);
+      expect(down).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot reach http://127.0.0.1:9') });
+      const missing = await cli(['endpoints', 'get', 'ep_missing', '--json']);
+      expect(missing.code).toBe(3);
+      expect(missing.stdout).toBe('');
+      expect(JSON.parse(missing.stderr).error).toMatchObject({ status: 404 });
+      const badKey = await cli(['endpoints', 'list', '--api-key', 'hk_nope']);
+      expect(badKey).toMatchObject({ code: 1, stderr: expect.stringContaining('401') });
+    });
+
+    it('prints a completion script that bash completes subcommands and options with', async () => {
+      const script = (await ok(['completion', 'bash'])).stdout;
+      expect((await ok(['completion', 'zsh'])).stdout).toContain('bashcompinit');
+      const complete = (words: string) =>
+        new Promise<string>((resolve) => {
+          const line = `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _hookline_complete; echo "\${COMPREPLY[*]}"`;
+          const bash = spawn('bash', ['--norc', '-c', line]);
+          let out = '';
+          bash.stdout.on('data', (c: Buffer) => (out += c.toString()));
+          bash.on('close', () => resolve(out.trim()));
+        });
+      expect((await complete('hookline endpoints ""')).split(' ')).toEqual(expect.arrayContaining(['create', 'list', 'rotate', 'recover']));
+      expect((await complete('hookline --json events ta')).split(' ')).toEqual(['tail']);
+      expect((await complete('hookline endpoints create --ur')).split(' ')).toEqual(['--url']);
+    });
+  });
+
+  describe('tenants and keys (admin token)', () => {
+    it('creates a tenant, issues and revokes a key; a tenant key is refused', async () => {
+      const admin = { HOOKLINE_ADMIN_TOKEN: world.env.ADMIN_TOKEN! };
+      const created = (await ok(['tenants', 'create', 'acme', '--json'], { env: admin })).json;
+      expect(created).toMatchObject({ id: expect.any(String), name: 'acme', apiKey: expect.stringMatching(/^hk_/) });
+      const key = (await ok(['tenants', 'keys', 'create', created.id, '--json'], { env: admin })).json;
+      expect((await ok(['endpoints', 'list', '--json'], { env: { HOOKLINE_API_KEY: key.apiKey } })).json).toEqual({ data: [], nextCursor: null });
+      expect((await ok(['tenants', 'keys', 'revoke', created.id, key.id, '--json'], { env: admin })).json).toEqual({ revoked: true, id: key.id });
+      expect((await cli(['tenants', 'keys', 'revoke', created.id, key.id], { env: admin })).code).toBe(3);
+      expect((await cli(['endpoints', 'list'], { env: { HOOKLINE_API_KEY: key.apiKey } })).code).toBe(1);
+      expect((await cli(['tenants', 'create', 'x'])).code).toBe(1);
+    });
+  });
+
+  describe('endpoints', () => {
+    it('creates, lists, gets, updates, shows and rotates the secret, tests, reports health, deletes', async () => {
+      const ep = (await ok(['endpoints', 'create', '--url', receiver.url('/ep'), '--event-types', 'cli.one,cli.two', '--header', 'X-Team=core', '--json'])).json;
+      expect(ep).toMatchObject({ id: expect.stringMatching(/^ep_/), eventTypes: ['cli.one', 'cli.two'], headers: { 'X-Team': 'core' }, secret: expect.stringMatching(/^whsec_/) });
+      expect((await ok(['endpoints', 'list', '--json'])).json.data.map((e: { id: string }) => e.id)).toContain(ep.id);
+      const table = (await ok(['endpoints', 'list'])).stdout;
+      expect(table.split('\n')[0]).toMatch(/^ID\s+URL\s+EVENT TYPES\s+STATE\s+DESCRIPTION$/);
+      expect(table).not.toContain('\u001b['); // not a terminal: no colours
+      expect((await ok(['endpoints', 'get', ep.id, '--json'])).json).not.toHaveProperty('secret');
+      const updated = (await ok(['endpoints', 'update', ep.id, '--description', 'orders', '--disable', '--json'])).json;
+      expect(updated).toMatchObject({ description: 'orders', disabled: true });
+      expect((await ok(['endpoints', 'update', ep.id, '--enable', '--json'])).json).toMatchObject({ disabled: false });
+      expect((await cli(['endpoints', 'update', ep.id])).code).toBe(2);
+      expect((await ok(['endpoints', 'secret', ep.id])).stdout.trim()).toBe(ep.secret);
+      const rotated = (await ok(['endpoints', 'rotate', ep.id, '--json'])).json.secret;
+      expect(rotated).not.toBe(ep.secret);
+      expect((await ok(['endpoints', 'secret', ep.id, '--json'])).json).toEqual({ secret: rotated });
+      const sent = (await ok(['endpoints', 'test', ep.id, '--json'])).json;
+      await waitFor(() => receiver.requests.find((r) => r.headers['webhook-id'] === sent.eventId), { description: 'the test event delivered' });
+      expect((await ok(['endpoints', 'health', ep.id, '--json'])).json).toMatchObject({ circuit: 'closed', disabled: false });
+      expect((await ok(['endpoints', 'delete', ep.id, '--json'])).json).toEqual({ deleted: true, id: ep.id });
+      expect((await cli(['endpoints', 'get', ep.id])).code).toBe(3);
+    });
+
+    it('prints the problem detail and every field error, exit 1', async () => {
+      const bad = await cli(['endpoints', 'create', '--url', 'not a url', '--timeout', '10']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^error: 422 /);
+      expect(bad.stderr).toMatch(/\n {2}url: /);
+      expect(bad.stderr).toMatch(/\n {2}timeoutMs: /);
+    });
+  });
+
+  describe('event types, publishing and history', () => {
+    let endpointId: string;
+    beforeAll(async () => {
+      endpointId = (await ok(['endpoints', 'create', '--url', receiver.url('/history'), '--event-types', 'order.placed,order.batch', '--json'])).json.id;
+    });
+
+    it('declares an event type from a JSON Schema file; data that violates it is refused with each field named', async () => {
+      const schema = join(dir, 'order.schema.json');
+      await writeFile(schema, JSON.stringify({ type: 'object', required: ['total'], properties: { total: { type: 'number' } } }));
+      const put = (await ok(['event-types', 'put', 'order.placed', '--schema', schema, '--description', 'an order', '--json'])).json;
+      expect(put).toMatchObject({ name: 'order.placed', description: 'an order', schema: { required: ['total'] } });
+      expect((await ok(['event-types', 'list', '--json'])).json.data.map((t: { name: string }) => t.name)).toContain('order.placed');
+      expect((await ok(['event-types', 'get', 'order.placed', '--json'])).json.schema).toMatchObject({ type: 'object' });
+      const refused = await cli(['events', 'publish', '-t', 'order.placed', '-d', '{"total": "ten"}']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/422/);
+      expect(refused.stderr).toMatch(/total/);
+      await ok(['event-types', 'put', 'cli.gone']);
+      expect((await ok(['event-types', 'delete', 'cli.gone', '--json'])).json).toEqual({ deleted: true, name: 'cli.gone' });
+      expect((await cli(['event-types', 'get', 'cli.gone'])).code).toBe(3);
+      expect((await cli(['event-types', 'put', 'x.y', '--schema', join(dir, 'missing.json')])).code).toBe(2);
+    });
+
+    it('publishes from flags, @file, stdin and NDJSON batches; lists, gets and shows attempts; replays', async () => {
+      const one = (await ok(['events', 'publish', '-t', 'order.placed', '-d', '{"total": 1}', '--json'])).json;
+      expect(one).toMatchObject({ id: expect.any(String), type: 'order.placed' });
+      const dataFile = join(dir, 'data.json');
+      await writeFile(dataFile, '{"total": 2}');
+      const two = (await ok(['events', 'publish', '-t', 'order.placed', '-d', `@${dataFile}`, '--id', 'cli-order-2', '--json'])).json;
+      expect(two.id).toEqual(expect.any(String));
+      const again = (await ok(['events', 'publish', '-t', 'order.placed', '-d', '{"total": 2}', '--id', 'cli-order-2', '--json'])).json;
+      expect(again.id).toBe(two.id);
+      const piped = (await ok(['events', 'publish', '--file', '-', '--json'], { input: '{"type": "order.placed", "data": {"total": 3}}' })).json;
+      expect(piped.type).toBe('order.placed');
+      const ndjson = Array.from({ length: 3 }, (_, i) => JSON.stringify({ type: 'order.batch', data: { n: i } })).join('\n');
+      const batch = (await ok(['events', 'publish', '--file', '-', '--json'], { input: `${ndjson}\n` })).json;
+      expect(batch.data).toHaveLength(3);
+      expect((await cli(['events', 'publish', '--file', '-'], { input: '{"type": "a.b"}\n{nope' })).code).toBe(2);
+
+      const listed = await waitFor(async () => {
+        const run = await cli(['events', 'list', '--after', '10m', '--json']);
+        const ids = (run.json?.data ?? []).map((e: { id: string }) => e.id);
+        return [one.id, two.id, piped.id, ...batch.data.map((e: { id: string }) => e.id)].every((id) => ids.includes(id)) ? run.json : undefined;
+      }, { timeoutMs: 20_000, description: 'the published events listed' });
+      expect(listed.data.length).toBeGreaterThanOrEqual(6);
+      expect((await ok(['events', 'list', '--type', 'order.batch', '--limit', '2', '--json'])).json).toMatchObject({ data: [{}, {}], nextCursor: expect.any(String) });
+      expect((await ok(['events', 'list', '--type', 'order.batch', '--limit', '2', '--all', '--json'])).json.data).toHaveLength(3);
+
+      const got = await waitFor(async () => {
+        const e = (await ok(['events', 'get', one.id, '--json'])).json;
+        return e.deliveries[0]?.status === 'succeeded' ? e : undefined;
+      }, { description: 'the event delivered' });
+      expect(got).toMatchObject({ id: one.id, data: { total: 1 }, deliveries: [{ endpointId, status: 'succeeded', attempts: 1, lastStatusCode: 200 }] });
+      expect((await ok(['events', 'get', one.id])).stdout).toMatch(/ENDPOINT\s+STATUS\s+ATTEMPTS/);
+      const attempts = (await ok(['events', 'attempts', one.id, '--json'])).json.data;
+      expect(attempts).toEqual([expect.objectContaining({ endpointId, attempt: 1, outcome: 'succeeded', statusCode: 200 })]);
+      expect((await cli(['events', 'get', 'evt_missing'])).code).toBe(3);
+
+      const replay = (await ok(['replay', one.id, '--wait', '--json'])).json;
+      expect(replay).toMatchObject({ kind: 'replay', status: 'completed', total: 1, requeued: 1 });
+      await waitFor(() => receiver.requests.filter((r) => r.headers['webhook-id'] === one.id).length === 2, { description: 'the replayed delivery' });
+      const started = (await ok(['events', 'replay', one.id, '--endpoint', endpointId, '--json'])).json;
+      expect(started).toMatchObject({ replayed: 1, job: { id: expect.any(String), kind: 'replay' } });
+      const job = (await ok(['jobs', 'watch', started.job.id])).stdout;
+      expect(job).toMatch(/\[#+\] 100% {2}1\/1 \(1 requeued, 0 missing\) {2}completed/);
+      expect((await ok(['jobs', 'get', started.job.id, '--json'])).json).toMatchObject({ status: 'completed' });
+      expect((await cli(['jobs', 'watch', 'job_missing'])).code).toBe(3);
+    });
+  });
+
+  describe('events tail', () => {
+    it('follows a new event and its delivery outcome, as JSON lines', async () => {
+      const ep = (await ok(['endpoints', 'create', '--url', receiver.url('/tail'), '--event-types', 'tail.seen', '--json'])).json;
+      const tail = start(['events', 'tail', '--type', 'tail.seen', '--interval', '200ms', '--max-events', '1', '--json']);
+      // Published once the tail has started (it says so on stderr), so it is the tail's first new event.
+      await waitFor(() => tail.stderr().includes('following events'), { description: 'the tail started' });
+      const published = (await ok(['events', 'publish', '-t', 'tail.seen', '-d', '{"n": 1}', '--json'])).json;
+      const run = await tail.done;
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines[0]).toMatchObject({ kind: 'event', event: { id: published.id, type: 'tail.seen', data: { n: 1 } } });
+      expect(lines.at(-1)).toMatchObject({ kind: 'delivery', eventId: published.id, endpointId: ep.id, status: 'succeeded', attempts: 1, lastStatusCode: 200 });
+    });
+
+    it('runs until Ctrl-C, then exits 0', async () => {
+      const tail = start(['events', 'tail', '--interval', '200ms']);
+      await waitFor(() => tail.stderr().includes('following events'), { description: 'the tail started' });
+      tail.child.kill('SIGINT');
+      const run = await tail.done;
+      expect(run.code).toBe(0);
+    });
+  });
+
+  describe('dead letters and jobs', () => {
+    it('lists dead letters and redrives them, watching the job', async () => {
+      const ep = (await ok(['endpoints', 'create', '--url', receiver.url('/fail'), '--event-types', 'dl.event', '--json'])).json;
+      const event = (await ok(['events', 'publish', '-t', 'dl.event', '--json'])).json;
+      const dead = await waitFor(async () => {
+        const list = (await ok(['dead-letters', 'list', '--endpoint', ep.id, '--json'])).json;
+        return list.data.length === 1 ? list.data[0] : undefined;
+      }, { timeoutMs: 30_000, description: 'the delivery dead' });
+      expect(dead).toMatchObject({ eventId: event.id, endpointId: ep.id, attempts: 3, lastStatusCode: 500 });
+      expect((await ok(['dlq', 'list'])).stdout).toMatch(/DELIVERY\s+EVENT\s+TYPE\s+ENDPOINT/);
+      const redrive = (await ok(['dead-letters', 'redrive', '--endpoint', ep.id, '--since', '1h', '--json'])).json;
+      expect(redrive).toMatchObject({ redriven: 1, job: { kind: 'redrive' } });
+      const watched = (await ok(['jobs', 'watch', redrive.job.id, '--json'])).json;
+      expect(watched).toMatchObject({ id: redrive.job.id, status: 'completed', requeued: 1 });
+      const recovered = (await ok(['endpoints', 'recover', ep.id, '--since', '1h', '--wait', '--json'])).json;
+      expect(recovered).toMatchObject({ kind: 'recover', status: 'completed' });
+    });
+  });
+
+  describe('verify', () => {
+    it('verifies a delivered request saved to a file or piped in; another secret fails with exit 1', async () => {
+      const ep = (await ok(['endpoints', 'create', '--url', receiver.url('/verify'), '--event-types', 'verify.me', '--json'])).json;
+      const event = (await ok(['events', 'publish', '-t', 'verify.me', '-d', '{"ok": true}', '--json'])).json;
+      const req = await waitFor(() => receiver.requests.find((r) => r.headers['webhook-id'] === event.id), { description: 'the delivery' });
+      const raw = `POST ${req.path} HTTP/1.1\r\n${Object.entries(req.headers)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join('\r\n')}\r\n\r\n${req.body}\n`;
+      const file = join(dir, 'request.http');
+      await writeFile(file, raw);
+      const valid = await ok(['verify', '--secret', ep.secret, file, '--json'], { env: { HOOKLINE_API_KEY: undefined } });
+      expect(valid.json).toMatchObject({ valid: true, webhookId: event.id });
+      expect((await ok(['verify', '--secret', ep.secret, '--tolerance', '300'], { input: raw })).stdout).toMatch(/valid/);
+      const other = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+      const invalid = await cli(['verify', '--secret', other], { input: raw });
+      expect(invalid).toMatchObject({ code: 1, stderr: expect.stringContaining('no signature matches') });
+      const tampered = await cli(['verify', '--secret', ep.secret], { input: raw.replace('"ok":true', '"ok":false') });
+      expect(tampered.code).toBe(1);
+      expect((await cli(['verify'], { input: raw })).code).toBe(2);
+    });
+  });
+
+  describe('profiles', () => {
+    it('saves named profiles; --profile selects one; the environment wins over it', async () => {
+      const none = { HOOKLINE_URL: undefined, HOOKLINE_API_KEY: undefined };
+      await ok(['profiles', 'set', 'local', '--api-url', pipeline.api, '--api-key', tenant.apiKey], { env: none });
+      await ok(['profiles', 'set', 'broken', '--api-url', 'http://127.0.0.1:9', '--api-key', tenant.apiKey], { env: none });
+      const listed = (await ok(['profiles', 'list', '--json'], { env: none })).json;
+      expect(listed.data.map((p: { name: string }) => p.name).sort()).toEqual(['broken', 'local']);
+      expect(JSON.stringify(listed)).not.toContain(tenant.apiKey);
+      expect((await cli(['endpoints', 'list', '--json', '--profile', 'local'], { env: none })).code).toBe(0);
+      expect((await cli(['endpoints', 'list', '--profile', 'broken'], { env: none })).code).toBe(1);
+      expect((await cli(['endpoints', 'list', '--profile', 'broken'], { env: { HOOKLINE_URL: pipeline.api } })).code).toBe(0);
+      expect((await cli(['endpoints', 'list', '--profile', 'nope'], { env: none })).code).toBe(2);
+    });
+  });
+});
+
+/** A runtime whose output the test reads (for the in-process help walk). */
+function fakeRuntime() {
+  const stdout = new PassThrough();
+  let text = '';
+  stdout.on('data', (c: Buffer) => (text += c.toString()));
+  return {
+    runtime: { stdout, stderr: new PassThrough(), stdin: new PassThrough(), env: {}, interrupt: new AbortController().signal, version: 'test' },
+    out: () => text,
+  };
+}

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { topicNames } from '@hookline/contracts';
 import {
@@ -21,6 +21,7 @@ import { createMetricsRegistry, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { IngestConfig } from './config.ts';
 import { TokenBuckets } from './domain/token-bucket.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { registeredRoutes } from './http/registered-routes.ts';
 import { buildHttpApp } from './http/server.ts';
 import { EventPublisher } from './kafka/event-publisher.ts';
@@ -113,8 +114,19 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
   }, 600_000);
   purge.unref();
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.HTTP_PORT, config.HTTP_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+  // Headers and body must arrive within HTTP_REQUEST_TIMEOUT, checked every second (Node's defaults: 60 s for
+  // the headers, 5 min for the whole request, checked every 30 s), so a slowloris client is dropped quickly.
+  const server: Server = createServer(
+    { requestTimeout: config.HTTP_REQUEST_TIMEOUT, headersTimeout: config.HTTP_REQUEST_TIMEOUT, connectionsCheckingInterval: 1_000 },
+    app,
+  );
+  answerClientErrors(server, (err, status) => log.debug({ err, status }, 'refused a malformed or late request'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.HTTP_PORT, config.HTTP_HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;

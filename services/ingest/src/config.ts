@@ -17,6 +17,9 @@ export const ingestConfigShape = {
   ENCRYPTION_KEY: z
     .string()
     .describe('32-byte key (64 hex digits or base64) encrypting endpoint secrets at rest (AES-256-GCM). Required.'),
+  HTTP_REQUEST_TIMEOUT: duration('30s', 600_000)
+    .refine((ms) => ms > 0, 'must be longer than 0')
+    .describe('Time a client has to send a whole request, headers and body (408 and the connection closed after it, within a second): slow or endless bodies cannot hold a connection.'),
   MAX_PAYLOAD_BYTES: positiveInt(262_144).describe('Largest accepted request body in bytes (413 above).'),
   DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Default timeout of an endpoint delivery, in milliseconds.'),
   PUBLISH_TIMEOUT_MS: positiveInt(30_000).describe('How long a publish waits for the Kafka acknowledgement before 503.'),

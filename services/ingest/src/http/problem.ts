@@ -84,6 +84,12 @@ export const notFoundHandler: RequestHandler = (req, res) => sendProblem(res, 40
  */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      // Already answered: a body refused as too large while express.json still read it says nothing new (body
+      // parser errors carry a `type`); anything else is a defect to see in the logs.
+      if (!(err as { type?: unknown }).type) log.error({ err, method: req.method, path: req.path }, 'error after the answer was sent');
+      return;
+    }
     res.locals.errorCode = err instanceof HooklineError ? err.code : errorCodeOf(err);
     if (err instanceof HooklineError) {
       if (err.retryAfterSeconds !== undefined) res.set('retry-after', String(err.retryAfterSeconds));

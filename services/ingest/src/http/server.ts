@@ -21,6 +21,7 @@ import type { TargetChecker } from '../targets/target-checker.ts';
 import { ApiKeyCache } from './api-key-cache.ts';
 import { ApiRoutes, openApiDocument } from './api-routes.ts';
 import { requireAdmin, requireTenant } from './auth.ts';
+import { jsonBody } from './json-body.ts';
 import { jsonOnly } from './json-only.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
 import { publishMetrics } from './publish-metrics.ts';
@@ -72,7 +73,7 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   app.use(requestMetrics(deps.metrics));
   app.use(publishMetrics(deps.metrics));
   app.use(jsonOnly);
-  app.use(express.json({ limit: deps.maxPayloadBytes, strict: false, type: ['application/json', 'application/*+json'] }));
+  app.use(jsonBody(deps.maxPayloadBytes));
 
   const router = express.Router();
   const keys = new ApiKeyCache(deps.tenants);

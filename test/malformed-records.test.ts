@@ -1,6 +1,7 @@
 import { attemptRecord, deliveryRecord, encodeRecord, eventRecord, recordHeaders, type AttemptRecord, type DeliveryRecord } from '@hookline/contracts';
 import { ACKS_ALL, createProducer } from '@hookline/kafka';
-import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import { createLogger } from '@hookline/telemetry';
+import { createTestWorld, findSecrets, LogCapture, Receiver, waitFor, type TestWorld } from '@hookline/testing';
 import type { IHeaders, Message, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { garbageHeaders, MALFORMED_KINDS, malformed, type RecordShape } from './support/malformed-records.ts';
@@ -43,15 +44,19 @@ describe('≥ 1,000 malformed records on every consumed topic: all in the invali
   let producer: Producer;
   let tenant: { id: string; apiKey: string };
   let endpointId: string;
+  let endpointSecret: string;
+  /** The services' log lines (info and up), scanned for secrets at the end. */
+  const logs = new LogCapture();
   const invalid = new Map<string, Array<{ reason: string; source: string }>>();
   let observer: ReturnType<TestWorld['kafka']['consumer']>;
 
   beforeAll(async () => {
     world = createTestWorld('malformed-records');
     receiver = await Receiver.start();
-    pipeline = await startPipeline(world, { env: { RETRY_SCHEDULE: '1s,2s' } });
+    const log = createLogger({ service: 'malformed-records', level: 'info', destination: logs });
+    pipeline = await startPipeline(world, { log, env: { RETRY_SCHEDULE: '1s,2s' } });
     tenant = await createTenant(pipeline.api, world.env.ADMIN_TOKEN!);
-    endpointId = (await call('POST', `${pipeline.api}/v1/endpoints`, tenant.apiKey, { url: receiver.url('/in') })).json.id;
+    ({ id: endpointId, secret: endpointSecret } = (await call('POST', `${pipeline.api}/v1/endpoints`, tenant.apiKey, { url: receiver.url('/in') })).json);
     producer = createProducer(world.kafka);
     await producer.connect();
     observer = world.kafka.consumer({ groupId: `${world.prefix}.observer`, maxWaitTimeInMs: 200 });
@@ -133,6 +138,20 @@ describe('≥ 1,000 malformed records on every consumed topic: all in the invali
     ];
   };
 
+  it('an event as large as the broker takes is delivered or routed with a reason, never stalls; the event behind it is delivered', { timeout: 60_000 }, async () => {
+    // The broker takes a record batch up to 1 MiB + 12 bytes; a delivery adds its ids to the event.
+    const pad = 'x'.repeat(1_048_588 - 400);
+    const big = encodeRecord(eventRecord, { tenantId: tenant.id, type: 'ok.event', data: { pad }, id: 'big-event' });
+    const after = encodeRecord(eventRecord, { tenantId: tenant.id, type: 'ok.event', data: { after: true }, id: 'after-big-event' });
+    await producer.send({ topic: world.topics.events, acks: ACKS_ALL, messages: [{ key: 'same', value: big }] });
+    await producer.send({ topic: world.topics.events, acks: ACKS_ALL, messages: [{ key: 'same', value: after }] });
+    await waitFor(() => receiver.requests.some((r) => r.headers['webhook-id'] === 'after-big-event'), { timeoutMs: 30_000, description: 'the event behind the big one delivered' });
+    const delivered = () => receiver.requests.some((r) => r.headers['webhook-id'] === 'big-event');
+    const routed = () => invalid.get('same');
+    await waitFor(() => delivered() || routed() !== undefined, { timeoutMs: 30_000, description: 'the big event delivered or routed' });
+    console.log(`near-limit event (${big.length} bytes): delivered ${delivered()}, invalid ${JSON.stringify(routed()?.map((r) => r.reason))}`);
+  });
+
   it('routes every malformed record with a reason and delivers or records every valid one', { timeout: 150_000 }, async () => {
     const started = Date.now();
     const bad = new Map<string, { topic: string; kind: string }>();
@@ -199,5 +218,12 @@ describe('≥ 1,000 malformed records on every consumed topic: all in the invali
     console.log(`malformed records: ${bad.size} over ${Object.keys(table).length} topics, kinds ${MALFORMED_KINDS.length}; valid interleaved: ${validCount}; routed more than once: ${duplicates}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.table(table);
     for (const counts of Object.values(table)) expect(Object.values(counts).reduce((s, n) => s + n, 0)).toBe(MALFORMED_PER_TOPIC);
+  });
+
+  it('the services logged every routed record without a secret', () => {
+    const routedLines = logs.lines.filter((l) => l.includes('invalid topic')).length;
+    expect(routedLines).toBeGreaterThanOrEqual(5 * MALFORMED_PER_TOPIC);
+    expect(findSecrets(logs.text, [tenant.apiKey, endpointSecret, world.env.ADMIN_TOKEN!, world.env.ENCRYPTION_KEY!])).toEqual([]);
+    console.log(`log scan: ${logs.lines.length} lines (${routedLines} about routed records), 0 secrets`);
   });
 });

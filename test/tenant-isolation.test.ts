@@ -1,4 +1,5 @@
-import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import { createLogger } from '@hookline/telemetry';
+import { createTestWorld, findSecrets, LogCapture, Receiver, waitFor, type TestWorld } from '@hookline/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTenant, startPipeline, type ApiResponse, type Pipeline } from './support/pipeline.ts';
@@ -43,12 +44,15 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
   let aEndpoint: string;
   let bRes: Resources;
   let operations: Operation[];
+  /** The services' log lines, scanned for secrets at the end. */
+  const logs = new LogCapture();
 
   beforeAll(async () => {
     world = createTestWorld('tenant-isolation');
     receiver = await Receiver.start();
     receiver.respondWith((r) => (r.path === '/b-dead' ? { status: 500 } : { status: 200 }));
-    pipeline = await startPipeline(world, { env: { TENANT_PUBLISH_RATE: String(PUBLISH_RATE), RETRY_SCHEDULE: '100ms' } });
+    const log = createLogger({ service: 'tenant-isolation', level: 'info', destination: logs });
+    pipeline = await startPipeline(world, { log, env: { TENANT_PUBLISH_RATE: String(PUBLISH_RATE), RETRY_SCHEDULE: '100ms' } });
     api = pipeline.api;
     a = await createTenant(api, world.env.ADMIN_TOKEN!, 'tenant-a');
     b = await createTenant(api, world.env.ADMIN_TOKEN!, 'tenant-b');
@@ -226,6 +230,11 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
     const batch = await call('POST', `${api}/v1/events/batch`, a.apiKey, { events: Array.from({ length: 3 * PUBLISH_RATE }, (_, i) => ({ type: 'a.type', data: { i } })) });
     expect(batch.status).toBe(429);
     console.log(`rate limit: tenant A ${answers.length} publishes, ${limited.length} answered 429; tenant B ${bAccepted.length} accepted and delivered`);
+  });
+
+  it('the services logged all of this without a key or secret', () => {
+    expect(findSecrets(logs.text, [a.apiKey, b.apiKey, bEndpoint.secret, world.env.ADMIN_TOKEN!, world.env.ENCRYPTION_KEY!])).toEqual([]);
+    console.log(`log scan: ${logs.lines.length} lines, 0 secrets`);
   });
 });
 

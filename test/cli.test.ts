@@ -8,7 +8,7 @@ import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/te
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram, main } from '../packages/cli/src/index.ts';
-import { createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
 
 const bin = fileURLToPath(new URL('../packages/cli/bin/hookline.js', import.meta.url));
 
@@ -220,19 +220,20 @@ describe('the hookline CLI, run as a process against the real stack', () => {
       expect(batch.data).toHaveLength(3);
       expect((await cli(['events', 'publish', '--file', '-'], { input: '{"type": "a.b"}\n{nope' })).code).toBe(2);
 
-      const listed = await waitFor(async () => {
-        const run = await cli(['events', 'list', '--after', '10m', '--json']);
-        const ids = (run.json?.data ?? []).map((e: { id: string }) => e.id);
-        return [one.id, two.id, piped.id, ...batch.data.map((e: { id: string }) => e.id)].every((id) => ids.includes(id)) ? run.json : undefined;
-      }, { timeoutMs: 20_000, description: 'the published events listed' });
-      expect(listed.data.length).toBeGreaterThanOrEqual(6);
+      // Waits through the API (a process per poll would be slow), then reads with the CLI.
+      const all = [one.id, two.id, piped.id, ...batch.data.map((e: { id: string }) => e.id)];
+      const recorded = async () => ((await call('GET', `${pipeline.api}/v1/events?limit=250`, tenant.apiKey)).json.data as Array<{ id: string }>).map((e) => e.id);
+      await waitFor(async () => {
+        const ids = await recorded();
+        return all.every((id) => ids.includes(id));
+      }, { timeoutMs: 20_000, description: 'the published events recorded' });
+      const listed = (await ok(['events', 'list', '--after', '10m', '--json'])).json;
+      expect(listed.data.map((e: { id: string }) => e.id)).toEqual(expect.arrayContaining(all));
       expect((await ok(['events', 'list', '--type', 'order.batch', '--limit', '2', '--json'])).json).toMatchObject({ data: [{}, {}], nextCursor: expect.any(String) });
       expect((await ok(['events', 'list', '--type', 'order.batch', '--limit', '2', '--all', '--json'])).json.data).toHaveLength(3);
 
-      const got = await waitFor(async () => {
-        const e = (await ok(['events', 'get', one.id, '--json'])).json;
-        return e.deliveries[0]?.status === 'succeeded' ? e : undefined;
-      }, { description: 'the event delivered' });
+      await waitFor(async () => (await call('GET', `${pipeline.api}/v1/events/${one.id}`, tenant.apiKey)).json.deliveries?.[0]?.status === 'succeeded', { description: 'the event delivered' });
+      const got = (await ok(['events', 'get', one.id, '--json'])).json;
       expect(got).toMatchObject({ id: one.id, data: { total: 1 }, deliveries: [{ endpointId, status: 'succeeded', attempts: 1, lastStatusCode: 200 }] });
       expect((await ok(['events', 'get', one.id])).stdout).toMatch(/ENDPOINT\s+STATUS\s+ATTEMPTS/);
       const attempts = (await ok(['events', 'attempts', one.id, '--json'])).json.data;
@@ -278,10 +279,8 @@ describe('the hookline CLI, run as a process against the real stack', () => {
     it('lists dead letters and redrives them, watching the job', async () => {
       const ep = (await ok(['endpoints', 'create', '--url', receiver.url('/fail'), '--event-types', 'dl.event', '--json'])).json;
       const event = (await ok(['events', 'publish', '-t', 'dl.event', '--json'])).json;
-      const dead = await waitFor(async () => {
-        const list = (await ok(['dead-letters', 'list', '--endpoint', ep.id, '--json'])).json;
-        return list.data.length === 1 ? list.data[0] : undefined;
-      }, { timeoutMs: 30_000, description: 'the delivery dead' });
+      await waitFor(async () => (await call('GET', `${pipeline.api}/v1/dead-letters?endpointId=${ep.id}`, tenant.apiKey)).json.data.length === 1, { timeoutMs: 30_000, description: 'the delivery dead' });
+      const dead = (await ok(['dead-letters', 'list', '--endpoint', ep.id, '--json'])).json.data[0];
       expect(dead).toMatchObject({ eventId: event.id, endpointId: ep.id, attempts: 3, lastStatusCode: 500 });
       expect((await ok(['dlq', 'list'])).stdout).toMatch(/DELIVERY\s+EVENT\s+TYPE\s+ENDPOINT/);
       const redrive = (await ok(['dead-letters', 'redrive', '--endpoint', ep.id, '--since', '1h', '--json'])).json;

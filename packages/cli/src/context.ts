@@ -44,7 +44,7 @@ export async function contextOf(command: Command, runtime: Runtime): Promise<Com
     env: runtime.env,
     file: await readProfileFile(profilePath),
   });
-  const api = new ApiClient({ url: settings.url, apiKey: settings.apiKey, adminToken: settings.adminToken, userAgent: `hookline-cli/${runtime.version}` });
+  const api = new ApiClient({ url: settings.url, apiKey: settings.apiKey, adminToken: settings.adminToken, interrupt: runtime.interrupt, userAgent: `hookline-cli/${runtime.version}` });
   return { out, api, settings, runtime, profilePath };
 }
 

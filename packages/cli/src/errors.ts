@@ -9,6 +9,8 @@ export const ExitCode = {
   usage: 2,
   /** The resource does not exist (404), for this tenant or at all. */
   notFound: 3,
+  /** Stopped by Ctrl-C while a request was in flight (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -56,9 +58,15 @@ export class NetworkError extends Error {
   override readonly name = 'NetworkError';
 }
 
+/** Ctrl-C arrived while a request was in flight (exit 130); `events tail` and `jobs watch` end cleanly instead. */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+}
+
 /** The exit code for an error thrown by a command. */
 export function exitCodeOf(err: unknown): ExitCode {
   if (err instanceof UsageError) return ExitCode.usage;
+  if (err instanceof Interrupted) return ExitCode.interrupted;
   if (err instanceof ApiError) return err.status === 404 ? ExitCode.notFound : ExitCode.failed;
   return ExitCode.failed;
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import process from 'node:process';
 import { CommanderError } from 'commander';
 import type { Runtime } from './context.ts';
-import { ApiError, CheckFailed, ExitCode, exitCodeOf, NetworkError, UsageError } from './errors.ts';
+import { ApiError, CheckFailed, ExitCode, exitCodeOf, Interrupted, NetworkError, UsageError } from './errors.ts';
 import { buildProgram } from './program.ts';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -33,6 +33,7 @@ function report(runtime: Runtime, err: unknown, json: boolean): void {
     for (const f of err.fieldErrors) write(`  ${f.path || '(body)'}: ${f.message}`);
     return;
   }
+  if (err instanceof Interrupted) return;
   const kind = err instanceof UsageError ? 'usage' : err instanceof CheckFailed ? 'check' : err instanceof NetworkError ? 'network' : 'internal';
   const message = err instanceof Error ? err.message : String(err);
   if (json) return write(JSON.stringify({ error: { kind, detail: message } }));

@@ -44,6 +44,7 @@ Exit codes:
      (verify: signature invalid; jobs watch: job failed)
   2  usage: unknown command or option, bad or missing argument, missing settings
   3  not found (404)
+  130  interrupted by Ctrl-C during a request (Ctrl-C ends "events tail" and "jobs watch" with 0)
 
 Examples:
   hookline endpoints create --url https://example.com/hooks --event-types invoice.paid

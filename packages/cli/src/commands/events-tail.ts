@@ -1,6 +1,6 @@
 import { parseDuration, parseInteger, parseTime } from '../args/values.ts';
 import { pause, type CommandContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, Interrupted, NetworkError } from '../errors.ts';
 import type { Page } from '../http/api-client.ts';
 import { paintStatus } from '../output/output.ts';
 import { cellText } from '../output/table.ts';
@@ -10,6 +10,8 @@ import { TailState, type ListedEvent, type TailDelivery } from './tail-state.ts'
 const MAX_PAGES_PER_POLL = 8;
 /** Events whose deliveries are asked about per poll at most. */
 const MAX_WATCHED_PER_POLL = 50;
+/** Consecutive failed polls (API unreachable, 5xx, 429) before the tail gives up. */
+const MAX_FAILURES = 30;
 
 const clock = (iso: string) => iso.slice(11, 23);
 
@@ -45,7 +47,8 @@ export async function tailEvents(ctx: CommandContext, opts: { type?: string; sin
     }
   };
 
-  while (!signal.aborted) {
+  /** One round: new events, then the deliveries of the events still in flight. */
+  const poll = async () => {
     if (shown < maxEvents) {
       let cursor: string | undefined;
       const listed: ListedEvent[] = [];
@@ -63,7 +66,7 @@ export async function tailEvents(ctx: CommandContext, opts: { type?: string; sin
       shown += Math.min(fresh.length, maxEvents - shown);
     }
     for (const id of state.watching(MAX_WATCHED_PER_POLL)) {
-      if (signal.aborted) break;
+      if (signal.aborted) return;
       try {
         const e = await ctx.api.request<{ deliveries: TailDelivery[] }>('GET', `/v1/events/${encodeURIComponent(id)}`);
         for (const d of state.deliveries(id, e.deliveries, Date.now())) showDelivery(id, d);
@@ -72,7 +75,22 @@ export async function tailEvents(ctx: CommandContext, opts: { type?: string; sin
         else throw err;
       }
     }
-    if (shown >= maxEvents && state.watchedCount === 0) break;
+  };
+
+  let failures = 0;
+  while (!signal.aborted) {
+    try {
+      await poll();
+      failures = 0;
+    } catch (err) {
+      // Ctrl-C during a request ends the tail as it does between requests.
+      if (err instanceof Interrupted) return;
+      // An API restart or a network blip is waited out (the cursor is kept), up to a bound.
+      const transient = err instanceof NetworkError || (err instanceof ApiError && (err.status >= 500 || err.status === 429));
+      if (!transient || ++failures >= MAX_FAILURES) throw err;
+      out.note(out.colors.yellow(`${(err as Error).message}: retrying (${failures}/${MAX_FAILURES})`));
+    }
+    if (shown >= maxEvents && state.watchedCount === 0) return;
     await pause(intervalMs, signal);
   }
 }

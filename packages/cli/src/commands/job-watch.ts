@@ -1,5 +1,5 @@
 import { pause, type CommandContext } from '../context.ts';
-import { CheckFailed } from '../errors.ts';
+import { CheckFailed, Interrupted } from '../errors.ts';
 import { paintStatus, record } from '../output/output.ts';
 import { progressLine } from '../output/progress-bar.ts';
 import type { Job } from './jobs-shared.ts';
@@ -30,7 +30,12 @@ export async function watchJob(ctx: CommandContext, id: string, opts: { interval
     }
     await pause(opts.intervalMs, signal);
     if (signal.aborted) break;
-    job = await ctx.api.request<Job>('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+    try {
+      job = await ctx.api.request<Job>('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+    } catch (err) {
+      if (err instanceof Interrupted) break;
+      throw err;
+    }
   }
   if (bar) out.write('\n');
   out.result(job, () => record(out, { ...job, status: paintStatus(out, job.status) }));

@@ -1,4 +1,4 @@
-import { ApiError, NetworkError, UsageError } from '../errors.ts';
+import { ApiError, Interrupted, NetworkError, UsageError } from '../errors.ts';
 
 /** Which credential a request needs: a tenant's API key, or the admin token. */
 export type Credential = 'tenant' | 'admin' | 'none';
@@ -10,6 +10,8 @@ export interface ApiClientOptions {
   /** Per-request timeout. */
   timeoutMs?: number;
   userAgent?: string;
+  /** Aborts requests in flight (Ctrl-C). */
+  interrupt?: AbortSignal;
 }
 
 export interface RequestOptions {
@@ -45,9 +47,10 @@ export class ApiClient {
         method,
         headers,
         ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-        signal: AbortSignal.timeout(this.#opts.timeoutMs ?? 30_000),
+        signal: AbortSignal.any([AbortSignal.timeout(this.#opts.timeoutMs ?? 30_000), ...(this.#opts.interrupt ? [this.#opts.interrupt] : [])]),
       });
     } catch (err) {
+      if (this.#opts.interrupt?.aborted) throw new Interrupted('interrupted');
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const why = (err as Error).name === 'TimeoutError' ? 'no answer in time' : (cause?.code ?? cause?.message ?? (err as Error).message);
       throw new NetworkError(`cannot reach ${this.#opts.url} (${why})`);

@@ -23,6 +23,7 @@ export const MALFORMED_KINDS = [
   'bad-timestamp',
   'bad-number',
   'garbage-headers',
+  'deep-nesting',
 ] as const;
 
 /** Garbage header values: binary, NUL bytes, huge, non-numeric and absurd `hookline-not-before`, broken `traceparent`. */
@@ -99,6 +100,12 @@ export function malformed(valid: Record<string, unknown>, shape: RecordShape, i:
       return shape.numbers.length > 0
         ? { kind, value: json({ ...valid, [pick(shape.numbers)]: pick<unknown>([-1, 1.5, -0.5, 'NaN', 1e300]) }) }
         : { kind, value: json({ ...valid, [shape.object]: pick(['data', 7, [1]]) }) };
+    case 'deep-nesting': {
+      // Built as text: JSON.stringify itself gives up (RangeError) past a few thousand levels.
+      const depth = pick([65, 1_000, 5_000, 50_000]);
+      const text = JSON.stringify({ ...valid, [shape.object]: 'DEEP' }).replace('"DEEP"', `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+      return { kind, value: Buffer.from(text) };
+    }
     case 'garbage-headers':
       return { kind, value: pick([randomBytes(20), Buffer.from('[]'), json(without(shape.ids[0]!))]), headers: garbageHeaders(round) };
   }

@@ -22,6 +22,11 @@ describe('ids', () => {
 });
 
 describe('codec', () => {
+  it('takes data nested as deep as an HTTP body may be (64 levels from the value)', () => {
+    const value = Buffer.from(`{"tenantId":"t","type":"a","data":${'{"a":'.repeat(63)}1${'}'.repeat(63)}}`);
+    expect(decodeRecord(eventRecord, value).ok).toBe(true);
+  });
+
   it('round-trips a valid event', () => {
     const value = { tenantId: 'ten_1', type: 'user.created', data: { a: 1 } };
     const decoded = decodeRecord(eventRecord, encodeRecord(eventRecord, value));
@@ -37,6 +42,8 @@ describe('codec', () => {
     [Buffer.from('{"tenantId":"t\\u0000","type":"a","data":{}}'), /tenantId/],
     [Buffer.from(JSON.stringify({ tenantId: 't'.repeat(129), type: 'a', data: {} })), /tenantId/],
     [Buffer.from(JSON.stringify({ tenantId: 't', type: 'a', data: {}, endpointId: 'ep 1' })), /endpointId/],
+    [Buffer.from(`{"tenantId":"t","type":"a","data":${'{"a":'.repeat(64)}1${'}'.repeat(64)}}`), /^data\.a\.a\.a\.a\.a\.a\.a….*deeper than 64 levels/],
+    [Buffer.from(`{"tenantId":"t","type":"a","data":${'['.repeat(50_000)}${']'.repeat(50_000)}}`), /deeper than 64 levels/],
   ])('reports why %s is invalid', (value, reason) => {
     const decoded = decodeRecord(eventRecord, value);
     expect(decoded.ok).toBe(false);

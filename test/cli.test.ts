@@ -266,12 +266,15 @@ describe('the hookline CLI, run as a process against the real stack', () => {
       expect(lines.at(-1)).toMatchObject({ kind: 'delivery', eventId: published.id, endpointId: ep.id, status: 'succeeded', attempts: 1, lastStatusCode: 200 });
     });
 
-    it('runs until Ctrl-C, then exits 0', async () => {
+    it('shows events as lines for people, runs until Ctrl-C, then exits 0', async () => {
       const tail = start(['events', 'tail', '--interval', '200ms']);
       await waitFor(() => tail.stderr().includes('following events'), { description: 'the tail started' });
+      const published = (await ok(['events', 'publish', '-t', 'tail.human', '--json'])).json;
+      await waitFor(() => tail.stdout().includes(published.id), { description: 'the event shown' });
       tail.child.kill('SIGINT');
       const run = await tail.done;
       expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^\\d{2}:\\d{2}:\\d{2}\\.\\d{3}  ${published.id}  tail\\.human  \\{\\}$`, 'm'));
     });
   });
 

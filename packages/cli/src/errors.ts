@@ -35,12 +35,15 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
   readonly problem: Record<string, unknown> | undefined;
+  /** Seconds to wait before retrying, from Retry-After (429, 503). */
+  readonly retryAfter: number | undefined;
 
-  constructor(status: number, problem: Record<string, unknown> | undefined, fallback: string) {
+  constructor(status: number, problem: Record<string, unknown> | undefined, fallback: string, retryAfter?: number) {
     const detail = typeof problem?.detail === 'string' ? problem.detail : typeof problem?.title === 'string' ? problem.title : fallback;
     super(detail);
     this.status = status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 
   /** The field problems the API listed (`errors`), if any. */

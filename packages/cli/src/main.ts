@@ -27,10 +27,11 @@ export function processRuntime(): Runtime {
 function report(runtime: Runtime, err: unknown, json: boolean): void {
   const write = (s: string) => void runtime.stderr.write(`${s}\n`);
   if (err instanceof ApiError) {
-    if (json) return write(JSON.stringify({ error: { status: err.status, ...err.problem, detail: err.message } }));
+    if (json) return write(JSON.stringify({ error: { status: err.status, ...err.problem, detail: err.message, ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}) } }));
     const code = typeof err.problem?.code === 'string' ? ` [${err.problem.code}]` : '';
     write(`error: ${err.status} ${typeof err.problem?.title === 'string' ? `${err.problem.title}: ` : ''}${err.message}${code}`);
     for (const f of err.fieldErrors) write(`  ${f.path || '(body)'}: ${f.message}`);
+    if (err.retryAfter !== undefined) write(`  retry after ${err.retryAfter} s`);
     return;
   }
   if (err instanceof Interrupted) return;

@@ -66,7 +66,8 @@ export class ApiClient {
     }
     if (!res.ok) {
       const problem = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined;
-      throw new ApiError(res.status, problem, `${method} ${path} answered ${res.status} ${res.statusText}`.trim());
+      const retryAfter = /^\d+$/.test(res.headers.get('retry-after') ?? '') ? Number(res.headers.get('retry-after')) : undefined;
+      throw new ApiError(res.status, problem, `${method} ${path} answered ${res.status} ${res.statusText}`.trim(), retryAfter);
     }
     return json as T;
   }

@@ -110,7 +110,8 @@ describe('≥ 1,000 malformed records on every consumed topic: all in the invali
         shape: EVENT_SHAPE,
         sample: { tenantId: tenant.id, type: 'ok.event', data: { n: 0 }, id: 'sample', createdAt: new Date().toISOString(), endpointId },
         valid: (n) => ({
-          value: encodeRecord(eventRecord, { tenantId: tenant.id, type: 'ok.event', data: { n }, id: `okev-${n}` }),
+          // Every third carries text PostgreSQL cannot store as is (U+0000, a lone surrogate): valid all the same.
+          value: encodeRecord(eventRecord, { tenantId: tenant.id, type: 'ok.event', data: n % 3 === 2 ? { n, text: 'a\u0000b\ud800c', ['k\udc00']: 1 } : { n }, id: `okev-${n}` }),
           headers: n % 2 === 0 ? {} : garbageHeaders((n - 1) / 2),
           proof: `okev-${n}`,
         }),
@@ -130,7 +131,10 @@ describe('≥ 1,000 malformed records on every consumed topic: all in the invali
         shape: ATTEMPT_SHAPE,
         sample: attempt({ deliveryId: 'dlv_sample', attemptId: 'att_sample', tenantId: tenant.id, endpointId, eventId: 'sample' }) as unknown as Record<string, unknown>,
         valid: (n) => ({
-          value: encodeRecord(attemptRecord, attempt({ deliveryId: `dlv_okat_${n}`, attemptId: `att_ok_${n}`, eventId: `okat-${n}`, tenantId: tenant.id, endpointId }) satisfies AttemptRecord),
+          value: encodeRecord(
+            attemptRecord,
+            attempt({ deliveryId: `dlv_okat_${n}`, attemptId: `att_ok_${n}`, eventId: `okat-${n}`, tenantId: tenant.id, endpointId, ...(n % 3 === 2 ? { responseBody: 'bin\u0000\udbff', error: 'x\ud800' } : {}) }) satisfies AttemptRecord,
+          ),
           headers: n % 2 === 0 ? {} : garbageHeaders((n - 1) / 2),
           proof: `att_ok_${n}`,
         }),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, storedTraceparent } from './tracked-records.ts';
+import { decodeEvent, storedTraceparent, stripNul } from './tracked-records.ts';
+
+describe('text PostgreSQL cannot store', () => {
+  it('lone surrogates become U+FFFD, in values and keys; pairs stay', () => {
+    expect(stripNul({ a: 'x\ud800y', 'k\udc00': ['\udbff'], ok: '😀', n: 1 })).toEqual({ a: 'x\uFFFDy', 'k\uFFFD': ['\uFFFD'], ok: '😀', n: 1 });
+  });
+});
 
 describe('the traceparent the tracker stores', () => {
   const valid = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -105,11 +105,15 @@ export function decodeAttempt(value: Buffer | null): Decoded<AttemptRecord> {
 }
 
 /**
- * PostgreSQL text and jsonb cannot hold U+0000, which a receiver's binary response body easily contains; a
- * record carrying one would fail its whole batch forever. The character is replaced by U+FFFD everywhere.
+ * PostgreSQL text and jsonb cannot hold U+0000, which a receiver's binary response body easily contains, and jsonb
+ * refuses a lone surrogate (`"\ud800"`, valid JSON that any producer may write); a record carrying either would be
+ * refused and its event or attempt left unrecorded though it was delivered. Both are replaced by U+FFFD everywhere.
  */
 export function stripNul<T>(value: T): T {
-  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;
+  if (typeof value === 'string') {
+    const text = value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+    return (text.isWellFormed() ? text : text.toWellFormed()) as T;
+  }
   if (Array.isArray(value)) return value.map((v) => stripNul(v)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -1,3 +1,5 @@
+import { deliveryRecord, encodeRecord, eventRecord } from '@hookline/contracts';
+import { ACKS_ALL, createProducer } from '@hookline/kafka';
 import { createLogger } from '@hookline/telemetry';
 import { createTestWorld, findSecrets, LogCapture, Receiver, waitFor, type TestWorld } from '@hookline/testing';
 import { Webhook } from 'standardwebhooks';
@@ -230,6 +232,45 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
     const batch = await call('POST', `${api}/v1/events/batch`, a.apiKey, { events: Array.from({ length: 3 * PUBLISH_RATE }, (_, i) => ({ type: 'a.type', data: { i } })) });
     expect(batch.status).toBe(429);
     console.log(`rate limit: tenant A ${answers.length} publishes, ${limited.length} answered 429; tenant B ${bAccepted.length} accepted and delivered`);
+  });
+
+  it('records produced straight to Kafka that pair tenant A with B’s endpoint are never delivered to it', { timeout: 60_000 }, async () => {
+    const producer = createProducer(world.kafka);
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: world.topics.events,
+        acks: ACKS_ALL,
+        messages: [{ key: 'cross', value: encodeRecord(eventRecord, { tenantId: a.id, type: 'b.type', data: { cross: 1 }, id: 'cross-event', endpointId: bRes.endpoint }) }],
+      });
+      await producer.send({
+        topic: world.topics.deliveries,
+        acks: ACKS_ALL,
+        messages: [{
+          key: bRes.endpoint,
+          value: encodeRecord(deliveryRecord, {
+            deliveryId: 'dlv_cross', eventId: 'cross-delivery', tenantId: a.id, endpointId: bRes.endpoint, type: 'b.type', data: { cross: 2 }, eventCreatedAt: new Date().toISOString(), attempt: 0,
+          }),
+        }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    // Once fan-out and delivery have committed past both records, they were handled: dropped, not delivered.
+    const admin = world.kafka.admin();
+    await admin.connect();
+    try {
+      for (const [groupId, topic] of [[world.groups.fanout, world.topics.events], [world.groups.deliver, world.topics.deliveries]] as const) {
+        await waitFor(async () => {
+          const high = await admin.fetchTopicOffsets(topic);
+          const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
+          return high.every((p) => Number(committed.find((c) => c.partition === p.partition)?.offset ?? -1) >= Number(p.high) || p.high === p.low);
+        }, { timeoutMs: 30_000, intervalMs: 200, description: `${groupId} past every record of ${topic}` });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    expect(receiver.requests.filter((r) => ['cross-event', 'cross-delivery'].includes(String(r.headers['webhook-id'])))).toEqual([]);
   });
 
   it('the services logged all of this without a key or secret', () => {

@@ -65,6 +65,10 @@ export async function injectFaults(t: Targets, startedAt: number, durationMs: nu
         const fault = { ...what, start, end: Date.now() };
         log(`recovered from ${fault.kind} (${fault.target}) in ${((fault.end - start) / 1000).toFixed(1)} s`);
         return fault;
+      })
+      .catch((e: Error) => {
+        const waiting = t.all.map((s) => `${s.name} (pid restarts ${s.restarts.length}): ${s.lastNotReady}`).join('; ');
+        throw new Error(`${e.message}; last /readyz answers that were not 200: ${waiting}`);
       });
     recovery.catch(() => {}); // Reported by the Promise.all below, not as an unhandled rejection meanwhile.
     recoveries.push(recovery);

@@ -70,12 +70,17 @@ export class ServiceProcess {
     await exited;
   }
 
+  /** Last answer of /readyz that was not a 200 (for the message when a service never gets ready). */
+  lastNotReady = '';
+
   async ready(): Promise<boolean> {
     try {
-      const res = await request(`http://127.0.0.1:${this.port}/readyz`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
-      await res.body.dump();
+      const res = await request(`http://127.0.0.1:${this.port}/readyz`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+      const body = await res.body.text();
+      if (res.statusCode !== 200) this.lastNotReady = `${res.statusCode} ${body.slice(0, 200)}`;
       return res.statusCode === 200;
-    } catch {
+    } catch (error) {
+      this.lastNotReady = String(error);
       return false;
     }
   }

@@ -11,6 +11,11 @@ describe('kafkaLogLevel', () => {
     expect(kafkaLogLevel(logLevel.ERROR, entry('Failed to send messages: This server does not host this topic-partition', { retryCount: 0, retryTime: 100 }))).toBe('debug');
   });
 
+  it('puts the error answers a connection logs at debug: the caller gets the same error and handles or reports it', () => {
+    expect(kafkaLogLevel(logLevel.ERROR, entry('Response CreateTopics(key: 19, version: 3)', { error: 'Topic creation errors' }), 'Connection')).toBe('debug');
+    expect(kafkaLogLevel(logLevel.ERROR, entry('Response CreateTopics(key: 19, version: 3)', { error: 'Topic creation errors' }), 'Admin')).toBe('error');
+  });
+
   it('keeps answers that are not retried at error, and other retries at warn', () => {
     expect(kafkaLogLevel(logLevel.ERROR, entry('Response Produce(key: 0)', { error: 'The request included a message larger than the max message size the server will accept' }))).toBe('error');
     expect(kafkaLogLevel(logLevel.ERROR, entry('Crash: KafkaJSNumberOfRetriesExceeded: boom'))).toBe('error');

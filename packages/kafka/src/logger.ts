@@ -22,12 +22,15 @@ const isRetriableAnswer = (text: unknown): boolean =>
 /**
  * The level a kafkajs line deserves. kafkajs logs every error answer of the broker at ERROR, including the ones
  * it retries by itself (a coordinator still loading, a partition whose leader is moving: routine while topics and
- * groups come up): those go to debug. A retry of anything else (a refused connection) is a warning; what kafkajs
+ * groups come up) and, from a connection, every error answer it also raises to the caller: those go to debug. A retry of anything else (a refused connection) is a warning; what kafkajs
  * gives up on still reaches the caller as an error.
  */
-export function kafkaLogLevel(level: logLevel, log: LogEntry['log']): 'error' | 'warn' | 'info' | 'debug' {
+export function kafkaLogLevel(level: logLevel, log: LogEntry['log'], namespace = ''): 'error' | 'warn' | 'info' | 'debug' {
   if (level === logLevel.ERROR) {
     const fields = log as Record<string, unknown>;
+    // A connection logs every error answer it reads, and kafkajs raises the same error to the caller, which handles it
+    // (a topic another service created first) or reports it: at error level it would be said twice.
+    if (namespace === 'Connection' && log.message.startsWith('Response ')) return 'debug';
     if (isRetriableAnswer(fields.error) || ('retryCount' in fields && isRetriableAnswer(log.message))) return 'debug';
     if ('retryCount' in fields) return 'warn';
     return 'error';
@@ -42,6 +45,6 @@ export function kafkaLogCreator(sink: KafkaLogSink): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, ...rest } = log;
-      sink[kafkaLogLevel(level, log)]({ kafkajs: namespace, ...rest }, message);
+      sink[kafkaLogLevel(level, log, namespace)]({ kafkajs: namespace, ...rest }, message);
     };
 }

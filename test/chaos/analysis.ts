@@ -27,6 +27,9 @@ export interface Duplicate {
   endpoint: string;
   webhookId: string;
   cause: string;
+  /** When the receiver first answered 2xx, and when the copy arrived. */
+  firstOkAt: number;
+  at: number;
 }
 
 /** What the receivers' own records and the database say about a run. */
@@ -107,7 +110,7 @@ export function analyse(
     for (const s of r.seen) {
       reached.add(s.webhookId);
       const ok = firstOk.get(s.webhookId);
-      if (ok !== undefined) duplicates.push({ endpoint: r.name, webhookId: s.webhookId, cause: causeOf(faults, ok, s.at, attemptAt(r.endpointId, s.webhookId, ok)) });
+      if (ok !== undefined) duplicates.push({ endpoint: r.name, webhookId: s.webhookId, cause: causeOf(faults, ok, s.at, attemptAt(r.endpointId, s.webhookId, ok)), firstOkAt: ok, at: s.at });
       else if (s.answer === 'ok') firstOk.set(s.webhookId, s.at);
     }
     duplicatesByEndpoint[r.name] = duplicates.length - duplicatesBefore;
@@ -125,4 +128,25 @@ export function analyse(
   const duplicatesByCause: Record<string, number> = {};
   for (const d of duplicates) duplicatesByCause[d.cause] = (duplicatesByCause[d.cause] ?? 0) + 1;
   return { expectedDeliveries, lost, duplicates, duplicatesByCause, duplicatesByEndpoint, statusMismatches, requests };
+}
+
+/** Per cause: how many, the median and longest time from the first 2xx to the copy, and the copies per 10 s of the run. */
+export function duplicateTimings(duplicates: readonly Duplicate[], startedAt: number): Record<string, { n: number; gapP50S: number; gapMaxS: number; per10s: Record<string, number> }> {
+  const out: Record<string, { n: number; gapP50S: number; gapMaxS: number; per10s: Record<string, number> }> = {};
+  const byCause = new Map<string, Duplicate[]>();
+  for (const d of duplicates) {
+    let list = byCause.get(d.cause);
+    if (!list) byCause.set(d.cause, (list = []));
+    list.push(d);
+  }
+  for (const [cause, list] of byCause) {
+    const gaps = list.map((d) => d.at - d.firstOkAt).sort((a, b) => a - b);
+    const per10s: Record<string, number> = {};
+    for (const d of list) {
+      const bucket = `+${Math.floor((d.at - startedAt) / 10_000) * 10}s`;
+      per10s[bucket] = (per10s[bucket] ?? 0) + 1;
+    }
+    out[cause] = { n: list.length, gapP50S: +(gaps[Math.floor(gaps.length / 2)]! / 1000).toFixed(1), gapMaxS: +(gaps.at(-1)! / 1000).toFixed(1), per10s };
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { waitFor } from '@hookline/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyse, type AttemptRow, type DeliveryRow, type Fault } from './analysis.ts';
+import { analyse, duplicateTimings, type AttemptRow, type DeliveryRow, type Fault } from './analysis.ts';
 import { api, retrying } from './api.ts';
 import { ChaosInfra, freePort } from './chaos-infra.ts';
 import { injectFaults } from './faults.ts';
@@ -227,6 +227,7 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
       duplicatesPercent: +((100 * analysis.duplicates.length) / analysis.expectedDeliveries).toFixed(3),
       duplicatesByCause: analysis.duplicatesByCause,
       duplicatesByEndpoint: analysis.duplicatesByEndpoint,
+      duplicateTimings: duplicateTimings(analysis.duplicates, startedAt),
       statusMismatches: analysis.statusMismatches.length,
       badSignatures,
       attempts: { topicRecords: attemptIds.length, topicDistinct: topicAttempts.size, rows: attemptRows.length, rowsDistinct: new Set(attemptRows).size, rowsNotOnTopic, attemptsNotInRows },

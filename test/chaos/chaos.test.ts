@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,7 +42,9 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
   const schema = 'chaos';
   const adminToken = `admin_${randomBytes(16).toString('hex')}`;
   const keys: string[] = [];
+  // The services' logs (warnings and errors); kept, and named, when the run fails.
   const logDir = mkdtempSync(join(tmpdir(), 'hookline-chaos-logs-'));
+  let passed = false;
 
   beforeAll(async () => {
     infra = await ChaosInfra.start((m) => log(m));
@@ -108,6 +110,8 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
     await pool?.end().catch(() => {});
     await Promise.allSettled(receivers.map((r) => r.http.close()));
     await infra?.stop();
+    if (passed) rmSync(logDir, { recursive: true, force: true });
+    else log(`service logs kept in ${logDir}`);
   }, 120_000);
 
   it('loses nothing, records every attempt once, dead-letters the failing endpoint and needs no human', async () => {
@@ -264,5 +268,6 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
     if (size.name === 'full' || process.env.CHAOS_ENFORCE_DUPLICATES === 'true') {
       expect(figures.duplicatesPercent, `duplicates, % of deliveries (goal ≤ ${DUPLICATES_GOAL_PERCENT} %)`).toBeLessThanOrEqual(DUPLICATES_GOAL_PERCENT);
     }
+    passed = true;
   }, size.name === 'full' ? 3_600_000 : 240_000);
 });

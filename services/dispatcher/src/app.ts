@@ -1,6 +1,6 @@
 import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
-import { EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
+import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
 import { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { isValidSecret } from '@hookline/signing';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
@@ -10,6 +10,7 @@ import { DeliverConsumer } from './consumers/deliver-consumer.ts';
 import { FanoutConsumer } from './consumers/fanout-consumer.ts';
 import { BreakerRegistry } from './delivery/breakers.ts';
 import { Deliverer } from './delivery/deliverer.ts';
+import { SucceededCheck } from './delivery/succeeded-check.ts';
 import { DispatcherMetrics } from './delivery/dispatcher-metrics.ts';
 import { EndpointLimits } from './delivery/endpoint-limits.ts';
 import { HealthTracker } from './delivery/health-tracker.ts';
@@ -64,6 +65,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const { kafka, producer } = k;
   const box = new SecretBox(config.ENCRYPTION_KEY);
   const endpointsRepo = new EndpointDirectoryRepository(pool, box);
+  const deliveriesRepo = new DeliveriesRepository(pool);
   const healthRepo = new EndpointHealthRepository(pool);
   const directory = new EndpointDirectory({ repo: endpointsRepo, pool, log });
   if (config.OPERATIONAL_WEBHOOK_URL) directory.addStatic(operationalEndpoint(config.OPERATIONAL_WEBHOOK_URL, config.OPERATIONAL_WEBHOOK_SECRET!));
@@ -124,7 +126,8 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const deliver = new DeliverConsumer({
     deliveries: consumers.deliveries,
     retries: consumers.retries,
-    retryTopics, producer, deliverer, topics, log,
+    retryTopics, producer, deliverer, topics, log, metrics,
+    succeeded: new SucceededCheck((ids) => deliveriesRepo.succeededAmong(ids), log),
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
     longestRetryWaitMs: longestRetryWaitMs(config.RETRY_SCHEDULE),

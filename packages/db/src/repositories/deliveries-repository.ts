@@ -95,6 +95,16 @@ export class DeliveriesRepository {
     this.#pool = pool;
   }
 
+  /**
+   * Which of `deliveryIds` the tracker recorded as succeeded: deliveries that need nothing more (a replay sets its
+   * delivery back to pending before producing it again, so a replayed one is never among them).
+   */
+  async succeededAmong(deliveryIds: readonly string[]): Promise<Set<string>> {
+    if (deliveryIds.length === 0) return new Set();
+    const { rows } = await this.#pool.query<{ id: string }>(`SELECT id FROM deliveries WHERE id = ANY($1::text[]) AND status = 'succeeded'`, [deliveryIds]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   async get(tenantId: string, deliveryId: string): Promise<Delivery | null> {
     const { rows } = await this.#pool.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries d WHERE id = $1 AND tenant_id = $2`, [deliveryId, tenantId]);
     return rows[0] ? toDelivery(rows[0]) : null;

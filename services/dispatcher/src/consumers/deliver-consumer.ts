@@ -3,8 +3,10 @@ import { headerString, processTraced, sendToInvalid } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import type { Deliverer } from '../delivery/deliverer.ts';
+import type { DispatcherMetrics } from '../delivery/dispatcher-metrics.ts';
+import type { SucceededCheck } from '../delivery/succeeded-check.ts';
 import { retryDueAt } from '../domain/retry-policy.ts';
-import { PartitionPipeline } from './partition-pipeline.ts';
+import { PartitionPipeline, type RecordContext } from './partition-pipeline.ts';
 
 export interface DeliverConsumerDeps {
   /** Consumer of the deliveries topic (group `<prefix>.deliver`). */
@@ -14,6 +16,9 @@ export interface DeliverConsumerDeps {
   retryTopics: string[];
   producer: Producer;
   deliverer: Deliverer;
+  /** Whether the tracker already recorded a delivery as succeeded (asked only for records that may be repeats). */
+  succeeded: SucceededCheck;
+  metrics?: DispatcherMetrics;
   topics: TopicNames;
   log: Logger;
   partitionsConcurrently: number;
@@ -33,7 +38,8 @@ export class DeliverConsumer {
   readonly #retry: PartitionPipeline;
 
   constructor(d: DeliverConsumerDeps) {
-    const handle = (topic: string, partition: number, message: KafkaMessage, signal: AbortSignal) =>
+    const isRetryTier = new Set(d.retryTopics);
+    const handle = (topic: string, partition: number, message: KafkaMessage, signal: AbortSignal, context: RecordContext) =>
       processTraced({ topic, partition, message }, {}, async (span) => {
         const decoded = decodeRecord(deliveryRecord, message.value);
         if (!decoded.ok) {
@@ -47,6 +53,13 @@ export class DeliverConsumer {
           'hookline.tenant_id': decoded.value.tenantId,
           'hookline.attempt': decoded.value.attempt + 1,
         });
+        // A record an earlier owner may have delivered (its offset not committed before a crash or a rebalance), or a
+        // retry record (one may be produced twice when a hand-off is retried): nothing to do once the delivery succeeded.
+        if ((context.maybeHandledBefore || isRetryTier.has(topic)) && (await d.succeeded.succeeded(decoded.value.deliveryId))) {
+          span.setAttribute('hookline.skipped', 'already_succeeded');
+          d.metrics?.skipped('already_succeeded');
+          return;
+        }
         await d.deliverer.deliver(decoded.value, message.headers, signal);
       });
     const common = { log: d.log, handle, maxInFlight: d.maxInFlight, partitionsConcurrently: d.partitionsConcurrently, ...(d.now ? { now: d.now } : {}) };

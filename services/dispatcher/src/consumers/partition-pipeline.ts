@@ -2,6 +2,15 @@ import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { OffsetWatermark } from '../domain/offset-watermark.ts';
 
+/** What the pipeline knows about a record beyond its content. */
+export interface RecordContext {
+  /**
+   * The record was already in the partition when this consumer was given it, so an earlier owner (a crashed or
+   * rebalanced-away instance) may have handled it without committing its offset.
+   */
+  maybeHandledBefore: boolean;
+}
+
 export interface PipelineOptions {
   consumer: Consumer;
   topics: string[];
@@ -14,7 +23,7 @@ export interface PipelineOptions {
    * Handles one record; resolves when it is finished or handed to another topic (acknowledged). A rejection is
    * retried with backoff; a rejection while stopping leaves the record uncommitted for the next owner.
    */
-  handle: (topic: string, partition: number, message: KafkaMessage, signal: AbortSignal) => Promise<void>;
+  handle: (topic: string, partition: number, message: KafkaMessage, signal: AbortSignal, context: RecordContext) => Promise<void>;
   /** When the record may be handled (unix ms); the partition pauses until then. Absent: at once. */
   dueAt?: (message: KafkaMessage) => number | null;
   now?: () => number;
@@ -31,6 +40,8 @@ export class PartitionPipeline {
   readonly #o: PipelineOptions;
   readonly #now: () => number;
   readonly #marks = new Map<string, OffsetWatermark>();
+  /** Per partition: the end of the log when this consumer was given it (records below it may have been handled). */
+  readonly #takenOverBelow = new Map<string, bigint>();
   readonly #abort = new AbortController();
   readonly #resumeTimers = new Set<NodeJS.Timeout>();
   #inFlight = 0;
@@ -53,7 +64,11 @@ export class PartitionPipeline {
     const { consumer } = this.#o;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
-      for (const key of this.#marks.keys()) if (!assigned.has(key)) this.#marks.delete(key);
+      for (const key of this.#marks.keys()) {
+        if (assigned.has(key)) continue;
+        this.#marks.delete(key);
+        this.#takenOverBelow.delete(key);
+      }
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.#o.topics, fromBeginning: true });
@@ -69,7 +84,11 @@ export class PartitionPipeline {
     const { topic, partition } = batch;
     const key = `${topic}/${partition}`;
     let mark = this.#marks.get(key);
-    if (!mark) this.#marks.set(key, (mark = new OffsetWatermark()));
+    if (!mark) {
+      this.#marks.set(key, (mark = new OffsetWatermark()));
+      this.#takenOverBelow.set(key, BigInt(batch.highWatermark));
+    }
+    const takenOverBelow = this.#takenOverBelow.get(key) ?? 0n;
     for (const message of batch.messages) {
       if (this.#stopping || !isRunning() || isStale()) return;
       const offset = BigInt(message.offset);
@@ -94,16 +113,16 @@ export class PartitionPipeline {
       mark.start(offset);
       resolveOffset(message.offset);
       this.#inFlight += 1;
-      void this.#run(topic, partition, message, mark, offset);
+      void this.#run(topic, partition, message, mark, offset, { maybeHandledBefore: offset < takenOverBelow });
     }
     await heartbeat().catch(() => {});
   }
 
-  async #run(topic: string, partition: number, message: KafkaMessage, mark: OffsetWatermark, offset: bigint): Promise<void> {
+  async #run(topic: string, partition: number, message: KafkaMessage, mark: OffsetWatermark, offset: bigint, context: RecordContext): Promise<void> {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.#o.handle(topic, partition, message, this.#abort.signal);
+          await this.#o.handle(topic, partition, message, this.#abort.signal, context);
           mark.finish(offset);
           this.#scheduleCommit();
           return;

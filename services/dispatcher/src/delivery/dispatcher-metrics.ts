@@ -16,6 +16,7 @@ export class DispatcherMetrics {
   readonly #latency: Histogram;
   readonly #dead: Counter;
   readonly #handOffRetries: Counter;
+  readonly #skipped: Counter;
 
   constructor(
     registry: Registry,
@@ -38,6 +39,12 @@ export class DispatcherMetrics {
       name: 'hookline_hand_off_retries_total',
       help: 'Retries of a step after a webhook was sent (records produced, endpoint state): the webhook itself is not sent again',
       labelNames: ['step'],
+      registers,
+    });
+    this.#skipped = new Counter({
+      name: 'hookline_deliveries_skipped_total',
+      help: 'Delivery records not sent because the tracker had already recorded the delivery as succeeded (a repeat)',
+      labelNames: ['reason'],
       registers,
     });
     new Gauge({ name: 'hookline_deliveries_in_flight', help: 'Deliveries this instance is working on', registers, collect() { this.set(opts.inFlight()); } });
@@ -82,5 +89,9 @@ export class DispatcherMetrics {
 
   handOffRetry(step: string): void {
     this.#handOffRetries.inc({ step });
+  }
+
+  skipped(reason: string): void {
+    this.#skipped.inc({ reason });
   }
 }

@@ -13,10 +13,17 @@ describe('SucceededCheck', () => {
     expect(calls).toEqual([['ok1', 'no1', 'ok2']]);
   });
 
-  it('goes ahead (false) when the database cannot answer', async () => {
-    const check = new SucceededCheck(async () => {
-      throw new Error('down');
+  it('asks again while the database is away, and goes ahead (false) once its patience is spent', async () => {
+    let calls = 0;
+    const flaky = new SucceededCheck(async (ids) => {
+      if (++calls < 3) throw new Error('restarting');
+      return new Set(ids);
     }, log);
-    expect(await check.succeeded('ok1')).toBe(false);
+    expect(await flaky.succeeded('ok1')).toBe(true);
+    expect(calls).toBe(3);
+    const down = new SucceededCheck(async () => {
+      throw new Error('down');
+    }, log, { patienceMs: 300 });
+    expect(await down.succeeded('ok1')).toBe(false);
   });
 });

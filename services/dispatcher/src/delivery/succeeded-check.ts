@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffMs } from '@hookline/contracts';
 import type { Logger } from '@hookline/telemetry';
 
 /** The largest id list one look-up sends. */
@@ -6,7 +8,7 @@ const MAX_IDS_PER_QUERY = 1_000;
 /**
  * Whether the tracker already recorded a delivery as succeeded, asked for records that may have been handled before
  * (re-consumed after a rebalance or a crash, or a retry record): the answers of one event-loop turn share one query.
- * When the database cannot answer, the delivery goes ahead (at least once, never lost).
+ * When the database cannot answer for `patienceMs`, the delivery goes ahead (at least once, never lost).
  */
 export class SucceededCheck {
   readonly #lookup: (ids: string[]) => Promise<Set<string>>;
@@ -15,9 +17,13 @@ export class SucceededCheck {
   #scheduled = false;
   #lastWarning = 0;
 
-  constructor(lookup: (ids: string[]) => Promise<Set<string>>, log: Logger) {
+  readonly #patienceMs: number;
+
+  /** `patienceMs`: how long a failing look-up is retried before the deliveries go ahead unchecked. */
+  constructor(lookup: (ids: string[]) => Promise<Set<string>>, log: Logger, opts: { patienceMs?: number } = {}) {
     this.#lookup = lookup;
     this.#log = log;
+    this.#patienceMs = opts.patienceMs ?? 20_000;
   }
 
   succeeded(deliveryId: string): Promise<boolean> {
@@ -40,12 +46,20 @@ export class SucceededCheck {
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
       const slice = ids.slice(i, i + MAX_IDS_PER_QUERY);
       let found = new Set<string>();
-      try {
-        found = await this.#lookup(slice);
-      } catch (err) {
-        if (Date.now() - this.#lastWarning > 10_000) {
-          this.#lastWarning = Date.now();
-          this.#log.warn({ err, deliveries: slice.length }, 'could not check for deliveries already succeeded; delivering them (at least once)');
+      const started = Date.now();
+      for (let retry = 0; ; retry++) {
+        try {
+          found = await this.#lookup(slice);
+          break;
+        } catch (err) {
+          // PostgreSQL restarting: ask again for a while (these records are the likeliest repeats), then go ahead.
+          const giveUp = Date.now() - started >= this.#patienceMs;
+          if (giveUp && Date.now() - this.#lastWarning > 10_000) {
+            this.#lastWarning = Date.now();
+            this.#log.warn({ err, deliveries: slice.length }, 'could not check for deliveries already succeeded; delivering them (at least once)');
+          }
+          if (giveUp) break;
+          await sleep(backoffMs(retry, { baseMs: 200, maxMs: 2_000 }));
         }
       }
       for (const id of slice) for (const resolve of waiting.get(id)!) resolve(found.has(id));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { createPool, generateEncryptionKey, migrate } from '@hookline/db';
 import { createKafka } from '@hookline/kafka';
-import { waitFor } from '@hookline/testing';
+import { findSecrets, waitFor } from '@hookline/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,8 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
   const prefix = `chaos.${randomBytes(3).toString('hex')}`;
   const schema = 'chaos';
   const adminToken = `admin_${randomBytes(16).toString('hex')}`;
+  const encryptionKey = generateEncryptionKey();
+  const signingSecrets: string[] = [];
   const keys: string[] = [];
   // The services' logs (warnings and errors); kept, and named, when the run fails.
   const logDir = mkdtempSync(join(tmpdir(), 'hookline-chaos-logs-'));
@@ -59,12 +61,13 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
       DATABASE_SCHEMA: schema,
       TOPIC_PREFIX: prefix,
       TOPIC_PARTITIONS: '6',
-      ENCRYPTION_KEY: generateEncryptionKey(),
+      ENCRYPTION_KEY: encryptionKey,
       ADMIN_TOKEN: adminToken,
       ALLOW_HTTP_TARGETS: 'true',
       ALLOW_PRIVATE_TARGETS: 'true',
       OTEL_SDK_DISABLED: 'true',
-      LOG_LEVEL: 'warn',
+      // The services' default: every line is scanned for secrets afterwards.
+      LOG_LEVEL: 'info',
       RETRY_SCHEDULE,
       DELIVERY_TIMEOUT_MS: '1000',
       // Breakers would hold the always-500 endpoint's deliveries back for minutes (one probe per reset timeout)
@@ -100,6 +103,7 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
       const res = await api(base, 'POST', '/v1/endpoints', keys[tenant]!, { url: r.url(), description: r.name });
       expect(res.status, JSON.stringify(res.json)).toBe(201);
       r.attach(res.json.id, res.json.secret);
+      signingSecrets.push(res.json.secret);
       receivers.push(r);
     }
   }, 300_000);
@@ -217,6 +221,9 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
     const redriveUndelivered = failingIds.filter((id) => !failing.processed.has(id)).length;
 
     const allReadyAtEnd = (await Promise.all(services.map((s) => s.ready()))).every(Boolean);
+    // No API key, signing secret, admin token or encryption key in any line any service logged during the run.
+    const logText = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')).join('\n');
+    const secretsInLogs = findSecrets(logText, [...keys, ...signingSecrets, adminToken, encryptionKey]);
     const restarts = services.flatMap((s) => s.restarts.map((r) => ({ service: s.name, ...r })));
     const figures = {
       size: size.name,
@@ -234,6 +241,7 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
       duplicateTimings: duplicateTimings(analysis.duplicates, startedAt),
       statusMismatches: analysis.statusMismatches.length,
       badSignatures,
+      logs: { lines: logText.split('\n').filter(Boolean).length, secretsFound: secretsInLogs.length },
       attempts: { topicRecords: attemptIds.length, topicDistinct: topicAttempts.size, rows: attemptRows.length, rowsDistinct: new Set(attemptRows).size, rowsNotOnTopic, attemptsNotInRows },
       deadLetters: { failingDeliveries: failingRows.length, dead: deadIds.size, notInDlqTopic: deadNotInDlq, notListedByApi: deadNotListed, redriven: redrive.json.redriven, undeliveredAfterRedrive: redriveUndelivered },
       deadOnFlaky: deliveries.filter((d) => d.status === 'dead' && d.endpoint_id !== failing.endpointId).length,
@@ -254,6 +262,7 @@ describe(`chaos (${size.name}): ${size.events} events through every fault at onc
 
     expect(figures.lost, 'events lost').toBe(0);
     expect(badSignatures, 'signatures standardwebhooks refused').toBe(0);
+    expect(secretsInLogs, 'secrets in the services\' log lines').toEqual([]);
     expect(figures.statusMismatches, 'deliveries whose status disagrees with the receiver').toBe(0);
     expect(figures.attempts.rows, 'attempt rows').toBe(figures.attempts.rowsDistinct);
     expect(rowsNotOnTopic + attemptsNotInRows, 'attempts on the topic without a row, or rows without a record').toBe(0);

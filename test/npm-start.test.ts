@@ -80,8 +80,18 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
   });
 
   afterAll(async () => {
-    for (const run of runs) if (run.child.exitCode === null && run.child.signalCode === null) process.kill(-run.child.pid!, 'SIGKILL');
-    for (const run of runs) if (run.child.exitCode === null && run.child.signalCode === null) await once(run.child, 'exit');
+    // A failed assertion may leave an npm start running: let it stop what it started, then kill what is left.
+    const running = runs.filter((run) => run.child.exitCode === null && run.child.signalCode === null);
+    for (const run of running) process.kill(-run.child.pid!, 'SIGINT');
+    await Promise.race([Promise.all(running.map((run) => once(run.child, 'exit'))), new Promise((r) => setTimeout(r, 30_000))]);
+    for (const run of running) if (run.child.exitCode === null && run.child.signalCode === null) process.kill(-run.child.pid!, 'SIGKILL');
+    for (const line of processesMentioning(home)) {
+      try {
+        process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
     // Whatever a failed assertion left behind (the launchers' detached broker, database, registry).
     execFileSync(process.execPath, ['infra/kafka/cli.ts', 'stop'], { cwd: root, env, stdio: 'ignore' });
     execFileSync(process.execPath, ['infra/postgres/cli.ts', 'stop'], { cwd: root, env, stdio: 'ignore' });

@@ -2,14 +2,10 @@ import { waitFor, type Receiver, type TestWorld } from '@hookline/testing';
 import { ConfigResourceTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatcherApp } from '../services/dispatcher/src/app.ts';
-import { startDispatcherWorld, type DispatcherHarness, type DispatcherWorld } from './dispatcher-fixtures.ts';
+import { metricValue, startDispatcherWorld, type DispatcherHarness, type DispatcherWorld } from './dispatcher-fixtures.ts';
 
 /** `hookline_hand_off_retries_total{step}` as the dispatcher's /metrics shows it. */
-async function handOffRetries(app: DispatcherApp, step: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('hookline_hand_off_retries_total{') && l.includes(`step="${step}"`));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+const handOffRetries = (app: DispatcherApp, step: string) => metricValue(app, 'hookline_hand_off_retries_total', `step="${step}"`);
 
 describe('dispatcher: once the webhook was sent, a failure after it retries the hand-off only, never the POST', () => {
   let world: TestWorld;

@@ -103,3 +103,10 @@ export async function startDispatcherWorld(name: string, env: (receiver: Receive
     },
   };
 }
+
+/** A counter's value on a dispatcher's /metrics, for the series carrying `label` (e.g. `step="hand-off"`); 0 if absent. */
+export async function metricValue(app: DispatcherApp, name: string, label: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}

@@ -7,15 +7,11 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type DispatcherApp } from '../services/dispatcher/src/app.ts';
 import { dispatcherConfigShape } from '../services/dispatcher/src/config.ts';
-import { DispatcherHarness } from './dispatcher-fixtures.ts';
+import { DispatcherHarness, metricValue } from './dispatcher-fixtures.ts';
 
 const log = createLogger({ service: 'test', level: 'warn' });
 
-async function skipped(app: DispatcherApp): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('hookline_deliveries_skipped_total{') && l.includes('reason="already_succeeded"'));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+const skipped = (app: DispatcherApp) => metricValue(app, 'hookline_deliveries_skipped_total', 'reason="already_succeeded"');
 
 describe('dispatcher: a record an earlier owner may have delivered is not sent again once its delivery succeeded', () => {
   let world: TestWorld;

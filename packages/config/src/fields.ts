@@ -42,34 +42,25 @@ export const duration = (defaultValue: string, maxMs = Number.MAX_SAFE_INTEGER) 
       return ms;
     });
 
-/** Comma-separated CIDRs or single addresses, e.g. `10.1.0.0/16,fd00::/8`; empty by default. */
-export const cidrList = () =>
+/** A comma-separated list, empty by default; every item failing `valid` is named in its own message. */
+const commaList = (valid: (item: string) => boolean, example: string) =>
   z
     .string()
     .default('')
     .transform((text, ctx) => {
       const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-      for (const item of items) {
-        if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not a CIDR such as 10.0.0.0/8` });
-      }
+      for (const item of items) if (!valid(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not ${example}` });
       return items;
     });
+
+/** Comma-separated CIDRs or single addresses, e.g. `10.1.0.0/16,fd00::/8`; empty by default. */
+export const cidrList = () => commaList((item) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item), 'a CIDR such as 10.0.0.0/8');
 
 /**
  * Comma-separated DNS servers as IP addresses with an optional port: `127.0.0.1`, `127.0.0.1:5353`, `::1`,
  * `[::1]:5353`; empty (the default) means the system resolver.
  */
-export const dnsServerList = () =>
-  z
-    .string()
-    .default('')
-    .transform((text, ctx) => {
-      const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-      for (const item of items) {
-        if (!isDnsServer(item)) ctx.addIssue({ code: 'custom', message: `"${item}" is not a DNS server such as 127.0.0.1, 127.0.0.1:5353 or [::1]:5353` });
-      }
-      return items;
-    });
+export const dnsServerList = () => commaList(isDnsServer, 'a DNS server such as 127.0.0.1, 127.0.0.1:5353 or [::1]:5353');
 
 function isDnsServer(item: string): boolean {
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(item);

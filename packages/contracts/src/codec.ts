@@ -13,23 +13,31 @@ export function encodeRecord<S extends z.ZodType>(_schema: S, value: z.input<S>)
 }
 
 /**
- * Deepest nesting of objects and arrays in a record value, the same bound as an HTTP request body's. JSON.parse
- * takes any depth, but JSON.stringify (producing a delivery, the webhook body, the tracker's row) and PostgreSQL's
- * jsonb give up past a few thousand levels: such a record would fail its handler on every retry and stall its
- * partition. It goes to the invalid topic instead.
+ * Deepest nesting of objects and arrays in a record value and in an HTTP request body. JSON.parse takes any depth,
+ * but JSON.stringify (producing a delivery, the webhook body, the tracker's row) and PostgreSQL's jsonb give up past a
+ * few thousand levels: such a record would fail its handler on every retry and stall its partition. It goes to the
+ * invalid topic instead (an HTTP body gets a 422).
  */
-export const MAX_RECORD_DEPTH = 64;
+export const MAX_JSON_DEPTH = 64;
 
-/** The path of the first object or array nested deeper than `max` levels, without recursion; undefined if none. */
-function deeperThan(value: unknown, max: number): string | undefined {
-  const stack: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
-  while (stack.length > 0) {
-    const item = stack.pop()!;
-    if (item.value === null || typeof item.value !== 'object') continue;
-    if (item.path.length >= max) return item.path.slice(0, 8).join('.') + (item.path.length > 8 ? '…' : '');
-    for (const [key, child] of Object.entries(item.value)) stack.push({ value: child, path: [...item.path, key] });
+/**
+ * Whether JSON text nests objects and arrays deeper than `max`: one pass over the characters (brackets inside strings
+ * do not count), no allocation — it runs on every record every consumer reads.
+ */
+export function jsonDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return undefined;
+  return false;
 }
 
 /** Refuses malformed UTF-8 instead of replacing it with U+FFFD, which would change the data silently. */
@@ -50,8 +58,7 @@ export function decodeRecord<S extends z.ZodType>(schema: S, value: Buffer | nul
   } catch (err) {
     return { ok: false, reason: `value is not JSON: ${(err as Error).message}` };
   }
-  const deep = deeperThan(json, MAX_RECORD_DEPTH);
-  if (deep !== undefined) return { ok: false, reason: `${deep}: nests deeper than ${MAX_RECORD_DEPTH} levels` };
+  if (jsonDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, reason: `value nests deeper than ${MAX_JSON_DEPTH} levels` };
   const result = schema.safeParse(json);
   if (!result.success) {
     const reason = result.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ');

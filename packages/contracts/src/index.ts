@@ -1,4 +1,4 @@
-export { decodeRecord, encodeRecord, type Decoded } from './codec.ts';
+export { decodeRecord, encodeRecord, jsonDeeperThan, MAX_JSON_DEPTH, type Decoded } from './codec.ts';
 export {
   attemptOutcome,
   attemptRecord,

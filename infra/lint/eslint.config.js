@@ -1,6 +1,7 @@
 // ESLint flat config. Kept in infra/lint (not the repository root) so the top level stays as STYLE.md lays it
 // out; `npm run lint` passes it with --config.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const services = ['ingest', 'dispatcher', 'tracker'];
@@ -13,16 +14,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  // The portal and the console run in the browser.
+  { files: ['packages/web/src/**/*.{ts,tsx}'], ignores: ['packages/web/src/index.ts'], languageOptions: { globals: globals.browser } },
   // Packages never import services.
   {
-    files: ['packages/**/*.ts'],
+    files: ['packages/**/*.ts', 'packages/**/*.tsx'],
     rules: restrict([
       { group: services.map((s) => `@hookline/${s}`), message: 'packages never import services' },
       { group: ['**/services/**'], message: 'packages never import services' },

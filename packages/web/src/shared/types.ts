@@ -1,0 +1,175 @@
+// The shapes the pages read, as docs/applications.md and README's HTTP API describe them.
+
+/** A page of a list route. */
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface Application {
+  id: string;
+  uid: string | null;
+  name: string;
+  metadata: Record<string, unknown>;
+  rateLimitPerSecond: number | null;
+  default: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Endpoint {
+  id: string;
+  applicationId?: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  headers: Record<string, string>;
+  rateLimitPerSecond: number | null;
+  timeoutMs: number | null;
+  maxConcurrency: number | null;
+  disabled: boolean;
+  disabledReason: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  secret?: string;
+}
+
+export type Circuit = 'closed' | 'open' | 'half_open';
+
+export interface EndpointHealth {
+  circuit: Circuit;
+  disabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  attempts1h: number;
+  successRate1h: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+export interface HealthRow {
+  endpointId: string;
+  applicationId?: string;
+  url: string;
+  circuit: Circuit;
+  disabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+  successRate1h: number | null;
+  p50Ms: number | null;
+  attempts1h: number;
+}
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'dead';
+export const deliveryStatuses: DeliveryStatus[] = ['pending', 'retrying', 'succeeded', 'failed', 'dead'];
+
+export interface EventView {
+  id: string;
+  applicationId?: string;
+  type: string;
+  data: unknown;
+  createdAt: string;
+}
+
+export interface Delivery {
+  id?: string;
+  endpointId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError?: string | null;
+  lastAttemptAt?: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface EventDetail extends EventView {
+  deliveries: Delivery[];
+}
+
+export interface Attempt {
+  id: string;
+  deliveryId?: string;
+  endpointId: string;
+  attempt: number;
+  outcome: string;
+  statusCode: number | null;
+  durationMs: number | null;
+  error: string | null;
+  responseBody: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+export interface EventType {
+  name: string;
+  description: string | null;
+  schema: unknown;
+  schemaVersion?: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Job {
+  id: string;
+  kind: 'replay' | 'recover' | 'redrive';
+  status: 'running' | 'completed' | 'failed';
+  total: number;
+  requeued: number;
+  missing: number;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface DeadLetter {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  applicationId?: string;
+  eventType: string | null;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  createdAt: string;
+}
+
+export interface Theme {
+  primaryColor?: string;
+  logoUrl?: string;
+  name?: string;
+  mode?: 'auto' | 'light' | 'dark';
+}
+
+export interface PortalSession {
+  id: string;
+  applicationId: string;
+  application: { id: string; uid: string | null; name: string };
+  readOnly: boolean;
+  theme: Theme | null;
+  expiresAt: string;
+}
+
+export interface CreatedPortalSession {
+  id: string;
+  url: string;
+  token: string;
+  expiresAt: string;
+  readOnly: boolean;
+  applicationId: string;
+}
+
+export interface ServiceMetrics {
+  name: string;
+  up: boolean;
+  consumerLag: Array<{ group: string; topic: string; lag: number }>;
+  counters: Record<string, number>;
+}
+
+export interface SystemMetrics {
+  sampledAt: string;
+  services: ServiceMetrics[];
+}

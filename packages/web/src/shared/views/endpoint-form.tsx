@@ -1,0 +1,112 @@
+import { useState, type FormEvent } from 'react';
+import { appBase } from '../api.ts';
+import { ErrorNote } from '../components/feedback.tsx';
+import { useAction, useLoad } from '../hooks.ts';
+import { useScope } from '../scope.ts';
+import type { Endpoint, EventType, Page } from '../types.ts';
+
+interface HeaderRow {
+  name: string;
+  value: string;
+}
+
+/** The fields of an endpoint the customer edits: URL, description, event-type filter, rate limit, headers. */
+export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpoint; onSaved: (e: Endpoint) => void; onCancel: () => void }) {
+  const { api, app } = useScope();
+  const catalogue = useLoad(() => api.get<Page<EventType>>(`${appBase(app)}/event-types`, { limit: 250 }), [app]);
+  const [url, setUrl] = useState(endpoint?.url ?? '');
+  const [description, setDescription] = useState(endpoint?.description ?? '');
+  const [types, setTypes] = useState<string[]>(endpoint?.eventTypes ?? []);
+  const [otherType, setOtherType] = useState('');
+  const [rate, setRate] = useState(endpoint?.rateLimitPerSecond != null ? String(endpoint.rateLimitPerSecond) : '');
+  const [headers, setHeaders] = useState<HeaderRow[]>(Object.entries(endpoint?.headers ?? {}).map(([name, value]) => ({ name, value })));
+  const save = useAction(async () => {
+    const body = {
+      url: url.trim(),
+      description,
+      eventTypes: types,
+      rateLimitPerSecond: rate.trim() === '' ? null : Number(rate),
+      headers: Object.fromEntries(headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value])),
+    };
+    const saved = endpoint
+      ? await api.patch<Endpoint>(`${appBase(app)}/endpoints/${encodeURIComponent(endpoint.id)}`, body)
+      : await api.post<Endpoint>(`${appBase(app)}/endpoints`, body);
+    onSaved(saved);
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void save.run();
+  };
+  const known = catalogue.data?.data.map((t) => t.name) ?? [];
+  const all = [...new Set([...known, ...types])].sort();
+  const toggle = (name: string) => setTypes(types.includes(name) ? types.filter((t) => t !== name) : [...types, name]);
+  const addOther = () => {
+    const name = otherType.trim();
+    if (name && !types.includes(name)) setTypes([...types, name]);
+    setOtherType('');
+  };
+
+  return (
+    <form className="card form" onSubmit={submit} data-testid="endpoint-form">
+      <h2>{endpoint ? 'Edit endpoint' : 'Add an endpoint'}</h2>
+      <label className="field">
+        <span>Endpoint URL</span>
+        <input type="url" required placeholder="https://example.com/webhooks" value={url} onChange={(e) => setUrl(e.target.value)} data-testid="endpoint-url-input" autoFocus={!endpoint} />
+        <small className="muted">Where we send an HTTP POST for each event. Use https:// in production.</small>
+      </label>
+      <label className="field">
+        <span>Description</span>
+        <input type="text" maxLength={1000} placeholder="e.g. Production billing listener" value={description} onChange={(e) => setDescription(e.target.value)} data-testid="endpoint-description-input" />
+      </label>
+      <fieldset className="field">
+        <legend>Event types</legend>
+        <small className="muted">{types.length === 0 ? 'None chosen: this endpoint receives every event type.' : `Only ${types.length} chosen type${types.length === 1 ? '' : 's'}.`}</small>
+        {all.length > 0 && (
+          <div className="checks" data-testid="event-type-filter">
+            {all.map((name) => (
+              <label key={name} className="check">
+                <input type="checkbox" checked={types.includes(name)} onChange={() => toggle(name)} value={name} />
+                <code>{name}</code>
+              </label>
+            ))}
+          </div>
+        )}
+        <div className="inline">
+          <input type="text" placeholder="another.type" value={otherType} onChange={(e) => setOtherType(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); addOther(); } }} aria-label="Another event type" />
+          <button type="button" className="btn btn-sm" onClick={addOther} disabled={!otherType.trim()}>
+            Add type
+          </button>
+        </div>
+      </fieldset>
+      <label className="field narrow">
+        <span>Rate limit (requests per second)</span>
+        <input type="number" min={1} max={100000} step={1} placeholder="No limit" value={rate} onChange={(e) => setRate(e.target.value)} data-testid="endpoint-rate-input" />
+      </label>
+      <fieldset className="field">
+        <legend>Custom headers</legend>
+        <small className="muted">Sent with every request, e.g. an authorization token your server expects.</small>
+        {headers.map((h, i) => (
+          <div className="inline" key={i}>
+            <input type="text" placeholder="X-Header-Name" value={h.name} aria-label="Header name" onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
+            <input type="text" placeholder="value" value={h.value} aria-label="Header value" onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setHeaders(headers.filter((_, j) => j !== i))} aria-label="Remove header">
+              ✕
+            </button>
+          </div>
+        ))}
+        <button type="button" className="btn btn-sm" onClick={() => setHeaders([...headers, { name: '', value: '' }])} data-testid="add-header">
+          + Add header
+        </button>
+      </fieldset>
+      <ErrorNote error={save.error} title="Not saved" />
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={save.busy} data-testid="save-endpoint">
+          {save.busy ? 'Saving…' : endpoint ? 'Save changes' : 'Add endpoint'}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

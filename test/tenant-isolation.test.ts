@@ -25,6 +25,8 @@ interface JsonSchema {
 
 /** Tenant B's resources, by the name the path or body gives their id. */
 interface Resources {
+  application: string;
+  portalSession: string;
   endpoint: string;
   event: string;
   job: string;
@@ -73,7 +75,9 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
     await waitFor(async () => (await call('GET', `${api}/v1/dead-letters`, b.apiKey)).json.data?.length === 1, { timeoutMs: 30_000, description: 'B’s dead letter' });
     const replay = await call('POST', `${api}/v1/events/${bEvent}/replay`, b.apiKey, {});
     expect(replay.status).toBe(202);
-    bRes = { endpoint: bEndpoint.id, event: bEvent, job: replay.json.job.id, eventType: 'b.type' };
+    const bApplication = (await call('GET', `${api}/v1/applications`, b.apiKey)).json.data[0].id as string;
+    const bSession = (await call('POST', `${api}/v1/applications/${bApplication}/portal-sessions`, b.apiKey, {})).json.id as string;
+    bRes = { application: bApplication, portalSession: bSession, endpoint: bEndpoint.id, event: bEvent, job: replay.json.job.id, eventType: 'b.type' };
 
     const doc = (await call('GET', `${api}/openapi.json`)).json as { paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>> };
     operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => ({ ...op, method: m.toUpperCase() as Method, path })));
@@ -87,17 +91,26 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
   const isTenantRoute = (op: Operation) => op.security?.some((s) => 'apiKey' in s) ?? false;
   const isAdminRoute = (op: Operation) => op.security?.some((s) => 'adminToken' in s) ?? false;
 
-  /** B's resource id for a path parameter, by the collection it names. */
+  /** B's resource id for a path parameter, by the collection it names (the path segment before it). */
   const idFor = (path: string, param: string): string => {
-    const collection = path.split('/')[2];
-    const byCollection: Record<string, string> = { endpoints: bRes.endpoint, events: bRes.event, jobs: bRes.job, 'event-types': bRes.eventType };
+    const segments = path.split('/');
+    const collection = segments[segments.indexOf(`{${param}}`) - 1];
+    const byCollection: Record<string, string> = {
+      applications: bRes.application,
+      'portal-sessions': bRes.portalSession,
+      endpoints: bRes.endpoint,
+      events: bRes.event,
+      jobs: bRes.job,
+      'event-types': bRes.eventType,
+    };
     const id = byCollection[collection!];
     if (id === undefined) throw new Error(`no tenant-B resource for {${param}} in ${path}: add one to this test`);
     return id;
   };
 
   /** B's id for a body or query field naming a resource (`endpointId`, `eventId`). */
-  const idField = (name: string): string | undefined => ({ endpointId: bRes.endpoint, eventId: bRes.event, jobId: bRes.job })[name];
+  const idField = (name: string): string | undefined =>
+    ({ endpointId: bRes.endpoint, eventId: bRes.event, jobId: bRes.job, application: bRes.application, applicationId: bRes.application })[name];
 
   /** A body the route accepts (its required fields), so that a 404 is about the id and not the body. */
   const bodyFor = (op: Operation): Record<string, unknown> | undefined => {
@@ -123,6 +136,8 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
       secret: await get(`/v1/endpoints/${bRes.endpoint}/secret`),
       eventType: await get(`/v1/event-types/${bRes.eventType}`),
       endpoints: await get('/v1/endpoints'),
+      applications: await get('/v1/applications'),
+      portalSessionsLive: (await world.pool.query('SELECT count(*)::int AS n FROM portal_sessions WHERE tenant_id = $1 AND revoked_at IS NULL', [b.id])).rows[0].n,
       eventTypes: await get('/v1/event-types'),
       deadLetters: await get('/v1/dead-letters'),
       // Deliveries of the event (its status), not the attempt counters the replay may still be adding to.
@@ -160,7 +175,7 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
     // Body fields naming B's resources, on routes without an id in the path.
     for (const op of operations.filter((o) => isTenantRoute(o) && !o.path.includes('{') && o.method !== 'GET')) {
       const schema = op.requestBody?.content?.['application/json']?.schema;
-      const fields = Object.keys(schema?.properties ?? {}).filter((f) => f.endsWith('Id'));
+      const fields = Object.keys(schema?.properties ?? {}).filter((f) => f.endsWith('Id') || f === 'application');
       for (const field of fields) {
         const id = idField(field);
         if (id === undefined) throw new Error(`no tenant-B resource for body field ${field} of ${op.method} ${op.path}: add one to this test`);
@@ -180,7 +195,7 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
 
   it('list routes never show another tenant’s data, even when asked for its ids', async () => {
     // B's type name is not a marker: A made its own type of that name above (names are per tenant).
-    const bMarkers = [b.id, bRes.endpoint, bDeadEndpoint, bRes.event, bRes.job, 'b type', 'secretOfB', 'b endpoint'];
+    const bMarkers = [b.id, bRes.application, bRes.endpoint, bDeadEndpoint, bRes.event, bRes.job, 'b type', 'secretOfB', 'b endpoint'];
     const listed: string[] = [];
     const lists = operations.filter((op) => isTenantRoute(op) && op.method === 'GET' && !op.path.includes('{'));
     expect(lists.length).toBeGreaterThanOrEqual(4);

@@ -30,6 +30,11 @@ export const eventRecord = z.object({
   createdAt: isoTimestamp.optional(),
   /** When set, the event goes to this endpoint only (endpoint tests, replays). */
   endpointId: recordId.optional(),
+  /**
+   * The application (the sender's customer) whose endpoints receive the event: its id or its uid. Absent: the
+   * tenant's default application.
+   */
+  application: externalId.optional(),
 });
 export type EventRecord = z.infer<typeof eventRecord>;
 
@@ -39,6 +44,8 @@ export const deliveryRecord = z.object({
   eventId: recordId,
   tenantId: recordId,
   endpointId: recordId,
+  /** The endpoint's application (absent on records produced before applications existed). */
+  applicationId: recordId.optional(),
   type: eventTypeName,
   data: z.record(z.string(), z.unknown()),
   eventCreatedAt: isoTimestamp,
@@ -70,6 +77,7 @@ export const attemptRecord = z.object({
   eventId: recordId,
   tenantId: recordId,
   endpointId: recordId,
+  applicationId: recordId.optional(),
   /** 1 for the first attempt. */
   attempt: z.number().int().min(1),
   outcome: attemptOutcome,

@@ -6,6 +6,7 @@ export { AttemptsRepository, type AttemptRow } from './repositories/attempts-rep
 export {
   ENDPOINT_CHANGES_CHANNEL,
   EndpointDirectoryRepository,
+  type DirectoryApplication,
   type DirectoryEndpoint,
   type DirectorySecret,
 } from './repositories/endpoint-directory-repository.ts';
@@ -20,7 +21,7 @@ export {
   type RequeueBatch,
   type RequeueFilter,
 } from './repositories/deliveries-repository.ts';
-export { EndpointStatsRepository, type EndpointStats } from './repositories/endpoint-stats-repository.ts';
+export { EndpointStatsRepository, type EndpointHealthLine, type EndpointStats } from './repositories/endpoint-stats-repository.ts';
 export { EventsRepository, type ListEventsOptions, type StoredEvent } from './repositories/events-repository.ts';
 export { decodeCursor, encodeCursor, type Page } from './repositories/page-cursor.ts';
 export {
@@ -34,3 +35,17 @@ export { EventTypesRepository, type EventType } from './repositories/event-types
 export { IdempotencyRepository, type Reservation } from './repositories/idempotency-repository.ts';
 export { TenantsRepository } from './repositories/tenants-repository.ts';
 export { generateEncryptionKey, SecretBox } from './secret-box.ts';
+export {
+  ApplicationsRepository,
+  DEFAULT_APPLICATION_NAME,
+  UidTakenError,
+  type Application,
+  type ApplicationPatch,
+  type NewApplication,
+} from './repositories/applications-repository.ts';
+export {
+  PORTAL_TOKEN_PREFIX,
+  PortalSessionsRepository,
+  type PortalSession,
+  type PortalTheme,
+} from './repositories/portal-sessions-repository.ts';

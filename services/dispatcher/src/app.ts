@@ -89,6 +89,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const registry = createMetricsRegistry('dispatcher');
   const metrics = new DispatcherMetrics(registry, {
     endpointLabels: config.METRICS_ENDPOINT_LABELS,
+    applicationLabels: config.METRICS_APPLICATION_LABELS,
     // Read at scrape time, once the consumer below exists.
     inFlight: (): number => deliver.inFlight,
     breakers: () => breakers.notClosed(),

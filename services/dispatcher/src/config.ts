@@ -22,6 +22,9 @@ export const dispatcherConfigShape = {
   ...telemetryFragment,
   ...shutdownFragment,
   ...targetsFragment,
+  METRICS_APPLICATION_LABELS: booleanFlag(true).describe(
+    'Count delivery attempts per application (hookline_application_delivery_attempts_total{application_id}); set false with very many applications.',
+  ),
   METRICS_ENDPOINT_LABELS: booleanFlag(false).describe(
     'true adds hookline_endpoint_delivery_attempts_total with an endpoint_id label (one series per endpoint and outcome: mind the cardinality).',
   ),

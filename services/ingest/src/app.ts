@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { topicNames } from '@hookline/contracts';
 import {
+  ApplicationsRepository,
   AttemptsRepository,
   DeliveriesRepository,
   EndpointHealthRepository,
@@ -12,11 +13,13 @@ import {
   IdempotencyRepository,
   openDatabase,
   pingDatabase,
+  PortalSessionsRepository,
   RequeueJobsRepository,
   SecretBox,
   TenantsRepository,
 } from '@hookline/db';
 import { openKafka } from '@hookline/kafka';
+import { webDistDir } from '@hookline/web';
 import { createMetricsRegistry, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { IngestConfig } from './config.ts';
@@ -30,6 +33,7 @@ import { PublishService } from './publishing/publish-service.ts';
 import { RequeueRunner } from './requeue/requeue-runner.ts';
 import { SchemaRegistryClient } from './schemas/schema-registry-client.ts';
 import { SchemaValidator } from './schemas/schema-validator.ts';
+import { SystemMetrics } from './system/system-metrics.ts';
 import { TargetChecker } from './targets/target-checker.ts';
 
 /** A running ingest service. */
@@ -67,11 +71,15 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
   const requeue = new RequeueRunner({ jobs, deliveries, producer: k.producer, deliveriesTopic: topics.deliveries, log, batchSize: config.REQUEUE_BATCH_SIZE });
   requeue.start();
 
+  const metrics = createMetricsRegistry('ingest');
+  const portalSessions = new PortalSessionsRepository(pool);
   const { app } = buildHttpApp({
     log,
     version: pkg.version,
-    metrics: createMetricsRegistry('ingest'),
+    metrics,
     tenants: new TenantsRepository(pool),
+    applications: new ApplicationsRepository(pool),
+    portalSessions,
     endpoints: new EndpointsRepository(pool, new SecretBox(config.ENCRYPTION_KEY)),
     eventTypes,
     eventTypeCache,
@@ -107,10 +115,17 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
       maxConcurrency: 10,
       secretRotationGraceMs: config.SECRET_ROTATION_GRACE,
     },
+    publicUrl: config.PUBLIC_URL,
+    systemMetrics: new SystemMetrics(metrics, [
+      ...(config.DISPATCHER_METRICS_URL ? [{ name: 'dispatcher', url: config.DISPATCHER_METRICS_URL }] : []),
+      ...(config.TRACKER_METRICS_URL ? [{ name: 'tracker', url: config.TRACKER_METRICS_URL }] : []),
+    ]),
+    webDir: webDistDir,
   });
 
   const purge = setInterval(() => {
     idempotency.purgeExpired().catch((err: unknown) => log.warn({ err }, 'purging expired idempotency keys failed'));
+    portalSessions.deleteEnded().catch((err: unknown) => log.warn({ err }, 'purging ended portal sessions failed'));
   }, 600_000);
   purge.unref();
 

@@ -26,6 +26,13 @@ export const ingestConfigShape = {
   SECRET_ROTATION_GRACE: duration('24h').describe('How long a rotated-out endpoint secret keeps signing alongside the new one.'),
   TENANT_PUBLISH_RATE: positiveInt(10_000).describe('Events per second each tenant may publish (token bucket, burst of one second); 429 above.'),
   REQUEUE_BATCH_SIZE: positiveInt(500).describe('Deliveries per batch of a replay, recover or redrive job (each batch is marked and produced before the next).'),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('Where users reach this API and the portal (e.g. https://hooks.example.com): the base of portal magic links. Unset: the origin each request came to.'),
+  DISPATCHER_METRICS_URL: z.string().url().optional().describe("The dispatcher's /metrics, read for the console's System page (npm start sets it)."),
+  TRACKER_METRICS_URL: z.string().url().optional().describe("The tracker's /metrics, read for the console's System page (npm start sets it)."),
   SCHEMA_REGISTRY_URL: z
     .preprocess((v) => (v === 'none' || v === '' ? undefined : v), z.string().url().optional())
     .describe('Confluent-compatible Schema Registry (e.g. Apicurio at /apis/ccompat/v7) where event type schemas are registered. Unset or none: schemas live in PostgreSQL only.'),

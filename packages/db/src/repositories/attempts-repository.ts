@@ -59,11 +59,11 @@ export class AttemptsRepository {
     return toPage(rows, opts.limit, ({ cursor_us: _c, ...row }) => row);
   }
 
-  /** Attempts of one event within a tenant, oldest first. */
-  async forEvent(tenantId: string, eventId: string): Promise<AttemptRow[]> {
+  /** Attempts of one event within a tenant (and application, when given), oldest first. */
+  async forEvent(tenantId: string, eventId: string, applicationId?: string): Promise<AttemptRow[]> {
     const { rows } = await this.#pool.query<AttemptRow>(
-      'SELECT * FROM attempts WHERE tenant_id = $1 AND event_id = $2 ORDER BY created_at, attempt',
-      [tenantId, eventId],
+      'SELECT * FROM attempts WHERE tenant_id = $1 AND event_id = $2 AND ($3::text IS NULL OR application_id = $3) ORDER BY created_at, attempt',
+      [tenantId, eventId, applicationId ?? null],
     );
     return rows;
   }
@@ -76,6 +76,7 @@ export interface AttemptRow {
   event_id: string;
   tenant_id: string;
   endpoint_id: string;
+  application_id: string | null;
   attempt: number;
   outcome: string;
   status: string;

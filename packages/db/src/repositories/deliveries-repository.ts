@@ -8,6 +8,7 @@ export interface Delivery {
   eventId: string;
   tenantId: string;
   endpointId: string;
+  applicationId: string | null;
   eventType: string | null;
   status: DeliveryStatus;
   /** Attempts recorded so far. */
@@ -28,6 +29,7 @@ interface DeliveryRow {
   event_id: string;
   tenant_id: string;
   endpoint_id: string;
+  application_id: string | null;
   event_type: string | null;
   status: DeliveryStatus;
   attempts: number;
@@ -48,6 +50,7 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   eventId: r.event_id,
   tenantId: r.tenant_id,
   endpointId: r.endpoint_id,
+  applicationId: r.application_id,
   eventType: r.event_type,
   status: r.status,
   attempts: r.attempts,
@@ -62,11 +65,13 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   updatedAt: r.updated_at,
 });
 
-const COLUMNS = `id, event_id, tenant_id, endpoint_id, event_type, status, attempts, next_attempt_at, last_attempt_at,
+const COLUMNS = `id, event_id, tenant_id, endpoint_id, application_id, event_type, status, attempts, next_attempt_at, last_attempt_at,
   last_outcome, last_status_code, last_error, succeeded_at, requeued_at, created_at, updated_at, ${usOf('d.created_at')} AS cursor_us`;
 
 /** Which deliveries to re-enqueue: replay (an event), recover (failed since a time), redrive (dead letters). */
 export interface RequeueFilter {
+  /** Only deliveries to this application's endpoints. */
+  applicationId?: string | undefined;
   endpointId?: string | undefined;
   eventId?: string | undefined;
   /** Only deliveries in these states (e.g. `['dead']` for a redrive); all when absent. */
@@ -147,9 +152,10 @@ export class DeliveriesRepository {
   async listByStatus(
     tenantId: string,
     statuses: readonly DeliveryStatus[],
-    opts: { limit: number; cursor?: string | undefined; endpointId?: string | undefined },
+    opts: { limit: number; cursor?: string | undefined; endpointId?: string | undefined; applicationId?: string | undefined },
   ): Promise<Page<Delivery>> {
     if (opts.endpointId) return this.listByEndpoint(tenantId, opts.endpointId, { ...opts, statuses });
+    if (opts.applicationId) return this.#listByApplication(tenantId, opts.applicationId, statuses, opts);
     const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
     if (opts.cursor && !cursor) throw new RangeError('invalid cursor');
     const { rows } = await this.#pool.query<DeliveryRow>(
@@ -162,12 +168,26 @@ export class DeliveriesRepository {
     return toPage(rows, opts.limit, toDelivery);
   }
 
+  /** An application's deliveries in some states, newest first (index `deliveries_application_status_idx`). */
+  async #listByApplication(tenantId: string, applicationId: string, statuses: readonly DeliveryStatus[], opts: { limit: number; cursor?: string | undefined }): Promise<Page<Delivery>> {
+    const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
+    if (opts.cursor && !cursor) throw new RangeError('invalid cursor');
+    const { rows } = await this.#pool.query<DeliveryRow>(
+      `SELECT ${COLUMNS} FROM deliveries d
+       WHERE application_id = $1 AND tenant_id = $2 AND status = ANY ($3)
+         AND ($4::text IS NULL OR (created_at, id) < (${tsOfUs('$4')}, $5))
+       ORDER BY created_at DESC, id DESC LIMIT $6`,
+      [applicationId, tenantId, statuses, cursor?.createdUs ?? null, cursor?.id ?? null, opts.limit + 1],
+    );
+    return toPage(rows, opts.limit, toDelivery);
+  }
+
   /** How many deliveries a filter matches (progress totals of requeue jobs). */
   async countForRequeue(tenantId: string, filter: RequeueFilter): Promise<number> {
     const { rows } = await this.#pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM deliveries d WHERE ${requeueWhere('$7')}`,
+      `SELECT count(*) AS n FROM deliveries d WHERE ${requeueWhere('$7', '$8')}`,
       [tenantId, filter.endpointId ?? null, filter.eventId ?? null, filter.statuses?.length ? filter.statuses : null, filter.since ?? null, filter.until ?? null,
-        filter.ids ?? null],
+        filter.ids ?? null, filter.applicationId ?? null],
     );
     return Number(rows[0]?.n ?? 0);
   }
@@ -181,21 +201,21 @@ export class DeliveriesRepository {
     const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
     if (opts.cursor && !cursor) throw new RangeError('invalid cursor');
     const { rows } = await this.#pool.query<{
-      id: string; event_id: string; tenant_id: string; endpoint_id: string; cursor_us: string;
+      id: string; event_id: string; tenant_id: string; endpoint_id: string; application_id: string | null; cursor_us: string;
       type: string | null; payload: Record<string, unknown> | null; event_created_at: Date | null;
     }>(
-      `SELECT d.id, d.event_id, d.tenant_id, d.endpoint_id, ${usOf('d.created_at')} AS cursor_us,
+      `SELECT d.id, d.event_id, d.tenant_id, d.endpoint_id, d.application_id, ${usOf('d.created_at')} AS cursor_us,
               e.type, e.payload, e.created_at AS event_created_at
        FROM deliveries d
        LEFT JOIN LATERAL (
          SELECT type, payload, created_at FROM events
          WHERE id = d.event_id AND tenant_id = d.tenant_id AND (d.event_created_at IS NULL OR created_at = d.event_created_at)
          LIMIT 1) e ON true
-       WHERE ${requeueWhere('$10')}
+       WHERE ${requeueWhere('$10', '$11')}
          AND ($7::text IS NULL OR (d.created_at, d.id) > (${tsOfUs('$7')}, $8))
        ORDER BY d.created_at, d.id LIMIT $9`,
       [tenantId, filter.endpointId ?? null, filter.eventId ?? null, filter.statuses?.length ? filter.statuses : null, filter.since ?? null, filter.until ?? null,
-        cursor?.createdUs ?? null, cursor?.id ?? null, opts.limit, filter.ids ?? null],
+        cursor?.createdUs ?? null, cursor?.id ?? null, opts.limit, filter.ids ?? null, filter.applicationId ?? null],
     );
     const records: DeliveryRecord[] = [];
     const missingEvents: string[] = [];
@@ -206,6 +226,7 @@ export class DeliveriesRepository {
       }
       records.push({
         deliveryId: r.id, eventId: r.event_id, tenantId: r.tenant_id, endpointId: r.endpoint_id,
+        ...(r.application_id ? { applicationId: r.application_id } : {}),
         type: r.type, data: r.payload, eventCreatedAt: r.event_created_at.toISOString(), attempt: 0,
       });
     }
@@ -229,7 +250,7 @@ export class DeliveriesRepository {
   }
 }
 
-/** The requeue filter on parameters $1–$6, plus the delivery ids on `idsParam`. */
-const requeueWhere = (idsParam: string) => `d.tenant_id = $1 AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_id = $3)
+/** The requeue filter on parameters $1–$6, plus the delivery ids on `idsParam` and the application on `appParam`. */
+const requeueWhere = (idsParam: string, appParam: string) => `d.tenant_id = $1 AND (${appParam}::text IS NULL OR d.application_id = ${appParam}) AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_id = $3)
   AND ($4::text[] IS NULL OR d.status = ANY ($4)) AND ($5::timestamptz IS NULL OR d.created_at >= $5)
   AND ($6::timestamptz IS NULL OR d.created_at < $6) AND (${idsParam}::text[] IS NULL OR d.id = ANY (${idsParam}))`;

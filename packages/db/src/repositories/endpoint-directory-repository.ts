@@ -11,6 +11,7 @@ export interface DirectorySecret {
 export interface DirectoryEndpoint {
   id: string;
   tenantId: string;
+  applicationId: string;
   url: string;
   eventTypes: string[];
   headers: Record<string, string>;
@@ -26,6 +27,7 @@ export interface DirectoryEndpoint {
 interface Row {
   id: string;
   tenant_id: string;
+  application_id: string;
   url: string;
   event_types: string[];
   secrets: Array<{ ciphertext: string; expiresAt: string | null }>;
@@ -36,6 +38,23 @@ interface Row {
   disabled: boolean;
   disabled_reason: string | null;
 }
+
+/** What fan-out needs of an application: to find it by uid, and the tenant's default one. */
+export interface DirectoryApplication {
+  id: string;
+  tenantId: string;
+  uid: string | null;
+  isDefault: boolean;
+}
+
+interface ApplicationRow {
+  id: string;
+  tenant_id: string;
+  uid: string | null;
+  is_default: boolean;
+}
+
+const toApplication = (r: ApplicationRow): DirectoryApplication => ({ id: r.id, tenantId: r.tenant_id, uid: r.uid, isDefault: r.is_default });
 
 /** The notification channel of migration 0004; payload `<schema>:<endpoint id>`. */
 export const ENDPOINT_CHANGES_CHANNEL = 'hookline_endpoints';
@@ -65,6 +84,29 @@ export class EndpointDirectoryRepository {
     return rows.map((r) => this.#toEndpoint(r));
   }
 
+  /** Every application (id, uid, default flag). */
+  async loadAllApplications(): Promise<DirectoryApplication[]> {
+    const { rows } = await this.#pool.query<ApplicationRow>('SELECT id, tenant_id, uid, is_default FROM applications');
+    return rows.map(toApplication);
+  }
+
+  /** The applications with these ids that still exist. */
+  async loadApplications(ids: readonly string[]): Promise<DirectoryApplication[]> {
+    const { rows } = await this.#pool.query<ApplicationRow>('SELECT id, tenant_id, uid, is_default FROM applications WHERE id = ANY ($1)', [ids]);
+    return rows.map(toApplication);
+  }
+
+  /** The tenant's application with this id or uid (or its default one when `ref` is undefined), if any. */
+  async findApplication(tenantId: string, ref: string | undefined): Promise<DirectoryApplication | null> {
+    const { rows } = await this.#pool.query<ApplicationRow>(
+      `SELECT id, tenant_id, uid, is_default FROM applications
+       WHERE tenant_id = $1 AND (CASE WHEN $2::text IS NULL THEN is_default ELSE (id = $2 OR uid = $2) END)
+       ORDER BY (id = $2) DESC NULLS LAST LIMIT 1`,
+      [tenantId, ref ?? null],
+    );
+    return rows[0] ? toApplication(rows[0]) : null;
+  }
+
   /** Disables an enabled endpoint; true when this call disabled it (false: already disabled or gone). */
   async disable(id: string, reason: string): Promise<boolean> {
     const { rowCount } = await this.#pool.query(
@@ -84,6 +126,7 @@ export class EndpointDirectoryRepository {
     return {
       id: r.id,
       tenantId: r.tenant_id,
+      applicationId: r.application_id,
       url: r.url,
       eventTypes: r.event_types,
       headers: r.headers,

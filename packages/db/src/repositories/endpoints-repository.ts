@@ -1,11 +1,13 @@
 import { newId } from '@hookline/contracts';
 import type pg from 'pg';
 import type { SecretBox } from '../secret-box.ts';
+import { ApplicationsRepository } from './applications-repository.ts';
 
 /** An endpoint as the API shows it (never with its secret). */
 export interface Endpoint {
   id: string;
   tenantId: string;
+  applicationId: string;
   url: string;
   description: string;
   eventTypes: string[];
@@ -21,6 +23,8 @@ export interface Endpoint {
 }
 
 export interface NewEndpoint {
+  /** The application it belongs to; absent: the tenant's default application. */
+  applicationId?: string | undefined;
   url: string;
   secret: string;
   eventTypes?: string[];
@@ -49,6 +53,7 @@ export interface EndpointPatch {
 interface EndpointRow {
   id: string;
   tenant_id: string;
+  application_id: string;
   url: string;
   description: string;
   event_types: string[];
@@ -68,6 +73,7 @@ interface EndpointRow {
 const toEndpoint = (r: EndpointRow): Endpoint => ({
   id: r.id,
   tenantId: r.tenant_id,
+  applicationId: r.application_id,
   url: r.url,
   description: r.description,
   eventTypes: r.event_types,
@@ -82,6 +88,9 @@ const toEndpoint = (r: EndpointRow): Endpoint => ({
   updatedAt: r.updated_at,
 });
 
+/** `application_id` is the parameter's, or anything when the parameter is NULL. */
+const inApp = (param: string) => `(${param}::text IS NULL OR application_id = ${param})`;
+
 /** Endpoints of tenants; secrets are encrypted with the {@link SecretBox} before they reach the table. */
 export class EndpointsRepository {
   readonly #pool: pg.Pool;
@@ -93,10 +102,12 @@ export class EndpointsRepository {
   }
 
   async create(tenantId: string, input: NewEndpoint): Promise<Endpoint> {
+    const applicationId = input.applicationId ?? (await new ApplicationsRepository(this.#pool).ensureDefault(tenantId)).id;
     const { rows } = await this.#pool.query<EndpointRow>(
       `INSERT INTO endpoints (id, tenant_id, url, description, event_types, secrets, headers, rate_limit_per_second,
-         timeout_ms, max_concurrency, disabled, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+         timeout_ms, max_concurrency, disabled, metadata, application_id)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, id FROM applications WHERE id = $13 AND tenant_id = $2
+       RETURNING *`,
       [
         newId('ep'),
         tenantId,
@@ -110,34 +121,38 @@ export class EndpointsRepository {
         input.maxConcurrency ?? null,
         input.disabled ?? false,
         JSON.stringify(input.metadata ?? {}),
+        applicationId,
       ],
     );
-    return toEndpoint(rows[0]!);
+    // No row: the application is not the tenant's (or was deleted meanwhile).
+    if (!rows[0]) throw new RangeError('no such application');
+    return toEndpoint(rows[0]);
   }
 
-  async get(tenantId: string, id: string): Promise<Endpoint | null> {
-    const { rows } = await this.#pool.query<EndpointRow>('SELECT * FROM endpoints WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  /** The tenant's endpoint (only when it belongs to `applicationId`, when given). */
+  async get(tenantId: string, id: string, applicationId?: string): Promise<Endpoint | null> {
+    const { rows } = await this.#pool.query<EndpointRow>(`SELECT * FROM endpoints WHERE tenant_id = $1 AND id = $2 AND ${inApp('$3')}`, [tenantId, id, applicationId ?? null]);
     return rows[0] ? toEndpoint(rows[0]) : null;
   }
 
-  /** A page of the tenant's endpoints in id order, after the cursor id. */
-  async list(tenantId: string, limit: number, afterId?: string): Promise<Endpoint[]> {
+  /** A page of the tenant's endpoints (of one application, when given) in id order, after the cursor id. */
+  async list(tenantId: string, limit: number, afterId?: string, applicationId?: string): Promise<Endpoint[]> {
     const { rows } = await this.#pool.query<EndpointRow>(
-      'SELECT * FROM endpoints WHERE tenant_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3',
-      [tenantId, afterId ?? null, limit],
+      `SELECT * FROM endpoints WHERE tenant_id = $1 AND ($2::text IS NULL OR id > $2) AND ${inApp('$4')} ORDER BY id LIMIT $3`,
+      [tenantId, afterId ?? null, limit, applicationId ?? null],
     );
     return rows.map(toEndpoint);
   }
 
   /** Applies a partial update; returns the updated endpoint, or null when the tenant has no such endpoint. */
-  async update(tenantId: string, id: string, patch: EndpointPatch): Promise<Endpoint | null> {
+  async update(tenantId: string, id: string, patch: EndpointPatch, applicationId?: string): Promise<Endpoint | null> {
     const columns: Record<keyof EndpointPatch, string> = {
       url: 'url', description: 'description', eventTypes: 'event_types', headers: 'headers',
       rateLimitPerSecond: 'rate_limit_per_second', timeoutMs: 'timeout_ms', maxConcurrency: 'max_concurrency',
       disabled: 'disabled', metadata: 'metadata',
     };
     const sets: string[] = [];
-    const values: unknown[] = [tenantId, id];
+    const values: unknown[] = [tenantId, id, applicationId ?? null];
     for (const [field, column] of Object.entries(columns) as Array<[keyof EndpointPatch, string]>) {
       const value = patch[field];
       if (value === undefined) continue;
@@ -149,20 +164,23 @@ export class EndpointsRepository {
     if (patch.disabled === true) sets.push("disabled_reason = 'manual'");
     sets.push('updated_at = now()');
     const { rows } = await this.#pool.query<EndpointRow>(
-      `UPDATE endpoints SET ${sets.join(', ')} WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+      `UPDATE endpoints SET ${sets.join(', ')} WHERE tenant_id = $1 AND id = $2 AND ${inApp('$3')} RETURNING *`,
       values,
     );
     return rows[0] ? toEndpoint(rows[0]) : null;
   }
 
-  async delete(tenantId: string, id: string): Promise<boolean> {
-    const { rowCount } = await this.#pool.query('DELETE FROM endpoints WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  async delete(tenantId: string, id: string, applicationId?: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(`DELETE FROM endpoints WHERE tenant_id = $1 AND id = $2 AND ${inApp('$3')}`, [tenantId, id, applicationId ?? null]);
     return rowCount === 1;
   }
 
   /** The newest signing secret, or null when the tenant has no such endpoint. */
-  async currentSecret(tenantId: string, id: string): Promise<string | null> {
-    const { rows } = await this.#pool.query<Pick<EndpointRow, 'secrets'>>('SELECT secrets FROM endpoints WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  async currentSecret(tenantId: string, id: string, applicationId?: string): Promise<string | null> {
+    const { rows } = await this.#pool.query<Pick<EndpointRow, 'secrets'>>(
+      `SELECT secrets FROM endpoints WHERE tenant_id = $1 AND id = $2 AND ${inApp('$3')}`,
+      [tenantId, id, applicationId ?? null],
+    );
     const newest = rows[0]?.secrets[0];
     return newest ? this.#box.decrypt(newest.ciphertext) : null;
   }
@@ -171,13 +189,14 @@ export class EndpointsRepository {
    * Makes `secret` the signing secret; the previous one keeps signing alongside it for `graceMs`. Secrets whose
    * grace has passed are dropped. Returns false when the tenant has no such endpoint.
    */
-  async rotateSecret(tenantId: string, id: string, secret: string, graceMs: number, now = Date.now()): Promise<boolean> {
+  async rotateSecret(tenantId: string, id: string, secret: string, graceMs: number, opts: { applicationId?: string | undefined; now?: number } = {}): Promise<boolean> {
+    const now = opts.now ?? Date.now();
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<Pick<EndpointRow, 'secrets'>>(
-        'SELECT secrets FROM endpoints WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
-        [tenantId, id],
+        `SELECT secrets FROM endpoints WHERE tenant_id = $1 AND id = $2 AND ${inApp('$3')} FOR UPDATE`,
+        [tenantId, id, opts.applicationId ?? null],
       );
       const current = rows[0];
       if (!current) {

@@ -5,6 +5,8 @@ import { decodeCursor, toPage, tsOfUs, usOf, type Page } from './page-cursor.ts'
 export interface StoredEvent {
   id: string;
   tenantId: string;
+  /** The application the event went to (null only for events recorded before applications existed). */
+  applicationId: string | null;
   type: string;
   data: Record<string, unknown>;
   endpointId: string | null;
@@ -18,6 +20,7 @@ export interface StoredEvent {
 export interface EventRow {
   id: string;
   tenant_id: string;
+  application_id: string | null;
   type: string;
   payload: Record<string, unknown>;
   endpoint_id: string | null;
@@ -31,6 +34,7 @@ export interface EventRow {
 export const toStoredEvent = (r: EventRow): StoredEvent => ({
   id: r.id,
   tenantId: r.tenant_id,
+  applicationId: r.application_id,
   type: r.type,
   data: r.payload,
   endpointId: r.endpoint_id,
@@ -51,9 +55,15 @@ export interface ListEventsOptions {
   until?: Date | undefined;
   /** Only events of these types. */
   types?: readonly string[] | undefined;
+  /** Only events of this application (index `events_application_time_idx`). */
+  applicationId?: string | undefined;
+  /** Only events with a delivery in one of these states. */
+  statuses?: readonly string[] | undefined;
+  /** Only events with a delivery to this endpoint. */
+  endpointId?: string | undefined;
 }
 
-const COLUMNS = `id, tenant_id, type, payload, endpoint_id, created_at, recorded_at, kafka_partition, kafka_offset, ${usOf('created_at')} AS cursor_us`;
+const COLUMNS = `id, tenant_id, application_id, type, payload, endpoint_id, created_at, recorded_at, kafka_partition, kafka_offset, ${usOf('created_at')} AS cursor_us`;
 
 /** Events recorded by the tracker, read by the API. Partition pruning applies whenever a time bound is given. */
 export class EventsRepository {
@@ -71,22 +81,27 @@ export class EventsRepository {
     const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
     if (opts.cursor && !cursor) throw new RangeError('invalid cursor');
     const { rows } = await this.#pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events
+      `SELECT ${COLUMNS} FROM events v
        WHERE tenant_id = $1
          AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
          AND ($4::text[] IS NULL OR type = ANY ($4))
          AND ($5::text IS NULL OR (created_at, id) < (${tsOfUs('$5')}, $6))
+         AND ($8::text IS NULL OR application_id = $8)
+         AND ($9::text[] IS NULL AND $10::text IS NULL OR EXISTS (
+           SELECT 1 FROM deliveries d WHERE d.event_id = v.id AND d.tenant_id = v.tenant_id
+             AND ($9::text[] IS NULL OR d.status = ANY ($9)) AND ($10::text IS NULL OR d.endpoint_id = $10)))
        ORDER BY created_at DESC, id DESC LIMIT $7`,
-      [tenantId, opts.since ?? null, opts.until ?? null, opts.types?.length ? opts.types : null, cursor?.createdUs ?? null, cursor?.id ?? null, opts.limit + 1],
+      [tenantId, opts.since ?? null, opts.until ?? null, opts.types?.length ? opts.types : null, cursor?.createdUs ?? null, cursor?.id ?? null, opts.limit + 1,
+        opts.applicationId ?? null, opts.statuses?.length ? opts.statuses : null, opts.endpointId ?? null],
     );
     return toPage(rows, opts.limit, toStoredEvent);
   }
 
-  /** One event of a tenant, or null (also null once retention removed it). */
-  async get(tenantId: string, eventId: string): Promise<StoredEvent | null> {
+  /** One event of a tenant (of one application, when given), or null (also null once retention removed it). */
+  async get(tenantId: string, eventId: string, applicationId?: string): Promise<StoredEvent | null> {
     const { rows } = await this.#pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE id = $1 AND tenant_id = $2 ORDER BY created_at LIMIT 1`,
-      [eventId, tenantId],
+      `SELECT ${COLUMNS} FROM events WHERE id = $1 AND tenant_id = $2 AND ($3::text IS NULL OR application_id = $3) ORDER BY created_at LIMIT 1`,
+      [eventId, tenantId, applicationId ?? null],
     );
     return rows[0] ? toStoredEvent(rows[0]) : null;
   }

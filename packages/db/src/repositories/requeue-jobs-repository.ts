@@ -24,7 +24,7 @@ interface Row {
   id: string;
   tenant_id: string;
   kind: RequeueJob['kind'];
-  filter: { endpointId?: string; eventId?: string; statuses?: RequeueFilter['statuses']; since?: string; until?: string };
+  filter: { applicationId?: string; endpointId?: string; eventId?: string; statuses?: RequeueFilter['statuses']; since?: string; until?: string };
   status: RequeueJob['status'];
   total: number;
   requeued: number;
@@ -42,6 +42,7 @@ const toJob = (r: Row): RequeueJob => ({
   tenantId: r.tenant_id,
   kind: r.kind,
   filter: {
+    ...(r.filter.applicationId ? { applicationId: r.filter.applicationId } : {}),
     ...(r.filter.endpointId ? { endpointId: r.filter.endpointId } : {}),
     ...(r.filter.eventId ? { eventId: r.filter.eventId } : {}),
     ...(r.filter.statuses ? { statuses: r.filter.statuses } : {}),
@@ -75,9 +76,9 @@ export class RequeueJobsRepository {
   /** Creates a running job, leased to the caller. */
   async create(tenantId: string, kind: RequeueJob['kind'], filter: RequeueFilter, total: number): Promise<RequeueJob> {
     const { rows } = await this.#pool.query<Row>(
-      `INSERT INTO requeue_jobs (id, tenant_id, kind, filter, status, total, locked_until)
-       VALUES ($1, $2, $3, $4, 'running', $5, ${lease(this.#leaseMs)}) RETURNING *`,
-      [newId('job'), tenantId, kind, JSON.stringify(filter), total],
+      `INSERT INTO requeue_jobs (id, tenant_id, kind, filter, status, total, locked_until, application_id)
+       VALUES ($1, $2, $3, $4, 'running', $5, ${lease(this.#leaseMs)}, $6) RETURNING *`,
+      [newId('job'), tenantId, kind, JSON.stringify(filter), total, filter.applicationId ?? null],
     );
     return toJob(rows[0]!);
   }

@@ -51,6 +51,7 @@ export class DeliverConsumer {
           'hookline.event_id': decoded.value.eventId,
           'hookline.endpoint_id': decoded.value.endpointId,
           'hookline.tenant_id': decoded.value.tenantId,
+          ...(decoded.value.applicationId ? { 'hookline.application_id': decoded.value.applicationId } : {}),
           'hookline.attempt': decoded.value.attempt + 1,
         });
         // A record an earlier owner may have delivered (its offset not committed before a crash or a rebalance), or a

@@ -66,12 +66,16 @@ export class FanoutConsumer {
       const event = decoded.value;
       const eventId = event.id ?? eventIdForRecord(topic, partition, message.offset);
       const createdAt = event.createdAt ?? new Date(Number(message.timestamp)).toISOString();
+      // One endpoint (tests, replays) or the subscribed endpoints of the event's application (default: the tenant's).
+      const single = event.endpointId ? this.#directory.get(event.endpointId) : undefined;
+      const applicationId = event.endpointId ? single?.applicationId : await this.#directory.application(event.tenantId, event.application);
       const targets = event.endpointId
-        ? [this.#directory.get(event.endpointId)].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
-        : this.#directory.subscribed(event.tenantId, event.type);
+        ? [single].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
+        : applicationId === undefined ? [] : this.#directory.subscribed(applicationId, event.type);
       const span = startProcessSpan({ topic, partition, message }, {
         'hookline.event_id': eventId,
         'hookline.tenant_id': event.tenantId,
+        ...(applicationId === undefined ? {} : { 'hookline.application_id': applicationId }),
         'hookline.fanout_count': targets.length,
       });
       const headers = headersFor(span, message.headers);
@@ -84,6 +88,7 @@ export class FanoutConsumer {
             eventId,
             tenantId: event.tenantId,
             endpointId: endpoint!.id,
+            applicationId: endpoint!.applicationId,
             type: event.type,
             data: event.data,
             eventCreatedAt: createdAt,

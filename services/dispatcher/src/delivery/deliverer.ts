@@ -84,6 +84,7 @@ function clientSpanAttributes(delivery: DeliveryRecord, endpoint: DirectoryEndpo
     'hookline.delivery_id': delivery.deliveryId,
     'hookline.endpoint_id': endpoint.id,
     'hookline.tenant_id': delivery.tenantId,
+    'hookline.application_id': delivery.applicationId ?? endpoint.applicationId,
     'hookline.attempt': delivery.attempt + 1,
   };
 }
@@ -228,6 +229,7 @@ export class Deliverer {
       eventId: delivery.eventId,
       tenantId: delivery.tenantId,
       endpointId: delivery.endpointId,
+      applicationId: delivery.applicationId ?? endpoint.applicationId,
       attempt: delivery.attempt + 1,
       outcome,
       status: decision.status,
@@ -246,7 +248,7 @@ export class Deliverer {
       span.setAttribute('error.type', statusCode !== null ? String(statusCode) : outcome);
       span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error ?? outcome });
     }
-    this.#d.metrics?.attempt(outcome, delivery.tenantId, endpoint.id, attempt.durationMs);
+    this.#d.metrics?.attempt(outcome, { tenantId: delivery.tenantId, applicationId: attempt.applicationId, endpointId: endpoint.id }, attempt.durationMs);
     if (outcome === 'succeeded') this.#d.metrics?.delivered(delivery.eventCreatedAt, this.#now());
     if (decision.action === 'dead') this.#d.metrics?.dead();
     const records: Array<{ topic: string; messages: Message[] }> = [

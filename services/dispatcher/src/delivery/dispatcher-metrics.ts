@@ -5,13 +5,14 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 const seconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
- * The dispatcher's delivery metrics. Cardinality stays bounded: outcomes by tenant, and per endpoint only when
- * `METRICS_ENDPOINT_LABELS=true`; breaker state per endpoint only for breakers that are not closed (at most
+ * The dispatcher's delivery metrics. Cardinality stays bounded: outcomes by tenant, by application unless
+ * `METRICS_APPLICATION_LABELS=false`, and per endpoint only when `METRICS_ENDPOINT_LABELS=true`; breaker state per endpoint only for breakers that are not closed (at most
  * CIRCUIT_MAX_BREAKERS series).
  */
 export class DispatcherMetrics {
   readonly #deliveries: Counter;
   readonly #byEndpoint: Counter | undefined;
+  readonly #byApplication: Counter | undefined;
   readonly #duration: Histogram;
   readonly #latency: Histogram;
   readonly #dead: Counter;
@@ -20,12 +21,20 @@ export class DispatcherMetrics {
 
   constructor(
     registry: Registry,
-    opts: { endpointLabels: boolean; inFlight: () => number; breakers: () => Array<{ endpointId: string; state: CircuitState }> },
+    opts: { endpointLabels: boolean; applicationLabels: boolean; inFlight: () => number; breakers: () => Array<{ endpointId: string; state: CircuitState }> },
   ) {
     const registers = [registry];
     this.#deliveries = new Counter({ name: 'hookline_delivery_attempts_total', help: 'Delivery attempts by outcome and tenant', labelNames: ['outcome', 'tenant_id'], registers });
     if (opts.endpointLabels) {
       this.#byEndpoint = new Counter({ name: 'hookline_endpoint_delivery_attempts_total', help: 'Delivery attempts by outcome and endpoint (METRICS_ENDPOINT_LABELS=true)', labelNames: ['outcome', 'endpoint_id'], registers });
+    }
+    if (opts.applicationLabels) {
+      this.#byApplication = new Counter({
+        name: 'hookline_application_delivery_attempts_total',
+        help: 'Delivery attempts by outcome and application (METRICS_APPLICATION_LABELS=true)',
+        labelNames: ['outcome', 'application_id'],
+        registers,
+      });
     }
     this.#duration = new Histogram({ name: 'hookline_delivery_attempt_duration_seconds', help: 'Duration of delivery attempts (the HTTP call), by outcome', labelNames: ['outcome'], buckets: seconds, registers });
     this.#latency = new Histogram({
@@ -72,9 +81,10 @@ export class DispatcherMetrics {
     });
   }
 
-  attempt(outcome: AttemptOutcome, tenantId: string, endpointId: string, durationMs: number): void {
-    this.#deliveries.inc({ outcome, tenant_id: tenantId });
-    this.#byEndpoint?.inc({ outcome, endpoint_id: endpointId });
+  attempt(outcome: AttemptOutcome, who: { tenantId: string; applicationId: string | undefined; endpointId: string }, durationMs: number): void {
+    this.#deliveries.inc({ outcome, tenant_id: who.tenantId });
+    this.#byEndpoint?.inc({ outcome, endpoint_id: who.endpointId });
+    if (who.applicationId) this.#byApplication?.inc({ outcome, application_id: who.applicationId });
     if (outcome !== 'circuit_open') this.#duration.observe({ outcome }, durationMs / 1000);
   }
 

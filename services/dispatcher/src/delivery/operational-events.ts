@@ -20,6 +20,7 @@ export function operationalEndpoint(url: string, secret: string): DirectoryEndpo
   return {
     id: OPERATIONAL_ENDPOINT_ID,
     tenantId: OPERATIONAL_TENANT_ID,
+    applicationId: OPERATIONAL_TENANT_ID,
     url,
     eventTypes: [],
     headers: {},

@@ -1,4 +1,10 @@
-import { listenEndpointChanges, type DirectoryEndpoint, type EndpointChangesListener, type EndpointDirectoryRepository } from '@hookline/db';
+import {
+  listenEndpointChanges,
+  type DirectoryApplication,
+  type DirectoryEndpoint,
+  type EndpointChangesListener,
+  type EndpointDirectoryRepository,
+} from '@hookline/db';
 import type { Logger } from '@hookline/telemetry';
 import type pg from 'pg';
 
@@ -12,9 +18,14 @@ export class EndpointDirectory {
   readonly #pool: pg.Pool;
   readonly #log: Logger;
   readonly #byId = new Map<string, DirectoryEndpoint>();
-  readonly #byTenant = new Map<string, Map<string, DirectoryEndpoint>>();
+  readonly #byApplication = new Map<string, Map<string, DirectoryEndpoint>>();
   readonly #static = new Map<string, DirectoryEndpoint>();
   readonly #pendingIds = new Set<string>();
+  readonly #apps = new Map<string, DirectoryApplication>();
+  /** `tenant NUL uid` → application id; `tenant NUL` → the tenant's default application id. */
+  readonly #appRefs = new Map<string, string>();
+  /** References looked up and not found (forgotten at every application change). */
+  readonly #missingRefs = new Set<string>();
   #flushTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #reloadTimer: NodeJS.Timeout | undefined;
@@ -51,10 +62,14 @@ export class EndpointDirectory {
   async reload(): Promise<void> {
     const startedAt = Date.now();
     try {
-      const all = await this.#repo.loadAll();
+      const [all, apps] = await Promise.all([this.#repo.loadAll(), this.#repo.loadAllApplications()]);
       this.#byId.clear();
-      this.#byTenant.clear();
+      this.#byApplication.clear();
       for (const e of all) this.#put(e);
+      this.#apps.clear();
+      this.#appRefs.clear();
+      this.#missingRefs.clear();
+      for (const a of apps) this.#putApp(a);
       this.#freshAsOf = Math.max(this.#freshAsOf, startedAt);
     } catch (err) {
       this.#log.warn({ err }, 'endpoint directory reload failed; keeping the previous view');
@@ -111,9 +126,26 @@ export class EndpointDirectory {
     return found;
   }
 
-  /** The tenant's enabled endpoints whose `eventTypes` is empty or contains `type`, in id order. */
-  subscribed(tenantId: string, type: string): DirectoryEndpoint[] {
-    const mine = this.#byTenant.get(tenantId);
+  /**
+   * The id of the tenant's application named by `ref` (its id or uid), or of its default application when `ref` is
+   * undefined; undefined when there is none. Queries PostgreSQL only for a reference this instance has not seen.
+   */
+  async application(tenantId: string, ref: string | undefined): Promise<string | undefined> {
+    const key = `${tenantId}\u0000${ref ?? ''}`;
+    const byId = ref === undefined ? undefined : this.#apps.get(ref);
+    if (byId && byId.tenantId === tenantId) return byId.id;
+    const known = this.#appRefs.get(key);
+    if (known) return known;
+    if (this.#missingRefs.has(key)) return undefined;
+    const found = await this.#repo.findApplication(tenantId, ref);
+    if (found) this.#putApp(found);
+    else this.#missingRefs.add(key);
+    return found?.id;
+  }
+
+  /** The application's enabled endpoints whose `eventTypes` is empty or contains `type`, in id order. */
+  subscribed(applicationId: string, type: string): DirectoryEndpoint[] {
+    const mine = this.#byApplication.get(applicationId);
     if (!mine) return [];
     return [...mine.values()]
       .filter((e) => !e.disabled && (e.eventTypes.length === 0 || e.eventTypes.includes(type)))
@@ -133,6 +165,7 @@ export class EndpointDirectory {
   }
 
   #changed(id: string): void {
+    if (id.startsWith('app_')) this.#missingRefs.clear();
     this.#pendingIds.add(id);
     // Coalesce a burst of notifications into one query.
     this.#flushTimer ??= setTimeout(() => void this.#flush(), 20);
@@ -149,14 +182,21 @@ export class EndpointDirectory {
   }
 
   async #flushNow(): Promise<void> {
-    const ids = [...this.#pendingIds];
-    if (ids.length === 0) return;
+    const pending = [...this.#pendingIds];
+    if (pending.length === 0) return;
     this.#pendingIds.clear();
+    const appIds = pending.filter((id) => id.startsWith('app_'));
+    const ids = pending.filter((id) => !id.startsWith('app_'));
     try {
-      const found = await this.#repo.load(ids);
+      const [found, apps] = await Promise.all([
+        ids.length > 0 ? this.#repo.load(ids) : [],
+        appIds.length > 0 ? this.#repo.loadApplications(appIds) : [],
+      ]);
       const seen = new Set(found.map((e) => e.id));
       for (const e of found) this.#put(e);
       for (const id of ids) if (!seen.has(id)) this.#remove(id);
+      for (const id of appIds) this.#removeApp(id);
+      for (const a of apps) this.#putApp(a);
     } catch (err) {
       this.#log.warn({ err }, 'endpoint refresh failed; reloading everything');
       await this.reload();
@@ -166,16 +206,31 @@ export class EndpointDirectory {
   #put(e: DirectoryEndpoint): void {
     this.#remove(e.id);
     this.#byId.set(e.id, e);
-    let mine = this.#byTenant.get(e.tenantId);
-    if (!mine) this.#byTenant.set(e.tenantId, (mine = new Map()));
+    let mine = this.#byApplication.get(e.applicationId);
+    if (!mine) this.#byApplication.set(e.applicationId, (mine = new Map()));
     mine.set(e.id, e);
+  }
+
+  #putApp(a: DirectoryApplication): void {
+    this.#removeApp(a.id);
+    this.#apps.set(a.id, a);
+    if (a.uid !== null) this.#appRefs.set(`${a.tenantId}\u0000${a.uid}`, a.id);
+    if (a.isDefault) this.#appRefs.set(`${a.tenantId}\u0000`, a.id);
+  }
+
+  #removeApp(id: string): void {
+    const old = this.#apps.get(id);
+    if (!old) return;
+    this.#apps.delete(id);
+    if (old.uid !== null && this.#appRefs.get(`${old.tenantId}\u0000${old.uid}`) === id) this.#appRefs.delete(`${old.tenantId}\u0000${old.uid}`);
+    if (old.isDefault && this.#appRefs.get(`${old.tenantId}\u0000`) === id) this.#appRefs.delete(`${old.tenantId}\u0000`);
   }
 
   #remove(id: string): void {
     const old = this.#byId.get(id);
     if (!old) return;
     this.#byId.delete(id);
-    this.#byTenant.get(old.tenantId)?.delete(id);
+    this.#byApplication.get(old.applicationId)?.delete(id);
   }
 }
 

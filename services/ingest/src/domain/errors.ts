@@ -32,3 +32,6 @@ export const unauthorized = () =>
 
 export const validationFailed = (errors: Array<{ path: string; message: string }>, message = 'the request body is invalid') =>
   new HooklineError({ code: 'HKL_API_VALIDATION', status: 422, message, errors });
+
+export const forbidden = (code: string, message: string) => new HooklineError({ code, status: 403, message });
+export const conflict = (code: string, message: string) => new HooklineError({ code, status: 409, message });

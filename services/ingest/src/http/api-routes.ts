@@ -1,10 +1,11 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { notFound } from '../domain/errors.ts';
+import type { CallerKind } from './auth.ts';
 import { parseBody } from './problem.ts';
 
-/** Who may call a route. */
-export type RouteAuth = 'none' | 'admin' | 'tenant';
+/** Who may call a route (see {@link CallerKind}). */
+export type RouteAuth = 'none' | 'admin' | CallerKind;
 
 /** One documented route: what it takes and answers. The OpenAPI document is built from these. */
 export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefined> {
@@ -35,12 +36,16 @@ type Handler<B> = (req: Request, res: Response, body: B) => Promise<void> | void
 export class ApiRoutes {
   readonly specs: RouteSpec[] = [];
   readonly #router: Router;
-  readonly #guards: Record<RouteAuth, RequestHandler[]>;
+  readonly #guard: (auth: RouteAuth) => RequestHandler[];
 
-  /** `guards` authenticate admin and tenant routes (they run before the body is parsed). */
-  constructor(router: Router, guards: { admin: RequestHandler; tenant: RequestHandler }) {
+  /** `guard` gives the handlers authenticating a kind of route (they run before the body is parsed). */
+  constructor(router: Router, guard: (auth: Exclude<RouteAuth, 'none'>) => RequestHandler) {
     this.#router = router;
-    this.#guards = { none: [], admin: [guards.admin], tenant: [guards.tenant] };
+    const made = new Map<RouteAuth, RequestHandler[]>([['none', []]]);
+    this.#guard = (auth) => {
+      if (!made.has(auth)) made.set(auth, [guard(auth as Exclude<RouteAuth, 'none'>)]);
+      return made.get(auth)!;
+    };
   }
 
   add<B extends z.ZodType | undefined>(
@@ -48,7 +53,7 @@ export class ApiRoutes {
     handler: Handler<B extends z.ZodType ? z.output<B> : undefined>,
   ): void {
     this.specs.push(spec);
-    this.#router[spec.method](spec.path, ...this.#guards[spec.auth], async (req: Request, res: Response) => {
+    this.#router[spec.method](spec.path, ...this.#guard(spec.auth), async (req: Request, res: Response) => {
       // No resource has an id with U+0000 in it (PostgreSQL could not even look one up).
       if (Object.values(req.params).some((v) => typeof v === 'string' && v.includes('\u0000'))) throw notFound('resource');
       const body = (spec.body ? parseBody(spec.body, req.body) : undefined) as B extends z.ZodType ? z.output<B> : undefined;
@@ -71,6 +76,7 @@ const problem = z
 function standardErrors(spec: RouteSpec): Record<number, string> {
   const errors: Record<number, string> = {};
   if (spec.auth !== 'none') errors[401] = 'Missing or invalid bearer token';
+  if (spec.auth === 'app' || spec.auth === 'app-tenant') errors[403] = 'A read-only portal session on a changing route, or a portal session on a route for API keys';
   if (spec.path.includes(':')) errors[404] = 'No such resource (or another tenant\'s)';
   if (spec.body) {
     errors[400] = 'The body is not valid JSON';
@@ -83,6 +89,17 @@ function standardErrors(spec: RouteSpec): Record<number, string> {
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
 const problemSchema = jsonSchema(problem);
+
+/** Which bearer tokens a kind of route accepts, as OpenAPI security requirements (alternatives). */
+function securityOf(auth: RouteAuth): Array<Record<string, string[]>> {
+  switch (auth) {
+    case 'none': return [];
+    case 'admin': return [{ adminToken: [] }];
+    case 'tenant': case 'default-app': case 'app-tenant': return [{ apiKey: [] }];
+    case 'app': case 'tenant-or-portal': return [{ apiKey: [] }, { portalToken: [] }];
+    case 'portal': return [{ portalToken: [] }];
+  }
+}
 
 /** Builds the OpenAPI 3.1 document of the given routes. */
 export function openApiDocument(specs: readonly RouteSpec[], info: { version: string; serverUrl?: string }): Record<string, unknown> {
@@ -119,7 +136,7 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { version: st
       summary: spec.summary,
       tags: [spec.tag],
       operationId: `${spec.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
-      ...(spec.auth === 'none' ? { security: [] } : { security: [{ [spec.auth === 'admin' ? 'adminToken' : 'apiKey']: [] }] }),
+      security: securityOf(spec.auth),
       ...(params.length + query.length > 0 ? { parameters: [...params, ...query] } : {}),
       // A body whose every field is optional may be left out (the handler reads a missing body as {}).
       ...(spec.body ? { requestBody: { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(spec.body) } } } } : {}),
@@ -134,6 +151,7 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { version: st
       securitySchemes: {
         adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN: creates tenants and their keys' },
         apiKey: { type: 'http', scheme: 'bearer', description: "A tenant's API key (hk_…)" },
+        portalToken: { type: 'http', scheme: 'bearer', description: "A portal session's token (hlp_…): one application's routes only" },
       },
     },
     paths,

@@ -1,4 +1,5 @@
 import type {
+  ApplicationsRepository,
   AttemptsRepository,
   DeliveriesRepository,
   EndpointHealthRepository,
@@ -6,6 +7,7 @@ import type {
   EndpointStatsRepository,
   EventsRepository,
   EventTypesRepository,
+  PortalSessionsRepository,
   RequeueJobsRepository,
   TenantsRepository,
 } from '@hookline/db';
@@ -18,9 +20,11 @@ import type { RequeueRunner } from '../requeue/requeue-runner.ts';
 import type { SchemaRegistryClient } from '../schemas/schema-registry-client.ts';
 import type { SchemaValidator } from '../schemas/schema-validator.ts';
 import type { TargetChecker } from '../targets/target-checker.ts';
+import { ApplicationResolver } from '../applications/application-resolver.ts';
+import type { SystemMetrics } from '../system/system-metrics.ts';
 import { ApiKeyCache } from './api-key-cache.ts';
 import { ApiRoutes, openApiDocument } from './api-routes.ts';
-import { requireAdmin, requireTenant } from './auth.ts';
+import { guard, requireAdmin } from './auth.ts';
 import { jsonBody } from './json-body.ts';
 import { jsonOnly } from './json-only.ts';
 import { errorHandler, notFoundHandler } from './problem.ts';
@@ -36,12 +40,18 @@ import { historyRoutes } from './routes/history.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { tenantRoutes } from './routes/tenants.ts';
+import { applicationRoutes } from './routes/applications.ts';
+import { portalSessionRoutes } from './routes/portal-sessions.ts';
+import { systemRoutes } from './routes/system.ts';
+import { serveWebApps } from './web-apps.ts';
 
 export interface HttpDeps {
   log: Logger;
   version: string;
   metrics: Registry;
   tenants: TenantsRepository;
+  applications: ApplicationsRepository;
+  portalSessions: PortalSessionsRepository;
   endpoints: EndpointsRepository;
   eventTypes: EventTypesRepository;
   eventTypeCache: EventTypeCache;
@@ -62,6 +72,11 @@ export interface HttpDeps {
   adminToken: string | undefined;
   maxPayloadBytes: number;
   endpointDefaults: EndpointDefaults;
+  /** Base of portal links (PUBLIC_URL); unset: the request's own origin. */
+  publicUrl: string | undefined;
+  systemMetrics: SystemMetrics;
+  /** The built portal and console (packages/web/dist). */
+  webDir: string;
 }
 
 /** Assembles the express application; returns it with the route specs its OpenAPI document is built from. */
@@ -77,19 +92,25 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
 
   const router = express.Router();
   const keys = new ApiKeyCache(deps.tenants);
-  const api = new ApiRoutes(router, { admin: requireAdmin(deps.adminToken), tenant: requireTenant(keys) });
+  const applications = new ApplicationResolver(deps.applications);
+  const admin = requireAdmin(deps.adminToken);
+  const api = new ApiRoutes(router, (auth) => (auth === 'admin' ? admin : guard(auth, { keys, sessions: deps.portalSessions, applications })));
   let document: unknown;
   opsRoutes(api, { ready: deps.ready, metrics: deps.metrics, openApi: () => (document ??= openApiDocument(api.specs, { version: deps.version })) });
   tenantRoutes(api, deps.tenants, keys);
+  applicationRoutes(api, { applications: deps.applications, resolver: applications });
+  portalSessionRoutes(api, { sessions: deps.portalSessions, publicUrl: deps.publicUrl });
   endpointRoutes(api, { endpoints: deps.endpoints, targets: deps.targets, publish: deps.publish, defaults: deps.endpointDefaults });
   eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry });
   eventRoutes(api, deps.publish);
   const h = deps.history;
-  historyRoutes(api, { events: h.events, deliveries: h.deliveries, attempts: h.attempts, endpoints: deps.endpoints, requeue: h.requeue });
-  endpointOperationRoutes(api, { endpoints: deps.endpoints, health: h.health, stats: h.stats, requeue: h.requeue });
-  deadLetterRoutes(api, { deliveries: h.deliveries, endpoints: deps.endpoints, requeue: h.requeue });
+  historyRoutes(api, { events: h.events, deliveries: h.deliveries, attempts: h.attempts, endpoints: deps.endpoints, requeue: h.requeue, applications });
+  endpointOperationRoutes(api, { endpoints: deps.endpoints, health: h.health, stats: h.stats, requeue: h.requeue, applications });
+  deadLetterRoutes(api, { deliveries: h.deliveries, endpoints: deps.endpoints, requeue: h.requeue, applications });
   jobRoutes(api, h.jobs);
+  systemRoutes(api, deps.systemMetrics);
   app.use(router);
+  serveWebApps(app, deps.webDir);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -24,6 +24,7 @@ export class EventPublisher {
     const attributes = {
       'messaging.batch.message_count': events.length,
       ...(events.length === 1 ? { 'hookline.event_id': events[0]!.id, 'hookline.tenant_id': events[0]!.tenantId } : {}),
+      ...(events[0]?.application ? { 'hookline.application_id': events[0].application } : {}),
     };
     await producerSpan(this.#topic, attributes, async (span) => {
       const headers = headersFor(span, undefined);

@@ -16,6 +16,12 @@ export interface EventInput {
   endpointId?: string | undefined;
 }
 
+/** The application events are published to: they fan out to its endpoints, within its publish rate. */
+export interface TargetApplication {
+  id: string;
+  rateLimitPerSecond: number | null;
+}
+
 /** What the API answers for a published event. */
 export interface PublishedEvent {
   id: string;
@@ -60,30 +66,26 @@ export class PublishService {
     this.#d = deps;
   }
 
-  async publishOne(tenantId: string, input: EventInput, idempotencyKey?: string): Promise<PublishResult<PublishedEvent>> {
-    return this.#withKey(tenantId, idempotencyKey, { route: 'event', input }, [input], async (plan) => {
-      const [result] = await this.#publishPlanned(tenantId, [input], plan, ['']);
+  async publishOne(tenantId: string, app: TargetApplication, input: EventInput, idempotencyKey?: string): Promise<PublishResult<PublishedEvent>> {
+    return this.#withKey(tenantId, idempotencyKey, { route: 'event', app: app.id, input }, [input], async (plan) => {
+      const [result] = await this.#publishPlanned(tenantId, app, [input], plan, ['']);
       return result!;
     });
   }
 
-  async publishBatch(tenantId: string, inputs: readonly EventInput[], idempotencyKey?: string): Promise<PublishResult<{ data: Array<{ id: string }> }>> {
-    return this.#withKey(tenantId, idempotencyKey, { route: 'batch', inputs }, inputs, async (plan) => {
-      const results = await this.#publishPlanned(tenantId, inputs, plan, inputs.map((_, i) => `events.${i}.`));
+  async publishBatch(tenantId: string, app: TargetApplication, inputs: readonly EventInput[], idempotencyKey?: string): Promise<PublishResult<{ data: Array<{ id: string }> }>> {
+    return this.#withKey(tenantId, idempotencyKey, { route: 'batch', app: app.id, inputs }, inputs, async (plan) => {
+      const results = await this.#publishPlanned(tenantId, app, inputs, plan, inputs.map((_, i) => `events.${i}.`));
       return { status: 202, body: { data: results.map((r) => ({ id: r.body.id })) } };
     });
   }
 
   /** Rate limit, validate, then publish with the planned ids; returns each event's response (200 for an id published before). */
-  async #publishPlanned(tenantId: string, inputs: readonly EventInput[], plan: Plan, paths: readonly string[]): Promise<Array<PublishResult<PublishedEvent>>> {
-    const taken = this.#d.buckets.take(tenantId, inputs.length);
-    if (!taken.ok) {
-      throw new HooklineError({
-        code: 'HKL_RATE_LIMITED',
-        status: 429,
-        message: 'the tenant publish rate limit (TENANT_PUBLISH_RATE) was exceeded',
-        retryAfterSeconds: Math.max(1, Math.ceil(taken.retryAfterMs / 1000)),
-      });
+  async #publishPlanned(tenantId: string, app: TargetApplication, inputs: readonly EventInput[], plan: Plan, paths: readonly string[]): Promise<Array<PublishResult<PublishedEvent>>> {
+    this.#admit(`tenant:${tenantId}`, inputs.length, undefined, 'the tenant publish rate limit (TENANT_PUBLISH_RATE) was exceeded');
+    if (app.rateLimitPerSecond !== null) {
+      const limit = { ratePerSecond: app.rateLimitPerSecond, burst: app.rateLimitPerSecond };
+      this.#admit(`app:${app.id}`, inputs.length, limit, "the application's publish rate limit (rateLimitPerSecond) was exceeded");
     }
     await this.#validate(tenantId, inputs, paths);
 
@@ -107,7 +109,7 @@ export class PublishService {
 
     try {
       await this.#d.publisher.publish(
-        toSend.map(({ index, event }) => ({ ...event, tenantId, data: inputs[index]!.data, endpointId: inputs[index]!.endpointId })),
+        toSend.map(({ index, event }) => ({ ...event, tenantId, application: app.id, data: inputs[index]!.data, endpointId: inputs[index]!.endpointId })),
       );
     } catch (err) {
       await Promise.all(callerIds.map((id) => this.#d.idempotency.unlock(tenantId, 'event', id)));
@@ -117,6 +119,12 @@ export class PublishService {
     await Promise.all(toSend.filter(({ index }) => inputs[index]!.id !== undefined).map(({ event }) =>
       this.#d.idempotency.complete(tenantId, 'event', event.id, 200, event)));
     return results as Array<PublishResult<PublishedEvent>>;
+  }
+
+  #admit(key: string, count: number, limit: { ratePerSecond: number; burst: number } | undefined, message: string): void {
+    const taken = this.#d.buckets.take(key, count, limit);
+    if (taken.ok) return;
+    throw new HooklineError({ code: 'HKL_RATE_LIMITED', status: 429, message, retryAfterSeconds: Math.max(1, Math.ceil(taken.retryAfterMs / 1000)) });
   }
 
   async #validate(tenantId: string, inputs: readonly EventInput[], paths: readonly string[]): Promise<void> {

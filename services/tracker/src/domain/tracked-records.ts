@@ -15,6 +15,8 @@ export interface TrackedEvent {
   type: string;
   payload: Record<string, unknown>;
   endpointId: string | null;
+  /** The application as the producer named it (id or uid; null: the tenant's default). Resolved when written. */
+  application: string | null;
   createdAt: string;
   kafkaPartition: number;
   kafkaOffset: string;
@@ -27,6 +29,7 @@ export interface TrackedDelivery {
   eventId: string;
   tenantId: string;
   endpointId: string;
+  applicationId: string | null;
   eventType: string;
   eventCreatedAt: string;
   /** The record's timestamp: when fan-out produced it. */
@@ -73,6 +76,7 @@ export function decodeEvent(value: Buffer | null, at: RecordPosition): Decoded<T
       type: e.type,
       payload: stripNul(e.data),
       endpointId: e.endpointId ?? null,
+      application: e.application ?? null,
       createdAt: e.createdAt ?? isoFromKafkaTimestamp(at.timestamp),
       kafkaPartition: at.partition,
       kafkaOffset: at.offset,
@@ -92,6 +96,7 @@ export function decodeDelivery(value: Buffer | null, at: RecordPosition): Decode
       eventId: d.eventId,
       tenantId: d.tenantId,
       endpointId: d.endpointId,
+      applicationId: d.applicationId ?? null,
       eventType: d.type,
       eventCreatedAt: d.eventCreatedAt,
       createdAt: isoFromKafkaTimestamp(at.timestamp),

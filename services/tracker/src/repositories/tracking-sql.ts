@@ -5,25 +5,34 @@
  */
 
 export const INSERT_EVENTS = `
-INSERT INTO events (id, tenant_id, type, payload, endpoint_id, created_at, kafka_partition, kafka_offset, traceparent)
-SELECT id, "tenantId", type, payload, "endpointId", "createdAt", "kafkaPartition", "kafkaOffset"::bigint, traceparent
+INSERT INTO events (id, tenant_id, type, payload, endpoint_id, created_at, kafka_partition, kafka_offset, traceparent, application_id)
+SELECT id, "tenantId", type, payload, "endpointId", "createdAt", "kafkaPartition", "kafkaOffset"::bigint, traceparent,
+  -- The application the event went to: its target endpoint's, else the one named (id first, then uid), else the default.
+  CASE WHEN r."endpointId" IS NOT NULL
+    THEN (SELECT e.application_id FROM endpoints e WHERE e.id = r."endpointId" AND e.tenant_id = r."tenantId")
+    ELSE (SELECT a.id FROM applications a
+          WHERE a.tenant_id = r."tenantId" AND CASE WHEN r.application IS NULL THEN a.is_default ELSE (a.id = r.application OR a.uid = r.application) END
+          ORDER BY (a.id = r.application) DESC NULLS LAST LIMIT 1)
+  END
 FROM json_to_recordset($1::json) AS r(id text, "tenantId" text, type text, payload jsonb, "endpointId" text,
-  "createdAt" timestamptz, "kafkaPartition" integer, "kafkaOffset" text, traceparent text)
+  "createdAt" timestamptz, "kafkaPartition" integer, "kafkaOffset" text, traceparent text, application text)
 ON CONFLICT (id, created_at) DO NOTHING`;
 
 /** Fan-out's deliveries: new rows are pending; known rows only gain what an attempt record could not tell. */
 export const UPSERT_DELIVERIES = `
-INSERT INTO deliveries AS d (id, event_id, tenant_id, endpoint_id, event_type, event_created_at, created_at)
-SELECT DISTINCT ON (id) id, "eventId", "tenantId", "endpointId", "eventType", "eventCreatedAt", "createdAt"
+INSERT INTO deliveries AS d (id, event_id, tenant_id, endpoint_id, event_type, event_created_at, created_at, application_id)
+SELECT DISTINCT ON (id) id, "eventId", "tenantId", "endpointId", "eventType", "eventCreatedAt", "createdAt", "applicationId"
 FROM json_to_recordset($1::json) AS r(id text, "eventId" text, "tenantId" text, "endpointId" text, "eventType" text,
-  "eventCreatedAt" timestamptz, "createdAt" timestamptz)
+  "eventCreatedAt" timestamptz, "createdAt" timestamptz, "applicationId" text)
 ORDER BY id, "createdAt"
 ON CONFLICT (id) DO UPDATE SET
+  application_id = COALESCE(d.application_id, EXCLUDED.application_id),
   event_type = COALESCE(d.event_type, EXCLUDED.event_type),
   event_created_at = COALESCE(d.event_created_at, EXCLUDED.event_created_at),
   created_at = LEAST(d.created_at, EXCLUDED.created_at),
   updated_at = now()
 WHERE d.event_type IS NULL OR d.event_created_at IS NULL OR d.created_at > EXCLUDED.created_at
+  OR (d.application_id IS NULL AND EXCLUDED.application_id IS NOT NULL)
 RETURNING (xmax = 0) AS inserted`;
 
 // The status machine's merge rule (README, "Delivery status"): `succeeded` is never left; otherwise the status
@@ -40,21 +49,21 @@ const NEWER_ATTEMPT = `(d.last_attempt_at IS NULL OR (EXCLUDED.last_attempt_at, 
 export const INSERT_ATTEMPTS = `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS r("attemptId" text, "deliveryId" text, "eventId" text, "tenantId" text,
-    "endpointId" text, attempt integer, outcome text, status text, "statusCode" integer, "durationMs" integer,
+    "endpointId" text, "applicationId" text, attempt integer, outcome text, status text, "statusCode" integer, "durationMs" integer,
     error text, "responseBody" text, "requestHeaders" jsonb, url text, "startedAt" timestamptz, "nextAttemptAt" timestamptz)
 ),
 ins AS (
-  INSERT INTO attempts (id, delivery_id, event_id, tenant_id, endpoint_id, attempt, outcome, status, status_code,
+  INSERT INTO attempts (id, delivery_id, event_id, tenant_id, endpoint_id, application_id, attempt, outcome, status, status_code,
                         duration_ms, error, response_body, request_headers, url, next_attempt_at, created_at)
-  SELECT "attemptId", "deliveryId", "eventId", "tenantId", "endpointId", attempt, outcome, status, "statusCode",
+  SELECT "attemptId", "deliveryId", "eventId", "tenantId", "endpointId", "applicationId", attempt, outcome, status, "statusCode",
          "durationMs", error, "responseBody", COALESCE("requestHeaders", '{}'), url, "nextAttemptAt", "startedAt"
   FROM input
   ON CONFLICT (id, created_at) DO NOTHING
-  RETURNING id, delivery_id, event_id, tenant_id, endpoint_id, attempt, outcome, status, status_code, error,
+  RETURNING id, delivery_id, event_id, tenant_id, endpoint_id, application_id, attempt, outcome, status, status_code, error,
             next_attempt_at, created_at
 ),
 per_delivery AS (
-  SELECT DISTINCT ON (delivery_id) delivery_id, event_id, tenant_id, endpoint_id, attempt, outcome, status,
+  SELECT DISTINCT ON (delivery_id) delivery_id, event_id, tenant_id, endpoint_id, application_id, attempt, outcome, status,
          status_code, error, next_attempt_at, created_at,
          count(*) OVER w AS n,
          min(created_at) OVER w AS first_at,
@@ -64,9 +73,9 @@ per_delivery AS (
   ORDER BY delivery_id, created_at DESC, attempt DESC
 ),
 upserted AS (
-  INSERT INTO deliveries AS d (id, event_id, tenant_id, endpoint_id, status, status_at, status_attempt, next_attempt_at,
+  INSERT INTO deliveries AS d (id, event_id, tenant_id, endpoint_id, application_id, status, status_at, status_attempt, next_attempt_at,
     attempts, last_attempt_at, last_attempt, last_outcome, last_status_code, last_error, succeeded_at, created_at)
-  SELECT delivery_id, event_id, tenant_id, endpoint_id,
+  SELECT delivery_id, event_id, tenant_id, endpoint_id, application_id,
          CASE WHEN succeeded_at IS NOT NULL THEN 'succeeded' ELSE status END,
          created_at, attempt,
          CASE WHEN succeeded_at IS NOT NULL THEN NULL ELSE next_attempt_at END,
@@ -74,6 +83,7 @@ upserted AS (
   FROM per_delivery
   ORDER BY delivery_id
   ON CONFLICT (id) DO UPDATE SET
+    application_id = COALESCE(d.application_id, EXCLUDED.application_id),
     attempts = d.attempts + EXCLUDED.attempts,
     status = CASE WHEN ${ADOPT_STATUS} THEN EXCLUDED.status ELSE d.status END,
     status_at = CASE WHEN ${ADOPT_STATUS} THEN EXCLUDED.status_at ELSE d.status_at END,

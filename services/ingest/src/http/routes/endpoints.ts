@@ -6,7 +6,8 @@ import { notFound, validationFailed } from '../../domain/errors.ts';
 import type { PublishService } from '../../publishing/publish-service.ts';
 import type { TargetChecker } from '../../targets/target-checker.ts';
 import type { ApiRoutes } from '../api-routes.ts';
-import { tenantOf } from '../auth.ts';
+import { appOf, tenantOf } from '../auth.ts';
+import { APPLICATION_MOUNTS } from '../mounts.ts';
 import { decodeCursor, page, pageOf, pageQuery } from '../pagination.ts';
 import { parseQuery } from '../problem.ts';
 
@@ -56,6 +57,7 @@ const patchEndpoint = createEndpoint.omit({ secret: true }).partial();
 const endpointView = z
   .object({
     id: z.string(),
+    applicationId: z.string(),
     url: z.string(),
     description: z.string(),
     eventTypes: z.array(z.string()),
@@ -82,6 +84,7 @@ export interface EndpointDefaults {
 
 const view = (e: Endpoint, d: EndpointDefaults) => ({
   id: e.id,
+  applicationId: e.applicationId,
   url: e.url,
   description: e.description,
   eventTypes: e.eventTypes,
@@ -107,124 +110,129 @@ export function endpointRoutes(
     const problem = await targets.problem(url);
     if (problem) throw validationFailed([{ path: 'url', message: problem }]);
   };
-  const mustExist = async (tenantId: string, id: string) => {
-    const endpoint = await endpoints.get(tenantId, id);
+  const mustExist = async (res: Parameters<typeof appOf>[0], id: string) => {
+    const endpoint = await endpoints.get(tenantOf(res), id, appOf(res).id);
     if (!endpoint) throw notFound('endpoint');
     return endpoint;
   };
 
-  api.add(
-    {
-      method: 'post', path: '/v1/endpoints', tag: 'Endpoints', auth: 'tenant', body: createEndpoint,
-      summary: 'Create an endpoint (the response carries its signing secret)',
-      responses: { 201: { description: 'The endpoint, with `secret`', schema: endpointView.extend({ secret: z.string() }) } },
-    },
-    async (_req, res, input) => {
-      await checkUrl(input.url);
-      const secret = input.secret ?? generateSecret();
-      const endpoint = await endpoints.create(tenantOf(res), {
-        ...input,
-        secret,
-        timeoutMs: input.timeoutMs ?? defaults.timeoutMs,
-        maxConcurrency: input.maxConcurrency ?? defaults.maxConcurrency,
-      });
-      res.status(201).json({ ...view(endpoint, defaults), secret });
-    },
-  );
+  for (const { prefix, auth } of APPLICATION_MOUNTS) {
 
-  api.add(
-    {
-      method: 'get', path: '/v1/endpoints', tag: 'Endpoints', auth: 'tenant', query: pageQuery,
-      summary: "List the tenant's endpoints",
-      responses: { 200: { description: 'A page of endpoints', schema: pageOf(endpointView) } },
-    },
-    async (req, res) => {
-      const q = parseQuery(pageQuery, req.query);
-      const items = await endpoints.list(tenantOf(res), q.limit, decodeCursor(q.cursor));
-      res.json(page(items.map((e) => view(e, defaults)), q.limit, (e) => e.id));
-    },
-  );
-
-  api.add(
-    {
-      method: 'get', path: '/v1/endpoints/:id', tag: 'Endpoints', auth: 'tenant', summary: 'Get an endpoint',
-      responses: { 200: { description: 'The endpoint (never its secret)', schema: endpointView } },
-    },
-    async (req, res) => {
-      res.json(view(await mustExist(tenantOf(res), String(req.params.id)), defaults));
-    },
-  );
-
-  api.add(
-    {
-      method: 'patch', path: '/v1/endpoints/:id', tag: 'Endpoints', auth: 'tenant', body: patchEndpoint,
-      summary: 'Change an endpoint (re-enabling a disabled endpoint resumes delivery)',
-      responses: { 200: { description: 'The updated endpoint', schema: endpointView } },
-    },
-    async (req, res, patch) => {
-      await checkUrl(patch.url);
-      const updated = await endpoints.update(tenantOf(res), String(req.params.id), patch);
-      if (!updated) throw notFound('endpoint');
-      res.json(view(updated, defaults));
-    },
-  );
-
-  api.add(
-    {
-      method: 'delete', path: '/v1/endpoints/:id', tag: 'Endpoints', auth: 'tenant', summary: 'Delete an endpoint',
-      responses: { 204: { description: 'Deleted' } },
-    },
-    async (req, res) => {
-      if (!(await endpoints.delete(tenantOf(res), String(req.params.id)))) throw notFound('endpoint');
-      res.status(204).end();
-    },
-  );
-
-  api.add(
-    {
-      method: 'get', path: '/v1/endpoints/:id/secret', tag: 'Endpoints', auth: 'tenant',
-      summary: "Get the endpoint's current signing secret",
-      responses: { 200: { description: 'The secret', schema: secretView } },
-    },
-    async (req, res) => {
-      const secret = await endpoints.currentSecret(tenantOf(res), String(req.params.id));
-      if (secret === null) throw notFound('endpoint');
-      res.json({ secret });
-    },
-  );
-
-  api.add(
-    {
-      method: 'post', path: '/v1/endpoints/:id/secret/rotate', tag: 'Endpoints', auth: 'tenant', body: rotateSecret,
-      summary: 'Rotate the signing secret; the previous one keeps signing for SECRET_ROTATION_GRACE',
-      responses: { 200: { description: 'The new secret', schema: secretView } },
-    },
-    async (req, res, input) => {
-      const secret = input.secret ?? generateSecret();
-      if (!(await endpoints.rotateSecret(tenantOf(res), String(req.params.id), secret, defaults.secretRotationGraceMs))) throw notFound('endpoint');
-      res.json({ secret });
-    },
-  );
-
-  api.add(
-    {
-      method: 'post', path: '/v1/endpoints/:id/test', tag: 'Endpoints', auth: 'tenant',
-      summary: 'Send a webhook.test event to this endpoint alone',
-      responses: {
-        202: { description: 'The test event was accepted', schema: testSent },
-        429: { description: 'Over the tenant publish rate (TENANT_PUBLISH_RATE); Retry-After says when to retry' },
-        503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
+    api.add(
+      {
+        method: 'post', path: `${prefix}/endpoints`, tag: 'Endpoints', auth, body: createEndpoint,
+        summary: 'Create an endpoint (the response carries its signing secret)',
+        responses: { 201: { description: 'The endpoint, with `secret`', schema: endpointView.extend({ secret: z.string() }) } },
       },
-    },
-    async (req, res) => {
-      const tenantId = tenantOf(res);
-      const endpoint = await mustExist(tenantId, String(req.params.id));
-      const { body } = await deps.publish.publishOne(tenantId, {
-        type: 'webhook.test',
-        data: { message: 'This is a test event from Hookline.', endpointId: endpoint.id },
-        endpointId: endpoint.id,
-      });
-      res.status(202).json({ eventId: body.id });
-    },
-  );
+      async (_req, res, input) => {
+        await checkUrl(input.url);
+        const secret = input.secret ?? generateSecret();
+        const endpoint = await endpoints.create(tenantOf(res), {
+          ...input,
+          applicationId: appOf(res).id,
+          secret,
+          timeoutMs: input.timeoutMs ?? defaults.timeoutMs,
+          maxConcurrency: input.maxConcurrency ?? defaults.maxConcurrency,
+        });
+        res.status(201).json({ ...view(endpoint, defaults), secret });
+      },
+    );
+
+    api.add(
+      {
+        method: 'get', path: `${prefix}/endpoints`, tag: 'Endpoints', auth, query: pageQuery,
+        summary: "List the application's endpoints",
+        responses: { 200: { description: 'A page of endpoints', schema: pageOf(endpointView) } },
+      },
+      async (req, res) => {
+        const q = parseQuery(pageQuery, req.query);
+        const items = await endpoints.list(tenantOf(res), q.limit, decodeCursor(q.cursor), appOf(res).id);
+        res.json(page(items.map((e) => view(e, defaults)), q.limit, (e) => e.id));
+      },
+    );
+
+    api.add(
+      {
+        method: 'get', path: `${prefix}/endpoints/:id`, tag: 'Endpoints', auth, summary: 'Get an endpoint',
+        responses: { 200: { description: 'The endpoint (never its secret)', schema: endpointView } },
+      },
+      async (req, res) => {
+        res.json(view(await mustExist(res, String(req.params.id)), defaults));
+      },
+    );
+
+    api.add(
+      {
+        method: 'patch', path: `${prefix}/endpoints/:id`, tag: 'Endpoints', auth, body: patchEndpoint,
+        summary: 'Change an endpoint (re-enabling a disabled endpoint resumes delivery)',
+        responses: { 200: { description: 'The updated endpoint', schema: endpointView } },
+      },
+      async (req, res, patch) => {
+        await checkUrl(patch.url);
+        const updated = await endpoints.update(tenantOf(res), String(req.params.id), patch, appOf(res).id);
+        if (!updated) throw notFound('endpoint');
+        res.json(view(updated, defaults));
+      },
+    );
+
+    api.add(
+      {
+        method: 'delete', path: `${prefix}/endpoints/:id`, tag: 'Endpoints', auth, summary: 'Delete an endpoint',
+        responses: { 204: { description: 'Deleted' } },
+      },
+      async (req, res) => {
+        if (!(await endpoints.delete(tenantOf(res), String(req.params.id), appOf(res).id))) throw notFound('endpoint');
+        res.status(204).end();
+      },
+    );
+
+    api.add(
+      {
+        method: 'get', path: `${prefix}/endpoints/:id/secret`, tag: 'Endpoints', auth,
+        summary: "Get the endpoint's current signing secret",
+        responses: { 200: { description: 'The secret', schema: secretView } },
+      },
+      async (req, res) => {
+        const secret = await endpoints.currentSecret(tenantOf(res), String(req.params.id), appOf(res).id);
+        if (secret === null) throw notFound('endpoint');
+        res.json({ secret });
+      },
+    );
+
+    api.add(
+      {
+        method: 'post', path: `${prefix}/endpoints/:id/secret/rotate`, tag: 'Endpoints', auth, body: rotateSecret,
+        summary: 'Rotate the signing secret; the previous one keeps signing for SECRET_ROTATION_GRACE',
+        responses: { 200: { description: 'The new secret', schema: secretView } },
+      },
+      async (req, res, input) => {
+        const secret = input.secret ?? generateSecret();
+        if (!(await endpoints.rotateSecret(tenantOf(res), String(req.params.id), secret, defaults.secretRotationGraceMs, { applicationId: appOf(res).id }))) {
+          throw notFound('endpoint');
+        }
+        res.json({ secret });
+      },
+    );
+
+    api.add(
+      {
+        method: 'post', path: `${prefix}/endpoints/:id/test`, tag: 'Endpoints', auth,
+        summary: 'Send a webhook.test event to this endpoint alone',
+        responses: {
+          202: { description: 'The test event was accepted', schema: testSent },
+          429: { description: 'Over the tenant publish rate (TENANT_PUBLISH_RATE); Retry-After says when to retry' },
+          503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
+        },
+      },
+      async (req, res) => {
+        const endpoint = await mustExist(res, String(req.params.id));
+        const { body } = await deps.publish.publishOne(tenantOf(res), appOf(res), {
+          type: 'webhook.test',
+          data: { message: 'This is a test event from Hookline.', endpointId: endpoint.id },
+          endpointId: endpoint.id,
+        });
+        res.status(202).json({ eventId: body.id });
+      },
+    );
+  }
 }

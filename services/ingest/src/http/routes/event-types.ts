@@ -78,18 +78,23 @@ export function eventTypeRoutes(
     },
   );
 
-  api.add(
-    {
-      method: 'get', path: '/v1/event-types', tag: 'Event types', auth: 'tenant', query: pageQuery,
-      summary: "List the tenant's event types",
-      responses: { 200: { description: 'A page of event types', schema: pageOf(eventTypeView) } },
-    },
-    async (req, res) => {
-      const q = parseQuery(pageQuery, req.query);
-      const items = await eventTypes.list(tenantOf(res), q.limit, decodeCursor(q.cursor));
-      res.json(page(items.map(view), q.limit, (t) => t.name));
-    },
-  );
+  const catalogue = [
+    { path: '/v1/event-types', auth: 'tenant' as const, summary: "List the tenant's event types" },
+    { path: '/v1/applications/:app/event-types', auth: 'app' as const, summary: "The tenant's event-type catalogue, as an application's portal shows it" },
+  ];
+  for (const { path, auth, summary } of catalogue) {
+    api.add(
+      {
+        method: 'get', path, tag: 'Event types', auth, query: pageQuery, summary,
+        responses: { 200: { description: 'A page of event types', schema: pageOf(eventTypeView) } },
+      },
+      async (req, res) => {
+        const q = parseQuery(pageQuery, req.query);
+        const items = await eventTypes.list(tenantOf(res), q.limit, decodeCursor(q.cursor));
+        res.json(page(items.map(view), q.limit, (t) => t.name));
+      },
+    );
+  }
 
   api.add(
     {

@@ -2,7 +2,8 @@ import { eventTypeName, externalId } from '@hookline/contracts';
 import { z } from 'zod';
 import type { PublishService } from '../../publishing/publish-service.ts';
 import type { ApiRoutes } from '../api-routes.ts';
-import { tenantOf } from '../auth.ts';
+import { appOf, tenantOf } from '../auth.ts';
+import { APPLICATION_MOUNTS } from '../mounts.ts';
 
 const eventInput = z.strictObject({
   type: eventTypeName,
@@ -17,40 +18,42 @@ const idempotencyKey = (header: string | undefined) => (header === undefined ? u
 
 /** Tenant routes: publishing events. */
 export function eventRoutes(api: ApiRoutes, publish: PublishService): void {
-  api.add(
-    {
-      method: 'post', path: '/v1/events', tag: 'Events', auth: 'tenant', body: eventInput,
-      summary: 'Publish an event (optional Idempotency-Key header); answers once Kafka acknowledged it',
-      responses: {
-        202: { description: 'Accepted: acknowledged by Kafka', schema: published },
-        200: { description: 'An event with this id was published before: the first event', schema: published },
-        409: { description: 'The Idempotency-Key is in use by a request still running, or was used with another request' },
-        429: { description: 'Over the tenant publish rate (TENANT_PUBLISH_RATE); Retry-After says when to retry' },
-        503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
+  for (const { prefix, auth } of APPLICATION_MOUNTS) {
+    api.add(
+      {
+        method: 'post', path: `${prefix}/events`, tag: 'Events', auth, body: eventInput,
+        summary: 'Publish an event (optional Idempotency-Key header); answers once Kafka acknowledged it',
+        responses: {
+          202: { description: 'Accepted: acknowledged by Kafka', schema: published },
+          200: { description: 'An event with this id was published before: the first event', schema: published },
+          409: { description: 'The Idempotency-Key is in use by a request still running, or was used with another request' },
+          429: { description: "Over the tenant's (TENANT_PUBLISH_RATE) or the application's publish rate; Retry-After says when to retry" },
+          503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
+        },
       },
-    },
-    async (req, res, input) => {
-      const result = await publish.publishOne(tenantOf(res), input, idempotencyKey(req.get('idempotency-key')));
-      res.locals.acceptedEvents = result.status === 202 ? 1 : 0;
-      res.status(result.status).json(result.body);
-    },
-  );
+      async (req, res, input) => {
+        const result = await publish.publishOne(tenantOf(res), appOf(res), input, idempotencyKey(req.get('idempotency-key')));
+        res.locals.acceptedEvents = result.status === 202 ? 1 : 0;
+        res.status(result.status).json(result.body);
+      },
+    );
 
-  api.add(
-    {
-      method: 'post', path: '/v1/events/batch', tag: 'Events', auth: 'tenant', body: batchInput,
-      summary: 'Publish up to 1,000 events at once; validation is all-or-nothing with per-item errors',
-      responses: {
-        202: { description: 'Accepted: acknowledged by Kafka', schema: batchPublished },
-        409: { description: 'The Idempotency-Key is in use by a request still running, or was used with another request' },
-        429: { description: 'Over the tenant publish rate (TENANT_PUBLISH_RATE); Retry-After says when to retry' },
-        503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
+    api.add(
+      {
+        method: 'post', path: `${prefix}/events/batch`, tag: 'Events', auth, body: batchInput,
+        summary: 'Publish up to 1,000 events at once; validation is all-or-nothing with per-item errors',
+        responses: {
+          202: { description: 'Accepted: acknowledged by Kafka', schema: batchPublished },
+          409: { description: 'The Idempotency-Key is in use by a request still running, or was used with another request' },
+          429: { description: "Over the tenant's (TENANT_PUBLISH_RATE) or the application's publish rate; Retry-After says when to retry" },
+          503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
+        },
       },
-    },
-    async (req, res, input) => {
-      const result = await publish.publishBatch(tenantOf(res), input.events, idempotencyKey(req.get('idempotency-key')));
-      res.locals.acceptedEvents = result.body.data.length;
-      res.status(result.status).json(result.body);
-    },
-  );
+      async (req, res, input) => {
+        const result = await publish.publishBatch(tenantOf(res), appOf(res), input.events, idempotencyKey(req.get('idempotency-key')));
+        res.locals.acceptedEvents = result.body.data.length;
+        res.status(result.status).json(result.body);
+      },
+    );
+  }
 }

@@ -2,10 +2,11 @@ import type { RequeueJob, RequeueJobsRepository } from '@hookline/db';
 import { z } from 'zod';
 import { notFound } from '../../domain/errors.ts';
 import type { ApiRoutes } from '../api-routes.ts';
-import { tenantOf } from '../auth.ts';
+import { portalOf, tenantOf } from '../auth.ts';
 
 const jobSchema = z.object({
   id: z.string(),
+  applicationId: z.string().nullable(),
   kind: z.enum(['replay', 'recover', 'redrive']),
   status: z.enum(['running', 'completed', 'failed']),
   total: z.number(),
@@ -21,6 +22,7 @@ export const requeueStarted = (countField: 'replayed' | 'redriven') => z.object(
 
 export const jobView = (j: RequeueJob) => ({
   id: j.id,
+  applicationId: j.filter.applicationId ?? null,
   kind: j.kind,
   status: j.status,
   total: j.total,
@@ -35,12 +37,14 @@ export const jobView = (j: RequeueJob) => ({
 export function jobRoutes(api: ApiRoutes, jobs: RequeueJobsRepository): void {
   api.add(
     {
-      method: 'get', path: '/v1/jobs/:id', tag: 'Jobs', auth: 'tenant', summary: 'Progress of a replay, recover or redrive job',
+      method: 'get', path: '/v1/jobs/:id', tag: 'Jobs', auth: 'tenant-or-portal',
+      summary: "Progress of a replay, recover or redrive job (a portal token sees its application's jobs only)",
       responses: { 200: { description: 'The job', schema: jobSchema } },
     },
     async (req, res) => {
       const job = await jobs.get(tenantOf(res), String(req.params.id));
-      if (!job) throw notFound('job');
+      const portal = portalOf(res);
+      if (!job || (portal && job.filter.applicationId !== portal.applicationId)) throw notFound('job');
       res.json(jobView(job));
     },
   );

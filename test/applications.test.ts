@@ -118,7 +118,7 @@ describe('applications: each customer has its own endpoints, event log, rate lim
   });
 
   it('routes a Kafka producer’s envelope by application id or uid; without one, to the default application', async () => {
-    const producer = createProducer(world.kafka, { acks: ACKS_ALL });
+    const producer = createProducer(world.kafka);
     await producer.connect();
     try {
       const before = receiver.requests.length;
@@ -226,7 +226,7 @@ describe('applications: each customer has its own endpoints, event log, rate lim
     expect((await world.pool.query('SELECT 1 FROM endpoints WHERE id = $1', [ep.id])).rowCount).toBe(0);
     expect((await call('GET', `${api}/v1/portal-sessions/current`, session.token)).status).toBe(401);
     // An envelope still naming it is delivered nowhere.
-    const producer = createProducer(world.kafka, { acks: ACKS_ALL });
+    const producer = createProducer(world.kafka);
     await producer.connect();
     await producer.send({ topic: world.topics.events, acks: ACKS_ALL, messages: [{ value: encodeRecord(eventRecord, { tenantId: tenant.id, application: doomed.id, type: 't', data: {}, id: 'to-doomed' }) }] });
     await producer.disconnect();

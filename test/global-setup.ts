@@ -5,6 +5,7 @@ import { dockerAnswers, startKafkaContainer, startPostgresContainer } from '@hoo
 import { startKafka, stopKafka } from '../infra/kafka/launcher.ts';
 import { startPostgres, stopPostgres } from '../infra/postgres/launcher.ts';
 import { startSchemaRegistry, stopSchemaRegistry } from '../infra/schema-registry/launcher.ts';
+import { ensureWebBuilt } from '../infra/web/ensure-built.ts';
 
 const has = (cmd: string) => {
   try {
@@ -26,6 +27,9 @@ const log = (msg: string) => console.log(`[test infra] ${msg}`);
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
+  // The portal and console pages ingest serves (browser tests drive them), built while the infrastructure starts.
+  const webBuilt = ensureWebBuilt({ log });
+  webBuilt.catch(() => {});
 
   let kafkaBrokers = process.env.KAFKA_BROKERS;
   if (!kafkaBrokers) {
@@ -70,6 +74,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
 
+  await webBuilt;
   log(`kafka ${kafkaBrokers}, postgres ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}, schema registry ${schemaRegistryUrl || 'none'}`);
   project.provide('kafkaBrokers', kafkaBrokers);
   project.provide('databaseUrl', databaseUrl);

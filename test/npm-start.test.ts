@@ -152,6 +152,15 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
     });
     expect(created.status).toBe(201);
 
+    // The portal link of the demo application opens the portal, and its token reads that application.
+    const portal = /portal\s+(http:\S+#token=(hlp_\S+))/.exec(third.output());
+    expect(portal, third.output()).not.toBeNull();
+    const page = await fetch(portal![1]!.split('#')[0]!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const session = await fetch(`http://127.0.0.1:${apiPort}/v1/portal-sessions/current`, { headers: { authorization: `Bearer ${portal![2]}` } });
+    expect((await session.json()).application.uid).toBe('demo-customer');
+
     // 3. The last Ctrl-C leaves no process behind either.
     ctrlC(third);
     await exited(third);

@@ -5,6 +5,8 @@ import { loadConfig, pgFragment } from '@hookline/config';
 import { migrate } from '@hookline/db';
 import { resolveHome } from '../kafka/paths.ts';
 import { isProcessAlive } from '../kafka/proc.ts';
+import { ensureWebBuilt } from '../web/ensure-built.ts';
+import { seedDemo, startDemoReceiver, type Demo } from './demo.ts';
 import { loadDevSecrets } from './dev-secrets.ts';
 import { configuredPart, localStack, type Part } from './stack.ts';
 import { StartLock } from './start-lock.ts';
@@ -126,6 +128,14 @@ async function main(): Promise<void> {
   const starting = parts.filter((p) => p.local).map((p) => p.name);
   const list = starting.length > 1 ? `${starting.slice(0, -1).join(', ')} and ${starting.at(-1)}` : starting.join('');
   if (starting.length > 0) say(`starting the local ${list} (the first run fetches Kafka and Apicurio Registry from Maven Central)…`);
+  // The portal and console pages, built (when their sources changed) while the infrastructure starts.
+  const web = ensureWebBuilt({ log: (msg) => say(paint('2', msg)) }).then(
+    () => true,
+    (err: unknown) => {
+      bad(`the portal and console could not be built: ${(err as Error).message.split('\n')[0]} (the API works without them)`);
+      return false;
+    },
+  );
   const results = await Promise.allSettled(parts.map((part) => part.start()));
   if (stopping) return;
   for (const [i, result] of results.entries()) {
@@ -159,7 +169,18 @@ async function main(): Promise<void> {
   const apiPort = Number(process.env.HTTP_PORT ?? 8080);
   const ports = { ingest: apiPort, dispatcher: apiPort + 1, tracker: apiPort + 2 };
   supervisor = new Supervisor(
-    (['ingest', 'dispatcher', 'tracker'] as const).map((name) => ({ name, script: `services/${name}/src/main.ts`, env: { ...env, HTTP_PORT: String(ports[name]) } })),
+    (['ingest', 'dispatcher', 'tracker'] as const).map((name) => ({
+      name,
+      script: `services/${name}/src/main.ts`,
+      env: {
+        ...env,
+        HTTP_PORT: String(ports[name]),
+        // The console's System page reads the other services' metrics through ingest.
+        ...(name === 'ingest'
+          ? { DISPATCHER_METRICS_URL: `http://127.0.0.1:${ports.dispatcher}/metrics`, TRACKER_METRICS_URL: `http://127.0.0.1:${ports.tracker}/metrics` }
+          : {}),
+      },
+    })),
     root,
     { colour },
   );
@@ -167,11 +188,22 @@ async function main(): Promise<void> {
   supervisor.start();
   watch(parts, () => supervisor?.restartWaiting());
   await waitForServices(ports);
+  const webBuilt = await web;
   if (stopping) return;
-  lock.set('ready');
 
   const api = `http://127.0.0.1:${ports.ingest}`;
   const admin = process.env.ADMIN_TOKEN ?? env.ADMIN_TOKEN!;
+  let demoApp: Demo | undefined;
+  if (process.env.HOOKLINE_DEMO !== 'false') {
+    try {
+      const receiverPort = apiPort + 3;
+      await startDemoReceiver(receiverPort);
+      demoApp = await seedDemo({ apiUrl: api, adminToken: admin, stateFile: join(home, 'demo.json'), receiverUrl: `http://127.0.0.1:${receiverPort}/webhooks` });
+    } catch (err) {
+      bad(`the demo application could not be set up: ${(err as Error).message.split('\n')[0]} (HOOKLINE_DEMO=false skips it)`);
+    }
+  }
+  lock.set('ready');
   const row = (label: string, value: string) => `  ${paint('2', label.padEnd(12))} ${value}`;
   const lines = [
     '',
@@ -181,6 +213,14 @@ async function main(): Promise<void> {
     row('admin token', admin),
     row('try', `curl -s -X POST ${api}/v1/tenants -H "authorization: Bearer ${admin}" -H 'content-type: application/json' -d '{"name":"acme"}'`),
     row('metrics', `${api}/metrics, :${ports.dispatcher}/metrics, :${ports.tracker}/metrics`),
+    ...(demoApp && webBuilt
+      ? [
+          '',
+          row('portal', demoApp.portalUrl),
+          row('', paint('2', `the self-service portal of the demo application "${demoApp.applicationUid}" (link valid 24 h)`)),
+          row('console', `${demoApp.consoleUrl}   ${paint('2', 'sign in with the demo API key:')} ${demoApp.apiKey}`),
+        ]
+      : []),
     '',
     ...(generated.length > 0 ? [paint('2', `  ${generated.join(' and ')}: development values kept in ${join(home, 'dev-secrets.json')}`)] : []),
     ...(demo.length > 0 ? [paint('2', `  ${demo.map((k) => `${k}=true`).join(', ')}: a local demo may deliver to http:// on this machine (never in production)`)] : []),

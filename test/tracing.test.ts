@@ -27,7 +27,7 @@ describe('one trace per event across every hop', () => {
 
   it('links the publish, the produce, fan-out, both HTTP attempts and the write, and the webhook carries it', async () => {
     const { apiKey } = await createTenant(pipeline.api, world.env.ADMIN_TOKEN!);
-    await call('POST', `${pipeline.api}/v1/endpoints`, apiKey, { url: receiver.url('/traced') });
+    const applicationId = (await call('POST', `${pipeline.api}/v1/endpoints`, apiKey, { url: receiver.url('/traced') })).json.applicationId as string;
     const published = await call('POST', `${pipeline.api}/v1/events`, apiKey, { type: 'order.shipped', data: { n: 1 } });
     expect(published.status).toBe(202);
     const eventId = published.json.id as string;
@@ -35,6 +35,7 @@ describe('one trace per event across every hop', () => {
 
     const server = await waitFor(() => collector.spans().find((s) => s.kind === SpanKind.SERVER && s.name === 'POST /v1/events'));
     const traceId = server.spanContext().traceId;
+    expect(server.attributes['hookline.application_id']).toBe(applicationId);
     for (const r of requests) expect(String(r.headers.traceparent)).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
 
     const inTrace = () => collector.spans().filter((s) => s.spanContext().traceId === traceId);
@@ -47,15 +48,15 @@ describe('one trace per event across every hop', () => {
 
     const produce = inTrace().find((s) => s.kind === SpanKind.PRODUCER && s.name === `send ${world.topics.events}`)!;
     expect(parentOf(produce)).toBe(server);
-    expect(produce.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': world.topics.events, 'hookline.event_id': eventId });
+    expect(produce.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': world.topics.events, 'hookline.event_id': eventId, 'hookline.application_id': applicationId });
 
     const fanout = inTrace().find((s) => s.kind === SpanKind.CONSUMER && s.name === `process ${world.topics.events}` && 'hookline.fanout_count' in s.attributes)!;
     expect(parentOf(fanout)).toBe(produce);
-    expect(fanout.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'hookline.event_id': eventId });
+    expect(fanout.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'hookline.event_id': eventId, 'hookline.application_id': applicationId });
     expect(fanout.attributes['messaging.kafka.offset']).toEqual(expect.any(Number));
 
     const [first, second] = clients;
-    expect(first!.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 500, 'hookline.attempt': 1, 'hookline.event_id': eventId });
+    expect(first!.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 500, 'hookline.attempt': 1, 'hookline.event_id': eventId, 'hookline.application_id': applicationId });
     expect(second!.attributes).toMatchObject({ 'http.response.status_code': 200, 'hookline.attempt': 2 });
     expect(String(first!.attributes['url.full'])).toBe(receiver.url('/traced'));
     const firstConsume = parentOf(first!)!;

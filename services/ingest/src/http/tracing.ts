@@ -32,6 +32,8 @@ export const requestTracing: RequestHandler = (req, res, next) => {
     }
     span.setAttribute('http.response.status_code', res.statusCode);
     if (typeof res.locals.tenantId === 'string') span.setAttribute('hookline.tenant_id', res.locals.tenantId);
+    const app = res.locals.application as { id?: unknown } | undefined;
+    if (typeof app?.id === 'string') span.setAttribute('hookline.application_id', app.id);
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
   });

@@ -112,7 +112,7 @@ export function ApplicationsPage({ api }: { api: Api }) {
                     <a href={href(['applications', a.id])} className="strong" onClick={(e) => e.stopPropagation()}>{a.name}</a>
                     {a.default && <span className="badge badge-neutral" style={{ marginLeft: 8 }}>default</span>}
                   </td>
-                  <td onClick={(e) => e.stopPropagation()}><CopyId value={a.id} /></td>
+                  <td><CopyId value={a.id} /></td>
                   <td>{a.uid ? <code>{a.uid}</code> : <span className="muted">—</span>}</td>
                   <td><EndpointCount api={api} app={a.id} /></td>
                   <td><Time iso={a.createdAt} /></td>

@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 
 /** Copies a value to the clipboard and says so for a moment. */
 export function CopyButton({ value, label = 'Copy', testId }: { value: string; label?: string; testId?: string }) {
   const [copied, setCopied] = useState(false);
-  const copy = async () => {
+  const copy = async (e: MouseEvent) => {
+    // Copy buttons sit in clickable rows: copying is not opening the row.
+    e.stopPropagation();
     try {
       await navigator.clipboard.writeText(value);
     } catch {

@@ -24,7 +24,7 @@ export function EventTable({ events, eventHref, showApplication }: { events: Eve
                   <code>{e.type}</code>
                 </a>
               </td>
-              <td onClick={(ev) => ev.stopPropagation()}>
+              <td>
                 <CopyId value={e.id} />
               </td>
               {showApplication && <td><code className="muted">{e.applicationId ?? '—'}</code></td>}

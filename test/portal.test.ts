@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import { createTestWorld, Receiver, waitFor, type ReceivedRequest, type TestWorld } from '@hookline/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuilt, launchChromium } from './support/browser.ts';
+import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+
+/** Verifies a request the receiver got with a signing secret, as a customer would (`standardwebhooks`). */
+const verifies = (req: ReceivedRequest, secret: string): boolean => {
+  try {
+    new Webhook(secret).verify(req.body, req.headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('The customer portal in a real browser: magic link, endpoints, event log, replay, secrets, isolation', () => {
+  let world: TestWorld;
+  let pipeline: Pipeline;
+  let receiver: Receiver;
+  let other: Receiver;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let api: string;
+  let key: string;
+  let appA: { id: string; uid: string };
+  let appB: { id: string; uid: string };
+  let otherEndpoint: string;
+  let otherEvent: string;
+  let session: { url: string; token: string; id: string };
+  let endpointId: string;
+  let eventId: string;
+  let firstSecret: string;
+  const run = randomBytes(3).toString('hex');
+  const asPortal = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, token = session.token) => call(method, `${api}${path}`, token, body);
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    world = createTestWorld('portal');
+    receiver = await Receiver.start();
+    other = await Receiver.start();
+    // The first attempt of every event fails, so the log shows a failed attempt with its answer, then a success.
+    const seen = new Set<string>();
+    receiver.respondWith((req) => {
+      const id = String(req.headers['webhook-id']);
+      if (seen.has(id)) return { status: 200, body: 'ok' };
+      seen.add(id);
+      return { status: 503, body: 'warming up, try again' };
+    });
+    pipeline = await startPipeline(world, { env: { RETRY_SCHEDULE: '200ms,200ms,200ms', CIRCUIT_VOLUME_THRESHOLD: '100000' } });
+    api = pipeline.api;
+    key = (await createTenant(api, world.env.ADMIN_TOKEN!, 'portal-sender')).apiKey;
+    const schema = { type: 'object', required: ['invoiceId'], properties: { invoiceId: { type: 'string' }, amount: { type: 'integer', minimum: 1 }, currency: { type: 'string', enum: ['EUR', 'USD'] } } };
+    expect((await call('PUT', `${api}/v1/event-types/invoice.paid`, key, { description: 'An invoice was paid', schema })).status).toBeLessThan(300);
+    const a = await call('POST', `${api}/v1/applications`, key, { name: 'Acme Corp', uid: `acme-${run}` });
+    const b = await call('POST', `${api}/v1/applications`, key, { name: 'Globex', uid: `globex-${run}` });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    appA = a.json;
+    appB = b.json;
+    // Another application of the same tenant, with its own endpoint, event and job: never visible from A's portal.
+    otherEndpoint = (await call('POST', `${api}/v1/applications/${appB.id}/endpoints`, key, { url: other.url('/globex-secret-hook') })).json.id;
+    otherEvent = (await call('POST', `${api}/v1/applications/${appB.id}/events`, key, { type: 'invoice.paid', data: { invoiceId: 'globex-1', amount: 5, currency: 'EUR' } })).json.id;
+    const s = await call('POST', `${api}/v1/applications/${appA.id}/portal-sessions`, key, { theme: { primaryColor: '#0b7a75', name: 'Acme Billing', mode: 'light' } });
+    expect(s.status).toBe(201);
+    session = s.json;
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.stop();
+    await receiver?.close();
+    await other?.close();
+    await world?.cleanup();
+  });
+
+  it('opens from the magic link, keeps the token in the session only and takes it out of the address bar', async () => {
+    expect(session.url).toBe(`${api}/portal/#token=${session.token}`);
+    await page.goto(session.url);
+    await page.getByTestId('brand-name').filter({ hasText: 'Acme Billing' }).waitFor();
+    expect(page.url()).toBe(`${api}/portal/#/endpoints`);
+    expect(await page.evaluate("sessionStorage.getItem('hookline.portal.token')")).toBe(session.token);
+    await page.getByTestId('endpoints-empty').filter({ hasText: 'No endpoints yet' }).waitFor();
+    // The brand colour drives the accent.
+    expect(await page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()")).toBe('rgb(11 122 117)');
+  });
+
+  it('adds an endpoint pointing at the receiver, chosen event types included', async () => {
+    await page.getByTestId('add-endpoint').first().click();
+    await page.getByTestId('endpoint-url-input').fill(receiver.url('/acme'));
+    await page.getByTestId('endpoint-description-input').fill('Billing listener');
+    await page.getByTestId('event-type-filter').getByLabel('invoice.paid').check();
+    await page.getByTestId('save-endpoint').click();
+    await page.getByTestId('endpoint-detail').waitFor();
+    endpointId = (await page.getByTestId('endpoint-detail').getAttribute('data-id'))!;
+    const list = await call('GET', `${api}/v1/applications/${appA.id}/endpoints`, key);
+    expect(list.json.data).toEqual([expect.objectContaining({ id: endpointId, url: receiver.url('/acme'), eventTypes: ['invoice.paid'], description: 'Billing listener' })]);
+    await page.getByTestId('nav-endpoints').click();
+    await page.getByTestId('endpoint-row').filter({ hasText: receiver.url('/acme') }).waitFor();
+  });
+
+  it('reveals the signing secret', async () => {
+    await page.getByTestId('endpoint-row').first().click();
+    await page.getByTestId('reveal-secret').click();
+    await page.locator('[data-testid="secret-value"][data-revealed="true"]').waitFor();
+    firstSecret = (await page.getByTestId('secret-value').textContent())!;
+    expect(firstSecret).toMatch(/^whsec_/);
+    expect((await call('GET', `${api}/v1/applications/${appA.id}/endpoints/${endpointId}/secret`, key)).json.secret).toBe(firstSecret);
+  });
+
+  it('shows a published event in the log with its delivery and every attempt', async () => {
+    const published = await call('POST', `${api}/v1/applications/${appA.uid}/events`, key, { type: 'invoice.paid', data: { invoiceId: 'inv_1', amount: 4200, currency: 'EUR' } });
+    expect(published.status).toBe(202);
+    eventId = published.json.id;
+    const delivered = await receiver.waitForRequests(2, { match: (r) => r.headers['webhook-id'] === eventId });
+    expect(delivered.every((r) => verifies(r, firstSecret))).toBe(true);
+
+    await page.getByTestId('nav-event-log').click();
+    await page.locator(`[data-testid="event-row"][data-id="${eventId}"]`).click();
+    await page.locator('[data-testid="delivery-row"][data-status="succeeded"]').waitFor({ timeout: 20_000 });
+    await waitFor(async () => (await page.getByTestId('attempt-row').count()) === 2, { description: 'two attempt rows' });
+    expect(await page.getByTestId('attempt-status-code').allTextContents()).toEqual(['503', '200']);
+    // The failed attempt opens to show what the endpoint answered.
+    await page.locator('[data-testid="attempt-row"]').first().click();
+    await page.getByText('warming up, try again').waitFor();
+    expect(await page.getByTestId('event-payload').textContent()).toContain('"invoiceId": "inv_1"');
+    // The other application's event is not in this log.
+    await page.getByTestId('nav-event-log').click();
+    await page.getByTestId('event-row').first().waitFor();
+    expect(await page.locator(`[data-testid="event-row"][data-id="${otherEvent}"]`).count()).toBe(0);
+  });
+
+  it('replays the event: the job runs to completion and the receiver gets it again with the same webhook-id', async () => {
+    const before = receiver.requests.filter((r) => r.headers['webhook-id'] === eventId).length;
+    await page.locator(`[data-testid="event-row"][data-id="${eventId}"]`).click();
+    await page.getByTestId('replay').click();
+    await page.locator('[data-testid="job-progress"][data-status="completed"]').waitFor({ timeout: 20_000 });
+    const again = await receiver.waitForRequests(before + 1, { match: (r) => r.headers['webhook-id'] === eventId });
+    expect(again.at(-1)!.headers['webhook-id']).toBe(eventId);
+    await waitFor(async () => (await page.getByTestId('attempt-row').count()) === 3, { description: 'the replayed attempt shown', timeoutMs: 20_000 });
+  });
+
+  it('rotates the secret: the next delivery verifies with the new one', async () => {
+    await page.goto(`${api}/portal/#/endpoints/${endpointId}`);
+    await page.getByTestId('rotate-secret').click();
+    await page.getByTestId('rotate-secret-confirm').click();
+    await page.getByTestId('secret-rotated').waitFor();
+    const rotated = (await page.getByTestId('secret-value').textContent())!;
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(firstSecret);
+    const before = receiver.requests.length;
+    await page.getByTestId('send-test').click();
+    await page.getByTestId('test-sent').waitFor();
+    const [test] = await receiver.waitForRequests(1, { match: (r) => receiver.requests.indexOf(r) >= before && JSON.parse(r.body).type === 'webhook.test' });
+    expect(verifies(test!, rotated)).toBe(true);
+  });
+
+  it("never reaches another application's data with the portal token through the API", async () => {
+    const job = (await call('POST', `${api}/v1/applications/${appB.id}/events/${otherEvent}/replay`, key, {})).json.job;
+    const notFound = [
+      `/v1/applications/${appB.id}`,
+      `/v1/applications/${appB.id}/endpoints`,
+      `/v1/applications/${appB.uid}/endpoints`,
+      `/v1/applications/${appB.id}/events`,
+      `/v1/applications/${appB.id}/events/${otherEvent}`,
+      `/v1/applications/${appA.id}/endpoints/${otherEndpoint}`,
+      `/v1/applications/${appA.id}/endpoints/${otherEndpoint}/secret`,
+      `/v1/applications/${appA.id}/events/${otherEvent}`,
+      `/v1/applications/${appA.id}/events/${otherEvent}/attempts`,
+      `/v1/jobs/${job.id}`,
+    ];
+    for (const path of notFound) expect([path, (await asPortal('GET', path)).status]).toEqual([path, 404]);
+    expect((await asPortal('POST', `/v1/applications/${appB.id}/events`, { type: 'invoice.paid', data: { invoiceId: 'x' } })).status).toBe(404);
+    expect((await asPortal('POST', `/v1/applications/${appA.id}/endpoints/${otherEndpoint}/secret/rotate`, {})).status).toBe(404);
+    for (const path of ['/v1/endpoints', '/v1/events', '/v1/applications', '/v1/dead-letters', '/v1/endpoints/health', '/v1/event-types', '/v1/system/metrics']) {
+      expect([path, (await asPortal('GET', path)).status]).toEqual([path, 401]);
+    }
+    expect((await asPortal('POST', `/v1/applications/${appA.id}/portal-sessions`, {})).status).toBe(403);
+    expect((await asPortal('PATCH', `/v1/applications/${appA.id}`, { name: 'mine now' })).status).toBe(403);
+    expect((await asPortal('DELETE', `/v1/applications/${appA.id}`)).status).toBe(403);
+  });
+
+  it("never shows another application's data through crafted page addresses", async () => {
+    for (const route of [`#/endpoints/${otherEndpoint}`, `#/events/${otherEvent}`]) {
+      await page.goto(`${api}/portal/${route}`);
+      await page.getByTestId('not-found').waitFor();
+      const text = await page.locator('body').textContent();
+      expect(text).not.toContain('globex-secret-hook');
+      expect(text).not.toContain('globex-1');
+    }
+    await page.goto(`${api}/portal/#/events?endpointId=${otherEndpoint}`);
+    await page.getByTestId('events-empty').waitFor();
+  });
+
+  it('a read-only session shows no changing control, and the API refuses changes with 403', async () => {
+    const ro = (await call('POST', `${api}/v1/applications/${appA.id}/portal-sessions`, key, { readOnly: true })).json;
+    const roPage = await context.newPage();
+    try {
+      await roPage.goto(ro.url);
+      await roPage.getByTestId('read-only').waitFor();
+      await roPage.getByTestId('endpoint-row').first().waitFor();
+      expect(await roPage.getByTestId('add-endpoint').count()).toBe(0);
+      await roPage.getByTestId('endpoint-row').first().click();
+      await roPage.getByTestId('endpoint-health').waitFor();
+      for (const id of ['rotate-secret', 'send-test', 'edit-endpoint', 'disable-endpoint', 'delete-endpoint', 'recover']) {
+        expect([id, await roPage.getByTestId(id).count()]).toEqual([id, 0]);
+      }
+      await roPage.goto(`${api}/portal/#/events/${eventId}`);
+      await roPage.getByTestId('delivery-row').first().waitFor();
+      expect(await roPage.getByTestId('replay').count()).toBe(0);
+      expect(await roPage.getByTestId('replay-delivery').count()).toBe(0);
+    } finally {
+      await roPage.close();
+    }
+    const refused = await asPortal('POST', `/v1/applications/${appA.id}/endpoints`, { url: receiver.url('/nope') }, ro.token);
+    expect(refused.status).toBe(403);
+    expect(refused.json.code).toBe('HKL_READ_ONLY');
+    expect((await asPortal('POST', `/v1/applications/${appA.id}/events/${eventId}/replay`, {}, ro.token)).status).toBe(403);
+    expect((await asPortal('GET', `/v1/applications/${appA.id}/endpoints`, undefined, ro.token)).status).toBe(200);
+  });
+
+  it('an invalid or revoked link shows the expired page', async () => {
+    const fresh = await context.newPage();
+    try {
+      await fresh.goto(`${api}/portal/#token=hlp_not_a_real_token`);
+      await fresh.getByTestId('expired').filter({ hasText: 'This link has expired or is invalid' }).waitFor();
+      const revocable = (await call('POST', `${api}/v1/applications/${appA.id}/portal-sessions`, key, {})).json;
+      await fresh.goto(revocable.url);
+      await fresh.getByTestId('endpoint-row').first().waitFor();
+      expect((await call('DELETE', `${api}/v1/applications/${appA.id}/portal-sessions/${revocable.id}`, key)).status).toBe(204);
+      await fresh.reload();
+      await fresh.getByTestId('expired').waitFor();
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -35,4 +35,33 @@ describe('migrations', () => {
     expect(rows.map((r) => r.table_name)).toEqual(['ok_table', 'schema_migrations']);
     await world.pool.query(`DROP SCHEMA ${schema} CASCADE`);
   });
+
+  it('0006 moves the endpoints of existing tenants into a default application, with their history', async () => {
+    const { mkdtemp, copyFile } = await import('node:fs/promises');
+    const dir = await mkdtemp('/tmp/hookline-migrations-');
+    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    for (const f of files.filter((f) => f < '0006')) await copyFile(`${MIGRATIONS_DIR}/${f}`, `${dir}/${f}`);
+    const schema = `${world.schema}_before_apps`;
+    await migrate({ url: world.databaseUrl, schema, dir });
+    const client = await world.pool.connect();
+    try {
+      await client.query(`SET search_path TO ${schema}`);
+      await client.query("INSERT INTO tenants (id, name) VALUES ('ten_old', 'old'), ('ten_empty', 'no endpoints')");
+      await client.query(`INSERT INTO endpoints (id, tenant_id, url, secrets) VALUES ('ep_old', 'ten_old', 'https://example.com', '[]')`);
+      await client.query(`INSERT INTO deliveries (id, event_id, tenant_id, endpoint_id, created_at) VALUES ('dlv_old', 'evt_old', 'ten_old', 'ep_old', now())`);
+      await client.query(`INSERT INTO events (id, tenant_id, type, payload, created_at) VALUES ('evt_old', 'ten_old', 't', '{}', now())`);
+      await client.query('RESET search_path');
+    } finally {
+      client.release();
+    }
+    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(['0006']);
+    const apps = await world.pool.query(`SELECT id, tenant_id, is_default, name FROM ${schema}.applications`);
+    expect(apps.rows).toHaveLength(1);
+    expect(apps.rows[0]).toMatchObject({ tenant_id: 'ten_old', is_default: true, name: 'Default' });
+    const appId = apps.rows[0].id as string;
+    expect((await world.pool.query(`SELECT application_id FROM ${schema}.endpoints WHERE id = 'ep_old'`)).rows[0].application_id).toBe(appId);
+    expect((await world.pool.query(`SELECT application_id FROM ${schema}.deliveries WHERE id = 'dlv_old'`)).rows[0].application_id).toBe(appId);
+    expect((await world.pool.query(`SELECT application_id FROM ${schema}.events WHERE id = 'evt_old'`)).rows[0].application_id).toBe(appId);
+    await world.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+  });
 });

@@ -3,7 +3,7 @@ import { createTestWorld, Receiver, waitFor, type ReceivedRequest, type TestWorl
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt, launchChromium } from './support/browser.ts';
+import { launchChromium } from './support/browser.ts';
 import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
 
 /** Verifies a request the receiver got with a signing secret, as a customer would (`standardwebhooks`). */
@@ -38,7 +38,6 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
   const asPortal = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, token = session.token) => call(method, `${api}${path}`, token, body);
 
   beforeAll(async () => {
-    ensureWebBuilt();
     world = createTestWorld('portal');
     receiver = await Receiver.start();
     other = await Receiver.start();

@@ -17,7 +17,7 @@ export function DeadLettersPage({ api, route }: { api: Api; route: Route }) {
   const list = useLoad(() => api.get<Page<DeadLetter>>('/v1/dead-letters', { application, limit: 100 }), [application]);
   const [jobs, setJobs] = useState<Job[]>([]);
   const redrive = useAction(async (endpointId?: string) => {
-    const res = await api.post<{ redriven: number; job: Job }>('/v1/dead-letters/redrive', endpointId ? { endpointId } : {});
+    const res = await api.post<{ redriven: number; job: Job }>('/v1/dead-letters/redrive', endpointId ? { endpointId } : application ? { application } : {});
     setJobs((j) => [res.job, ...j]);
   });
   const rows = list.data?.data ?? [];
@@ -28,7 +28,7 @@ export function DeadLettersPage({ api, route }: { api: Api; route: Route }) {
         subtitle="Messages that failed every retry. Fix the endpoint, then redrive them: they go out again with the same webhook-id."
         actions={rows.length > 0 && (
           <button type="button" className="btn btn-primary" onClick={() => void redrive.run()} disabled={redrive.busy} data-testid="redrive-all">
-            Redrive all
+            {application ? 'Redrive all of this application' : 'Redrive all'}
           </button>
         )}
       />

@@ -92,7 +92,7 @@ describe('the hookline CLI, run as a process against the real stack', () => {
         for (const c of cmd.commands) if (c.name() !== 'help') walk(c, [...path, c.name()]);
       };
       walk(buildProgram(fakeRuntime().runtime), []);
-      expect(paths.length).toBeGreaterThan(35);
+      expect(paths.length).toBeGreaterThan(42);
       for (const path of paths) {
         const { runtime, out } = fakeRuntime();
         expect(await main([...path, '--help'], runtime), path.join(' ')).toBe(0);
@@ -131,6 +131,9 @@ describe('the hookline CLI, run as a process against the real stack', () => {
       expect((await complete('hookline endpoints ""')).split(' ')).toEqual(expect.arrayContaining(['create', 'list', 'rotate', 'recover']));
       expect((await complete('hookline --json events ta')).split(' ')).toEqual(['tail']);
       expect((await complete('hookline endpoints create --ur')).split(' ')).toEqual(['--url']);
+      expect((await complete('hookline apps ""')).split(' ')).toEqual(expect.arrayContaining(['create', 'list', 'get', 'update', 'delete']));
+      expect((await complete('hookline portal ""')).split(' ')).toEqual(expect.arrayContaining(['revoke', '--expires-in', '--read-only']));
+      expect((await complete('hookline --app acme-corp endpoints cr')).split(' ')).toEqual(['create']);
     });
   });
 
@@ -329,6 +332,129 @@ describe('the hookline CLI, run as a process against the real stack', () => {
       expect((await cli(['endpoints', 'list', '--profile', 'broken'], { env: none })).code).toBe(1);
       expect((await cli(['endpoints', 'list', '--profile', 'broken'], { env: { HOOKLINE_URL: pipeline.api } })).code).toBe(0);
       expect((await cli(['endpoints', 'list', '--profile', 'nope'], { env: none })).code).toBe(2);
+    });
+  });
+
+  describe('applications, --app and the portal', () => {
+    const ids = (page: { data: Array<{ id: string }> }) => page.data.map((e) => e.id);
+
+    it('creates an application with a uid; --app scopes endpoints, publishing, history, tail and dead letters to it', async () => {
+      const app = (await ok(['applications', 'create', '--name', 'Acme Corp', '--uid', 'cli-acme', '--metadata', '{"plan": "pro"}', '--rate-limit', '100', '--json'])).json;
+      expect(app).toMatchObject({ id: expect.stringMatching(/^app_/), uid: 'cli-acme', name: 'Acme Corp', metadata: { plan: 'pro' }, rateLimitPerSecond: 100, default: false });
+      const other = (await ok(['apps', 'create', '--name', 'Other Co', '--json'])).json;
+      const taken = await cli(['applications', 'create', '--name', 'Dup', '--uid', 'cli-acme']);
+      expect(taken).toMatchObject({ code: 1, stderr: expect.stringContaining('HKL_APPLICATION_UID_TAKEN') });
+
+      // The same event type subscribed in three applications: the tenant's default one, Acme (by uid) and Other (by id, from HOOKLINE_APP).
+      const home = (await ok(['endpoints', 'create', '--url', receiver.url('/apps/default'), '--event-types', 'app.event', '--json'])).json;
+      const ep = (await ok(['--app', 'cli-acme', 'endpoints', 'create', '--url', receiver.url('/apps/acme'), '--event-types', 'app.event', '--json'])).json;
+      expect(ep.applicationId).toBe(app.id);
+      const otherEp = (await ok(['endpoints', 'create', '--url', receiver.url('/apps/other'), '--event-types', 'app.event', '--json'], { env: { HOOKLINE_APP: other.id } })).json;
+      expect(otherEp.applicationId).toBe(other.id);
+      expect(ids((await ok(['--app', 'cli-acme', 'endpoints', 'list', '--json'])).json)).toEqual([ep.id]);
+      expect(ids((await ok(['endpoints', 'list', '--json'])).json)).toEqual(expect.arrayContaining([home.id]));
+      expect(ids((await ok(['endpoints', 'list', '--json'])).json)).not.toContain(ep.id);
+      expect((await ok(['endpoints', 'get', ep.id, '--app', app.id, '--json'])).json).toMatchObject({ id: ep.id, applicationId: app.id });
+      expect((await cli(['endpoints', 'get', ep.id])).code).toBe(3);
+      expect((await cli(['--app', other.id, 'endpoints', 'get', ep.id])).code).toBe(3);
+
+      const published = (await ok(['--app', 'cli-acme', 'events', 'publish', '-t', 'app.event', '-d', '{"n": 1}', '--json'])).json;
+      await waitFor(async () => (await call('GET', `${pipeline.api}/v1/applications/cli-acme/events/${published.id}`, tenant.apiKey)).json.deliveries?.[0]?.status === 'succeeded', {
+        timeoutMs: 20_000,
+        description: "the event delivered to the application's endpoint",
+      });
+      const got = (await ok(['--app', 'cli-acme', 'events', 'get', published.id, '--json'])).json;
+      expect(got).toMatchObject({ id: published.id, applicationId: app.id, deliveries: [{ endpointId: ep.id, status: 'succeeded', attempts: 1, lastStatusCode: 200 }] });
+      expect(got.deliveries).toHaveLength(1);
+      expect(receiver.requests.filter((r) => r.headers['webhook-id'] === published.id).map((r) => r.path)).toEqual(['/apps/acme']);
+      expect((await cli(['--app', other.id, 'events', 'get', published.id])).code).toBe(3);
+      expect(ids((await ok(['--app', 'cli-acme', 'events', 'list', '--json'])).json)).toEqual([published.id]);
+      expect(ids((await ok(['--app', other.id, 'events', 'list', '--json'])).json)).toEqual([]);
+      const attempts = (await ok(['--app', 'cli-acme', 'events', 'attempts', published.id, '--json'])).json.data;
+      expect(attempts).toEqual([expect.objectContaining({ endpointId: ep.id, attempt: 1, outcome: 'succeeded' })]);
+      expect((await ok(['--app', 'cli-acme', 'replay', published.id, '--wait', '--json'])).json).toMatchObject({ kind: 'replay', status: 'completed', requeued: 1 });
+      await waitFor(() => receiver.requests.filter((r) => r.headers['webhook-id'] === published.id).length === 2, { description: 'the replayed delivery' });
+      expect((await ok(['--app', 'cli-acme', 'endpoints', 'health', ep.id, '--json'])).json).toMatchObject({ circuit: 'closed', disabled: false });
+
+      // tail with --app: an event of the default application published first is never shown.
+      const tail = start(['--app', 'cli-acme', 'events', 'tail', '--type', 'app.event', '--interval', '200ms', '--max-events', '1', '--json']);
+      await waitFor(() => tail.stderr().includes('following events of type app.event of application cli-acme'), { description: 'the tail started' });
+      await ok(['events', 'publish', '-t', 'app.event', '-d', '{"n": 2}']);
+      const second = (await ok(['--app', 'cli-acme', 'events', 'publish', '-t', 'app.event', '-d', '{"n": 3}', '--json'])).json;
+      const run = await tail.done;
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines[0]).toMatchObject({ kind: 'event', event: { id: second.id, data: { n: 3 } } });
+      expect(lines.at(-1)).toMatchObject({ kind: 'delivery', eventId: second.id, endpointId: ep.id, status: 'succeeded' });
+
+      // dead letters: the tenant-level routes narrowed by application (an unknown one: an empty list, a 404 on redrive).
+      expect((await ok(['--app', 'cli-acme', 'dead-letters', 'list', '--json'])).json).toEqual({ data: [], nextCursor: null });
+      expect((await ok(['--app', 'cli-acme', 'dead-letters', 'redrive', '--json'])).json).toMatchObject({ redriven: 0 });
+      expect((await cli(['--app', 'app_missing', 'dead-letters', 'redrive'])).code).toBe(3);
+
+      // lists: a table for people, the API's page with --json
+      const table = (await ok(['applications', 'list'])).stdout;
+      expect(table.split('\n')[0]).toMatch(/^ID\s+UID\s+NAME\s+ENDPOINTS\s+DEFAULT$/);
+      expect(table).toMatch(new RegExp(`^${app.id}\\s+cli-acme\\s+Acme Corp\\s+1\\s+-$`, 'm'));
+      expect(table).toMatch(/^app_\S+\s+-\s+Default\s+\d+\s+yes$/m);
+      const listed = (await ok(['apps', 'list', '--limit', '250', '--json'])).json;
+      expect(listed).toMatchObject({ nextCursor: null });
+      expect(listed.data).toEqual(expect.arrayContaining([expect.objectContaining({ id: app.id, uid: 'cli-acme', endpoints: 1, default: false }), expect.objectContaining({ id: other.id, endpoints: 1 })]));
+      expect((await ok(['apps', 'list', '--limit', '1', '--json'])).json).toMatchObject({ data: [{}], nextCursor: expect.any(String) });
+
+      expect((await ok(['applications', 'get', 'cli-acme', '--json'])).json).toMatchObject({ id: app.id, name: 'Acme Corp' });
+      expect((await ok(['applications', 'get', app.id])).stdout).toMatch(/^uid\s+cli-acme$/m);
+      const renamed = (await ok(['applications', 'update', other.id, '--name', 'Other Inc', '--uid', 'cli-other', '--rate-limit', 'none', '--json'])).json;
+      expect(renamed).toMatchObject({ id: other.id, name: 'Other Inc', uid: 'cli-other', rateLimitPerSecond: null });
+      expect((await ok(['applications', 'update', 'cli-other', '--no-uid', '--json'])).json).toMatchObject({ id: other.id, uid: null, name: 'Other Inc' });
+      expect((await cli(['applications', 'update', other.id])).code).toBe(2);
+      expect((await cli(['applications', 'create', '--name', 'x', '--metadata', '[1]'])).code).toBe(2);
+    });
+
+    it('prints a portal link scoped to its application; revokes it; deletes applications; unknown applications exit 3', async () => {
+      const other = (await ok(['applications', 'list', '--limit', '250', '--json'])).json.data.find((a: { name: string }) => a.name === 'Other Inc');
+      const link = await ok(['portal', 'cli-acme', '--expires-in', '2h', '--primary-color', '#4f46e5', '--theme-name', 'Acme', '--theme-mode', 'dark']);
+      const url = link.stdout.trim();
+      expect(url).toMatch(/^http:\/\/[^\s]+\/portal\/#token=hlp_\S+$/);
+      const token = new URL(url).hash.replace(/^#token=/, '');
+      const sessionId = /^session (\S+) \(expires /.exec(link.stderr)?.[1];
+      expect(sessionId, link.stderr).toBeDefined();
+      const current = await call('GET', `${pipeline.api}/v1/portal-sessions/current`, token);
+      expect(current.status).toBe(200);
+      expect(current.json).toMatchObject({ id: sessionId, application: { uid: 'cli-acme', name: 'Acme Corp' }, readOnly: false, theme: { primaryColor: '#4f46e5', name: 'Acme', mode: 'dark' } });
+      const expiresIn = Date.parse(current.json.expiresAt) - Date.now();
+      expect(expiresIn).toBeGreaterThan(7_000_000);
+      expect(expiresIn).toBeLessThanOrEqual(7_200_000);
+      expect((await call('GET', `${pipeline.api}/v1/applications/cli-acme/endpoints`, token)).status).toBe(200);
+      expect((await call('GET', `${pipeline.api}/v1/applications/${other.id}/endpoints`, token)).status).toBe(404);
+      expect((await call('GET', `${pipeline.api}/v1/endpoints`, token)).status).toBe(401);
+
+      const ro = (await ok(['portal', current.json.applicationId, '--read-only', '--json'])).json;
+      expect(ro).toMatchObject({ id: expect.any(String), token: expect.stringMatching(/^hlp_/), readOnly: true, applicationId: current.json.applicationId, expiresAt: expect.any(String) });
+      expect(ro.url).toContain(`#token=${ro.token}`);
+      expect((await call('POST', `${pipeline.api}/v1/applications/cli-acme/endpoints`, ro.token, { url: receiver.url('/ro') })).status).toBe(403);
+
+      expect((await ok(['portal', 'revoke', 'cli-acme', sessionId!, '--json'])).json).toEqual({ revoked: true, id: sessionId });
+      expect((await call('GET', `${pipeline.api}/v1/portal-sessions/current`, token)).status).toBe(401);
+      expect((await ok(['portal', 'revoke', 'cli-acme', ro.id])).stdout.trim()).toBe(`revoked ${ro.id}`);
+      expect((await cli(['portal', 'revoke', 'cli-acme', ro.id])).code).toBe(3);
+      expect((await cli(['portal', 'cli-acme', '--expires-in', 'soon'])).code).toBe(2);
+      expect((await cli(['portal', 'cli-acme', '--theme-mode', 'pink'])).code).toBe(2);
+      const badColour = await cli(['portal', 'cli-acme', '--primary-color', 'red']);
+      expect(badColour).toMatchObject({ code: 1, stderr: expect.stringMatching(/422[\s\S]*theme\.primaryColor/) });
+
+      const deleted = (await ok(['applications', 'delete', 'cli-acme', '--json'])).json;
+      expect(deleted).toEqual({ deleted: true, id: current.json.applicationId, uid: 'cli-acme', name: 'Acme Corp' });
+      expect((await ok(['apps', 'delete', other.id])).stdout.trim()).toBe(`deleted ${other.id} (Other Inc) with its endpoints`);
+      const defaultApp = (await ok(['applications', 'list', '--json'])).json.data.find((a: { default: boolean }) => a.default);
+      expect(await cli(['applications', 'delete', defaultApp.id])).toMatchObject({ code: 1, stderr: expect.stringContaining('HKL_APPLICATION_DEFAULT') });
+
+      for (const args of [['applications', 'get', 'cli-acme'], ['applications', 'delete', 'cli-acme'], ['portal', 'cli-acme'], ['--app', 'cli-acme', 'endpoints', 'list'], ['--app', 'cli-acme', 'events', 'publish', '-t', 'app.event']]) {
+        expect((await cli(args)).code, args.join(' ')).toBe(3);
+      }
+      const missing = await cli(['applications', 'get', 'app_missing', '--json']);
+      expect(missing.code).toBe(3);
+      expect(JSON.parse(missing.stderr).error).toMatchObject({ status: 404 });
     });
   });
 });

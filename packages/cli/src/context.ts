@@ -20,6 +20,7 @@ export interface GlobalOptions {
   apiUrl?: string;
   apiKey?: string;
   adminToken?: string;
+  app?: string;
   profile?: string;
   json?: boolean;
   color?: boolean;
@@ -40,7 +41,7 @@ export async function contextOf(command: Command, runtime: Runtime): Promise<Com
   const out = createOutput({ json: g.json === true, color: g.color !== false, stdout: runtime.stdout, stderr: runtime.stderr, env: runtime.env });
   const profilePath = profileFilePath(runtime.env);
   const settings = resolveSettings({
-    flags: { url: g.apiUrl, apiKey: g.apiKey, adminToken: g.adminToken, profile: g.profile },
+    flags: { url: g.apiUrl, apiKey: g.apiKey, adminToken: g.adminToken, app: g.app, profile: g.profile },
     env: runtime.env,
     file: await readProfileFile(profilePath),
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
 import { endpointBody } from '../commands/endpoint-body.ts';
 import { batches, parseEventsText } from '../commands/publish-input.ts';
-import { parseDuration, parseInteger, parseJsonObject, parseKeyValue, parseList, parseTime } from './values.ts';
+import { parseDuration, parseInteger, parseSeconds, parseJsonObject, parseKeyValue, parseList, parseTime } from './values.ts';
 
 describe('argument values', () => {
   const now = new Date('2026-11-29T12:00:00.000Z');
@@ -17,6 +17,14 @@ describe('argument values', () => {
     expect(parseTime('2026-11-29T13:00:00+01:00', now)).toBe('2026-11-29T12:00:00.000Z');
     for (const bad of ['yesterday', '2026-11-29T12:00:00', '15', '2026-13-45', '-5m']) expect(() => parseTime(bad, now)).toThrow(UsageError);
     expect(() => parseDuration('5 minutes')).toThrow(/duration like 30s/);
+  });
+
+  it('reads a length in seconds: a number of seconds or a duration', () => {
+    expect(parseSeconds('3600')).toBe(3_600);
+    expect(parseSeconds('2h')).toBe(7_200);
+    expect(parseSeconds('90s')).toBe(90);
+    expect(() => parseSeconds('500ms', '--expires-in')).toThrow(/--expires-in "500ms" must be whole seconds/);
+    expect(() => parseSeconds('soon')).toThrow(UsageError);
   });
 
   it('reads integers within bounds, name=value pairs, lists and JSON objects', () => {

@@ -9,6 +9,14 @@ export function parseDuration(text: string, what = 'duration'): number {
   return Math.round(Number(m[1]) * units[m[2]!]!);
 }
 
+/** A length of time in whole seconds: a number of seconds (`3600`) or a duration (`90m`, `2h`, `7d`). */
+export function parseSeconds(text: string, what = 'duration'): number {
+  if (/^\d+$/.test(text.trim())) return Number(text.trim());
+  const ms = parseDuration(text, what);
+  if (ms % 1_000 !== 0) throw new UsageError(`${what} "${text}" must be whole seconds`);
+  return ms / 1_000;
+}
+
 /**
  * A point in time for --since/--until/--after/--before: an ISO 8601 timestamp (with offset or Z), a date
  * (`2026-11-29`, UTC midnight), or a duration ago (`15m`, `2h`, `7d`). Returns ISO 8601 UTC.

@@ -6,7 +6,7 @@ import { listRoute, withPaging, type ListOptions } from './listing.ts';
 
 type DeadLetter = { id: string; eventId: string; endpointId: string; eventType: string | null; attempts: number; lastStatusCode: number | null; lastError: string | null; lastAttemptAt: string | null };
 
-/** `hookline dead-letters …`: deliveries whose retries ran out, and redriving them. */
+/** `hookline dead-letters …`: deliveries whose retries ran out, and redriving them (one application's with --app: `?application=`). */
 export function deadLetterCommands(program: Command, runtime: Runtime): void {
   const dl = program.command('dead-letters').alias('dlq').description('list dead letters (retries exhausted) and redrive them');
 
@@ -14,7 +14,7 @@ export function deadLetterCommands(program: Command, runtime: Runtime): void {
     .option('--endpoint <endpointId>', "only this endpoint's")
     .action(
       act(runtime, async (ctx, opts: ListOptions & { endpoint?: string }) => {
-        await listRoute<DeadLetter>(ctx, '/v1/dead-letters', opts, { endpointId: opts.endpoint }, [
+        await listRoute<DeadLetter>(ctx, '/v1/dead-letters', opts, { endpointId: opts.endpoint, application: ctx.settings.app }, [
           { header: 'DELIVERY', value: (d) => d.id },
           { header: 'EVENT', value: (d) => d.eventId },
           { header: 'TYPE', value: (d) => d.eventType },
@@ -34,7 +34,11 @@ export function deadLetterCommands(program: Command, runtime: Runtime): void {
     .option('--wait', 'follow the job until it ends (as `jobs watch`)')
     .action(
       act(runtime, async (ctx, opts: { endpoint?: string; since?: string; wait?: boolean }) => {
-        const body = { ...(opts.endpoint ? { endpointId: opts.endpoint } : {}), ...(opts.since ? { since: parseTime(opts.since, new Date(), '--since') } : {}) };
+        const body = {
+          ...(ctx.settings.app !== undefined ? { application: ctx.settings.app } : {}),
+          ...(opts.endpoint ? { endpointId: opts.endpoint } : {}),
+          ...(opts.since ? { since: parseTime(opts.since, new Date(), '--since') } : {}),
+        };
         const answer = await ctx.api.request<{ redriven: number; job: Job }>('POST', '/v1/dead-letters/redrive', { body });
         await jobStarted(ctx, answer, opts.wait);
       }),

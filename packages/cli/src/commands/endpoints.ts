@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseTime } from '../args/values.ts';
-import { act, type Runtime } from '../context.ts';
+import { act, type CommandContext, type Runtime } from '../context.ts';
+import { scopedPath } from './app-scope.ts';
 import { paintStatus, record } from '../output/output.ts';
 import { endpointBody, withEndpointFlags, type EndpointFlags } from './endpoint-body.ts';
 import { jobStarted, type Job } from './jobs-shared.ts';
@@ -8,9 +9,9 @@ import { listRoute, withPaging, type ListOptions } from './listing.ts';
 
 type Endpoint = Record<string, unknown> & { id: string; url: string; eventTypes: string[]; disabled: boolean; description: string };
 
-const path = (id: string, rest = '') => `/v1/endpoints/${encodeURIComponent(id)}${rest}`;
+const path = (ctx: CommandContext, id: string, rest = '') => scopedPath(ctx, `/endpoints/${encodeURIComponent(id)}${rest}`);
 
-/** `hookline endpoints …`: where webhooks go. */
+/** `hookline endpoints …`: where webhooks go (the application's with --app, else the default application's). */
 export function endpointCommands(program: Command, runtime: Runtime): void {
   const endpoints = program.command('endpoints').alias('endpoint').description('create and operate endpoints (where webhooks are delivered)');
 
@@ -18,14 +19,14 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .requiredOption('--url <url>', 'where to deliver (https://…)')
     .action(
       act(runtime, async (ctx, opts: EndpointFlags) => {
-        const created = await ctx.api.request<Endpoint>('POST', '/v1/endpoints', { body: endpointBody(opts, 'create') });
+        const created = await ctx.api.request<Endpoint>('POST', scopedPath(ctx, '/endpoints'), { body: endpointBody(opts, 'create') });
         ctx.out.result(created, () => record(ctx.out, created));
       }),
     );
 
   withPaging(endpoints.command('list').description('list endpoints (oldest first)')).action(
     act(runtime, async (ctx, opts: ListOptions) => {
-      await listRoute<Endpoint>(ctx, '/v1/endpoints', opts, {}, [
+      await listRoute<Endpoint>(ctx, scopedPath(ctx, '/endpoints'), opts, {}, [
         { header: 'ID', value: (e) => e.id },
         { header: 'URL', value: (e) => e.url },
         { header: 'EVENT TYPES', value: (e) => (e.eventTypes.length ? e.eventTypes : '*') },
@@ -41,7 +42,7 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .argument('<endpointId>')
     .action(
       act(runtime, async (ctx, _opts, id: string) => {
-        const ep = await ctx.api.request<Endpoint>('GET', path(id));
+        const ep = await ctx.api.request<Endpoint>('GET', path(ctx, id));
         ctx.out.result(ep, () => record(ctx.out, ep));
       }),
     );
@@ -51,7 +52,7 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .action(
       act(runtime, async (ctx, opts: EndpointFlags, id: string) => {
         const body = endpointBody(opts, 'update');
-        const ep = await ctx.api.request<Endpoint>('PATCH', path(id), { body });
+        const ep = await ctx.api.request<Endpoint>('PATCH', path(ctx, id), { body });
         ctx.out.result(ep, () => record(ctx.out, ep));
       }),
     );
@@ -62,7 +63,7 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .argument('<endpointId>')
     .action(
       act(runtime, async (ctx, _opts, id: string) => {
-        await ctx.api.request('DELETE', path(id));
+        await ctx.api.request('DELETE', path(ctx, id));
         ctx.out.result({ deleted: true, id }, () => `deleted ${id}`);
       }),
     );
@@ -73,7 +74,7 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .argument('<endpointId>')
     .action(
       act(runtime, async (ctx, _opts, id: string) => {
-        const secret = await ctx.api.request<{ secret: string }>('GET', path(id, '/secret'));
+        const secret = await ctx.api.request<{ secret: string }>('GET', path(ctx, id, '/secret'));
         ctx.out.result(secret, () => secret.secret);
       }),
     );
@@ -85,7 +86,7 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .option('--secret <whsec>', 'the new secret (default: generated)')
     .action(
       act(runtime, async (ctx, opts: { secret?: string }, id: string) => {
-        const rotated = await ctx.api.request<{ secret: string }>('POST', path(id, '/secret/rotate'), { body: opts.secret ? { secret: opts.secret } : {} });
+        const rotated = await ctx.api.request<{ secret: string }>('POST', path(ctx, id, '/secret/rotate'), { body: opts.secret ? { secret: opts.secret } : {} });
         ctx.out.result(rotated, () => rotated.secret);
       }),
     );
@@ -96,7 +97,7 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .argument('<endpointId>')
     .action(
       act(runtime, async (ctx, _opts, id: string) => {
-        const sent = await ctx.api.request<{ eventId: string }>('POST', path(id, '/test'), { body: {} });
+        const sent = await ctx.api.request<{ eventId: string }>('POST', path(ctx, id, '/test'), { body: {} });
         ctx.out.result(sent, () => `${sent.eventId}\n${ctx.out.colors.dim(`see it: hookline events get ${sent.eventId}`)}`);
       }),
     );
@@ -107,7 +108,7 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .argument('<endpointId>')
     .action(
       act(runtime, async (ctx, _opts, id: string) => {
-        const health = await ctx.api.request<Record<string, unknown> & { circuit: string }>('GET', path(id, '/health'));
+        const health = await ctx.api.request<Record<string, unknown> & { circuit: string }>('GET', path(ctx, id, '/health'));
         ctx.out.result(health, () => record(ctx.out, { ...health, circuit: paintStatus(ctx.out, health.circuit) }));
       }),
     );
@@ -122,7 +123,7 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .action(
       act(runtime, async (ctx, opts: { since: string; until?: string; wait?: boolean }, id: string) => {
         const body = { since: parseTime(opts.since, new Date(), '--since'), ...(opts.until ? { until: parseTime(opts.until, new Date(), '--until') } : {}) };
-        const answer = await ctx.api.request<{ replayed: number; job: Job }>('POST', path(id, '/recover'), { body });
+        const answer = await ctx.api.request<{ replayed: number; job: Job }>('POST', path(ctx, id, '/recover'), { body });
         await jobStarted(ctx, answer, opts.wait);
       }),
     );

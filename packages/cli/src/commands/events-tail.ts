@@ -4,6 +4,7 @@ import { ApiError, Interrupted, NetworkError } from '../errors.ts';
 import type { Page } from '../http/api-client.ts';
 import { paintStatus } from '../output/output.ts';
 import { cellText } from '../output/table.ts';
+import { scopedPath } from './app-scope.ts';
 import { TailState, type ListedEvent, type TailDelivery } from './tail-state.ts';
 
 /** Pages of new events read per poll at most (250 each); the rest are read on the next poll. */
@@ -18,7 +19,8 @@ const clock = (iso: string) => iso.slice(11, 23);
 /**
  * Follows new events and their delivery outcomes until Ctrl-C (or --max-events events have been shown and their
  * deliveries have settled): polls GET /v1/events?after= for new events, then GET /v1/events/{id} for the
- * deliveries of the events still in flight, printing each change once.
+ * deliveries of the events still in flight, printing each change once. With --app, the same routes under
+ * /v1/applications/{app}: that application's events only.
  */
 export async function tailEvents(ctx: CommandContext, opts: { type?: string; since?: string; interval: string; maxEvents?: string }): Promise<void> {
   const { out } = ctx;
@@ -32,7 +34,8 @@ export async function tailEvents(ctx: CommandContext, opts: { type?: string; sin
     maxWatchMs: 15 * 60_000,
   });
   let shown = 0;
-  out.note(out.colors.dim(`following events${opts.type ? ` of type ${opts.type}` : ''} at ${ctx.settings.url} (Ctrl-C to stop)`));
+  const scope = ctx.settings.app === undefined ? '' : ` of application ${ctx.settings.app}`;
+  out.note(out.colors.dim(`following events${opts.type ? ` of type ${opts.type}` : ''}${scope} at ${ctx.settings.url} (Ctrl-C to stop)`));
 
   const showEvent = (e: ListedEvent) => {
     if (out.json) out.line(JSON.stringify({ kind: 'event', event: e }));
@@ -53,7 +56,7 @@ export async function tailEvents(ctx: CommandContext, opts: { type?: string; sin
       let cursor: string | undefined;
       const listed: ListedEvent[] = [];
       for (let p = 0; p < MAX_PAGES_PER_POLL; p++) {
-        const page = await ctx.api.request<Page<ListedEvent>>('GET', '/v1/events', { query: { after: state.after, type: opts.type, limit: 250, cursor } });
+        const page = await ctx.api.request<Page<ListedEvent>>('GET', scopedPath(ctx, '/events'), { query: { after: state.after, type: opts.type, limit: 250, cursor } });
         listed.push(...page.data);
         if (!page.nextCursor) break;
         cursor = page.nextCursor;
@@ -68,7 +71,7 @@ export async function tailEvents(ctx: CommandContext, opts: { type?: string; sin
     for (const id of state.watching(MAX_WATCHED_PER_POLL)) {
       if (signal.aborted) return;
       try {
-        const e = await ctx.api.request<{ deliveries: TailDelivery[] }>('GET', `/v1/events/${encodeURIComponent(id)}`);
+        const e = await ctx.api.request<{ deliveries: TailDelivery[] }>('GET', scopedPath(ctx, `/events/${encodeURIComponent(id)}`));
         for (const d of state.deliveries(id, e.deliveries, Date.now())) showDelivery(id, d);
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) state.forget(id);

@@ -4,6 +4,7 @@ import { parseJsonObject, parseTime } from '../args/values.ts';
 import { act, type CommandContext, type Runtime } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { paintStatus, record, table } from '../output/output.ts';
+import { scopedPath } from './app-scope.ts';
 import { jobStarted, type Job } from './jobs-shared.ts';
 import { listRoute, withPaging, type ListOptions } from './listing.ts';
 import { batches, parseEventsText } from './publish-input.ts';
@@ -34,7 +35,7 @@ interface PublishOptions {
   idempotencyKey?: string;
 }
 
-const eventPath = (id: string, rest = '') => `/v1/events/${encodeURIComponent(id)}${rest}`;
+const eventPath = (ctx: CommandContext, id: string, rest = '') => scopedPath(ctx, `/events/${encodeURIComponent(id)}${rest}`);
 
 async function publish(ctx: CommandContext, opts: PublishOptions): Promise<void> {
   const headers = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : undefined;
@@ -42,7 +43,7 @@ async function publish(ctx: CommandContext, opts: PublishOptions): Promise<void>
     if (opts.type || opts.data || opts.id) throw new UsageError('--file holds whole events: do not combine it with --type, --data or --id');
     const { events, single } = parseEventsText((await readPath(ctx.runtime, opts.file, '--file')).toString('utf8'), opts.file === '-' ? 'stdin' : opts.file);
     if (single) {
-      const accepted = await ctx.api.request<Record<string, unknown>>('POST', '/v1/events', { body: events[0], ...(headers ? { headers } : {}) });
+      const accepted = await ctx.api.request<Record<string, unknown>>('POST', scopedPath(ctx, '/events'), { body: events[0], ...(headers ? { headers } : {}) });
       ctx.out.result(accepted, () => record(ctx.out, accepted));
       return;
     }
@@ -51,7 +52,7 @@ async function publish(ctx: CommandContext, opts: PublishOptions): Promise<void>
     const ids: Array<{ id: string }> = [];
     for (const [i, chunk] of chunks.entries()) {
       try {
-        const accepted = await ctx.api.request<{ data: Array<{ id: string }> }>('POST', '/v1/events/batch', { body: { events: chunk }, ...(headers ? { headers } : {}) });
+        const accepted = await ctx.api.request<{ data: Array<{ id: string }> }>('POST', scopedPath(ctx, '/events/batch'), { body: { events: chunk }, ...(headers ? { headers } : {}) });
         ids.push(...accepted.data);
       } catch (err) {
         if (i > 0) ctx.out.note(`${ids.length} events published before batch ${i + 1} (events ${i * 1_000 + 1}–${i * 1_000 + chunk.length}) was refused`);
@@ -64,7 +65,7 @@ async function publish(ctx: CommandContext, opts: PublishOptions): Promise<void>
   if (!opts.type) throw new UsageError('give --type (with --data) or --file (see hookline events publish --help)');
   const data = opts.data === undefined ? {} : parseJsonObject(await readInlineOrFile(ctx.runtime, opts.data, '--data'), '--data');
   const body = { type: opts.type, data, ...(opts.id ? { id: opts.id } : {}) };
-  const accepted = await ctx.api.request<Record<string, unknown>>('POST', '/v1/events', { body, ...(headers ? { headers } : {}) });
+  const accepted = await ctx.api.request<Record<string, unknown>>('POST', scopedPath(ctx, '/events'), { body, ...(headers ? { headers } : {}) });
   ctx.out.result(accepted, () => record(ctx.out, accepted));
 }
 
@@ -78,7 +79,7 @@ export function replayCommand(parent: Command, runtime: Runtime, name = 'replay'
     .option('--wait', 'follow the job until it ends (as `jobs watch`)')
     .action(
       act(runtime, async (ctx, opts: { endpoint?: string; wait?: boolean }, id: string) => {
-        const answer = await ctx.api.request<{ replayed: number; job: Job }>('POST', eventPath(id, '/replay'), { body: opts.endpoint ? { endpointId: opts.endpoint } : {} });
+        const answer = await ctx.api.request<{ replayed: number; job: Job }>('POST', eventPath(ctx, id, '/replay'), { body: opts.endpoint ? { endpointId: opts.endpoint } : {} });
         await jobStarted(ctx, answer, opts.wait);
       }),
     );
@@ -109,7 +110,7 @@ export function eventCommands(program: Command, runtime: Runtime): void {
         const now = new Date();
         await listRoute<EventWithDeliveries>(
           ctx,
-          '/v1/events',
+          scopedPath(ctx, '/events'),
           opts,
           { type: opts.type, after: opts.after && parseTime(opts.after, now, '--after'), before: opts.before && parseTime(opts.before, now, '--before') },
           [
@@ -128,7 +129,7 @@ export function eventCommands(program: Command, runtime: Runtime): void {
     .argument('<eventId>')
     .action(
       act(runtime, async (ctx, _opts, id: string) => {
-        const e = await ctx.api.request<EventWithDeliveries>('GET', eventPath(id));
+        const e = await ctx.api.request<EventWithDeliveries>('GET', eventPath(ctx, id));
         ctx.out.result(e, () =>
           [
             record(ctx.out, { id: e.id, type: e.type, createdAt: e.createdAt, data: e.data }),
@@ -151,7 +152,7 @@ export function eventCommands(program: Command, runtime: Runtime): void {
     .argument('<eventId>')
     .action(
       act(runtime, async (ctx, _opts, id: string) => {
-        const page = await ctx.api.request<{ data: Attempt[] }>('GET', eventPath(id, '/attempts'));
+        const page = await ctx.api.request<{ data: Attempt[] }>('GET', eventPath(ctx, id, '/attempts'));
         ctx.out.result(page, () =>
           table(ctx.out, page.data, [
             { header: 'ENDPOINT', value: (a) => a.endpointId },

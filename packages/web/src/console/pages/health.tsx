@@ -36,7 +36,9 @@ async function loadHealth(api: Api, application: string, apps: () => Promise<App
   );
 }
 
-const rank = (h: HealthRow) => (h.circuit === 'open' ? 0 : h.disabled ? 1 : h.circuit === 'half_open' ? 2 : 3);
+const rank = (h: HealthRow) => (h.circuit === 'open' ? 0 : h.disabled ? 1 : h.circuit === 'half_open' ? 2 : h.failingSince ? 3 : 4);
+/** Problems first (open, disabled, half-open, failing), then the lowest success rate. */
+const worstFirst = (a: HealthRow, b: HealthRow) => rank(a) - rank(b) || (a.successRate1h ?? 1) - (b.successRate1h ?? 1);
 
 /** Endpoint health across applications: open circuits and disabled endpoints first (refreshed every 10 s). */
 export function HealthPage({ api, route }: { api: Api; route: Route }) {
@@ -44,7 +46,7 @@ export function HealthPage({ api, route }: { api: Api; route: Route }) {
   const apps = useLoad(() => allApplications(api), []);
   const health = useLoad(() => loadHealth(api, application, () => allApplications(api)), [application], { pollMs: 10_000 });
   // The API already orders problems first; sorting again keeps that true whatever it sends (and for the fallback).
-  const rows = [...(health.data ?? [])].sort((a, b) => rank(a) - rank(b));
+  const rows = [...(health.data ?? [])].sort(worstFirst);
   const names = new Map(apps.data?.map((a) => [a.id, a.name]));
   return (
     <section>
@@ -89,13 +91,13 @@ export function HealthPage({ api, route }: { api: Api; route: Route }) {
                     <td><CircuitBadge circuit={h.circuit} /></td>
                     <td>
                       {rate === null ? <span className="muted">—</span> : (
-                        <div className="inline">
+                        <div className="inline num">
                           <div className="bar" aria-hidden="true"><span style={{ width: `${rate * 100}%`, background: rate < 0.9 ? 'var(--bad)' : undefined }} /></div>
                           {(rate * 100).toFixed(rate === 1 ? 0 : 1)} %
                         </div>
                       )}
                     </td>
-                    <td>{h.p50Ms === null ? '—' : `${Math.round(h.p50Ms)} ms`}</td>
+                    <td className="num">{h.p50Ms === null ? '—' : `${Math.round(h.p50Ms)} ms`}</td>
                     <td>{h.attempts1h}</td>
                     <td><Time iso={h.failingSince} /></td>
                   </tr>

@@ -23,7 +23,7 @@ export function EndpointSecret({ endpointId, initial }: { endpointId: string; in
       <p className="muted">Use it to check that a request really comes from us (see “Verifying signatures”).</p>
       <div className="secret-row">
         <code className="secret" data-testid="secret-value" data-revealed={secret ? 'true' : 'false'}>
-          {secret ?? 'whsec_••••••••••••••••••••••••••••••••'}
+          {secret ?? 'whsec_••••••••••••••••••••••••'}
         </code>
         {secret ? (
           <>

@@ -128,7 +128,7 @@ function AttemptRow({ attempt: a }: { attempt: Attempt }) {
         <td>{a.attempt}</td>
         <td><Badge value={a.outcome === 'succeeded' ? 'succeeded' : 'failed'} label={a.outcome.replace(/_/g, ' ')} /></td>
         <td data-testid="attempt-status-code">{a.statusCode ?? '—'}</td>
-        <td>{a.durationMs === null ? '—' : `${a.durationMs} ms`}</td>
+        <td className="num">{a.durationMs === null ? '—' : `${a.durationMs} ms`}</td>
         <td><Time iso={a.createdAt} /></td>
         <td>
           <Time iso={a.nextAttemptAt} />

@@ -159,6 +159,87 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
     expect(verifies(test!, rotated)).toBe(true);
   });
 
+  it('edits an endpoint (URL, custom header, rate limit), disables and re-enables it, and deletes it after confirmation', async () => {
+    const second = (await call('POST', `${api}/v1/applications/${appA.id}/endpoints`, key, { url: receiver.url('/second') })).json.id;
+    await page.goto(`${api}/portal/#/endpoints/${second}`);
+    await page.getByTestId('edit-endpoint').click();
+    await page.getByTestId('endpoint-url-input').fill(receiver.url('/second-v2'));
+    await page.getByTestId('add-header').click();
+    await page.getByLabel('Header name').fill('X-Customer-Token');
+    await page.getByLabel('Header value').fill('abc123');
+    await page.getByTestId('endpoint-rate-input').fill('5');
+    await page.getByTestId('save-endpoint').click();
+    await page.getByTestId('endpoint-url').filter({ hasText: receiver.url('/second-v2') }).waitFor();
+    const edited = (await call('GET', `${api}/v1/applications/${appA.id}/endpoints/${second}`, key)).json;
+    expect(edited).toMatchObject({ url: receiver.url('/second-v2'), headers: { 'X-Customer-Token': 'abc123' }, rateLimitPerSecond: 5 });
+
+    await page.getByTestId('disable-endpoint').click();
+    await page.getByTestId('disabled-note').waitFor();
+    expect((await call('GET', `${api}/v1/applications/${appA.id}/endpoints/${second}`, key)).json.disabled).toBe(true);
+    await page.getByTestId('enable-endpoint').click();
+    await page.locator('[data-testid="endpoint-status"][data-value="enabled"]').waitFor();
+    expect((await call('GET', `${api}/v1/applications/${appA.id}/endpoints/${second}`, key)).json.disabled).toBe(false);
+
+    await page.getByTestId('delete-endpoint').click();
+    await page.getByTestId('delete-endpoint-confirm').click();
+    await page.getByTestId('endpoints-table').waitFor();
+    expect(page.url()).toBe(`${api}/portal/#/endpoints`);
+    expect((await call('GET', `${api}/v1/applications/${appA.id}/endpoints/${second}`, key)).status).toBe(404);
+    expect(await page.getByTestId('endpoint-row').count()).toBe(1);
+  });
+
+  it('filters the event log by status, type, endpoint and time, and recovers an endpoint\'s failures with a progress bar', async () => {
+    const down = await Receiver.start();
+    let failing = true;
+    down.respondWith(() => (failing ? { status: 500, body: 'maintenance' } : { status: 200 }));
+    try {
+      const flaky = (await call('POST', `${api}/v1/applications/${appA.id}/endpoints`, key, { url: down.url('/down'), eventTypes: ['order.created'] })).json.id;
+      const dead = (await call('POST', `${api}/v1/applications/${appA.id}/events`, key, { type: 'order.created', data: { order: 1 } })).json.id;
+      await waitFor(async () => {
+        const d = (await call('GET', `${api}/v1/applications/${appA.id}/events/${dead}`, key)).json.deliveries ?? [];
+        return d.some((x: { status: string }) => x.status === 'dead') ? true : undefined;
+      }, { description: 'the delivery to the failing endpoint dead', timeoutMs: 30_000 });
+
+      await page.goto(`${api}/portal/#/events`);
+      await page.getByTestId('filter-status').selectOption('dead');
+      await page.locator(`[data-testid="event-row"][data-id="${dead}"]`).waitFor();
+      expect(await page.getByTestId('event-row').count()).toBe(1);
+      expect(page.url()).toContain('status=dead');
+      await page.goto(`${api}/portal/#/events`);
+      await page.getByTestId('filter-type').selectOption('invoice.paid');
+      await page.locator(`[data-testid="event-row"][data-id="${eventId}"]`).waitFor();
+      expect(await page.locator(`[data-testid="event-row"][data-id="${dead}"]`).count()).toBe(0);
+      await page.goto(`${api}/portal/#/events`);
+      await page.getByTestId('filter-endpoint').selectOption(flaky);
+      await page.locator(`[data-testid="event-row"][data-id="${dead}"]`).waitFor();
+      expect(await page.getByTestId('event-row').count()).toBe(1);
+      await page.getByTestId('filter-after').fill('2099-01-01T00:00');
+      await page.getByTestId('events-empty').waitFor();
+
+      failing = false;
+      await page.goto(`${api}/portal/#/endpoints/${flaky}`);
+      await page.getByTestId('recover').click();
+      await page.locator('[data-testid="job-progress"][data-status="completed"]').waitFor({ timeout: 20_000 });
+      await down.waitForRequests(1, { match: (r) => r.headers['webhook-id'] === dead && down.requests.indexOf(r) >= 4 });
+      await page.goto(`${api}/portal/#/events/${dead}`);
+      await page.locator(`[data-testid="delivery-row"][data-endpoint-id="${flaky}"][data-status="succeeded"]`).waitFor({ timeout: 20_000 });
+      await call('DELETE', `${api}/v1/applications/${appA.id}/endpoints/${flaky}`, key);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('shows each event type with its JSON Schema and an example payload, and how to verify signatures', async () => {
+    await page.getByTestId('nav-event-types').click();
+    await page.locator('[data-testid="event-type"][data-name="invoice.paid"]').waitFor();
+    const example = JSON.parse((await page.getByTestId('example-payload').locator('pre').textContent())!);
+    expect(example).toMatchObject({ type: 'invoice.paid', data: { invoiceId: expect.any(String), amount: 1, currency: 'EUR' } });
+    expect(await page.getByTestId('type-schema').textContent()).toContain('"required"');
+    await page.getByTestId('nav-verifying-signatures').click();
+    expect(await page.getByTestId('sample-node').textContent()).toContain('new Webhook(process.env.WEBHOOK_SECRET)');
+    expect(await page.getByTestId('sample-node').textContent()).toContain('wh.verify(');
+  });
+
   it("never reaches another application's data with the portal token through the API", async () => {
     const job = (await call('POST', `${api}/v1/applications/${appB.id}/events/${otherEvent}/replay`, key, {})).json.job;
     const notFound = [

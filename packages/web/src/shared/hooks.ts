@@ -13,7 +13,9 @@ export interface Loaded<T> {
  * `pollMs` reloads quietly on an interval while the page is visible.
  */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], opts: { pollMs?: number | null } = {}): Loaded<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  // What was loaded is shown only for the deps it was loaded for: a new filter never shows the previous results.
+  const key = JSON.stringify(deps);
+  const [state, setState] = useState<{ key: string; data: T | undefined; error: unknown; loading: boolean }>({ key, data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
   const loadRef = useRef(load);
@@ -21,12 +23,12 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], opts: { poll
 
   useEffect(() => {
     const mine = ++seq.current;
-    setState((s) => ({ ...s, loading: true }));
+    setState((s) => (s.key === key ? { ...s, loading: true } : { key, data: undefined, error: undefined, loading: true }));
     loadRef.current().then(
-      (data) => mine === seq.current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => mine === seq.current && setState((s) => ({ data: s.data, error, loading: false })),
+      (data) => mine === seq.current && setState({ key, data, error: undefined, loading: false }),
+      (error: unknown) => mine === seq.current && setState((s) => ({ key, data: s.key === key ? s.data : undefined, error, loading: false })),
     );
-  }, [...deps, tick]);
+  }, [key, tick]);
 
   const pollMs = opts.pollMs;
   useEffect(() => {
@@ -35,15 +37,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], opts: { poll
       if (document.visibilityState !== 'visible') return;
       const mine = ++seq.current;
       loadRef.current().then(
-        (data) => mine === seq.current && setState({ data, error: undefined, loading: false }),
+        (data) => mine === seq.current && setState({ key, data, error: undefined, loading: false }),
         () => {},
       );
     }, pollMs);
     return () => window.clearInterval(id);
-  }, [pollMs, ...deps]);
+  }, [pollMs, key]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { ...state, reload };
+  const current = state.key === key;
+  return { data: current ? state.data : undefined, error: current ? state.error : undefined, loading: current ? state.loading : true, reload };
 }
 
 /** The current time, refreshed every `everyMs` (relative times stay true while a page stays open). */

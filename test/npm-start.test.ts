@@ -159,7 +159,7 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
     const session = await fetch(`http://127.0.0.1:${apiPort}/v1/portal-sessions/current`, { headers: { authorization: `Bearer ${portal![2]}` } });
-    expect((await session.json()).application.uid).toBe('demo-customer');
+    expect(((await session.json()) as { application: { uid: string } }).application.uid).toBe('demo-customer');
 
     // 3. The last Ctrl-C leaves no process behind either.
     ctrlC(third);

@@ -147,7 +147,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     port: ops.port,
     failed,
     circuitState: (id) => breakers.state(id),
-    subscribed: (tenantId, type) => directory.subscribed(tenantId, type).map((e) => e.id),
+    subscribed: (tenantId, type) => directory.subscribedInTenant(tenantId, type).map((e) => e.id),
     async stop() {
       const drainMs = drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS);
       await Promise.allSettled([fanout.stop(drainMs), deliver.stop(drainMs)]);

@@ -7,10 +7,13 @@ import {
   eventRecord,
   type TopicNames,
 } from '@hookline/contracts';
-import { CoalescingSender, headersFor, IntervalCommitter, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import { CoalescingSender, headersFor, IntervalCommitter, MAX_RECORD_BATCH_BYTES, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
 import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
+
+/** Room a delivery record leaves below the broker's largest record: headers, the retry tier's notBefore, the dead reason. */
+const DELIVERY_HEADROOM_BYTES = 2_048;
 
 /**
  * Fan-out: each event on the events topic becomes one delivery record per subscribed endpoint (from the
@@ -80,8 +83,9 @@ export class FanoutConsumer {
       });
       const headers = headersFor(span, message.headers);
       span.end();
+      const deliveries: Message[] = [];
       for (const endpoint of targets) {
-        out.push({
+        deliveries.push({
           key: endpoint!.id,
           value: encodeRecord(deliveryRecord, {
             deliveryId: deliveryIdFor(eventId, endpoint!.id),
@@ -97,6 +101,16 @@ export class FanoutConsumer {
           headers,
         });
       }
+      // A delivery record is the event plus its routing, and its retry-tier and dead-letter copies a little more: an
+      // event too close to the broker's largest record could never be handed on (the produce fails every time).
+      const largest = Math.max(0, ...deliveries.map((d) => (d.value as Buffer).length));
+      if (largest + DELIVERY_HEADROOM_BYTES > MAX_RECORD_BATCH_BYTES) {
+        this.#log.warn({ topic, partition, offset: message.offset, event_id: eventId, bytes: largest }, 'event too large to deliver routed to the invalid topic');
+        await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, `its delivery records (${largest} bytes) would exceed the broker's largest record (${MAX_RECORD_BATCH_BYTES} bytes) with their retry headers`);
+        last = message.offset;
+        continue;
+      }
+      out.push(...deliveries);
       last = message.offset;
     }
     // Split into requests the broker accepts (a batch of large events to many endpoints can exceed 1 MiB).

@@ -19,6 +19,7 @@ export class EndpointDirectory {
   readonly #log: Logger;
   readonly #byId = new Map<string, DirectoryEndpoint>();
   readonly #byApplication = new Map<string, Map<string, DirectoryEndpoint>>();
+  readonly #byTenant = new Map<string, Map<string, DirectoryEndpoint>>();
   readonly #static = new Map<string, DirectoryEndpoint>();
   readonly #pendingIds = new Set<string>();
   readonly #apps = new Map<string, DirectoryApplication>();
@@ -65,6 +66,7 @@ export class EndpointDirectory {
       const [all, apps] = await Promise.all([this.#repo.loadAll(), this.#repo.loadAllApplications()]);
       this.#byId.clear();
       this.#byApplication.clear();
+      this.#byTenant.clear();
       for (const e of all) this.#put(e);
       this.#apps.clear();
       this.#appRefs.clear();
@@ -145,11 +147,12 @@ export class EndpointDirectory {
 
   /** The application's enabled endpoints whose `eventTypes` is empty or contains `type`, in id order. */
   subscribed(applicationId: string, type: string): DirectoryEndpoint[] {
-    const mine = this.#byApplication.get(applicationId);
-    if (!mine) return [];
-    return [...mine.values()]
-      .filter((e) => !e.disabled && (e.eventTypes.length === 0 || e.eventTypes.includes(type)))
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    return subscribedAmong(this.#byApplication.get(applicationId), type);
+  }
+
+  /** The tenant's enabled endpoints subscribed to `type`, in every application (operations and tests). */
+  subscribedInTenant(tenantId: string, type: string): DirectoryEndpoint[] {
+    return subscribedAmong(this.#byTenant.get(tenantId), type);
   }
 
   /** Applies a change made by this process (e.g. a disable) at once, before its notification arrives. */
@@ -206,9 +209,11 @@ export class EndpointDirectory {
   #put(e: DirectoryEndpoint): void {
     this.#remove(e.id);
     this.#byId.set(e.id, e);
-    let mine = this.#byApplication.get(e.applicationId);
-    if (!mine) this.#byApplication.set(e.applicationId, (mine = new Map()));
-    mine.set(e.id, e);
+    for (const [index, key] of [[this.#byApplication, e.applicationId], [this.#byTenant, e.tenantId]] as const) {
+      let mine = index.get(key);
+      if (!mine) index.set(key, (mine = new Map()));
+      mine.set(e.id, e);
+    }
   }
 
   #putApp(a: DirectoryApplication): void {
@@ -231,7 +236,16 @@ export class EndpointDirectory {
     if (!old) return;
     this.#byId.delete(id);
     this.#byApplication.get(old.applicationId)?.delete(id);
+    this.#byTenant.get(old.tenantId)?.delete(id);
   }
+}
+
+/** The enabled endpoints of `group` whose `eventTypes` is empty or contains `type`, in id order. */
+function subscribedAmong(group: Map<string, DirectoryEndpoint> | undefined, type: string): DirectoryEndpoint[] {
+  if (!group) return [];
+  return [...group.values()]
+    .filter((e) => !e.disabled && (e.eventTypes.length === 0 || e.eventTypes.includes(type)))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 /** The secrets that sign now: the newest always, older ones until their rotation grace ends. */

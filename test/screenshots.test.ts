@@ -171,4 +171,14 @@ describe.skipIf(!enabled)('Screenshots of the portal and the console (docs/scree
     await page.getByTestId('health-row').nth(5).waitFor();
     await shot('console-health');
   });
+
+  it('captures the portal on a phone', async () => {
+    const session = await post('/v1/applications/acme/portal-sessions', { theme: { name: 'Paystream', primaryColor: '#0b7a75', logoUrl: logo, mode: 'light' } });
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+    page = await phone.newPage();
+    await page.goto(session.url);
+    await page.getByTestId('endpoint-row').nth(2).waitFor();
+    await shot('portal-phone');
+    await phone.close();
+  });
 });

@@ -44,9 +44,13 @@ export function SystemPage({ api }: { api: Api }) {
     };
   }, [api]);
 
-  const rate = (name: string) => {
-    const values = Object.values(rates).map((r) => r[name]).filter((v): v is number => typeof v === 'number');
-    return values.length === 0 ? null : values.reduce((a, b) => a + b, 0);
+  /** The summed rate of the first of `names` any service reports (metric names differ between versions). */
+  const rate = (...names: string[]) => {
+    for (const name of names) {
+      const values = Object.values(rates).map((r) => r[name]).filter((v): v is number => typeof v === 'number');
+      if (values.length > 0) return values.reduce((a, b) => a + b, 0);
+    }
+    return null;
   };
   const lag = metrics?.services.flatMap((s) => s.consumerLag.map((l) => ({ ...l, service: s.name }))) ?? [];
   return (
@@ -59,7 +63,7 @@ export function SystemPage({ api }: { api: Api }) {
           <div className="stats" data-testid="throughput">
             <div className="stat">
               <span className="stat-label">Events published / s</span>
-              <span className="stat-value">{fmt(rate('hookline_events_published_total'))}</span>
+              <span className="stat-value">{fmt(rate('hookline_events_published_total', 'hookline_events_accepted_total'))}</span>
             </div>
             <div className="stat">
               <span className="stat-label">Delivery attempts / s</span>

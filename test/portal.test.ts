@@ -304,6 +304,23 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
     expect((await asPortal('GET', `/v1/applications/${appA.id}/endpoints`, undefined, ro.token)).status).toBe(200);
   });
 
+  it("works embedded in an iframe of the sender's product (another origin)", async () => {
+    const embedded = (await call('POST', `${api}/v1/applications/${appA.id}/portal-sessions`, key, { theme: { name: 'Acme Billing' } })).json;
+    const product = await Receiver.start();
+    product.respondWith({ status: 200, headers: { 'content-type': 'text/html' }, body: `<h1>Sender's dashboard</h1><iframe src="${embedded.url}" width="1100" height="700"></iframe>` });
+    const host = await context.newPage();
+    try {
+      await host.goto(product.url('/dashboard'));
+      const frame = host.frameLocator('iframe');
+      await frame.getByTestId('endpoint-row').first().waitFor();
+      await frame.getByTestId('nav-event-log').click();
+      await frame.locator(`[data-testid="event-row"][data-id="${eventId}"]`).waitFor();
+    } finally {
+      await host.close();
+      await product.close();
+    }
+  });
+
   it('an invalid or revoked link shows the expired page', async () => {
     const fresh = await context.newPage();
     try {

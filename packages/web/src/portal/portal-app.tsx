@@ -27,6 +27,7 @@ const links: Links = {
 /** The customer portal: one application's endpoints, messages and event types, behind a magic link. */
 export function PortalApp({ token }: { token: string | null }) {
   const [expired, setExpired] = useState(token === null);
+  const [signedOut, setSignedOut] = useState(false);
   const api = useMemo(() => new Api(token ?? '', () => setExpired(true)), [token]);
   const [session, setSession] = useState<PortalSession | undefined>();
   const [error, setError] = useState<unknown>();
@@ -46,7 +47,7 @@ export function PortalApp({ token }: { token: string | null }) {
     document.title = provider ? `${provider} · Webhooks` : 'Webhooks';
   }, [provider]);
 
-  if (expired) return <ExpiredPage provider={provider} />;
+  if (expired) return <ExpiredPage provider={provider} signedOut={signedOut} />;
   if (!session) return error ? <div className="standalone"><ErrorNote error={error} /></div> : <Loading label="Opening your webhooks portal…" />;
 
   const scope: Scope = { api, app: session.applicationId, canWrite: !session.readOnly, links };
@@ -54,6 +55,7 @@ export function PortalApp({ token }: { token: string | null }) {
   const signOut = async () => {
     await api.delete('/v1/portal-sessions/current').catch(() => {});
     window.sessionStorage.removeItem(TOKEN_KEY);
+    setSignedOut(true);
     setExpired(true);
   };
   const nav = [

@@ -15,8 +15,19 @@ export default defineConfig({
     emptyOutDir: true,
     assetsDir: 'assets',
     sourcemap: false,
+    // Every browser that runs the pages supports modulepreload: no polyfill chunk.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       input: { portal: here('portal/index.html'), console: here('console/index.html') },
+      // React in a chunk of its own (it changes least), the shared components and stylesheet in another.
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'shared', test: /src[\\/]shared[\\/]/ },
+          ],
+        },
+      },
     },
   },
   server: { proxy: { '/v1': process.env.HOOKLINE_API ?? 'http://127.0.0.1:8080' } },

@@ -15,6 +15,8 @@ export interface Application {
   default: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Its endpoint count (lists only). */
+  endpoints?: number;
 }
 
 export interface Endpoint {

@@ -54,7 +54,8 @@ describe('migrations', () => {
     } finally {
       client.release();
     }
-    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(['0006']);
+    // 0006 and every later migration.
+    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(files.filter((f) => f >= '0006').map((f) => f.slice(0, 4)));
     const apps = await world.pool.query(`SELECT id, tenant_id, is_default, name FROM ${schema}.applications`);
     expect(apps.rows).toHaveLength(1);
     expect(apps.rows[0]).toMatchObject({ tenant_id: 'ten_old', is_default: true, name: 'Default' });
@@ -62,6 +63,32 @@ describe('migrations', () => {
     expect((await world.pool.query(`SELECT application_id FROM ${schema}.endpoints WHERE id = 'ep_old'`)).rows[0].application_id).toBe(appId);
     expect((await world.pool.query(`SELECT application_id FROM ${schema}.deliveries WHERE id = 'dlv_old'`)).rows[0].application_id).toBe(appId);
     expect((await world.pool.query(`SELECT application_id FROM ${schema}.events WHERE id = 'evt_old'`)).rows[0].application_id).toBe(appId);
+    await world.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+  });
+
+  it('0007 marks existing schemas as JSON Schema, registered ones with their subject', async () => {
+    const { mkdtemp, copyFile } = await import('node:fs/promises');
+    const dir = await mkdtemp('/tmp/hookline-migrations-');
+    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    for (const f of files.filter((f) => f < '0007')) await copyFile(`${MIGRATIONS_DIR}/${f}`, `${dir}/${f}`);
+    const schema = `${world.schema}_before_formats`;
+    await migrate({ url: world.databaseUrl, schema, dir });
+    await world.pool.query(`INSERT INTO ${schema}.tenants (id, name) VALUES ('ten_old', 'old')`);
+    await world.pool.query(
+      `INSERT INTO ${schema}.event_types (tenant_id, name, schema, schema_id, schema_version) VALUES
+         ('ten_old', 'registered', '{"type": "object"}', 7, 2), ('ten_old', 'local', '{"type": "object"}', NULL, 1),
+         ('ten_old', 'untyped', NULL, NULL, NULL)`,
+    );
+    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(files.filter((f) => f >= '0007').map((f) => f.slice(0, 4)));
+    const { rows } = await world.pool.query(`SELECT name, schema_format, schema_subject, record_format FROM ${schema}.event_types ORDER BY name`);
+    expect(rows).toEqual([
+      { name: 'local', schema_format: 'json', schema_subject: null, record_format: 'json' },
+      { name: 'registered', schema_format: 'json', schema_subject: 'hookline-ten_old-registered', record_format: 'json' },
+      { name: 'untyped', schema_format: null, schema_subject: null, record_format: 'json' },
+    ]);
+    // A schema in a column that is not its format's, or registry framing without a registered schema, cannot be stored.
+    await expect(world.pool.query(`UPDATE ${schema}.event_types SET schema_format = 'avro' WHERE name = 'local'`)).rejects.toThrow(/schema_columns_check/);
+    await expect(world.pool.query(`UPDATE ${schema}.event_types SET record_format = 'registry' WHERE name = 'local'`)).rejects.toThrow(/registry_framing_check/);
     await world.pool.query(`DROP SCHEMA ${schema} CASCADE`);
   });
 });

@@ -31,7 +31,13 @@ export {
   type NewEndpoint,
 } from './repositories/endpoints-repository.ts';
 export { RequeueJobsRepository, type RequeueJob } from './repositories/requeue-jobs-repository.ts';
-export { EventTypesRepository, type EventType } from './repositories/event-types-repository.ts';
+export {
+  EventTypesRepository,
+  type EventType,
+  type EventTypeInput,
+  type RecordFormat,
+  type SchemaFormat,
+} from './repositories/event-types-repository.ts';
 export { IdempotencyRepository, type Reservation } from './repositories/idempotency-repository.ts';
 export { TenantsRepository } from './repositories/tenants-repository.ts';
 export { generateEncryptionKey, SecretBox } from './secret-box.ts';

@@ -31,6 +31,7 @@ import { EventPublisher } from './kafka/event-publisher.ts';
 import { EventTypeCache } from './publishing/event-type-cache.ts';
 import { PublishService } from './publishing/publish-service.ts';
 import { RequeueRunner } from './requeue/requeue-runner.ts';
+import { RegistrySchemas } from './schemas/registry-schemas.ts';
 import { SchemaRegistryClient } from './schemas/schema-registry-client.ts';
 import { SchemaValidator } from './schemas/schema-validator.ts';
 import { SystemMetrics } from './system/system-metrics.ts';
@@ -62,7 +63,8 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
   // Publishes spread over three idempotent producers: each has one produce request in flight at a time.
   const k = await openKafka(config, 'hookline-ingest', [topics.events, topics.invalid, topics.deliveries], log, { producers: 3 });
   const validator = new SchemaValidator();
-  const registry = config.SCHEMA_REGISTRY_URL ? new SchemaRegistryClient(config.SCHEMA_REGISTRY_URL, validator) : undefined;
+  const registry = config.SCHEMA_REGISTRY_URL ? new SchemaRegistryClient(config.SCHEMA_REGISTRY_URL) : undefined;
+  const schemas = new RegistrySchemas(registry, validator);
   const eventTypes = new EventTypesRepository(pool);
   const eventTypeCache = new EventTypeCache(eventTypes);
   const idempotency = new IdempotencyRepository(pool);
@@ -85,11 +87,12 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     eventTypeCache,
     validator,
     registry,
+    schemas,
     targets,
     publish: new PublishService({
       publisher: new EventPublisher(k.producers, topics.events, config.PUBLISH_TIMEOUT_MS),
       eventTypes: eventTypeCache,
-      validator,
+      schemas,
       idempotency,
       buckets: new TokenBuckets({ ratePerSecond: config.TENANT_PUBLISH_RATE, burst: config.TENANT_PUBLISH_RATE }),
       lockMs: config.PUBLISH_TIMEOUT_MS + 5_000,

@@ -17,6 +17,7 @@ import type { Registry } from 'prom-client';
 import type { EventTypeCache } from '../publishing/event-type-cache.ts';
 import type { PublishService } from '../publishing/publish-service.ts';
 import type { RequeueRunner } from '../requeue/requeue-runner.ts';
+import type { RegistrySchemas } from '../schemas/registry-schemas.ts';
 import type { SchemaRegistryClient } from '../schemas/schema-registry-client.ts';
 import type { SchemaValidator } from '../schemas/schema-validator.ts';
 import type { TargetChecker } from '../targets/target-checker.ts';
@@ -57,6 +58,8 @@ export interface HttpDeps {
   eventTypeCache: EventTypeCache;
   validator: SchemaValidator;
   registry: SchemaRegistryClient | undefined;
+  /** Compiled event-type schemas, Avro and Protobuf ones cached by registry schema id. */
+  schemas: RegistrySchemas;
   targets: TargetChecker;
   publish: PublishService;
   history: {
@@ -101,7 +104,7 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   applicationRoutes(api, { applications: deps.applications, resolver: applications });
   portalSessionRoutes(api, { sessions: deps.portalSessions, publicUrl: deps.publicUrl });
   endpointRoutes(api, { endpoints: deps.endpoints, targets: deps.targets, publish: deps.publish, defaults: deps.endpointDefaults });
-  eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry });
+  eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry, schemas: deps.schemas });
   eventRoutes(api, deps.publish);
   const h = deps.history;
   historyRoutes(api, { events: h.events, deliveries: h.deliveries, attempts: h.attempts, endpoints: deps.endpoints, requeue: h.requeue, applications });

@@ -1,7 +1,31 @@
-import { encodeRecord, eventRecord, type EventRecord } from '@hookline/contracts';
+import { encodeRecord, eventRecord, recordHeaders, type EventRecord } from '@hookline/contracts';
 import { CoalescingSender, headersFor, producerSpan } from '@hookline/kafka';
-import type { Producer } from 'kafkajs';
+import type { IHeaders, Message, Producer } from 'kafkajs';
 import { HooklineError } from '../domain/errors.ts';
+
+/**
+ * An event to produce. With `framed`, the record value is that registry-framed payload (magic byte, schema id,
+ * the data in the schema's format) and the routing goes in headers; otherwise it is the JSON envelope.
+ */
+export type OutgoingEvent = EventRecord & { id: string; framed?: Buffer | undefined };
+
+/** The record of one event: the JSON envelope, or the registry-framed value with routing headers and the event's time. */
+function messageOf(e: OutgoingEvent, trace: IHeaders): Message {
+  if (!e.framed) return { key: e.id, value: encodeRecord(eventRecord, e), headers: trace };
+  const { framed, ...envelope } = e;
+  return {
+    key: e.id,
+    value: framed,
+    timestamp: String(Date.parse(envelope.createdAt!)),
+    headers: {
+      ...trace,
+      [recordHeaders.tenantId]: envelope.tenantId,
+      [recordHeaders.type]: envelope.type,
+      [recordHeaders.eventId]: envelope.id,
+      ...(envelope.application ? { [recordHeaders.application]: envelope.application } : {}),
+    },
+  };
+}
 
 /**
  * Produces events to the events topic and resolves only once Kafka acknowledged them (acks=all). Concurrent
@@ -20,7 +44,7 @@ export class EventPublisher {
     this.#timeoutMs = timeoutMs;
   }
 
-  async publish(events: ReadonlyArray<EventRecord & { id: string }>): Promise<void> {
+  async publish(events: readonly OutgoingEvent[]): Promise<void> {
     const attributes = {
       'messaging.batch.message_count': events.length,
       ...(events.length === 1 ? { 'hookline.event_id': events[0]!.id, 'hookline.tenant_id': events[0]!.tenantId } : {}),
@@ -28,7 +52,7 @@ export class EventPublisher {
     };
     await producerSpan(this.#topic, attributes, async (span) => {
       const headers = headersFor(span, undefined);
-      const send = this.#sender.send(this.#topic, events.map((e) => ({ key: e.id, value: encodeRecord(eventRecord, e), headers })));
+      const send = this.#sender.send(this.#topic, events.map((e) => messageOf(e, headers)));
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(

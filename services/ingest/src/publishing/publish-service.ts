@@ -4,7 +4,9 @@ import type { IdempotencyRepository, Reservation } from '@hookline/db';
 import { HooklineError, validationFailed } from '../domain/errors.ts';
 import type { TokenBuckets } from '../domain/token-bucket.ts';
 import type { EventPublisher } from '../kafka/event-publisher.ts';
-import type { SchemaValidator } from '../schemas/schema-validator.ts';
+import { frame } from '../schemas/registry-framing.ts';
+import type { RegistrySchemas } from '../schemas/registry-schemas.ts';
+import type { SchemaCodec } from '../schemas/schema-codec.ts';
 import type { EventTypeCache } from './event-type-cache.ts';
 
 /** An event as a caller submits it. */
@@ -29,6 +31,12 @@ export interface PublishedEvent {
   createdAt: string;
 }
 
+/**
+ * How the events go onto the events topic: `json` (the JSON envelope) or `registry` (registry-framed, routing in
+ * headers); undefined: each event type's `recordFormat`.
+ */
+export type PublishFormat = 'json' | 'registry' | undefined;
+
 export interface PublishResult<T> {
   status: number;
   body: T;
@@ -40,7 +48,7 @@ const hash = (value: unknown): Buffer => createHash('sha256').update(JSON.string
 export interface PublishDeps {
   publisher: EventPublisher;
   eventTypes: EventTypeCache;
-  validator: SchemaValidator;
+  schemas: RegistrySchemas;
   idempotency: IdempotencyRepository;
   buckets: TokenBuckets;
   /** How long a reservation is held while its Kafka ack is awaited (then a retry may take it over). */
@@ -66,28 +74,41 @@ export class PublishService {
     this.#d = deps;
   }
 
-  async publishOne(tenantId: string, app: TargetApplication, input: EventInput, idempotencyKey?: string): Promise<PublishResult<PublishedEvent>> {
-    return this.#withKey(tenantId, idempotencyKey, { route: 'event', app: app.id, input }, [input], async (plan) => {
-      const [result] = await this.#publishPlanned(tenantId, app, [input], plan, ['']);
+  async publishOne(tenantId: string, app: TargetApplication, input: EventInput, idempotencyKey?: string, format?: PublishFormat): Promise<PublishResult<PublishedEvent>> {
+    return this.#withKey(tenantId, idempotencyKey, { route: 'event', app: app.id, input, format }, [input], async (plan) => {
+      const [result] = await this.#publishPlanned(tenantId, app, [input], plan, [''], format);
       return result!;
     });
   }
 
-  async publishBatch(tenantId: string, app: TargetApplication, inputs: readonly EventInput[], idempotencyKey?: string): Promise<PublishResult<{ data: Array<{ id: string }> }>> {
-    return this.#withKey(tenantId, idempotencyKey, { route: 'batch', app: app.id, inputs }, inputs, async (plan) => {
-      const results = await this.#publishPlanned(tenantId, app, inputs, plan, inputs.map((_, i) => `events.${i}.`));
+  async publishBatch(
+    tenantId: string,
+    app: TargetApplication,
+    inputs: readonly EventInput[],
+    idempotencyKey?: string,
+    format?: PublishFormat,
+  ): Promise<PublishResult<{ data: Array<{ id: string }> }>> {
+    return this.#withKey(tenantId, idempotencyKey, { route: 'batch', app: app.id, inputs, format }, inputs, async (plan) => {
+      const results = await this.#publishPlanned(tenantId, app, inputs, plan, inputs.map((_, i) => `events.${i}.`), format);
       return { status: 202, body: { data: results.map((r) => ({ id: r.body.id })) } };
     });
   }
 
   /** Rate limit, validate, then publish with the planned ids; returns each event's response (200 for an id published before). */
-  async #publishPlanned(tenantId: string, app: TargetApplication, inputs: readonly EventInput[], plan: Plan, paths: readonly string[]): Promise<Array<PublishResult<PublishedEvent>>> {
+  async #publishPlanned(
+    tenantId: string,
+    app: TargetApplication,
+    inputs: readonly EventInput[],
+    plan: Plan,
+    paths: readonly string[],
+    format: PublishFormat,
+  ): Promise<Array<PublishResult<PublishedEvent>>> {
     this.#admit(`tenant:${tenantId}`, inputs.length, undefined, 'the tenant publish rate limit (TENANT_PUBLISH_RATE) was exceeded');
     if (app.rateLimitPerSecond !== null) {
       const limit = { ratePerSecond: app.rateLimitPerSecond, burst: app.rateLimitPerSecond };
       this.#admit(`app:${app.id}`, inputs.length, limit, "the application's publish rate limit (rateLimitPerSecond) was exceeded");
     }
-    await this.#validate(tenantId, inputs, paths);
+    const framed = await this.#validate(tenantId, inputs, paths, format);
 
     const results: Array<PublishResult<PublishedEvent> | undefined> = [];
     const toSend: Array<{ index: number; event: PublishedEvent }> = [];
@@ -109,7 +130,14 @@ export class PublishService {
 
     try {
       await this.#d.publisher.publish(
-        toSend.map(({ index, event }) => ({ ...event, tenantId, application: app.id, data: inputs[index]!.data, endpointId: inputs[index]!.endpointId })),
+        toSend.map(({ index, event }) => ({
+          ...event,
+          tenantId,
+          application: app.id,
+          data: inputs[index]!.data,
+          endpointId: inputs[index]!.endpointId,
+          framed: framed[index],
+        })),
       );
     } catch (err) {
       await Promise.all(callerIds.map((id) => this.#d.idempotency.unlock(tenantId, 'event', id)));
@@ -127,17 +155,38 @@ export class PublishService {
     throw new HooklineError({ code: 'HKL_RATE_LIMITED', status: 429, message, retryAfterSeconds: Math.max(1, Math.ceil(taken.retryAfterMs / 1000)) });
   }
 
-  async #validate(tenantId: string, inputs: readonly EventInput[], paths: readonly string[]): Promise<void> {
-    const schemas = await this.#d.eventTypes.schemasFor(tenantId, inputs.map((i) => i.type));
-    if (schemas.size === 0) return;
+  /**
+   * Validates every event of a typed event type against its schema (all-or-nothing, every violation listed) and
+   * frames those going onto the topic registry-framed; returns each event's framed value (undefined: JSON envelope).
+   * Endpoint test events always travel as the envelope, which alone can name their endpoint.
+   */
+  async #validate(tenantId: string, inputs: readonly EventInput[], paths: readonly string[], format: PublishFormat): Promise<Array<Buffer | undefined>> {
+    const framed: Array<Buffer | undefined> = inputs.map(() => undefined);
+    const types = await this.#d.eventTypes.schemasFor(tenantId, inputs.map((i) => i.type));
+    if (types.size === 0 && format !== 'registry') return framed;
+    const codecs = new Map<string, SchemaCodec>();
+    for (const type of types.values()) codecs.set(type.name, await this.#d.schemas.codecFor(tenantId, type));
+
     const errors: Array<{ path: string; message: string }> = [];
     for (const [i, input] of inputs.entries()) {
-      const type = schemas.get(input.type);
-      if (!type?.schema) continue;
-      const key = `${tenantId}/${type.name}/${type.updatedAt.getTime()}`;
-      for (const v of this.#d.validator.violations(key, type.schema, input.data)) errors.push({ path: `${paths[i]}${v.path}`, message: v.message });
+      const type = types.get(input.type);
+      const codec = codecs.get(input.type);
+      const violations = codec ? codec.violations(input.data) : [];
+      for (const v of violations) errors.push({ path: `${paths[i]}${v.path}`, message: v.message });
+      if (input.endpointId !== undefined || (format ?? type?.recordFormat ?? 'json') !== 'registry') continue;
+      if (!type || !codec || type.schemaId === null) {
+        errors.push({ path: `${paths[i]}type`, message: `event type "${input.type}" has no schema in the schema registry, which a registry-framed record needs` });
+        continue;
+      }
+      if (violations.length > 0) continue;
+      try {
+        framed[i] = frame(type.schemaId, codec.format, codec.encode(input.data));
+      } catch (err) {
+        errors.push({ path: `${paths[i]}data`, message: `cannot be encoded with the ${codec.format} schema: ${(err as Error).message}` });
+      }
     }
     if (errors.length > 0) throw validationFailed(errors, "data does not match the event type's schema");
+    return framed;
   }
 
   /**

@@ -1,0 +1,25 @@
+/** One problem of `data` against a schema: where (`data.items.0.sku`) and what. */
+export interface Violation {
+  path: string;
+  message: string;
+}
+
+/**
+ * An event type's compiled schema in one of the registry's formats: what is wrong with a `data` object (every
+ * violation found, empty when it encodes), and its payload bytes in the format (without the registry frame).
+ */
+export interface SchemaCodec {
+  readonly format: 'json' | 'avro' | 'protobuf';
+  violations(data: Record<string, unknown>): Violation[];
+  /** The payload of a registry-framed record; call only for data without violations. */
+  encode(data: Record<string, unknown>): Buffer;
+}
+
+/** Why a schema document is not usable; the HTTP layer names the field it came from. */
+export class SchemaProblem extends Error {}
+
+/** `data.a.0.b` from path segments. */
+export const dataPath = (segments: ReadonlyArray<string | number>): string => ['data', ...segments].join('.');
+
+/** A plain JSON object (not an array, not null). */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -12,3 +12,11 @@ export {
   type PgConfig,
 } from './fragments.ts';
 export { describeConfig, loadConfig } from './load-config.ts';
+export {
+  routingSelector,
+  SCHEMA_NAME_SELECTOR,
+  sourceTopicsFragment,
+  topicRouting,
+  type SourceTopicMapping,
+  type TopicRouting,
+} from './source-topics.ts';

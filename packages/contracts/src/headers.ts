@@ -10,6 +10,15 @@ export const recordHeaders = {
   notBefore: 'hookline-not-before',
   /** On dead-letter records: why the delivery died (e.g. `retries exhausted: http_error 500`). */
   deadReason: 'hookline-dead-reason',
+  /**
+   * Routing of a registry-framed event record (Avro, JSON Schema or Protobuf, magic byte 0 + schema id): the
+   * tenant, the event type, and optionally the event id and the application (id or uid). A JSON envelope carries
+   * these in its value instead.
+   */
+  tenantId: 'hookline-tenant-id',
+  type: 'hookline-type',
+  eventId: 'hookline-event-id',
+  application: 'hookline-application',
 } as const;
 
 /** Standard Webhooks HTTP header names on outbound deliveries. */

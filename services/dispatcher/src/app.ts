@@ -2,6 +2,7 @@ import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
 import { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { eventDecoderFor } from '@hookline/registry';
 import { isValidSecret } from '@hookline/signing';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
@@ -52,11 +53,13 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const groups = groupIds(config.TOPIC_PREFIX);
   const tiers = tiersOf(config.RETRY_SCHEDULE);
   const retryTopics = tiers.map((t) => topics.retry(t.label));
+  const sourceTopics = config.SOURCE_TOPICS.filter((t) => t !== topics.events);
+  const decoder = eventDecoderFor(config, [topics.events, ...sourceTopics]);
   const pool = await openDatabase(config, 'hookline-dispatcher', (m) => log.info(m));
   const k = await openKafka(
     config,
     'hookline-dispatcher',
-    [topics.events, topics.invalid, topics.deliveries, topics.attempts, topics.deadLetter, topics.operational, ...retryTopics],
+    [topics.events, topics.invalid, topics.deliveries, topics.attempts, topics.deadLetter, topics.operational, ...retryTopics, ...sourceTopics],
     // One producer for fan-out and attempts. Giving fan-out a producer of its own and attempts two (more requests in
     // flight) was measured slower end to end (329–380 against 580 deliveries/s at saturation): fan-out ran further
     // ahead of delivery and the requests got smaller. bench/RESULTS.md, step 3.
@@ -95,7 +98,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     breakers: () => breakers.notClosed(),
   });
   registerLagMetrics(registry, k.admin, () => [
-    { groupId: groups.fanout, topics: [topics.events] },
+    { groupId: groups.fanout, topics: [topics.events, ...sourceTopics] },
     { groupId: groups.deliver, topics: [topics.deliveries] },
     { groupId: groups.deliverRetry, topics: retryTopics },
   ]);
@@ -123,7 +126,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 200, ...fetchSizes }),
   };
   const failed = whenConsumersGiveUp(Object.values(consumers), log);
-  const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, directory, topics, log });
+  const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, directory, topics, sourceTopics, decoder, log });
   const deliver = new DeliverConsumer({
     deliveries: consumers.deliveries,
     retries: consumers.retries,

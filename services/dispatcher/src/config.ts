@@ -1,4 +1,4 @@
-import { booleanFlag, duration, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { booleanFlag, duration, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** `RETRY_SCHEDULE`: comma-separated durations, each ≥ 1 ms, at least one. */
@@ -22,6 +22,7 @@ export const dispatcherConfigShape = {
   ...telemetryFragment,
   ...shutdownFragment,
   ...targetsFragment,
+  ...sourceTopicsFragment,
   METRICS_APPLICATION_LABELS: booleanFlag(true).describe(
     'Count delivery attempts per application (hookline_application_delivery_attempts_total{application_id}); set false with very many applications.',
   ),

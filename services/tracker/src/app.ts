@@ -2,6 +2,7 @@ import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { openDatabase, pingDatabase } from '@hookline/db';
 import { MAX_RECORD_BATCH_BYTES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { eventDecoderFor } from '@hookline/registry';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
 import { TrackerConsumer } from './consumers/tracker-consumer.ts';
@@ -24,8 +25,10 @@ export interface TrackerApp {
  */
 export async function createApp(config: TrackerConfig, log: Logger): Promise<TrackerApp> {
   const topics = topicNames(config.TOPIC_PREFIX);
+  const sourceTopics = config.SOURCE_TOPICS.filter((t) => t !== topics.events);
+  const decoder = eventDecoderFor(config, [topics.events, ...sourceTopics]);
   const pool = await openDatabase(config, 'hookline-tracker', (m) => log.info(m));
-  const k = await openKafka(config, 'hookline-tracker', [topics.events, topics.deliveries, topics.attempts, topics.invalid], log);
+  const k = await openKafka(config, 'hookline-tracker', [topics.events, topics.deliveries, topics.attempts, topics.invalid, ...sourceTopics], log);
 
   const retentionJob = new RetentionJob(
     new PgPartitions(pool),
@@ -38,7 +41,7 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
 
   const registry = createMetricsRegistry('tracker');
   const groupId = groupIds(config.TOPIC_PREFIX).tracker;
-  registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, topics.deliveries, topics.attempts] }]);
+  registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, ...sourceTopics, topics.deliveries, topics.attempts] }]);
   // kafkajs' default fetch (10 MiB) suits the tracker's large batched writes; each partition's share holds the largest batch.
   // The broker holds a fetch until TRACKER_FETCH_MIN_BYTES are there or TRACKER_FETCH_MAX_WAIT passed (128 KiB, 250 ms): at
   // moderate rates a fetch would otherwise bring a record or two per partition, each its own transaction (at 100 events/s
@@ -55,6 +58,8 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
     producer: k.producer,
     store: new PgTrackingStore(pool, config.TRACKER_BATCH_ROWS),
     topics,
+    sourceTopics,
+    decoder,
     log,
     concurrency: config.TRACKER_CONCURRENCY,
     metrics: new TrackerMetrics(registry),

@@ -1,48 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  decodeRecord,
+  backoffMs,
   deliveryIdFor,
   deliveryRecord,
   encodeRecord,
   eventIdForRecord,
-  eventRecord,
+  HooklineError,
+  type Decoded,
+  type EventRecord,
   type TopicNames,
 } from '@hookline/contracts';
 import { CoalescingSender, headersFor, IntervalCommitter, MAX_RECORD_BATCH_BYTES, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import type { EventDecoder } from '@hookline/registry';
 import type { Logger } from '@hookline/telemetry';
-import type { Consumer, EachBatchPayload, Message, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
+import { OffsetWatermark } from '../domain/offset-watermark.ts';
 import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
 
 /** Room a delivery record leaves below the broker's largest record: headers, the retry tier's notBefore, the dead reason. */
 const DELIVERY_HEADROOM_BYTES = 2_048;
+/** Records held in memory (all partitions) while the schema registry does not answer; beyond it a partition pauses. */
+const MAX_HELD_RECORDS = 10_000;
+/** Backoff between tries of a held record (and of a paused partition): from 0.5 s, doubling, up to 10 s. */
+const HELD_BACKOFF = { baseMs: 500, maxMs: 10_000 };
 
 /**
- * Fan-out: each event on the events topic becomes one delivery record per subscribed endpoint (from the
- * in-memory directory), keyed by endpoint id so one endpoint's work lands on one partition. A batch's
- * deliveries are produced together; its offsets are committed only after they were acknowledged (with the other
- * partitions' within {@link IntervalCommitter}'s interval).
+ * Fan-out: each event on the events topic (and the source topics) becomes one delivery record per subscribed
+ * endpoint (from the in-memory directory), keyed by endpoint id so one endpoint's work lands on one partition. A
+ * batch's deliveries are produced together; its offsets are committed only after they were acknowledged (with the
+ * other partitions' within {@link IntervalCommitter}'s interval).
+ *
+ * A registry-framed record whose schema cannot be fetched (the registry is down) is held, not routed to the invalid
+ * topic: the records behind it in its partition go on (untyped events, typed ones whose schema is cached), the held
+ * record is decoded again with backoff in the background, and the partition's committed offset stays below it (an
+ * {@link OffsetWatermark}) until it is handed on. A crash meanwhile re-reads from the held record: what was handed on
+ * behind it is fanned out again (at least once; receivers deduplicate on `webhook-id`). At most
+ * {@link MAX_HELD_RECORDS} are held; past that a partition meeting another such record pauses with backoff.
  */
 export class FanoutConsumer {
   readonly #consumer: Consumer;
   readonly #producer: Producer;
   readonly #directory: EndpointDirectory;
   readonly #topics: TopicNames;
+  readonly #consumed: string[];
+  readonly #decoder: EventDecoder;
   readonly #log: Logger;
   readonly #sender: CoalescingSender;
   readonly #committer: IntervalCommitter;
+  /** "topic\0partition" → what of the partition was handed on; replaced when the partition is revoked. */
+  readonly #marks = new Map<string, OffsetWatermark>();
+  readonly #stopping = new AbortController();
+  readonly #resumeTimers = new Set<NodeJS.Timeout>();
+  #held = 0;
+  #heldPauses = 0;
 
-  constructor(deps: { consumer: Consumer; producer: Producer; directory: EndpointDirectory; topics: TopicNames; log: Logger }) {
+  constructor(deps: {
+    consumer: Consumer;
+    producer: Producer;
+    directory: EndpointDirectory;
+    topics: TopicNames;
+    /** Topics consumed besides the events topic (`SOURCE_TOPICS`). */
+    sourceTopics?: string[];
+    decoder: EventDecoder;
+    log: Logger;
+  }) {
     this.#sender = new CoalescingSender(deps.producer);
     this.#consumer = deps.consumer;
     this.#producer = deps.producer;
     this.#directory = deps.directory;
     this.#topics = deps.topics;
+    this.#consumed = [...new Set([deps.topics.events, ...(deps.sourceTopics ?? [])])];
+    this.#decoder = deps.decoder;
     this.#log = deps.log;
     this.#committer = new IntervalCommitter(deps.consumer, { onError: (err) => deps.log.warn({ err }, 'offset commit failed') });
+    // A revoked partition's held records are its next owner's (nothing past them was committed).
+    deps.consumer.on(deps.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}\0${p}`)));
+      for (const key of [...this.#marks.keys()]) if (!assigned.has(key)) this.#marks.delete(key);
+    });
   }
 
   async start(): Promise<void> {
     await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: this.#topics.events, fromBeginning: true });
+    await this.#consumer.subscribe({ topics: this.#consumed, fromBeginning: true });
     await this.#consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: 3,
@@ -51,79 +91,177 @@ export class FanoutConsumer {
     });
   }
 
-  async #batch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  async #batch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     // Endpoints created or changed before the newest event of the batch was produced must be seen by it.
     await this.#directory.ensureFresh(Math.max(0, ...batch.messages.map((m) => Number(m.timestamp) || 0)));
+    const mark = this.#mark(topic, partition);
     const out: Message[] = [];
-    let last: string | undefined;
+    /** Offsets handled in this batch, in order; `held`: waiting for the registry. */
+    const handled: Array<{ message: KafkaMessage; held: boolean }> = [];
+    let seenUpTo: string | undefined;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      const decoded = decodeRecord(eventRecord, message.value);
-      if (!decoded.ok) {
-        this.#log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid event routed to the invalid topic');
-        await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, decoded.reason);
-        last = message.offset;
+      // Handed on (or held) already: records fetched again after a rebalance that kept the partition.
+      if (mark.seen(BigInt(message.offset))) {
+        seenUpTo = message.offset;
         continue;
       }
-      const event = decoded.value;
-      const eventId = event.id ?? eventIdForRecord(topic, partition, message.offset);
-      const createdAt = event.createdAt ?? new Date(Number(message.timestamp)).toISOString();
-      // One endpoint (tests, replays) or the subscribed endpoints of the event's application (default: the tenant's).
-      const single = event.endpointId ? this.#directory.get(event.endpointId) : undefined;
-      const applicationId = event.endpointId ? single?.applicationId : await this.#directory.application(event.tenantId, event.application);
-      const targets = event.endpointId
-        ? [single].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
-        : applicationId === undefined ? [] : this.#directory.subscribed(applicationId, event.type);
-      const span = startProcessSpan({ topic, partition, message }, {
-        'hookline.event_id': eventId,
-        'hookline.tenant_id': event.tenantId,
-        ...(applicationId === undefined ? {} : { 'hookline.application_id': applicationId }),
-        'hookline.fanout_count': targets.length,
-      });
-      const headers = headersFor(span, message.headers);
-      span.end();
-      const deliveries: Message[] = [];
-      for (const endpoint of targets) {
-        deliveries.push({
-          key: endpoint!.id,
-          value: encodeRecord(deliveryRecord, {
-            deliveryId: deliveryIdFor(eventId, endpoint!.id),
-            eventId,
-            tenantId: event.tenantId,
-            endpointId: endpoint!.id,
-            applicationId: endpoint!.applicationId,
-            type: event.type,
-            data: event.data,
-            eventCreatedAt: createdAt,
-            attempt: 0,
-          }),
-          headers,
-        });
+      let decoded: Decoded<EventRecord>;
+      if (this.#decoder.needsRegistry(message.value)) {
+        try {
+          decoded = await this.#decoder.decodeFramed(topic, message.value, message.headers);
+        } catch (err) {
+          if (!(err instanceof HooklineError && err.retryable)) throw err;
+          if (this.#held >= MAX_HELD_RECORDS) {
+            // Enough waiting in memory: this partition stops here until the registry answers (others go on).
+            this.#pauseFor(pause, backoffMs(this.#heldPauses++, HELD_BACKOFF));
+            break;
+          }
+          this.#log.warn({ topic, partition, offset: message.offset, code: err.code, err: err.message }, 'schema registry unavailable: record held, records behind it go on');
+          handled.push({ message, held: true });
+          continue;
+        }
+      } else {
+        decoded = this.#decoder.decodeJson(message.value);
       }
-      // A delivery record is the event plus its routing, and its retry-tier and dead-letter copies a little more: an
-      // event too close to the broker's largest record could never be handed on (the produce fails every time).
-      const largest = Math.max(0, ...deliveries.map((d) => (d.value as Buffer).length));
-      if (largest + DELIVERY_HEADROOM_BYTES > MAX_RECORD_BATCH_BYTES) {
-        this.#log.warn({ topic, partition, offset: message.offset, event_id: eventId, bytes: largest }, 'event too large to deliver routed to the invalid topic');
-        await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, `its delivery records (${largest} bytes) would exceed the broker's largest record (${MAX_RECORD_BATCH_BYTES} bytes) with their retry headers`);
-        last = message.offset;
-        continue;
-      }
-      out.push(...deliveries);
-      last = message.offset;
+      out.push(...(await this.#deliveriesFor(topic, partition, message, decoded)));
+      handled.push({ message, held: false });
     }
     // Split into requests the broker accepts (a batch of large events to many endpoints can exceed 1 MiB).
     if (out.length > 0) await this.#sender.send(this.#topics.deliveries, out);
-    if (last !== undefined) {
-      resolveOffset(last);
-      this.#committer.done(topic, partition, last);
+    // Only now (the deliveries acknowledged) are the offsets started: a failed send fetches the batch again.
+    for (const h of handled) {
+      mark.start(BigInt(h.message.offset));
+      if (!h.held) mark.finish(BigInt(h.message.offset));
     }
+    const last = handled.at(-1)?.message.offset ?? seenUpTo;
+    if (last !== undefined) resolveOffset(last);
+    this.#commit(topic, partition, mark);
+    for (const h of handled) if (h.held) void this.#retryHeld(topic, partition, h.message, mark);
     await heartbeat();
   }
 
+  /**
+   * The delivery records of one decoded event (one per subscribed endpoint), or none when the event is invalid or
+   * too large to deliver (routed to the invalid topic here, with the reason).
+   */
+  async #deliveriesFor(topic: string, partition: number, message: KafkaMessage, decoded: Decoded<EventRecord>): Promise<Message[]> {
+    if (!decoded.ok) {
+      this.#log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid event routed to the invalid topic');
+      await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, decoded.reason);
+      return [];
+    }
+    const event = decoded.value;
+    const eventId = event.id ?? eventIdForRecord(topic, partition, message.offset);
+    const createdAt = event.createdAt ?? new Date(Number(message.timestamp)).toISOString();
+    // One endpoint (tests, replays) or the subscribed endpoints of the event's application (default: the tenant's).
+    const single = event.endpointId ? this.#directory.get(event.endpointId) : undefined;
+    const applicationId = event.endpointId ? single?.applicationId : await this.#directory.application(event.tenantId, event.application);
+    const targets = event.endpointId
+      ? [single].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
+      : applicationId === undefined ? [] : this.#directory.subscribed(applicationId, event.type);
+    const span = startProcessSpan({ topic, partition, message }, {
+      'hookline.event_id': eventId,
+      'hookline.tenant_id': event.tenantId,
+      ...(applicationId === undefined ? {} : { 'hookline.application_id': applicationId }),
+      'hookline.fanout_count': targets.length,
+    });
+    const headers = headersFor(span, message.headers);
+    span.end();
+    const deliveries: Message[] = [];
+    for (const endpoint of targets) {
+      deliveries.push({
+        key: endpoint!.id,
+        value: encodeRecord(deliveryRecord, {
+          deliveryId: deliveryIdFor(eventId, endpoint!.id),
+          eventId,
+          tenantId: event.tenantId,
+          endpointId: endpoint!.id,
+          applicationId: endpoint!.applicationId,
+          type: event.type,
+          data: event.data,
+          eventCreatedAt: createdAt,
+          attempt: 0,
+        }),
+        headers,
+      });
+    }
+    // A delivery record is the event plus its routing, and its retry-tier and dead-letter copies a little more: an
+    // event too close to the broker's largest record could never be handed on (the produce fails every time).
+    const largest = Math.max(0, ...deliveries.map((d) => (d.value as Buffer).length));
+    if (largest + DELIVERY_HEADROOM_BYTES > MAX_RECORD_BATCH_BYTES) {
+      this.#log.warn({ topic, partition, offset: message.offset, event_id: eventId, bytes: largest }, 'event too large to deliver routed to the invalid topic');
+      await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, `its delivery records (${largest} bytes) would exceed the broker's largest record (${MAX_RECORD_BATCH_BYTES} bytes) with their retry headers`);
+      return [];
+    }
+    return deliveries;
+  }
+
+  /**
+   * A record held while the registry did not answer: decoded again with backoff (capped at 10 s, without end: the
+   * registry being down is never the record's fault) until its deliveries are produced, then its offset finishes
+   * and the partition's commit moves past it. Stops when the consumer stops or the partition is revoked; the
+   * committed offset never passed the record, so its next reader handles it.
+   */
+  async #retryHeld(topic: string, partition: number, message: KafkaMessage, mark: OffsetWatermark): Promise<void> {
+    const key = `${topic}\0${partition}`;
+    this.#held += 1;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await sleep(backoffMs(attempt, HELD_BACKOFF), undefined, { signal: this.#stopping.signal });
+        } catch {
+          return; // stopping
+        }
+        if (this.#marks.get(key) !== mark) return; // revoked
+        try {
+          const decoded = await this.#decoder.decodeFramed(topic, message.value!, message.headers);
+          if (this.#marks.get(key) !== mark) return;
+          const deliveries = await this.#deliveriesFor(topic, partition, message, decoded);
+          if (deliveries.length > 0) await this.#sender.send(this.#topics.deliveries, deliveries);
+        } catch (err) {
+          if (attempt % 10 === 0) this.#log.warn({ topic, partition, offset: message.offset, attempt, err: (err as Error).message }, 'held record still waiting');
+          continue;
+        }
+        this.#log.info({ topic, partition, offset: message.offset, attempts: attempt + 1 }, 'held record handed on');
+        mark.finish(BigInt(message.offset));
+        this.#commit(topic, partition, mark);
+        return;
+      }
+    } finally {
+      this.#held -= 1;
+    }
+  }
+
+  #mark(topic: string, partition: number): OffsetWatermark {
+    const key = `${topic}\0${partition}`;
+    let mark = this.#marks.get(key);
+    if (!mark) this.#marks.set(key, (mark = new OffsetWatermark()));
+    return mark;
+  }
+
+  /** Hands the partition's committable offset (below its lowest held record) to the interval committer. */
+  #commit(topic: string, partition: number, mark: OffsetWatermark): void {
+    const next = mark.committable();
+    if (next === null) return;
+    mark.committed(next);
+    this.#committer.done(topic, partition, (next - 1n).toString());
+  }
+
+  #pauseFor(pause: () => () => void, ms: number): void {
+    const resume = pause();
+    const timer = setTimeout(() => {
+      this.#resumeTimers.delete(timer);
+      if (!this.#stopping.signal.aborted) resume();
+    }, ms);
+    this.#resumeTimers.add(timer);
+  }
+
   async stop(drainMs: number): Promise<void> {
-    await this.#committer.stop([this.#topics.events], drainMs);
+    this.#stopping.abort();
+    for (const t of this.#resumeTimers) clearTimeout(t);
+    await this.#committer.stop(this.#consumed, drainMs);
     await this.#consumer.disconnect();
   }
 }

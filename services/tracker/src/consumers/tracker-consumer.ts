@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffMs, type Decoded, type TopicNames } from '@hookline/contracts';
+import { backoffMs, HooklineError, type Decoded, type TopicNames } from '@hookline/contracts';
 import { headerString, IntervalCommitter, recordFailure, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Span } from '@opentelemetry/api';
+import type { EventDecoder } from '@hookline/registry';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
-import { decodeAttempt, decodeDelivery, decodeEvent, type RecordPosition } from '../domain/tracked-records.ts';
+import { decodeAttempt, decodeDelivery, decodeEvent, trackedEvent, type RecordPosition } from '../domain/tracked-records.ts';
 import type { TrackingStore } from '../domain/tracking-store.ts';
 import { classifyWriteFailure, TrackerWriteError } from '../domain/write-failures.ts';
 import type { TrackerMetrics } from './tracker-metrics.ts';
@@ -14,6 +15,10 @@ export interface TrackerConsumerDeps {
   producer: Producer;
   store: TrackingStore;
   topics: TopicNames;
+  /** Topics read like the events topic (`SOURCE_TOPICS`). */
+  sourceTopics?: string[];
+  /** Reads events: JSON envelopes, and registry-framed records through the registry. */
+  decoder: EventDecoder;
   log: Logger;
   /** Topic-partitions written concurrently. */
   concurrency: number;
@@ -42,10 +47,14 @@ export class TrackerConsumer {
   readonly #d: TrackerConsumerDeps;
   readonly #stopping = new AbortController();
   readonly #committer: IntervalCommitter;
+  readonly #resumeTimers = new Set<NodeJS.Timeout>();
+  readonly #sources: Set<string>;
   #failure: TrackerWriteError | undefined;
+  #registryWaits = 0;
 
   constructor(deps: TrackerConsumerDeps) {
     this.#d = deps;
+    this.#sources = new Set((deps.sourceTopics ?? []).filter((t) => t !== deps.topics.events));
     this.#committer = new IntervalCommitter(deps.consumer, { onError: (err) => deps.log.warn({ err }, 'offset commit failed') });
   }
 
@@ -57,7 +66,7 @@ export class TrackerConsumer {
   async start(): Promise<void> {
     const { consumer, topics, concurrency } = this.#d;
     await consumer.connect();
-    await consumer.subscribe({ topics: [topics.events, topics.deliveries, topics.attempts], fromBeginning: true });
+    await consumer.subscribe({ topics: [topics.events, ...this.#sources, topics.deliveries, topics.attempts], fromBeginning: true });
     // A written batch's offsets are committed after its transaction, with the other partitions' within 250 ms.
     await consumer.run({
       autoCommit: false,
@@ -70,14 +79,15 @@ export class TrackerConsumer {
   /** Stops writing, lets a batch being written finish for up to `drainMs`, commits what was written and leaves. */
   async stop(drainMs: number): Promise<void> {
     this.#stopping.abort();
+    for (const t of this.#resumeTimers) clearTimeout(t);
     const { events, deliveries, attempts } = this.#d.topics;
-    await this.#committer.stop([events, deliveries, attempts], drainMs);
+    await this.#committer.stop([events, ...this.#sources, deliveries, attempts], drainMs);
     await this.#d.consumer.disconnect();
   }
 
   #kind(topic: string): Kind {
     const { events, deliveries } = this.#d.topics;
-    return topic === events ? 'events' : topic === deliveries ? 'deliveries' : 'attempts';
+    return topic === events || this.#sources.has(topic) ? 'events' : topic === deliveries ? 'deliveries' : 'attempts';
   }
 
   async #handle(p: EachBatchPayload): Promise<void> {
@@ -86,8 +96,18 @@ export class TrackerConsumer {
     const kind = this.#kind(batch.topic);
     const valid: Item[] = [];
     const invalid: Array<{ message: KafkaMessage; reason: string }> = [];
+    // The first registry-framed record whose schema the registry did not give (it is down): the batch's records are
+    // written (behind it too: writes are idempotent), but the partition is committed only below it and waits.
+    let heldFrom: KafkaMessage | undefined;
     for (const message of batch.messages) {
-      const decoded = this.#decode(kind, message, batch.topic, batch.partition);
+      let decoded: Decoded<unknown>;
+      try {
+        decoded = await this.#decode(kind, message, batch.topic, batch.partition);
+      } catch (err) {
+        if (!(err instanceof HooklineError && err.retryable)) throw err;
+        heldFrom ??= message;
+        continue;
+      }
       if (decoded.ok) valid.push({ message, value: decoded.value });
       else invalid.push({ message, reason: decoded.reason });
     }
@@ -113,15 +133,46 @@ export class TrackerConsumer {
       await sendToInvalid(this.#d.producer, this.#d.topics.invalid, { topic: batch.topic, partition: batch.partition, message: r.message }, r.reason);
     }
     if (kind !== 'attempts' && invalid.length > 0) this.#d.log.debug({ topic: batch.topic, skipped: invalid.length }, 'undecodable records skipped');
+    if (heldFrom !== undefined) {
+      this.#waitForRegistry(p, heldFrom);
+      return;
+    }
+    this.#registryWaits = 0;
     p.resolveOffset(batch.lastOffset());
     this.#committer.done(batch.topic, batch.partition, batch.lastOffset());
     await p.heartbeat();
   }
 
-  #decode(kind: Kind, message: KafkaMessage, topic: string, partition: number): Decoded<unknown> {
+  /**
+   * The registry did not answer for `held`: commit below it, pause the partition with backoff (0.5 s doubling to 10 s,
+   * without end: an outage is never the record's fault) and read it again from there when it resumes. Other
+   * partitions go on.
+   */
+  #waitForRegistry(p: EachBatchPayload, held: KafkaMessage): void {
+    const { topic, partition } = p.batch;
+    const before = BigInt(held.offset) - 1n;
+    if (before >= BigInt(p.batch.firstOffset() ?? held.offset)) {
+      p.resolveOffset(before.toString());
+      this.#committer.done(topic, partition, before.toString());
+    }
+    const wait = backoffMs(this.#registryWaits++, { baseMs: 500, maxMs: 10_000 });
+    this.#d.log.warn({ topic, partition, offset: held.offset, retry_in_ms: wait }, 'schema registry unavailable: partition waits at the record');
+    const resume = p.pause();
+    const timer = setTimeout(() => {
+      this.#resumeTimers.delete(timer);
+      if (!this.#stopping.signal.aborted) resume();
+    }, wait);
+    this.#resumeTimers.add(timer);
+  }
+
+  /** Decodes a record of its kind; throws a retryable error when a framed event needs the registry and it is down. */
+  async #decode(kind: Kind, message: KafkaMessage, topic: string, partition: number): Promise<Decoded<unknown>> {
     if (kind === 'attempts') return decodeAttempt(message.value);
     const at: RecordPosition = { topic, partition, offset: message.offset, timestamp: message.timestamp, traceparent: headerString(message.headers, 'traceparent') };
-    return kind === 'events' ? decodeEvent(message.value, at) : decodeDelivery(message.value, at);
+    if (kind === 'deliveries') return decodeDelivery(message.value, at);
+    if (!this.#d.decoder.needsRegistry(message.value)) return decodeEvent(message.value, at);
+    const decoded = await this.#d.decoder.decodeFramed(topic, message.value, message.headers);
+    return decoded.ok ? { ok: true, value: trackedEvent(decoded.value, at) } : decoded;
   }
 
   #storeCall(kind: Kind, values: unknown[]): () => Promise<number> {

@@ -6,6 +6,7 @@ import {
   eventRecord,
   type AttemptRecord,
   type Decoded,
+  type EventRecord,
 } from '@hookline/contracts';
 
 /** An event as the tracker stores it. */
@@ -61,27 +62,30 @@ export function storedTraceparent(header: string | undefined): string | null {
 }
 
 /**
- * Decodes an events-topic record the way fan-out does: the event id is the record's own `id`, or derived from
- * its position, so the tracker's row and the dispatcher's deliveries name the same event.
+ * Decodes an events-topic record (a JSON envelope) the way fan-out does: see {@link trackedEvent}.
  */
 export function decodeEvent(value: Buffer | null, at: RecordPosition): Decoded<TrackedEvent> {
   const decoded = decodeRecord(eventRecord, value);
-  if (!decoded.ok) return decoded;
-  const e = decoded.value;
+  return decoded.ok ? { ok: true, value: trackedEvent(decoded.value, at) } : decoded;
+}
+
+/**
+ * An event (from a JSON envelope or a decoded registry-framed record) as the tracker stores it: the event id is the
+ * record's own `id`, or derived from its position, so the tracker's row and the dispatcher's deliveries name the
+ * same event.
+ */
+export function trackedEvent(e: EventRecord, at: RecordPosition): TrackedEvent {
   return {
-    ok: true,
-    value: {
-      id: e.id ?? eventIdForRecord(at.topic, at.partition, at.offset),
-      tenantId: e.tenantId,
-      type: e.type,
-      payload: stripNul(e.data),
-      endpointId: e.endpointId ?? null,
-      application: e.application ?? null,
-      createdAt: e.createdAt ?? isoFromKafkaTimestamp(at.timestamp),
-      kafkaPartition: at.partition,
-      kafkaOffset: at.offset,
-      traceparent: storedTraceparent(at.traceparent),
-    },
+    id: e.id ?? eventIdForRecord(at.topic, at.partition, at.offset),
+    tenantId: e.tenantId,
+    type: e.type,
+    payload: stripNul(e.data),
+    endpointId: e.endpointId ?? null,
+    application: e.application ?? null,
+    createdAt: e.createdAt ?? isoFromKafkaTimestamp(at.timestamp),
+    kafkaPartition: at.partition,
+    kafkaOffset: at.offset,
+    traceparent: storedTraceparent(at.traceparent),
   };
 }
 

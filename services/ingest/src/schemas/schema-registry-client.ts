@@ -45,7 +45,10 @@ export class SchemaRegistryClient {
     const path = `/subjects/${encodeURIComponent(subject)}`;
     const latest = await this.#call('GET', `${path}/versions/latest`);
     if (latest.status === 200) {
-      const current = ((latest.body as { schemaType?: RegistrySchemaType }).schemaType ?? 'AVRO').toUpperCase();
+      // The format of the latest schema itself: a subject's own schemaType can be stale (Apicurio keeps the first
+      // format of a subject that was soft-deleted and registered again in another).
+      const latestId = (latest.body as { id?: unknown }).id;
+      const current = typeof latestId === 'number' ? (await this.schemaById(latestId)).type : type;
       if (current !== type) {
         throw new HooklineError({
           code: 'HKL_SCHEMA_FORMAT_CHANGE',

@@ -165,6 +165,26 @@ describe.skipIf(!registryUrl)('registry-framed records published straight to Kaf
     }
   });
 
+  it('delivers what ingest framed (?format=registry, Avro and Protobuf) as the same webhook as the JSON publish', async () => {
+    const avroSchema = { ...orderSchema('Shipment'), fields: [...orderSchema('Shipment').fields.slice(0, 4), { name: 'weight', type: 'double' }, { name: 'lines', type: { type: 'array', items: 'int' } }] };
+    // An enum declared before the message: the event's message is still the file's first message.
+    const protobufSchema = `syntax = "proto3";\npackage acme.billing;\nenum Currency { EUR = 0; USD = 1; }\nmessage InvoicePaid {\n  string invoice_id = 1;\n  int64 cents = 2;\n  Currency currency = 3;\n  repeated string tags = 4;\n}\n`;
+    expect((await call('PUT', `${pipeline.api}/v1/event-types/shipment.framed`, tenant.apiKey, { avroSchema })).status).toBe(201);
+    expect((await call('PUT', `${pipeline.api}/v1/event-types/invoice.framed`, tenant.apiKey, { protobufSchema })).status).toBe(201);
+    const cases = [
+      { type: 'shipment.framed', data: { orderId: 'o-9', amount: 12, status: 'PAID', note: 'leave at door', weight: 2.25, lines: [1, 2] } },
+      { type: 'invoice.framed', data: { invoiceId: 'i-9', cents: 4500, currency: 'USD', tags: ['vip'] } },
+    ];
+    for (const c of cases) {
+      const framed = await call('POST', `${pipeline.api}/v1/events?format=registry`, tenant.apiKey, c);
+      expect(framed.status, JSON.stringify(framed.json)).toBe(202);
+      const req = await waitFor(() => receiver.requests.find(byId(framed.json.id)), { timeoutMs: 30_000 });
+      expect(new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).toMatchObject(c);
+      const twin = await httpTwin(c.type, c.data);
+      expect(dataPart(req.body)).toBe(dataPart(twin.body));
+    }
+  });
+
   it('routes a record of a SOURCE_TOPICS topic by its mapping: tenant, application and id from fields, type from the schema name', async () => {
     const s = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(mappedSchema) }, { subject: subject('charges') });
     const value = await registry.encode(s.id, { chargeId: 'ch-1', tenant: tenant.id, customer: 'cust-1', total: 4200 });

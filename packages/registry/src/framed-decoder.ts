@@ -3,7 +3,7 @@ import { JSON_LONG } from './avro-long.ts';
 import { schemaIdOf } from './framing.ts';
 import { jsonSchemaCompiler } from './json-schema-compiler.ts';
 import { toJsonValue } from './json-value.ts';
-import { protobufObject, type ProtoType } from './protobuf-json.ts';
+import { protobufObject, protobufSchemaFromText, resolveWithWellKnownTypes, type ProtoType } from './protobuf-json.ts';
 import { RegistryError } from './registry-error.ts';
 
 /** A framed value decoded: its schema, and its payload as plain JSON. */
@@ -110,9 +110,45 @@ export class FramedDecoder {
       if (status !== undefined || isNetworkError(err)) {
         throw new RegistryError('unavailable', `the schema registry did not answer for schema id ${id}: ${(err as Error).message}`.slice(0, 500), err);
       }
+      if (await this.#protobufFallback(id)) return this.#registry.cache.getSchema(id)!;
       throw new RegistryError('undecodable', `schema id ${id} cannot be used: ${(err as Error).message}`.slice(0, 500), err);
     }
-    return this.#registry.cache.getSchema(id)!;
+    const entry = this.#registry.cache.getSchema(id)!;
+    if (entry.type === SchemaType.PROTOBUF) {
+      try {
+        resolveWithWellKnownTypes((entry.schema as unknown as ProtoSchemaLike).message as never);
+      } catch (err) {
+        throw new RegistryError('undecodable', `schema id ${id} cannot be used: ${(err as Error).message}`.slice(0, 500), err);
+      }
+    }
+    return entry;
+  }
+
+  /**
+   * A Protobuf schema the library could not build, built by {@link protobufSchemaFromText} and put in the library's
+   * cache; false when the schema is not Protobuf (or cannot be fetched: its error stands).
+   */
+  async #protobufFallback(id: number): Promise<boolean> {
+    let found: { schemaType?: string; schema?: string };
+    try {
+      const res = await fetch(`${this.#url}/schemas/ids/${id}`, { signal: AbortSignal.timeout(this.#timeoutMs) });
+      if (!res.ok) {
+        await res.body?.cancel();
+        return false;
+      }
+      found = (await res.json()) as typeof found;
+    } catch {
+      return false;
+    }
+    if (found.schemaType !== 'PROTOBUF' || typeof found.schema !== 'string') return false;
+    let schema: ReturnType<typeof protobufSchemaFromText>;
+    try {
+      schema = protobufSchemaFromText(found.schema);
+    } catch (err) {
+      throw new RegistryError('undecodable', `schema id ${id} cannot be used: ${(err as Error).message}`.slice(0, 500), err);
+    }
+    this.#registry.cache.setSchema(id, SchemaType.PROTOBUF, schema as never);
+    return true;
   }
 
   /** Whether the registry answers its subjects list: tells an unknown id from a wrong URL. */

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import { portOpen } from '../common/net.ts';
+import { httpOk, livePid, spawnDaemon, stopDaemon, waitForDaemon, type DaemonFiles } from '../common/daemon.ts';
+import { ensureJaegerBinary } from './build.ts';
+import { jaegerConfig } from './config.ts';
+import { jaegerPaths, resolveJaegerPorts, resolveJaegerVersion, type JaegerPaths, type JaegerPorts } from './paths.ts';
+
+/** Options for {@link startJaeger}; every field has a default. */
+export interface StartJaegerOptions {
+  /** Launcher state dir; defaults to `$HOOKLINE_HOME` or `<repo>/.hookline`. */
+  home?: string;
+  /** Where the built binary and Go's caches live; defaults to `<home>/cache`. */
+  cache?: string;
+  /** Module version of github.com/jaegertracing/jaeger; defaults to `$JAEGER_VERSION` or v1.76.0 (Jaeger v2.13.0). */
+  version?: string;
+  ports?: Partial<JaegerPorts>;
+  log?: (msg: string) => void;
+  /** Called once this call has spawned a Jaeger of its own (not when it reuses one). */
+  onSpawn?: () => void;
+}
+
+/** Where Jaeger answers. */
+export interface JaegerUrls {
+  /** The UI (and the query API under `/api`). */
+  ui: string;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT` for exporters using OTLP over HTTP. */
+  otlpHttp: string;
+  /** The same for OTLP over gRPC. */
+  otlpGrpc: string;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+const files = (paths: JaegerPaths): DaemonFiles => ({ name: 'Jaeger', pidFile: paths.pidFile, logFile: paths.logFile, marker: `--config=${paths.configFile}` });
+
+const urlsFor = (ports: JaegerPorts): JaegerUrls => ({
+  ui: `http://127.0.0.1:${ports.query}`,
+  otlpHttp: `http://127.0.0.1:${ports.otlpHttp}`,
+  otlpGrpc: `http://127.0.0.1:${ports.otlpGrpc}`,
+});
+
+/** Ready: the query API lists services and the OTLP/HTTP receiver accepts connections. */
+const answers = async (ports: JaegerPorts) =>
+  (await httpOk(`http://127.0.0.1:${ports.query}/api/services`)) && (await portOpen('127.0.0.1', ports.otlpHttp));
+
+/** The ports the running instance was configured with (the config is rewritten only on a fresh start). */
+function configuredPorts(paths: JaegerPaths): JaegerPorts | undefined {
+  try {
+    const text = fs.readFileSync(paths.configFile, 'utf8');
+    const port = (re: RegExp) => Number(re.exec(text)?.[1]);
+    return {
+      query: port(/jaeger_query:[\s\S]*?http:\s+endpoint: [^:]+:(\d+)/),
+      queryGrpc: port(/jaeger_query:[\s\S]*?grpc:\s+endpoint: [^:]+:(\d+)/),
+      otlpGrpc: port(/otlp:[\s\S]*?grpc:\s+endpoint: [^:]+:(\d+)/),
+      otlpHttp: port(/otlp:[\s\S]*?http:\s+endpoint: [^:]+:(\d+)/),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a local Jaeger v2 (OTLP receivers, in-memory storage, query API and UI), or reuses the one this home
+ * already runs, and resolves once its query API answers. Builds the binary first when it is not cached. Jaeger
+ * runs detached; {@link stopJaeger} ends it.
+ */
+export async function startJaeger(opts: StartJaegerOptions = {}): Promise<JaegerUrls & { reused: boolean }> {
+  const log = opts.log ?? (() => undefined);
+  const version = resolveJaegerVersion(opts.version);
+  const paths = jaegerPaths(opts.home, version, opts.cache);
+  const ports = resolveJaegerPorts(opts.ports);
+  const daemon = files(paths);
+
+  const pid = livePid(daemon);
+  if (pid !== undefined) {
+    const running = configuredPorts(paths) ?? ports;
+    log(`reusing Jaeger pid ${pid} (UI ${urlsFor(running).ui})`);
+    await waitForDaemon(daemon, pid, () => answers(running), READY_TIMEOUT_MS);
+    return { ...urlsFor(running), reused: true };
+  }
+  if (await answers(ports)) {
+    log(`a Jaeger not started by this launcher already answers on ${urlsFor(ports).ui}; reusing it`);
+    return { ...urlsFor(ports), reused: true };
+  }
+  for (const port of Object.values(ports)) {
+    if (await portOpen('127.0.0.1', port)) throw new Error(`port ${port} (Jaeger) is in use by something else`);
+  }
+
+  const binary = await ensureJaegerBinary(paths, version, log);
+  fs.mkdirSync(paths.runDir, { recursive: true });
+  fs.writeFileSync(paths.configFile, jaegerConfig(ports));
+  const started = Date.now();
+  const newPid = spawnDaemon(daemon, binary, [`--config=${paths.configFile}`], paths.runDir);
+  opts.onSpawn?.();
+  log(`started Jaeger (pid ${newPid}); log: ${paths.logFile}`);
+  try {
+    await waitForDaemon(daemon, newPid, () => answers(ports), READY_TIMEOUT_MS);
+  } catch (error) {
+    await stopDaemon(daemon, 5_000).catch(() => undefined);
+    throw error;
+  }
+  log(`Jaeger ready on ${urlsFor(ports).ui} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { ...urlsFor(ports), reused: false };
+}
+
+/** Stops the Jaeger this home's launcher started (its traces are in memory: they go with it). */
+export async function stopJaeger(opts: { home?: string; log?: (msg: string) => void } = {}): Promise<void> {
+  const log = opts.log ?? (() => undefined);
+  const stopped = await stopDaemon(files(jaegerPaths(opts.home, resolveJaegerVersion())));
+  log(stopped ? 'Jaeger stopped' : 'Jaeger is not running (no live pid file)');
+}
+
+/** The pid of this home's Jaeger, if alive, and its UI when it answers. */
+export async function jaegerStatus(opts: { home?: string } = {}): Promise<{ pid?: number; ui?: string }> {
+  const paths = jaegerPaths(opts.home, resolveJaegerVersion());
+  const pid = livePid(files(paths));
+  const ports = configuredPorts(paths) ?? resolveJaegerPorts();
+  return { ...(pid !== undefined ? { pid } : {}), ...((await answers(ports)) ? { ui: urlsFor(ports).ui } : {}) };
+}

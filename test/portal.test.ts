@@ -35,6 +35,7 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
   let eventId: string;
   let firstSecret: string;
   const run = randomBytes(3).toString('hex');
+  const requested: string[] = [];
   const asPortal = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, token = session.token) => call(method, `${api}${path}`, token, body);
 
   beforeAll(async () => {
@@ -68,6 +69,7 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
+    context.on('request', (r) => requested.push(r.url()));
   });
 
   afterAll(async () => {
@@ -319,6 +321,13 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
       await host.close();
       await product.close();
     }
+  });
+
+  it('loads nothing from anywhere but the Hookline API origin (everything is bundled)', () => {
+    const product = requested.filter((u) => u.includes('/dashboard'));
+    const elsewhere = requested.filter((u) => !u.startsWith(`${api}/`) && !u.startsWith('data:') && !product.includes(u));
+    expect(requested.length).toBeGreaterThan(20);
+    expect(elsewhere).toEqual([]);
   });
 
   it('an invalid or revoked link shows the expired page', async () => {

@@ -61,7 +61,6 @@ export interface HealthRow {
   disabledReason: string | null;
   failingSince: string | null;
   successRate1h: number | null;
-  p50Ms: number | null;
   attempts1h: number;
 }
 
@@ -109,6 +108,10 @@ export interface EventType {
   name: string;
   description: string | null;
   schema: unknown;
+  /** Which language the schema is written in (null: none). */
+  schemaFormat?: 'json' | 'avro' | 'protobuf' | null;
+  avroSchema?: Record<string, unknown> | null;
+  protobufSchema?: string | null;
   schemaVersion?: number | null;
   createdAt: string;
   updatedAt: string;

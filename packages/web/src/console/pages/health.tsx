@@ -1,40 +1,12 @@
-import { ApiError, appBase, type Api } from '../../shared/api.ts';
+import type { Api } from '../../shared/api.ts';
 import { Badge, CircuitBadge } from '../../shared/components/badges.tsx';
 import { Empty, ErrorNote, Loading } from '../../shared/components/feedback.tsx';
 import { PageHeader } from '../../shared/components/shell.tsx';
 import { Time } from '../../shared/components/time.tsx';
 import { useLoad } from '../../shared/hooks.ts';
 import { href, navigate, type Route } from '../../shared/router.ts';
-import type { Application, Endpoint, EndpointHealth, HealthRow, Page } from '../../shared/types.ts';
+import type { HealthRow } from '../../shared/types.ts';
 import { allApplications } from './applications.tsx';
-
-/** At most this many endpoints are asked one by one when the API has no health list. */
-const FALLBACK_MAX = 100;
-
-/**
- * Every endpoint's health: `GET /v1/endpoints/health` (docs/applications.md); where the API answers 404 (a version
- * without that list), each application's endpoints are asked one by one, at most {@link FALLBACK_MAX}.
- */
-async function loadHealth(api: Api, application: string, apps: () => Promise<Application[]>): Promise<HealthRow[]> {
-  try {
-    return (await api.get<{ data: HealthRow[] }>('/v1/endpoints/health', { application, limit: 250 })).data;
-  } catch (err) {
-    if (!(err instanceof ApiError && err.status === 404)) throw err;
-  }
-  const ids = application ? [application] : (await apps()).map((a) => a.id);
-  const endpoints: Endpoint[] = [];
-  for (const app of ids) {
-    if (endpoints.length >= FALLBACK_MAX) break;
-    const page = await api.get<Page<Endpoint>>(`${appBase(app)}/endpoints`, { limit: 250 });
-    endpoints.push(...page.data.map((e) => ({ ...e, applicationId: e.applicationId ?? app })));
-  }
-  return Promise.all(
-    endpoints.slice(0, FALLBACK_MAX).map(async (e) => {
-      const h = await api.get<EndpointHealth>(`${appBase(e.applicationId!)}/endpoints/${encodeURIComponent(e.id)}/health`);
-      return { endpointId: e.id, applicationId: e.applicationId!, url: e.url, circuit: h.circuit, disabled: h.disabled, disabledReason: h.disabledReason, failingSince: h.failingSince, successRate1h: h.successRate1h, p50Ms: h.p50Ms, attempts1h: h.attempts1h };
-    }),
-  );
-}
 
 const rank = (h: HealthRow) => (h.circuit === 'open' ? 0 : h.disabled ? 1 : h.circuit === 'half_open' ? 2 : h.failingSince ? 3 : 4);
 /** Problems first (open, disabled, half-open, failing), then the lowest success rate. */
@@ -44,8 +16,8 @@ const worstFirst = (a: HealthRow, b: HealthRow) => rank(a) - rank(b) || (a.succe
 export function HealthPage({ api, route }: { api: Api; route: Route }) {
   const application = route.query.get('application') ?? '';
   const apps = useLoad(() => allApplications(api), []);
-  const health = useLoad(() => loadHealth(api, application, () => allApplications(api)), [application], { pollMs: 10_000 });
-  // The API already orders problems first; sorting again keeps that true whatever it sends (and for the fallback).
+  const health = useLoad(() => api.get<{ data: HealthRow[] }>('/v1/endpoint-health', { application, limit: 250 }).then((r) => r.data), [application], { pollMs: 10_000 });
+  // The API orders open circuits and disabled endpoints first; failing ones go before healthy ones here too.
   const rows = [...(health.data ?? [])].sort(worstFirst);
   const names = new Map(apps.data?.map((a) => [a.id, a.name]));
   return (
@@ -72,7 +44,6 @@ export function HealthPage({ api, route }: { api: Api; route: Route }) {
                 <th>Application</th>
                 <th>Circuit</th>
                 <th>Success (1 h)</th>
-                <th>p50</th>
                 <th>Attempts</th>
                 <th>Failing since</th>
               </tr>
@@ -97,7 +68,6 @@ export function HealthPage({ api, route }: { api: Api; route: Route }) {
                         </div>
                       )}
                     </td>
-                    <td className="num">{h.p50Ms === null ? '—' : `${Math.round(h.p50Ms)} ms`}</td>
                     <td>{h.attempts1h}</td>
                     <td><Time iso={h.failingSince} /></td>
                   </tr>

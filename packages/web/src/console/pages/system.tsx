@@ -44,13 +44,10 @@ export function SystemPage({ api }: { api: Api }) {
     };
   }, [api]);
 
-  /** The summed rate of the first of `names` any service reports (metric names differ between versions). */
-  const rate = (...names: string[]) => {
-    for (const name of names) {
-      const values = Object.values(rates).map((r) => r[name]).filter((v): v is number => typeof v === 'number');
-      if (values.length > 0) return values.reduce((a, b) => a + b, 0);
-    }
-    return null;
+  /** A counter's rate summed over the services that report it (null before the second poll). */
+  const rate = (name: string) => {
+    const values = Object.values(rates).map((r) => r[name]).filter((v): v is number => typeof v === 'number');
+    return values.length === 0 ? null : values.reduce((a, b) => a + b, 0);
   };
   const lag = metrics?.services.flatMap((s) => s.consumerLag.map((l) => ({ ...l, service: s.name }))) ?? [];
   return (
@@ -62,12 +59,20 @@ export function SystemPage({ api }: { api: Api }) {
         <>
           <div className="stats" data-testid="throughput">
             <div className="stat">
-              <span className="stat-label">Events published / s</span>
-              <span className="stat-value">{fmt(rate('hookline_events_published_total', 'hookline_events_accepted_total'))}</span>
+              <span className="stat-label">Events accepted / s</span>
+              <span className="stat-value">{fmt(rate('hookline_events_accepted_total'))}</span>
             </div>
             <div className="stat">
               <span className="stat-label">Delivery attempts / s</span>
               <span className="stat-value">{fmt(rate('hookline_delivery_attempts_total'))}</span>
+            </div>
+            <div className="stat">
+              <span className="stat-label">Succeeded / s</span>
+              <span className="stat-value">{fmt(rate('hookline_delivery_attempts_succeeded'))}</span>
+            </div>
+            <div className="stat">
+              <span className="stat-label">Dead letters / s</span>
+              <span className="stat-value">{fmt(rate('hookline_dead_letters_total'))}</span>
             </div>
             <div className="stat">
               <span className="stat-label">Total consumer lag</span>

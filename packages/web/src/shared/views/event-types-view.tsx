@@ -3,6 +3,7 @@ import { appBase } from '../api.ts';
 import { CodeBlock, pretty } from '../components/code-block.tsx';
 import { Empty, ErrorNote, Loading } from '../components/feedback.tsx';
 import { PageHeader } from '../components/shell.tsx';
+import { avroExample } from '../avro-example.ts';
 import { examplePayload } from '../example-payload.ts';
 import { useLoad } from '../hooks.ts';
 import { useScope } from '../scope.ts';
@@ -34,16 +35,38 @@ export function EventTypesView() {
                 <span className="muted">{t.description || 'No description'}</span>
                 <span className="muted small">{expanded ? '▾' : '▸'}</span>
               </button>
-              {expanded && (
-                <div className="grid-2">
-                  <CodeBlock label="Example payload" code={pretty({ id: 'evt_…', type: t.name, timestamp: '2026-01-01T12:00:00Z', data: examplePayload(t.schema ?? {}) })} testId="example-payload" maxHeight={360} />
-                  {t.schema ? <CodeBlock label="JSON Schema of data" code={pretty(t.schema)} testId="type-schema" maxHeight={360} /> : <p className="muted">No schema: the data is free-form.</p>}
-                </div>
-              )}
+              {expanded && <TypeDetail type={t} />}
             </article>
           );
         })}
       </div>
     </section>
+  );
+}
+
+/** One type's example payload and its schema, whichever language it is written in. */
+function TypeDetail({ type: t }: { type: EventType }) {
+  const example = (data: unknown) => pretty({ id: 'evt_…', type: t.name, timestamp: '2026-01-01T12:00:00Z', data });
+  if (t.avroSchema) {
+    return (
+      <div className="grid-2">
+        <CodeBlock label="Example payload" code={example(avroExample(t.avroSchema))} testId="example-payload" maxHeight={360} />
+        <CodeBlock label="Avro schema of data (delivered as JSON)" code={pretty(t.avroSchema)} testId="type-schema" maxHeight={360} />
+      </div>
+    );
+  }
+  if (t.protobufSchema) {
+    return (
+      <div className="grid-2">
+        <CodeBlock label="Protobuf schema of data (delivered as JSON)" code={t.protobufSchema} testId="type-schema" maxHeight={360} />
+        <p className="muted">The data follows the first message of this schema, in its JSON form.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="grid-2">
+      <CodeBlock label="Example payload" code={example(examplePayload(t.schema ?? {}))} testId="example-payload" maxHeight={360} />
+      {t.schema ? <CodeBlock label="JSON Schema of data" code={pretty(t.schema)} testId="type-schema" maxHeight={360} /> : <p className="muted">No schema: the data is free-form.</p>}
+    </div>
   );
 }

@@ -305,9 +305,12 @@ describe.skipIf(!registryUrl)('a registry outage', () => {
     for (const p of [first!, second]) {
       expect((await publish(p, 'user.created', { id: 1 })).status).toBe(202);
       expect((await publish(p, 'invoice.paid', { invoiceId: 'i', amount: 5 })).status).toBe(202);
-      expect((await publish(p, 'invoice.paid', { invoiceId: 'i', amount: 5 }, '?format=registry')).status).toBe(202);
       expect((await publish(p, 'invoice.paid', { invoiceId: 'i' })).status).toBe(422);
     }
+    // A registry-framed record promises consumers that its schema id resolves to the type's schema: the instance
+    // that registered it knows; the other cannot check while the registry is away.
+    expect((await publish(first!, 'invoice.paid', { invoiceId: 'i', amount: 5 }, '?format=registry')).status).toBe(202);
+    expect((await publish(second, 'invoice.paid', { invoiceId: 'i', amount: 5 }, '?format=registry')).status).toBe(503);
     // A schema change needs the registry.
     const change = await call('PUT', `${second.api}/v1/event-types/order.placed`, tenant.apiKey, { avroSchema: orderV2 });
     expect(change.status).toBe(503);
@@ -319,6 +322,14 @@ describe.skipIf(!registryUrl)('a registry outage', () => {
     const lost = await publish(second, 'order.placed', order);
     expect(lost.status).toBe(409);
     expect(lost.json.code).toBe('HKL_SCHEMA_NOT_IN_REGISTRY');
+    // Worse: the fresh registry gives the type's old id to another schema. Records framed with it would decode as
+    // that schema: refused too (the instance that confirmed the id before the reset keeps trusting it).
+    const orderId = (await call('GET', `${second.api}/v1/event-types/order.placed`, tenant.apiKey)).json.schemaId;
+    const other = await call('PUT', `${second.api}/v1/event-types/other.type`, tenant.apiKey, { avroSchema: { type: 'record', name: 'Other', fields: [{ name: 'x', type: 'long' }] } });
+    expect(other.json.schemaId).toBe(orderId);
+    const reassigned = await publish(second, 'order.placed', order);
+    expect(reassigned.status).toBe(409);
+    expect(reassigned.json.detail).toMatch(/another schema/);
     expect((await call('PUT', `${second.api}/v1/event-types/order.placed`, tenant.apiKey, { avroSchema: orderV1 })).status).toBe(200);
     expect((await publish(second, 'order.placed', order)).status).toBe(202);
   }, 150_000);

@@ -164,8 +164,10 @@ export class PublishService {
     const framed: Array<Buffer | undefined> = inputs.map(() => undefined);
     const types = await this.#d.eventTypes.schemasFor(tenantId, inputs.map((i) => i.type));
     if (types.size === 0 && format !== 'registry') return framed;
+    const framing = (input: EventInput) => input.endpointId === undefined && (format ?? types.get(input.type)?.recordFormat ?? 'json') === 'registry';
+    const framedTypes = new Set(inputs.filter(framing).map((i) => i.type));
     const codecs = new Map<string, SchemaCodec>();
-    for (const type of types.values()) codecs.set(type.name, await this.#d.schemas.codecFor(tenantId, type));
+    for (const type of types.values()) codecs.set(type.name, await this.#d.schemas.codecFor(tenantId, type, framedTypes.has(type.name)));
 
     const errors: Array<{ path: string; message: string }> = [];
     for (const [i, input] of inputs.entries()) {
@@ -173,7 +175,7 @@ export class PublishService {
       const codec = codecs.get(input.type);
       const violations = codec ? codec.violations(input.data) : [];
       for (const v of violations) errors.push({ path: `${paths[i]}${v.path}`, message: v.message });
-      if (input.endpointId !== undefined || (format ?? type?.recordFormat ?? 'json') !== 'registry') continue;
+      if (!framing(input)) continue;
       if (!type || !codec || type.schemaId === null) {
         errors.push({ path: `${paths[i]}type`, message: `event type "${input.type}" has no schema in the schema registry, which a registry-framed record needs` });
         continue;

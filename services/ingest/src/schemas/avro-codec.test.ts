@@ -40,6 +40,13 @@ describe('Avro codec', () => {
     ]);
   });
 
+  it('fingerprints what the schema means, not how it is written', () => {
+    const reordered = { fields: order.fields, namespace: 'acme', name: 'Order', type: 'record' };
+    expect(compileAvro(JSON.parse(JSON.stringify(reordered, null, 2)) as Record<string, unknown>).fingerprint).toBe(codec.fingerprint);
+    const otherDefault = { ...order, fields: order.fields.map((f) => (f.name === 'qty' ? { ...f, default: 2 } : f)) };
+    expect(compileAvro(otherDefault).fingerprint).not.toBe(codec.fingerprint);
+  });
+
   it('takes the schema as an object or its JSON text, and refuses what is not a record schema', () => {
     expect(parseAvroDocument(JSON.stringify(order))).toEqual(order);
     expect(() => parseAvroDocument('string')).toThrow(SchemaProblem);

@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import { dataPath, isObject, SchemaProblem, type SchemaCodec, type Violation } from './schema-codec.ts';
+import { canonicalJson, dataPath, isObject, SchemaProblem, type SchemaCodec, type Violation } from './schema-codec.ts';
 
 type Segments = ReadonlyArray<string | number>;
 
@@ -117,5 +117,6 @@ export function compileAvro(doc: Record<string, unknown>): SchemaCodec {
       return out;
     },
     encode: (data) => type.toBuffer(data),
+    fingerprint: canonicalJson(type.schema({ exportAttrs: true })),
   };
 }

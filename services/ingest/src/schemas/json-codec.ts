@@ -1,4 +1,4 @@
-import type { SchemaCodec } from './schema-codec.ts';
+import { canonicalJson, type SchemaCodec } from './schema-codec.ts';
 import type { SchemaValidator } from './schema-validator.ts';
 
 /** A JSON Schema as a codec: validated as Hookline always did, encoded as JSON text. */
@@ -7,5 +7,6 @@ export function jsonCodec(validator: SchemaValidator, cacheKey: string, schema: 
     format: 'json',
     violations: (data) => validator.violations(cacheKey, schema, data),
     encode: (data) => Buffer.from(JSON.stringify(data)),
+    fingerprint: canonicalJson(schema),
   };
 }

@@ -50,6 +50,39 @@ describe('Protobuf codec', () => {
     expect(() => compileProtobuf('syntax = "proto3"; import "other.proto"; message A { string x = 1; }')).toThrow(/well-known/);
   });
 
+  it('fingerprints what the schema means, not how it is written', () => {
+    // A registry's rendering: qualified type names, declarations reordered, other whitespace.
+    const rendered = `syntax = "proto3";
+package acme.shop;
+
+import "google/protobuf/timestamp.proto";
+
+message Order {
+  string order_id = 1;
+  int64 total = 2;
+  .acme.shop.Status status = 3;
+  repeated .acme.shop.Item items = 4;
+  map<int32, string> notes = 5;
+  .google.protobuf.Timestamp at = 8;
+
+  oneof pay {
+    string card = 6;
+    string iban = 7;
+  }
+}
+message Item {
+  string sku = 1;
+  uint32 qty = 2;
+}
+enum Status {
+  UNKNOWN = 0;
+  PAID = 1;
+}`;
+    expect(compileProtobuf(rendered).fingerprint).toBe(codec.fingerprint);
+    expect(compileProtobuf(rendered.replace('uint32 qty = 2', 'uint32 qty = 3')).fingerprint).not.toBe(codec.fingerprint);
+    expect(compileProtobuf(rendered.replace('PAID = 1', 'PAID = 2')).fingerprint).not.toBe(codec.fingerprint);
+  });
+
   it('frames payloads in the Confluent wire format (message index 0 before a Protobuf payload)', () => {
     expect(frame(7, 'avro', Buffer.from([9])).toString('hex')).toBe('000000000709');
     expect(frame(7, 'protobuf', Buffer.from([9])).toString('hex')).toBe('00000000070009');

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import { dataPath, isObject, SchemaProblem, type SchemaCodec, type Violation } from './schema-codec.ts';
+import { canonicalJson, dataPath, isObject, SchemaProblem, type SchemaCodec, type Violation } from './schema-codec.ts';
 
 type Segments = ReadonlyArray<string | number>;
 
@@ -98,6 +98,27 @@ function checkMessage(type: protobuf.Type, value: unknown, path: Segments, out: 
   }
 }
 
+/**
+ * The meaning of a message type: its fields (JSON name, number, rule, fully qualified resolved type), oneofs and
+ * the types it reaches, so a registry's re-rendering of the same .proto (Confluent qualifies names, reorders
+ * declarations) compares equal.
+ */
+function describeMessage(message: protobuf.Type): string {
+  const seen = new Map<string, unknown>();
+  const visit = (t: protobuf.Type | protobuf.Enum): void => {
+    if (seen.has(t.fullName)) return;
+    if (t instanceof protobuf.Enum) return void seen.set(t.fullName, { enum: t.values });
+    seen.set(t.fullName, null);
+    const fields = [...t.fieldsArray].sort((a, b) => a.id - b.id).map((f) => {
+      if (f.resolvedType) visit(f.resolvedType);
+      return { name: f.name, id: f.id, rule: f.repeated ? 'repeated' : f.required ? 'required' : null, map: f.map ? (f as unknown as protobuf.MapField).keyType : null, type: f.resolvedType?.fullName ?? f.type };
+    });
+    seen.set(t.fullName, { fields, oneofs: t.oneofsArray.map((o) => ({ name: o.name, fields: o.oneof })) });
+  };
+  visit(message);
+  return canonicalJson({ message: message.fullName, types: Object.fromEntries(seen) });
+}
+
 /** The message type of a .proto: the first message it declares (Confluent message index [0]). */
 function firstMessage(parsed: protobuf.IParserResult): protobuf.Type {
   const scope = parsed.package ? parsed.root.lookup(parsed.package) : parsed.root;
@@ -134,5 +155,6 @@ export function compileProtobuf(text: string): SchemaCodec {
       return out;
     },
     encode: (data) => Buffer.from(message.encode(message.fromObject(data)).finish()),
+    fingerprint: describeMessage(message),
   };
 }

@@ -10,68 +10,95 @@ import type { SchemaValidator } from './schema-validator.ts';
 const MAX_CACHED = 10_000;
 
 /**
- * The codec of each event type's schema. JSON Schema types validate from their PostgreSQL copy, as always (no
- * registry needed). Avro and Protobuf schemas come from the registry by schema id and are cached by id for the
- * life of the process (a registry never changes what an id means), so a registry outage only stops publishes of
- * types whose schema this instance has not loaded yet: those answer 503 with Retry-After.
+ * The codec of each event type's schema, compiled from its PostgreSQL copy. JSON Schema types validate from it
+ * alone, as always. Avro and Protobuf types, and every registry-framed record, also need the registry to hold
+ * that very schema under the type's schema id: checked once per id (and schema) for the life of the process —
+ * a registry never changes what an id means — so a registry outage only stops publishes whose schema this
+ * instance has not confirmed yet (503 with Retry-After), and a registry that lost or reassigned the id (a reset)
+ * answers 409 instead of records framed with an id that means something else.
  */
 export class RegistrySchemas {
   readonly #registry: SchemaRegistryClient | undefined;
   readonly #validator: SchemaValidator;
-  readonly #byId = new Map<number, Promise<SchemaCodec>>();
+  /** Compiled stored schemas by tenant, type and version of the row. */
+  readonly #compiled = new Map<string, SchemaCodec>();
+  /** Confirmations that the registry holds a schema under an id, by `<id>/<fingerprint>`. */
+  readonly #confirmed = new Map<string, Promise<void>>();
 
   constructor(registry: SchemaRegistryClient | undefined, validator: SchemaValidator) {
     this.#registry = registry;
     this.#validator = validator;
   }
 
-  /** Remembers the codec of a schema just registered under `id` (what the registry now holds under it). */
-  seed(id: number, codec: SchemaCodec): void {
-    this.#remember(id, Promise.resolve(codec));
+  /** Remembers that the registry has just registered the schema of this fingerprint under `id`. */
+  seed(id: number, fingerprint: string): void {
+    this.#remember(this.#confirmed, `${id}/${fingerprint}`, Promise.resolve());
   }
 
-  /** The codec validating (and encoding) `data` of an event type with a schema. */
-  async codecFor(tenantId: string, type: EventType): Promise<SchemaCodec> {
-    if (type.schemaFormat === 'json') return jsonCodec(this.#validator, `${tenantId}/${type.name}/${type.updatedAt.getTime()}`, type.schema!);
-    const id = type.schemaId;
-    if (id === null || !this.#registry) {
+  /**
+   * The codec validating (and encoding) `data` of an event type with a schema; `framed`: events of the type are
+   * about to be written registry-framed with its schema id.
+   */
+  async codecFor(tenantId: string, type: EventType, framed: boolean): Promise<SchemaCodec> {
+    const codec = this.#compile(tenantId, type);
+    if (type.schemaFormat === 'json' && (!framed || type.schemaId === null)) return codec;
+    if (type.schemaId === null || !this.#registry) {
       throw new HooklineError({
         code: 'HKL_SCHEMA_REGISTRY_UNAVAILABLE',
         status: 503,
         message: `event type ${type.name} has a ${type.schemaFormat} schema, and no schema registry is configured (SCHEMA_REGISTRY_URL)`,
       });
     }
-    let codec = this.#byId.get(id);
+    const key = `${type.schemaId}/${codec.fingerprint}`;
+    let confirmed = this.#confirmed.get(key);
+    if (!confirmed) {
+      confirmed = this.#confirm(type, codec);
+      this.#remember(this.#confirmed, key, confirmed);
+      // A failed confirmation (registry away) is tried again by the next publish.
+      confirmed.catch(() => this.#confirmed.get(key) === confirmed && this.#confirmed.delete(key));
+    }
+    await confirmed;
+    return codec;
+  }
+
+  #compile(tenantId: string, type: EventType): SchemaCodec {
+    const key = `${tenantId}/${type.name}/${type.updatedAt.getTime()}`;
+    let codec = this.#compiled.get(key);
     if (!codec) {
-      codec = this.#load(id, type);
-      this.#remember(id, codec);
-      // A failed load (registry away) is tried again by the next publish.
-      codec.catch(() => this.#byId.get(id) === codec && this.#byId.delete(id));
+      codec =
+        type.schemaFormat === 'avro' ? compileAvro(type.avroSchema!)
+        : type.schemaFormat === 'protobuf' ? compileProtobuf(type.protobufSchema!)
+        : jsonCodec(this.#validator, key, type.schema!);
+      this.#remember(this.#compiled, key, codec);
     }
     return codec;
   }
 
-  async #load(id: number, type: EventType): Promise<SchemaCodec> {
+  async #confirm(type: EventType, codec: SchemaCodec): Promise<void> {
+    const id = type.schemaId!;
     const found = await this.#registry!.schemaById(id);
     const stale = (why: string) =>
       new HooklineError({
         code: 'HKL_SCHEMA_NOT_IN_REGISTRY',
         status: 409,
-        message: `schema ${id} of event type ${type.name} in the schema registry ${why}: PUT the event type again to register its schema`,
+        message: `schema ${id} of event type ${type.name} in the schema registry ${why} (was the registry reset?): PUT the event type again to register its schema`,
       });
-    if (found.type !== REGISTRY_TYPES[type.schemaFormat!]) throw stale(`is ${found.type}, not ${type.schemaFormat} (was the registry reset?)`);
+    if (found.type !== REGISTRY_TYPES[type.schemaFormat!]) throw stale(`is ${found.type}, not ${type.schemaFormat}`);
+    let registered: SchemaCodec;
     try {
-      if (found.type === 'PROTOBUF') return compileProtobuf(found.schema);
-      if (found.type === 'AVRO') return compileAvro(JSON.parse(found.schema) as Record<string, unknown>);
-      return jsonCodec(this.#validator, `id:${id}`, JSON.parse(found.schema) as Record<string, unknown>);
+      registered =
+        found.type === 'PROTOBUF' ? compileProtobuf(found.schema)
+        : found.type === 'AVRO' ? compileAvro(JSON.parse(found.schema) as Record<string, unknown>)
+        : jsonCodec(this.#validator, `id:${id}`, JSON.parse(found.schema) as Record<string, unknown>);
     } catch (err) {
       if (err instanceof SchemaProblem || err instanceof SyntaxError) throw stale(`cannot be compiled (${err.message})`);
       throw err;
     }
+    if (registered.fingerprint !== codec.fingerprint) throw stale('is another schema than the one stored for the type');
   }
 
-  #remember(id: number, codec: Promise<SchemaCodec>): void {
-    if (this.#byId.size >= MAX_CACHED && !this.#byId.has(id)) this.#byId.delete(this.#byId.keys().next().value!);
-    this.#byId.set(id, codec);
+  #remember<V>(map: Map<string, V>, key: string, value: V): void {
+    if (map.size >= MAX_CACHED && !map.has(key)) map.delete(map.keys().next().value!);
+    map.set(key, value);
   }
 }

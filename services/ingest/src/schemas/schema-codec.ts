@@ -13,6 +13,20 @@ export interface SchemaCodec {
   violations(data: Record<string, unknown>): Violation[];
   /** The payload of a registry-framed record; call only for data without violations. */
   encode(data: Record<string, unknown>): Buffer;
+  /**
+   * What the schema means, independent of how its text is written (whitespace, attribute order, how type names
+   * are qualified): two schemas with the same fingerprint validate and encode alike.
+   */
+  readonly fingerprint: string;
+}
+
+/** JSON text with object keys sorted at every level (a canonical form for comparing documents). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value).sort().filter((k) => value[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** Why a schema document is not usable; the HTTP layer names the field it came from. */

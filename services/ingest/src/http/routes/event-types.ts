@@ -6,7 +6,7 @@ import type { EventTypeCache } from '../../publishing/event-type-cache.ts';
 import { compileAvro, parseAvroDocument } from '../../schemas/avro-codec.ts';
 import { compileProtobuf } from '../../schemas/protobuf-codec.ts';
 import type { RegistrySchemas } from '../../schemas/registry-schemas.ts';
-import { SchemaProblem, type SchemaCodec } from '../../schemas/schema-codec.ts';
+import { canonicalJson, SchemaProblem } from '../../schemas/schema-codec.ts';
 import { REGISTRY_TYPES, SchemaRegistryClient } from '../../schemas/schema-registry-client.ts';
 import { DEFAULT_DIALECT, type SchemaValidator } from '../../schemas/schema-validator.ts';
 import type { ApiRoutes } from '../api-routes.ts';
@@ -67,13 +67,13 @@ const view = (t: EventType) => ({
 
 type PutInput = z.output<typeof putEventType>;
 
-/** The schema of a PUT, checked and compiled: what is stored, what is registered, and its codec. */
+/** The schema of a PUT, checked and compiled: what is stored, what is registered, and its fingerprint. */
 interface CheckedSchema {
   format: SchemaFormat;
   field: (typeof schemaFields)[number];
   stored: Pick<EventType, 'schema' | 'avroSchema' | 'protobufSchema'>;
   text: string;
-  codec: SchemaCodec | null;
+  fingerprint: string;
 }
 
 /** Checks the body's schema (at most one, in a format the deployment can hold); 422 naming every problem. */
@@ -99,16 +99,16 @@ function checkSchema(input: PutInput, validator: SchemaValidator, hasRegistry: b
       const schema = { $schema: DEFAULT_DIALECT, ...input.schema! };
       const problem = validator.schemaProblem(schema);
       if (problem) throw new SchemaProblem(`is not a valid JSON Schema: ${problem}`);
-      return { format: 'json', field, stored: { schema, avroSchema: null, protobufSchema: null }, text: JSON.stringify(schema), codec: null };
+      return { format: 'json', field, stored: { schema, avroSchema: null, protobufSchema: null }, text: JSON.stringify(schema), fingerprint: canonicalJson(schema) };
     }
     if (field === 'avroSchema') {
       const doc = parseAvroDocument(input.avroSchema);
-      const codec = compileAvro(doc);
-      return { format: 'avro', field, stored: { schema: null, avroSchema: doc, protobufSchema: null }, text: JSON.stringify(doc), codec };
+      const { fingerprint } = compileAvro(doc);
+      return { format: 'avro', field, stored: { schema: null, avroSchema: doc, protobufSchema: null }, text: JSON.stringify(doc), fingerprint };
     }
     const text = input.protobufSchema!;
-    const codec = compileProtobuf(text);
-    return { format: 'protobuf', field, stored: { schema: null, avroSchema: null, protobufSchema: text }, text, codec };
+    const { fingerprint } = compileProtobuf(text);
+    return { format: 'protobuf', field, stored: { schema: null, avroSchema: null, protobufSchema: text }, text, fingerprint };
   } catch (err) {
     if (err instanceof SchemaProblem) throw validationFailed([{ path: field, message: err.message }]);
     throw err;
@@ -150,7 +150,7 @@ export function eventTypeRoutes(
       const checked = checkSchema(input, validator, registry !== undefined);
       const subject = checked && registry ? SchemaRegistryClient.subject(tenantId, name) : null;
       const registered = checked && registry ? await registry.register(subject!, REGISTRY_TYPES[checked.format], checked.text, checked.field) : null;
-      if (registered && checked?.codec) schemas.seed(registered.id, checked.codec);
+      if (registered) schemas.seed(registered.id, checked!.fingerprint);
       const { eventType, created } = await eventTypes.upsert(tenantId, {
         name,
         description: input.description ?? '',

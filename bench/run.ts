@@ -12,6 +12,7 @@ import type { Scenario, ScenarioRun } from './scenarios/common.ts';
 import { endToEndScenario, isolationScenario } from './scenarios/end-to-end.ts';
 import { fanoutScenario } from './scenarios/fanout.ts';
 import { ingestScenario } from './scenarios/ingest.ts';
+import { kafkaAvroScenario, kafkaJsonScenario } from './scenarios/kafka-direct.ts';
 import { recoveryScenario } from './scenarios/recovery.ts';
 import { SIZES } from './sizes.ts';
 import { waitForPort } from './lib/wait-port.ts';
@@ -23,6 +24,8 @@ const SCENARIOS: Array<[string, Scenario]> = [
   ['isolation', isolationScenario],
   ['fanout', fanoutScenario],
   ['recovery', recoveryScenario],
+  ['kafka-json', kafkaJsonScenario],
+  ['kafka-avro', kafkaAvroScenario],
 ];
 
 const USAGE = `usage: node bench/run.ts [--size smoke|full] [--scenarios 1,2,... or names] [--runs N] [--out file.json] [--no-markdown]`;

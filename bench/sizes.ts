@@ -14,6 +14,11 @@ export interface Sizes {
   latency: { rates: number[]; durationMs: number; concurrency: number; drainMs: number };
   fanout: { endpoints: number; rate: number; durationMs: number; drainMs: number };
   recovery: { deliveries: number; drainMs: number; stallMs: number };
+  /**
+   * Scenarios 7–8: records produced straight to the events topic for `warmupMs + durationMs`, at most `rate`/s and at
+   * most `maxAhead` records ahead of the receiver (the pipeline stays saturated without an unbounded backlog).
+   */
+  direct: { warmupMs: number; durationMs: number; rate: number; maxAhead: number };
 }
 
 export const SIZES: Record<'smoke' | 'full', Sizes> = {
@@ -26,6 +31,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     latency: { rates: [50, 100], durationMs: 2_000, concurrency: 16, drainMs: 15_000 },
     fanout: { endpoints: 50, rate: 5, durationMs: 2_000, drainMs: 20_000 },
     recovery: { deliveries: 300, drainMs: 20_000, stallMs: 6_000 },
+    direct: { warmupMs: 1_000, durationMs: 3_000, rate: 300, maxAhead: 1_000 },
   },
   full: {
     runs: 3,
@@ -36,6 +42,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     latency: { rates: [500, 1_000, 2_000], durationMs: 30_000, concurrency: 256, drainMs: 60_000 },
     fanout: { endpoints: 50, rate: 200, durationMs: 30_000, drainMs: 120_000 },
     recovery: { deliveries: 100_000, drainMs: 600_000, stallMs: 60_000 },
+    direct: { warmupMs: 10_000, durationMs: 60_000, rate: 20_000, maxAhead: 10_000 },
   },
 };
 

@@ -41,4 +41,30 @@ describe('benchmark harness (smoke sizes)', () => {
     expect(byName['end-to-end'].processes.dispatcher.cpuSeconds).toBeGreaterThan(0);
     expect(byName['end-to-end'].lag.length).toBe(3);
   });
+
+  it.skipIf(!infra().schemaRegistryUrl)('runs the straight-to-Kafka scenarios, JSON and Avro through the schema registry, with deliveries > 0', { timeout: 300_000 }, async () => {
+    const out = join(dir, 'direct.json');
+    const { kafkaBrokers, databaseUrl, schemaRegistryUrl } = infra();
+    const child = spawn(process.execPath, ['bench/run.ts', '--size', 'smoke', '--scenarios', 'kafka-json,kafka-avro', '--no-markdown', '--out', out], {
+      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, SCHEMA_REGISTRY_URL: schemaRegistryUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const killer = setTimeout(() => child.kill('SIGINT'), 280_000);
+    try {
+      const [code] = await once(child, 'exit');
+      expect(code, output).toBe(0);
+    } finally {
+      clearTimeout(killer);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    for (const name of ['kafka-json', 'kafka-avro']) {
+      const run = results.runs.find((r: { scenario: string }) => r.scenario === name);
+      expect(run.error, output).toBeUndefined();
+      expect(run.metrics.deliveries_per_s).toBeGreaterThan(0);
+    }
+  });
 });

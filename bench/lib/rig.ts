@@ -32,6 +32,8 @@ export interface RigOptions {
   /** Consumer groups (suffix after the prefix) and topics (suffix) whose lag is sampled. */
   lag: Array<{ group: string; topic: string }>;
   lagIntervalMs: number;
+  /** Environment added to every service (e.g. SCHEMA_REGISTRY_URL). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -46,6 +48,7 @@ export class Rig {
   loadgen!: Child;
   ports: number[] = [];
   apiKey = '';
+  tenantId = '';
   endpointIds: string[] = [];
   readonly extra: Child[] = [];
   #lag?: Awaited<ReturnType<typeof startLagMonitor>>;
@@ -65,9 +68,10 @@ export class Rig {
       rig.receiver = startChild({ name: 'receiver', script: 'bench/procs/receiver.ts', logDir: ctx.logDir, ipc: true });
       rig.loadgen = startChild({ name: 'loadgen', script: 'bench/procs/loadgen.ts', logDir: ctx.logDir, ipc: true });
       rig.ports = (await rig.receiver.call<{ ports: number[] }>({ cmd: 'listen', count: opts.listeners })).ports;
-      rig.services = await startServices(ctx, rig.world, opts.services);
+      rig.services = await startServices(ctx, rig.world, opts.services, opts.env);
       const provisioned = await provision(rig.services, opts.endpoints(rig.ports));
       rig.apiKey = provisioned.apiKey;
+      rig.tenantId = provisioned.tenantId;
       rig.endpointIds = provisioned.endpointIds;
       const p = rig.world.prefix;
       rig.#lag = await startLagMonitor(rig.world.kafka, opts.lag.map((l) => ({ group: `${p}.${l.group}`, topic: `${p}.${l.topic}` })), opts.lagIntervalMs);

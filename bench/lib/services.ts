@@ -116,10 +116,10 @@ async function postJson(url: string, token: string, body: unknown): Promise<any>
   return JSON.parse(text);
 }
 
-/** Creates a tenant and one endpoint per URL (with the given event types each); returns the API key and ids. */
-export async function provision(services: Services, endpoints: Array<{ url: string; eventTypes: string[] }>): Promise<{ apiKey: string; endpointIds: string[] }> {
-  const tenant = (await postJson(`${services.api}/v1/tenants`, services.adminToken, { name: 'bench' })) as { apiKey: string };
+/** Creates a tenant and one endpoint per URL (with the given event types each); returns the tenant, its API key and the ids. */
+export async function provision(services: Services, endpoints: Array<{ url: string; eventTypes: string[] }>): Promise<{ tenantId: string; apiKey: string; endpointIds: string[] }> {
+  const tenant = (await postJson(`${services.api}/v1/tenants`, services.adminToken, { name: 'bench' })) as { id: string; apiKey: string };
   const endpointIds: string[] = [];
   for (const e of endpoints) endpointIds.push(((await postJson(`${services.api}/v1/endpoints`, tenant.apiKey, e)) as { id: string }).id);
-  return { apiKey: tenant.apiKey, endpointIds };
+  return { tenantId: tenant.id, apiKey: tenant.apiKey, endpointIds };
 }

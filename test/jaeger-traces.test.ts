@@ -73,6 +73,7 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
 
     it('an event published over HTTP: API, produce, fan-out, delivery, failed attempt, retry tier, second attempt, tracker writes, receiver', async () => {
       const { apiKey } = await createTenant(services.api, world.env.ADMIN_TOKEN!, 'traced');
+      expect((await call('GET', `${services.api}/metrics`)).status).toBe(200);
       receiver.failOnce('/traced');
       const endpoint = await call('POST', `${services.api}/v1/endpoints`, apiKey, { url: receiver.url('/traced') });
       expect(endpoint.status).toBe(201);
@@ -152,6 +153,11 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
       expect(new Set(received.map((r) => parentOf(r)))).toEqual(new Set([attempt1, attempt2]));
       expect(first!.traceparent.split('-')[2]).toBe(attempt1.spanId);
       expect(second!.traceparent.split('-')[2]).toBe(attempt2.spanId);
+
+      // Probes and scrapes (readiness polled at start, /metrics above, all exported before this trace) are not traced.
+      const operations = await query.operations('hookline-ingest');
+      expect(operations).toContain('POST /v1/events');
+      expect(operations.filter((o) => /healthz|readyz|metrics/.test(o))).toEqual([]);
     });
 
     it('a record written straight to Kafka with a traceparent: its whole delivery in the producer\'s trace', async () => {

@@ -7,7 +7,7 @@ import { startSchemaRegistry, stopSchemaRegistry } from '../schema-registry/laun
 /** One backing component `npm start` runs when none is configured: the broker, the database, the registry. */
 export interface Part {
   /** How the first screen names it. */
-  readonly name: 'broker' | 'database' | 'registry';
+  readonly name: 'broker' | 'database' | 'registry' | 'jaeger' | 'prometheus';
   /** Where services reach it, once started. */
   address?: string;
   /** False for one the user configured (`KAFKA_BROKERS`, …): never started, stopped or restarted here. */
@@ -36,7 +36,7 @@ function endpointOf(address: string): { host: string; port: number } {
   return { host, port: Number(port) };
 }
 
-function part(name: Part['name'], launch: Launch, halt: () => Promise<void>, log: (msg: string) => void): Part {
+export function part(name: Part['name'], launch: Launch, halt: () => Promise<void>, log: (msg: string) => void): Part {
   const self: Part = {
     name,
     local: true,

@@ -8,6 +8,7 @@ import { isProcessAlive } from '../kafka/proc.ts';
 import { ensureWebBuilt } from '../web/ensure-built.ts';
 import { seedDemo, startDemoReceiver, type Demo } from './demo.ts';
 import { loadDevSecrets } from './dev-secrets.ts';
+import { jaegerLink, observabilityParts, observabilityWanted, otlpEnv } from './observability.ts';
 import { configuredPart, localStack, type Part } from './stack.ts';
 import { StartLock } from './start-lock.ts';
 import { Supervisor } from './supervisor.ts';
@@ -125,9 +126,14 @@ async function main(): Promise<void> {
 
   const { broker, database, registry } = chooseParts();
   parts.push(broker, database, ...(registry ? [registry] : []));
+  // --observability: Jaeger and Prometheus start alongside (the first run builds Jaeger with Go).
+  const apiPort = Number(process.env.HTTP_PORT ?? 8080);
+  const ports = { ingest: apiPort, dispatcher: apiPort + 1, tracker: apiPort + 2 };
+  const observability = observabilityWanted(process.argv.slice(2), process.env) ? observabilityParts((msg) => say(paint('2', msg)), ports) : undefined;
+  if (observability) parts.push(observability.jaeger, observability.prometheus);
   const starting = parts.filter((p) => p.local).map((p) => p.name);
   const list = starting.length > 1 ? `${starting.slice(0, -1).join(', ')} and ${starting.at(-1)}` : starting.join('');
-  if (starting.length > 0) say(`starting the local ${list} (the first run fetches Kafka and Apicurio Registry from Maven Central)…`);
+  if (starting.length > 0) say(`starting the local ${list} (the first run fetches Kafka and Apicurio Registry from Maven Central${observability ? ' and builds Jaeger with Go' : ''})…`);
   // The portal and console pages, built (when their sources changed) while the infrastructure starts.
   const web = ensureWebBuilt({ log: (msg) => say(paint('2', msg)) }).then(
     () => true,
@@ -141,6 +147,7 @@ async function main(): Promise<void> {
   for (const [i, result] of results.entries()) {
     const part = parts[i]!;
     if (result.status === 'fulfilled') ok(describe(part));
+    else if (part === observability?.jaeger || part === observability?.prometheus) bad(`${part.name} not started: ${(result.reason as Error).message.split('\n')[0]} (the services run without it)`);
     else if (part === registry) bad(`registry not started: ${(result.reason as Error).message.split('\n')[0]} — event-type schemas stay in PostgreSQL (SCHEMA_REGISTRY_URL=none skips it)`);
     else throw result.reason;
   }
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
   const demo = ['ALLOW_HTTP_TARGETS', 'ALLOW_PRIVATE_TARGETS'].filter((key) => !process.env[key]);
   for (const key of demo) env[key] = 'true';
   env.LOG_FORMAT = process.env.LOG_FORMAT ?? 'pretty';
+  if (observability?.jaeger.otlp) Object.assign(env, otlpEnv(observability.jaeger.otlp, process.env));
   if (!colour) env.NO_COLOR = '1';
 
   const pgConfig = loadConfig(pgFragment, { ...process.env, ...env });
@@ -166,8 +174,6 @@ async function main(): Promise<void> {
   if (stopping) return;
   ok(`database schema ${pgConfig.DATABASE_SCHEMA} ${applied.length > 0 ? `migrated (${applied.length} applied)` : 'up to date'}`);
 
-  const apiPort = Number(process.env.HTTP_PORT ?? 8080);
-  const ports = { ingest: apiPort, dispatcher: apiPort + 1, tracker: apiPort + 2 };
   supervisor = new Supervisor(
     (['ingest', 'dispatcher', 'tracker'] as const).map((name) => ({
       name,
@@ -213,6 +219,8 @@ async function main(): Promise<void> {
     row('admin token', admin),
     row('try', `curl -s -X POST ${api}/v1/tenants -H "authorization: Bearer ${admin}" -H 'content-type: application/json' -d '{"name":"acme"}'`),
     row('metrics', `${api}/metrics, :${ports.dispatcher}/metrics, :${ports.tracker}/metrics`),
+    ...(observability?.jaeger.address && observability.jaeger.otlp ? [row('Jaeger', `${jaegerLink(observability.jaeger.address, observability.jaeger.hasUi === true)}   ${paint('2', observability.jaeger.hasUi ? `(traces, exported to ${observability.jaeger.otlp})` : '(query API: this build has no UI assets; npm run screenshots:observability draws a trace)')}`)] : []),
+    ...(observability?.prometheus.address ? [row('Prometheus', `${observability.prometheus.address}/graph   ${paint('2', '(scraping the three services; Grafana: docker compose up)')}`)] : []),
     ...(demoApp && webBuilt
       ? [
           '',

@@ -25,8 +25,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'start': {
-      const { ui, otlpHttp, reused } = await startJaeger({ log });
-      log(reused ? 'reused the running Jaeger' : 'started');
+      const { ui, otlpHttp, hasUi, reused } = await startJaeger({ log });
+      log(`${reused ? 'reused the running Jaeger' : 'started'}${hasUi ? '' : ' (no UI assets in this build: the query API answers under /api)'}`);
       console.log(`OTEL_EXPORTER_OTLP_ENDPOINT=${otlpHttp}`);
       console.log(`JAEGER_UI=${ui}`);
       return 0;

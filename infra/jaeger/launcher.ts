@@ -27,17 +27,30 @@ export interface JaegerUrls {
   otlpHttp: string;
   /** The same for OTLP over gRPC. */
   otlpGrpc: string;
+  /** Whether the binary serves Jaeger's UI: one built from the module has a placeholder page instead (the UI's assets are not in it). */
+  hasUi: boolean;
 }
 
 const READY_TIMEOUT_MS = 60_000;
 
 const files = (paths: JaegerPaths): DaemonFiles => ({ name: 'Jaeger', pidFile: paths.pidFile, logFile: paths.logFile, marker: `--config=${paths.configFile}` });
 
-const urlsFor = (ports: JaegerPorts): JaegerUrls => ({
+const urlsFor = (ports: JaegerPorts) => ({
   ui: `http://127.0.0.1:${ports.query}`,
   otlpHttp: `http://127.0.0.1:${ports.otlpHttp}`,
   otlpGrpc: `http://127.0.0.1:${ports.otlpGrpc}`,
 });
+
+/** The placeholder page of a binary without the UI's assets says so. */
+async function servesUi(ui: string): Promise<boolean> {
+  const page = await fetch(ui, { signal: AbortSignal.timeout(2_000) }).then((r) => r.text(), () => '');
+  return page.length > 0 && !page.includes('not the Jaeger UI');
+}
+
+const described = async (ports: JaegerPorts, reused: boolean): Promise<JaegerUrls & { reused: boolean }> => {
+  const urls = urlsFor(ports);
+  return { ...urls, hasUi: await servesUi(urls.ui), reused };
+};
 
 /** Ready: the query API lists services and the OTLP/HTTP receiver accepts connections. */
 const answers = async (ports: JaegerPorts) =>
@@ -76,11 +89,11 @@ export async function startJaeger(opts: StartJaegerOptions = {}): Promise<Jaeger
     const running = configuredPorts(paths) ?? ports;
     log(`reusing Jaeger pid ${pid} (UI ${urlsFor(running).ui})`);
     await waitForDaemon(daemon, pid, () => answers(running), READY_TIMEOUT_MS);
-    return { ...urlsFor(running), reused: true };
+    return described(running, true);
   }
   if (await answers(ports)) {
     log(`a Jaeger not started by this launcher already answers on ${urlsFor(ports).ui}; reusing it`);
-    return { ...urlsFor(ports), reused: true };
+    return described(ports, true);
   }
   for (const port of Object.values(ports)) {
     if (await portOpen('127.0.0.1', port)) throw new Error(`port ${port} (Jaeger) is in use by something else`);
@@ -100,7 +113,7 @@ export async function startJaeger(opts: StartJaegerOptions = {}): Promise<Jaeger
     throw error;
   }
   log(`Jaeger ready on ${urlsFor(ports).ui} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { ...urlsFor(ports), reused: false };
+  return described(ports, false);
 }
 
 /** Stops the Jaeger this home's launcher started (its traces are in memory: they go with it). */

@@ -71,6 +71,12 @@ export class JaegerQuery {
     return new Set(body.data.map((t) => t.traceID));
   }
 
+  /** The span names Jaeger has seen for a service. */
+  async operations(service: string): Promise<string[]> {
+    const res = await fetch(`${this.url}/api/services/${encodeURIComponent(service)}/operations`);
+    return ((await res.json()) as { data: string[] | null }).data ?? [];
+  }
+
   /** The services Jaeger has seen. */
   async services(): Promise<string[]> {
     const res = await fetch(`${this.url}/api/services`);

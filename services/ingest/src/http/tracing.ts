@@ -3,12 +3,17 @@ import type { RequestHandler } from 'express';
 
 const tracer = trace.getTracer('hookline-ingest');
 
+/** Probes and scrapes: one trace each every few seconds would bury the requests worth looking at. */
+const UNTRACED = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
  * A SERVER span per request (HTTP semantic conventions), continuing the caller's trace when it sends a
  * `traceparent`. The handlers run inside it, so the Kafka produce that follows is its child. The span is named
- * after the route pattern once routing has matched (bounded cardinality), never the raw path.
+ * after the route pattern once routing has matched (bounded cardinality), never the raw path. Health probes and
+ * metric scrapes are not traced.
  */
 export const requestTracing: RequestHandler = (req, res, next) => {
+  if (req.method === 'GET' && UNTRACED.has(req.path)) return next();
   const parent = propagation.extract(context.active(), req.headers);
   const span = tracer.startSpan(
     req.method,

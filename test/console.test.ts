@@ -80,6 +80,12 @@ describe("The sender's console in a real browser: sign-in, applications, portal 
     await popup.getByTestId('endpoint-row').filter({ hasText: good.url('/initech') }).waitFor();
     expect(popup.url()).toBe(`${api}/portal/#/endpoints`);
     await popup.close();
+    // Revoking the link stops its token at once.
+    const token = new URL(link).hash.replace('#token=', '');
+    expect((await call('GET', `${api}/v1/portal-sessions/current`, token)).status).toBe(200);
+    await page.getByTestId('revoke-portal').click();
+    await page.getByTestId('portal-revoked').waitFor();
+    expect((await call('GET', `${api}/v1/portal-sessions/current`, token)).status).toBe(401);
   });
 
   it('shows events across applications, filtered by application, each opening with its deliveries', async () => {
@@ -115,6 +121,22 @@ describe("The sender's console in a real browser: sign-in, applications, portal 
     await page.goto(`${api}/console/#/health?application=${appId}`);
     await page.getByTestId('health-row').nth(1).waitFor();
     expect(await page.getByTestId('health-row').first().textContent()).toContain(bad.url('/initech-down'));
+  });
+
+  it('edits an application and deletes one after confirmation', async () => {
+    const temp = (await call('POST', `${api}/v1/applications`, key, { name: 'Temporary' })).json;
+    await page.goto(`${api}/console/#/applications/${temp.id}`);
+    await page.getByTestId('edit-application').click();
+    await page.getByTestId('application-name-input').fill('Temporary customer');
+    await page.getByTestId('application-rate-input').fill('50');
+    await page.getByTestId('save-application').click();
+    await page.locator('h1').filter({ hasText: 'Temporary customer' }).waitFor();
+    expect((await call('GET', `${api}/v1/applications/${temp.id}`, key)).json).toMatchObject({ name: 'Temporary customer', rateLimitPerSecond: 50 });
+    await page.getByTestId('delete-application').click();
+    await page.getByTestId('delete-application-confirm').click();
+    await page.getByTestId('applications-table').waitFor();
+    expect(await page.locator(`[data-testid="application-row"][data-id="${temp.id}"]`).count()).toBe(0);
+    expect((await call('GET', `${api}/v1/applications/${temp.id}`, key)).status).toBe(404);
   });
 
   it('shows the services and their throughput, then signs out', async () => {

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { appBase, type Api } from '../../shared/api.ts';
 import { ConfirmButton } from '../../shared/components/confirm-button.tsx';
 import { CopyId } from '../../shared/components/copy-button.tsx';
@@ -13,6 +13,7 @@ import { EndpointsView } from '../../shared/views/endpoints-view.tsx';
 import { EventDetailView } from '../../shared/views/event-detail-view.tsx';
 import { EventLog, filtersOf } from '../../shared/views/event-log.tsx';
 import { EventTypesView } from '../../shared/views/event-types-view.tsx';
+import { ApplicationForm } from './application-form.tsx';
 import { PortalLink } from './portal-link.tsx';
 
 /** One application: its endpoints, events and event types (the portal's pages, with the tenant key) and its portal link. */
@@ -38,6 +39,7 @@ export function ApplicationPage({ api, route }: { api: Api; route: Route }) {
     await api.delete(appBase(appId));
     navigate(href(['applications']));
   });
+  const [editing, setEditing] = useState(false);
   const types = useLoad(() => api.get<Page<EventType>>(`${appBase(appId)}/event-types`, { limit: 250 }), [appId]);
 
   if (isNotFound(app.error)) return <NotFound what="application" back={{ href: href(['applications']), label: 'Back to applications' }} />;
@@ -61,17 +63,36 @@ export function ApplicationPage({ api, route }: { api: Api; route: Route }) {
                 <CopyId value={a.id} testId="copy-application-id" />
                 {a.uid && <> · uid <code>{a.uid}</code></>}
                 {a.default && <span className="badge badge-neutral">default</span>}
+                {a.rateLimitPerSecond != null && <span className="muted"> · {a.rateLimitPerSecond} events/s</span>}
               </>
             }
             actions={
-              !a.default && (
-                <ConfirmButton question="Delete this application and all its endpoints?" confirmLabel="Delete" onConfirm={() => void remove.run()} busy={remove.busy} testId="delete-application">
-                  Delete
-                </ConfirmButton>
-              )
+              <>
+                {!editing && (
+                  <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="edit-application">
+                    Edit
+                  </button>
+                )}
+                {!a.default && (
+                  <ConfirmButton question="Delete this application and all its endpoints?" confirmLabel="Delete" onConfirm={() => void remove.run()} busy={remove.busy} testId="delete-application">
+                    Delete
+                  </ConfirmButton>
+                )}
+              </>
             }
           />
           <ErrorNote error={remove.error} />
+          {editing && (
+            <ApplicationForm
+              api={api}
+              application={a}
+              onSaved={() => {
+                setEditing(false);
+                app.reload();
+              }}
+              onCancel={() => setEditing(false)}
+            />
+          )}
           <PortalLink api={api} app={a.id} />
           <nav className="tabs" aria-label="Application">
             {tabs.map((t) => (

@@ -10,7 +10,14 @@ import type { CreatedPortalSession } from '../../shared/types.ts';
 export function PortalLink({ api, app }: { api: Api; app: string }) {
   const [readOnly, setReadOnly] = useState(false);
   const [session, setSession] = useState<CreatedPortalSession | undefined>();
+  const [revoked, setRevoked] = useState(false);
+  const revoke = useAction(async () => {
+    if (!session) return;
+    await api.delete(`${appBase(app)}/portal-sessions/${encodeURIComponent(session.id)}`);
+    setRevoked(true);
+  });
   const create = useAction(async () => {
+    setRevoked(false);
     const s = await api.post<CreatedPortalSession>(`${appBase(app)}/portal-sessions`, { readOnly });
     setSession(s);
     // Opened from the click itself when the browser allows it; the link below stays for when it does not.
@@ -29,17 +36,21 @@ export function PortalLink({ api, app }: { api: Api; app: string }) {
         <button type="button" className="btn btn-primary" onClick={() => void create.run()} disabled={create.busy} data-testid="open-portal">
           Open portal ↗
         </button>
-        {session && (
+        {session && revoked && <span className="muted" data-testid="portal-revoked">Link revoked: it no longer opens the portal.</span>}
+        {session && !revoked && (
           <>
             <a href={session.url} target="_blank" rel="noopener noreferrer" data-testid="portal-url">Open the link</a>
             <CopyButton value={session.url} label="Copy link" testId="copy-portal-url" />
             <span className="muted small">
               expires <Time iso={session.expiresAt} />{session.readOnly ? ' · read-only' : ''}
             </span>
+            <button type="button" className="btn btn-ghost btn-sm btn-danger-ghost" onClick={() => void revoke.run()} disabled={revoke.busy} data-testid="revoke-portal">
+              Revoke
+            </button>
           </>
         )}
       </div>
-      <ErrorNote error={create.error} />
+      <ErrorNote error={create.error ?? revoke.error} />
     </div>
   );
 }

@@ -306,6 +306,30 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
     expect((await asPortal('GET', `/v1/applications/${appA.id}/endpoints`, undefined, ro.token)).status).toBe(200);
   });
 
+  it("follows the theme's mode (auto: the system's), and the visitor's toggle wins", async () => {
+    const dark = (await call('POST', `${api}/v1/applications/${appA.id}/portal-sessions`, key, { theme: { mode: 'dark' } })).json;
+    const auto = (await call('POST', `${api}/v1/applications/${appA.id}/portal-sessions`, key, { theme: { mode: 'auto' } })).json;
+    const darkSystem = await browser.newContext({ colorScheme: 'dark' });
+    try {
+      const p1 = await darkSystem.newPage();
+      await p1.goto(auto.url);
+      await p1.getByTestId('endpoint-row').first().waitFor();
+      expect(await p1.locator('html').getAttribute('data-theme')).toBe('dark');
+      const p2 = await darkSystem.newPage();
+      await p2.emulateMedia({ colorScheme: 'light' });
+      await p2.goto(dark.url);
+      await p2.getByTestId('endpoint-row').first().waitFor();
+      expect(await p2.locator('html').getAttribute('data-theme')).toBe('dark');
+      await p2.getByTestId('mode-toggle').click();
+      await p2.locator('html[data-theme="light"]').waitFor({ state: 'attached' });
+      await p2.reload();
+      await p2.getByTestId('endpoint-row').first().waitFor();
+      expect(await p2.locator('html').getAttribute('data-theme')).toBe('light');
+    } finally {
+      await darkSystem.close();
+    }
+  });
+
   it("works embedded in an iframe of the sender's product (another origin)", async () => {
     const embedded = (await call('POST', `${api}/v1/applications/${appA.id}/portal-sessions`, key, { theme: { name: 'Acme Billing' } })).json;
     const product = await Receiver.start();

@@ -98,12 +98,14 @@ export class FanoutConsumer {
     const mark = this.#mark(topic, partition);
     const out: Message[] = [];
     /** Offsets handled in this batch, in order; `held`: waiting for the registry. */
-    const handled: Array<{ message: KafkaMessage; held: boolean }> = [];
+    const handled: Array<{ message: KafkaMessage; offset: bigint; held: boolean }> = [];
     let seenUpTo: string | undefined;
+    let heldHere = false;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       // Handed on (or held) already: records fetched again after a rebalance that kept the partition.
-      if (mark.seen(BigInt(message.offset))) {
+      const offset = BigInt(message.offset);
+      if (mark.seen(offset)) {
         seenUpTo = message.offset;
         continue;
       }
@@ -118,22 +120,23 @@ export class FanoutConsumer {
             this.#pauseFor(pause, backoffMs(this.#heldPauses++, HELD_BACKOFF));
             break;
           }
-          this.#log.warn({ topic, partition, offset: message.offset, code: err.code, err: err.message }, 'schema registry unavailable: record held, records behind it go on');
-          handled.push({ message, held: true });
+          if (!heldHere) this.#log.warn({ topic, partition, offset: message.offset, code: err.code, err: err.message }, 'schema registry unavailable: record held, records behind it go on');
+          handled.push({ message, offset, held: true });
+          heldHere = true;
           continue;
         }
       } else {
         decoded = this.#decoder.decodeJson(message.value);
       }
       out.push(...(await this.#deliveriesFor(topic, partition, message, decoded)));
-      handled.push({ message, held: false });
+      handled.push({ message, offset, held: false });
     }
     // Split into requests the broker accepts (a batch of large events to many endpoints can exceed 1 MiB).
     if (out.length > 0) await this.#sender.send(this.#topics.deliveries, out);
     // Only now (the deliveries acknowledged) are the offsets started: a failed send fetches the batch again.
     for (const h of handled) {
-      mark.start(BigInt(h.message.offset));
-      if (!h.held) mark.finish(BigInt(h.message.offset));
+      mark.start(h.offset);
+      if (!h.held) mark.finish(h.offset);
     }
     const last = handled.at(-1)?.message.offset ?? seenUpTo;
     if (last !== undefined) resolveOffset(last);

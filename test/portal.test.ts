@@ -365,6 +365,13 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
       expect((await call('DELETE', `${api}/v1/applications/${appA.id}/portal-sessions/${revocable.id}`, key)).status).toBe(204);
       await fresh.reload();
       await fresh.getByTestId('expired').waitFor();
+      // Signing out ends the session: its token answers 401 from then on.
+      const leaving = (await call('POST', `${api}/v1/applications/${appA.id}/portal-sessions`, key, {})).json;
+      await fresh.goto(leaving.url);
+      await fresh.getByTestId('sign-out').click();
+      await fresh.getByTestId('signed-out').waitFor();
+      expect(await fresh.evaluate("sessionStorage.getItem('hookline.portal.token')")).toBeNull();
+      expect((await asPortal('GET', '/v1/portal-sessions/current', undefined, leaving.token)).status).toBe(401);
     } finally {
       await fresh.close();
     }

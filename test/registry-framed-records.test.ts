@@ -198,28 +198,36 @@ describe.skipIf(!registryUrl)('registry-framed records published straight to Kaf
     expect(String(req.headers.traceparent)).toMatch(/^00-a{31}9-/);
     const row = await waitFor(async () => (await world.pool.query('SELECT type FROM events WHERE id = $1', ['ch-1'])).rows[0], { timeoutMs: 20_000 });
     expect(row.type).toBe('com.acme.billing.CustomerCharged');
+    // A source topic takes Hookline's JSON envelope too.
+    await producer.send({ topic: sourceTopic, messages: [{ value: JSON.stringify({ tenantId: tenant.id, type: 'plain.json', data: { ok: true }, id: 'json-on-source' }) }] });
+    expect(JSON.parse((await waitFor(() => receiver.requests.find(byId('json-on-source')), { timeoutMs: 30_000 })).body).data).toEqual({ ok: true });
   });
 
-  it('sends an unknown schema id, an undecodable payload and a record without routing to the invalid topic with the reason, and goes on', async () => {
+  it('sends an unknown schema id, undecodable payloads (Avro, JSON Schema) and a record without routing to the invalid topic with the reason, and goes on', async () => {
     const avro = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(orderSchema()) }, { subject: subject('orders') });
     const good = await registry.encode(avro.id, { orderId: 'o-2', amount: 1, status: 'NEW', note: 'x', blob: Buffer.alloc(0) });
     const unknown = Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0xfe]), good.subarray(5)]);
     const truncated = good.subarray(0, 8);
+    const json = await registry.register({ type: SchemaType.JSON, schema: JSON.stringify(shipmentJsonSchema) }, { subject: subject('shipments') });
+    const violating = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), Buffer.from('{"weight":1}')]);
+    violating.writeInt32BE(json.id, 1);
     const routing = { 'hookline-tenant-id': tenant.id, 'hookline-type': 'order.placed' };
     await producer.send({
       topic: world.topics.events,
       messages: [
         { key: 'p', value: unknown, headers: routing },
         { key: 'p', value: truncated, headers: routing },
+        { key: 'p', value: violating, headers: routing },
         { key: 'p', value: good, headers: { 'hookline-type': 'order.placed' } },
         { key: 'p', value: good, headers: { ...routing, 'hookline-event-id': 'after-the-bad-ones' } },
       ],
     });
     await waitFor(() => receiver.requests.find(byId('after-the-bad-ones')), { timeoutMs: 30_000 });
-    const reasons = await waitFor(() => (invalid.length >= 3 ? invalid.map((m) => String(m.headers!['hookline-invalid-reason'])) : undefined), { timeoutMs: 20_000 });
+    const reasons = await waitFor(() => (invalid.length >= 4 ? invalid.map((m) => String(m.headers!['hookline-invalid-reason'])) : undefined), { timeoutMs: 20_000 });
     expect(reasons).toEqual([
       expect.stringMatching(/^HKL_REGISTRY_UNKNOWN_SCHEMA: schema id 2147483646 is not in the schema registry/),
       expect.stringMatching(/^HKL_REGISTRY_UNDECODABLE: the value does not decode with schema \d+ \(avro\)/),
+      expect.stringMatching(/^HKL_REGISTRY_UNDECODABLE: the value does not decode with schema \d+ \(json\)/),
       expect.stringMatching(/^HKL_REGISTRY_NO_ROUTING: .*tenantId \(no hookline-tenant-id header and no mapping for topic/),
     ]);
     // The invalid records are the producer's, untouched.

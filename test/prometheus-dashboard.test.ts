@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceTargets } from '../infra/prometheus/config.ts';
-import { DASHBOARD_ENV, driveDashboardLoad, type DrivenLoad } from './support/dashboard-load.ts';
+import { DASHBOARD_ENV, driveDashboardLoad, firstDeliveryScraped, type DrivenLoad } from './support/dashboard-load.ts';
 import { startPipeline, type Pipeline } from './support/pipeline.ts';
 import { prometheusUnavailable, startTestPrometheus, type PromApi, type Sample } from './support/test-prometheus.ts';
 
@@ -34,18 +34,7 @@ describe.skipIf(prometheusUnavailable())('the Grafana dashboard through Promethe
     pipeline = await startPipeline(world, { env: DASHBOARD_ENV });
     prometheus = await startTestPrometheus(serviceTargets(pipeline.ports as { ingest: number; dispatcher: number; tracker: number }));
     prom = prometheus.api;
-    await waitFor(async () => {
-      const targets = await prom.targets();
-      return targets.length === 3 && targets.every((t) => t.health === 'up');
-    }, { timeoutMs: 30_000, intervalMs: 250, description: 'Prometheus scraping the three services' });
-    // A counter series Prometheus first sees at N has no increase for those N: let it see the first delivery.
-    const beforeBurst = () =>
-      waitFor(async () => (await prom.total('sum(hookline_delivery_attempts_total{outcome="succeeded"})')) === 1 && (await prom.total('sum(hookline_events_accepted_total)')) === 1, {
-        timeoutMs: 15_000,
-        intervalMs: 250,
-        description: 'Prometheus has scraped the first delivery',
-      }).then(() => undefined);
-    driven = await driveDashboardLoad(pipeline.api, world.env.ADMIN_TOKEN!, receiver, { beforeBurst });
+    driven = await driveDashboardLoad(pipeline.api, world.env.ADMIN_TOKEN!, receiver, { beforeBurst: (tenantId) => firstDeliveryScraped(prom, tenantId) });
     // Settled: Prometheus has scraped the final counters and every consumer group has caught up.
     await waitFor(async () =>
       (await prom.total('sum(hookline_dead_letters_total)')) === driven.deadLetters &&

@@ -1,5 +1,6 @@
 import { waitFor, type Receiver } from '@hookline/testing';
 import { call, createTenant } from './pipeline.ts';
+import type { PromApi } from './test-prometheus.ts';
 
 /** What {@link driveDashboardLoad} sent and what the dashboard must therefore show. */
 export interface DrivenLoad {
@@ -38,7 +39,7 @@ export async function driveDashboardLoad(
   api: string,
   adminToken: string,
   receiver: Receiver,
-  opts: { okEvents?: number; beforeBurst?: () => Promise<void> } = {},
+  opts: { okEvents?: number; beforeBurst?: (tenantId: string) => Promise<void> } = {},
 ): Promise<DrivenLoad> {
   const okEvents = opts.okEvents ?? 20;
   const flakySeen = new Set<string>();
@@ -51,10 +52,10 @@ export async function driveDashboardLoad(
     return { status: 200 };
   });
   const tenant = async (name: string, path: string) => {
-    const { apiKey } = await createTenant(api, adminToken, name);
+    const { id, apiKey } = await createTenant(api, adminToken, name);
     const endpoint = await call('POST', `${api}/v1/endpoints`, apiKey, { url: receiver.url(path) });
     if (endpoint.status !== 201) throw new Error(`creating an endpoint answered ${endpoint.status}`);
-    return { apiKey, endpointId: endpoint.json.id as string };
+    return { tenantId: id, apiKey, endpointId: endpoint.json.id as string };
   };
   const ok = await tenant('ok', '/ok');
   const flaky = await tenant('flaky', '/flaky');
@@ -66,7 +67,7 @@ export async function driveDashboardLoad(
   // One event first: a scraper that has seen its counters at 1 counts the whole burst in rate() and increase().
   await publish(ok.apiKey, 0);
   await receiver.waitForRequests(1, { match: (r) => r.path === '/ok' });
-  await opts.beforeBurst?.();
+  await opts.beforeBurst?.(ok.tenantId);
   for (let i = 1; i < okEvents; i++) await publish(ok.apiKey, i);
   await publish(flaky.apiKey, 0);
   await publish(dead.apiKey, 0);
@@ -81,4 +82,16 @@ export async function driveDashboardLoad(
     description: 'the dead letter listed',
   });
   return { accepted: okEvents + 2, rejected: 1, succeeded: okEvents + 1, failed: 1 + 3, deadLetters: 1, deadEndpointId: dead.endpointId, flakyEndpointId: flaky.endpointId };
+}
+
+/**
+ * Waits until Prometheus has scraped the first delivery's `{outcome="succeeded", tenant_id}` series at 1: a
+ * labelled counter that Prometheus first sees at N has no increase for those N in rate() or increase().
+ */
+export async function firstDeliveryScraped(prom: PromApi, tenantId: string): Promise<void> {
+  await waitFor(async () => (await prom.total(`sum(hookline_delivery_attempts_total{outcome="succeeded",tenant_id="${tenantId}"})`)) === 1, {
+    timeoutMs: 15_000,
+    intervalMs: 250,
+    description: 'Prometheus has scraped the first delivery',
+  });
 }

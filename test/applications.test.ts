@@ -238,6 +238,16 @@ describe('applications: each customer has its own endpoints, event log, rate lim
     expect(refused.status).toBe(409);
   });
 
+  it("a new tenant's first requests, all at once, share one default application", async () => {
+    for (let round = 0; round < 5; round++) {
+      const fresh = await createTenant(api, world.env.ADMIN_TOKEN!, `parallel-${round}`);
+      const answers = await Promise.all(Array.from({ length: 8 }, () => call('GET', `${api}/v1/endpoints`, fresh.apiKey)));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+      const apps = (await call('GET', `${api}/v1/applications`, fresh.apiKey)).json.data;
+      expect(apps.filter((a: { default: boolean }) => a.default)).toHaveLength(1);
+    }
+  });
+
   it('the console’s overviews: endpoint health across applications, system metrics', async () => {
     const health = await call('GET', `${api}/v1/endpoint-health`, tenant.apiKey);
     expect(health.status).toBe(200);

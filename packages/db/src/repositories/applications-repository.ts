@@ -136,13 +136,15 @@ export class ApplicationsRepository {
     return rowCount === 1;
   }
 
-  /** The tenant's default application, created on first use. */
+  /** The tenant's default application, created on first use (concurrent first uses get the same one). */
   async ensureDefault(tenantId: string): Promise<Application> {
+    const existing = await this.#pool.query<Row>('SELECT * FROM applications WHERE tenant_id = $1 AND is_default', [tenantId]);
+    if (existing.rows[0]) return toApplication(existing.rows[0]);
+    // On a conflict with a concurrent creation, DO UPDATE waits for it and returns its row (DO NOTHING would return
+    // nothing, and a SELECT in the same statement could not see the other transaction's row yet).
     const { rows } = await this.#pool.query<Row>(
-      `WITH ins AS (
-         INSERT INTO applications (id, tenant_id, name, is_default) SELECT $2, $1, $3, true WHERE EXISTS (SELECT 1 FROM tenants WHERE id = $1)
-         ON CONFLICT (tenant_id) WHERE is_default DO NOTHING RETURNING *)
-       SELECT * FROM ins UNION ALL SELECT * FROM applications WHERE tenant_id = $1 AND is_default LIMIT 1`,
+      `INSERT INTO applications (id, tenant_id, name, is_default) SELECT $2, $1, $3, true WHERE EXISTS (SELECT 1 FROM tenants WHERE id = $1)
+       ON CONFLICT (tenant_id) WHERE is_default DO UPDATE SET is_default = true RETURNING *`,
       [tenantId, newId('app'), DEFAULT_APPLICATION_NAME],
     );
     if (!rows[0]) throw new RangeError(`no tenant ${tenantId}`);

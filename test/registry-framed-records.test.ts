@@ -279,6 +279,10 @@ describe.skipIf(!registryUrl)('a schema registry outage', () => {
   });
 
   const delivered = (id: string) => receiver.requests.some((r) => r.headers['webhook-id'] === id);
+  const heldEvents = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${pipeline.ports.dispatcher}/metrics`)).text();
+    return Number(/^hookline_fanout_held_events(?:{[^}]*})? (\d+)$/m.exec(text)?.[1]);
+  };
   const tracked = async (id: string) => (await world.pool.query('SELECT 1 FROM events WHERE id = $1', [id])).rowCount === 1;
 
   it('keeps delivering cached schemas and untyped events while it is down, and delivers a new schema once it is back, losing nothing', { timeout: 180_000 }, async () => {
@@ -310,6 +314,7 @@ describe.skipIf(!registryUrl)('a schema registry outage', () => {
     expect(delivered('new-schema')).toBe(false);
     expect(await tracked('new-schema')).toBe(false);
     expect(invalid).toEqual([]);
+    expect(await heldEvents()).toBe(1);
 
     // The registry comes back with its schemas (registered again in the same order: the same ids).
     proxy.cut();
@@ -319,6 +324,7 @@ describe.skipIf(!registryUrl)('a schema registry outage', () => {
     await waitFor(async () => delivered('new-schema') && (await tracked('new-schema')), { timeoutMs: 40_000 });
     expect(JSON.parse(receiver.requests.find((r) => r.headers['webhook-id'] === 'new-schema')!.body).data).toEqual({ orderId: 'new-schema', amount: 1, status: 'NEW', note: null, blob: '' });
     expect(invalid).toEqual([]);
+    await waitFor(async () => (await heldEvents()) === 0, { timeoutMs: 10_000 });
     for (const id of ['before', 'new-schema', 'cached', 'untyped']) expect(receiver.requests.filter((r) => r.headers['webhook-id'] === id).length, id).toBe(1);
   });
 });

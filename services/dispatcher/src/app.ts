@@ -95,6 +95,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     applicationLabels: config.METRICS_APPLICATION_LABELS,
     // Read at scrape time, once the consumer below exists.
     inFlight: (): number => deliver.inFlight,
+    heldEvents: (): number => fanout.held,
     breakers: () => breakers.notClosed(),
   });
   registerLagMetrics(registry, k.admin, () => [

@@ -80,6 +80,11 @@ export class FanoutConsumer {
     });
   }
 
+  /** Records held while the registry does not answer (for the metrics). */
+  get held(): number {
+    return this.#held;
+  }
+
   async start(): Promise<void> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: this.#consumed, fromBeginning: true });

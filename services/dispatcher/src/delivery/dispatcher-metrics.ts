@@ -21,7 +21,14 @@ export class DispatcherMetrics {
 
   constructor(
     registry: Registry,
-    opts: { endpointLabels: boolean; applicationLabels: boolean; inFlight: () => number; breakers: () => Array<{ endpointId: string; state: CircuitState }> },
+    opts: {
+      endpointLabels: boolean;
+      applicationLabels: boolean;
+      inFlight: () => number;
+      breakers: () => Array<{ endpointId: string; state: CircuitState }>;
+      /** Registry-framed events fan-out holds while the schema registry does not answer. */
+      heldEvents?: () => number;
+    },
   ) {
     const registers = [registry];
     this.#deliveries = new Counter({ name: 'hookline_delivery_attempts_total', help: 'Delivery attempts by outcome and tenant', labelNames: ['outcome', 'tenant_id'], registers });
@@ -57,6 +64,14 @@ export class DispatcherMetrics {
       registers,
     });
     new Gauge({ name: 'hookline_deliveries_in_flight', help: 'Deliveries this instance is working on', registers, collect() { this.set(opts.inFlight()); } });
+    new Gauge({
+      name: 'hookline_fanout_held_events',
+      help: 'Registry-framed events fan-out holds (decoded again with backoff) while the schema registry does not answer',
+      registers,
+      collect() {
+        this.set(opts.heldEvents?.() ?? 0);
+      },
+    });
     new Gauge({
       name: 'hookline_circuit_breakers',
       help: 'Breakers by state (closed counts only those tracked)',

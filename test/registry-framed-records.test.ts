@@ -243,12 +243,13 @@ describe.skipIf(!registryUrl)('a schema registry outage', () => {
   let observer: Consumer;
   let proxy: TcpProxy;
   const invalid: KafkaMessage[] = [];
-  const home = mkdtempSync(join(tmpdir(), 'hookline-registry-outage-'));
+  let home = '';
   let port = 0;
   let direct = '';
   let tenantId = '';
 
   beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'hookline-registry-outage-'));
     // Apicurio's app comes from the checkout's cache (Maven would fetch it otherwise).
     const cache = join(process.cwd(), '.hookline', 'cache');
     if (existsSync(cache)) symlinkSync(cache, join(home, 'cache'));
@@ -274,8 +275,10 @@ describe.skipIf(!registryUrl)('a schema registry outage', () => {
     await receiver?.close();
     await proxy?.close();
     await world?.cleanup();
-    await stopSchemaRegistry({ home });
-    rmSync(home, { recursive: true, force: true });
+    if (home) {
+      await stopSchemaRegistry({ home });
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   const delivered = (id: string) => receiver.requests.some((r) => r.headers['webhook-id'] === id);

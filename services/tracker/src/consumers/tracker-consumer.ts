@@ -102,7 +102,9 @@ export class TrackerConsumer {
     for (const message of batch.messages) {
       let decoded: Decoded<unknown>;
       try {
-        decoded = await this.#decode(kind, message, batch.topic, batch.partition);
+        // Only registry-framed events are decoded asynchronously; the rest skip the await (large batches).
+        const result = this.#decode(kind, message, batch.topic, batch.partition);
+        decoded = result instanceof Promise ? await result : result;
       } catch (err) {
         if (!(err instanceof HooklineError && err.retryable)) throw err;
         heldFrom ??= message;
@@ -166,13 +168,14 @@ export class TrackerConsumer {
   }
 
   /** Decodes a record of its kind; throws a retryable error when a framed event needs the registry and it is down. */
-  async #decode(kind: Kind, message: KafkaMessage, topic: string, partition: number): Promise<Decoded<unknown>> {
+  #decode(kind: Kind, message: KafkaMessage, topic: string, partition: number): Decoded<unknown> | Promise<Decoded<unknown>> {
     if (kind === 'attempts') return decodeAttempt(message.value);
     const at: RecordPosition = { topic, partition, offset: message.offset, timestamp: message.timestamp, traceparent: headerString(message.headers, 'traceparent') };
     if (kind === 'deliveries') return decodeDelivery(message.value, at);
     if (!this.#d.decoder.needsRegistry(message.value)) return decodeEvent(message.value, at);
-    const decoded = await this.#d.decoder.decodeFramed(topic, message.value, message.headers);
-    return decoded.ok ? { ok: true, value: trackedEvent(decoded.value, at) } : decoded;
+    return this.#d.decoder
+      .decodeFramed(topic, message.value, message.headers)
+      .then((decoded) => (decoded.ok ? { ok: true as const, value: trackedEvent(decoded.value, at) } : decoded));
   }
 
   #storeCall(kind: Kind, values: unknown[]): () => Promise<number> {

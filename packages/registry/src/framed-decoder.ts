@@ -72,11 +72,6 @@ export class FramedDecoder {
     );
   }
 
-  /** Whether the schema of `id` is already cached (decoding it needs no registry). */
-  cached(id: number): boolean {
-    return this.#registry.cache.getSchema(id) !== undefined;
-  }
-
   async decode(value: Buffer): Promise<DecodedFrame> {
     const schemaId = schemaIdOf(value);
     if (schemaId === undefined) throw new RegistryError('undecodable', `a registry-framed value needs 5 bytes (magic byte and schema id); it has ${value.length}`);
@@ -102,11 +97,10 @@ export class FramedDecoder {
       await this.#registry.getSchema(id);
     } catch (err) {
       const status = httpStatus(err);
-      // A 404 from a registry that answers otherwise: the id is unknown. A 404 from a wrong URL is an outage.
+      // A 404 from a registry that answers otherwise: the id is unknown. Any other answer (a 404 from a wrong URL, a
+      // 5xx, an auth failure) or none (the client reports refused and reset connections and timeouts as a 400) is
+      // the registry's, never the record's: the record waits for it.
       if (status === 404 && (await this.#answers())) throw new RegistryError('unknown_schema', `schema id ${id} is not in the schema registry`, err);
-      if (status !== undefined && status !== 404 && status < 500 && status !== 400 && status !== 408 && status !== 429) {
-        throw new RegistryError('unavailable', `the schema registry refused the schema id ${id} lookup (${status}): ${(err as Error).message}`.slice(0, 500), err);
-      }
       if (status !== undefined || isNetworkError(err)) {
         throw new RegistryError('unavailable', `the schema registry did not answer for schema id ${id}: ${(err as Error).message}`.slice(0, 500), err);
       }

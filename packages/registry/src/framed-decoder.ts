@@ -75,6 +75,8 @@ export class FramedDecoder {
   async decode(value: Buffer): Promise<DecodedFrame> {
     const schemaId = schemaIdOf(value);
     if (schemaId === undefined) throw new RegistryError('undecodable', `a registry-framed value needs 5 bytes (magic byte and schema id); it has ${value.length}`);
+    // Registries number schemas from 1: anything else is no schema, without asking.
+    if (schemaId <= 0) throw new RegistryError('unknown_schema', `schema id ${schemaId} is not a schema registry id`);
     const entry = await this.#schema(schemaId);
     const format = entry.type === SchemaType.PROTOBUF ? 'protobuf' : entry.type === SchemaType.JSON ? 'json' : 'avro';
     let decoded: unknown;

@@ -55,3 +55,12 @@ export {
   type PortalSession,
   type PortalTheme,
 } from './repositories/portal-sessions-repository.ts';
+export {
+  SOURCE_TOKEN_PREFIX,
+  SourcesRepository,
+  type NewSource,
+  type Source,
+  type SourcePatch,
+  type SourceWithSecrets,
+} from './repositories/sources-repository.ts';
+export { SourceRequestsRepository, type NewSourceRequest, type SourceRequest } from './repositories/source-requests-repository.ts';

@@ -16,6 +16,8 @@ import {
   PortalSessionsRepository,
   RequeueJobsRepository,
   SecretBox,
+  SourceRequestsRepository,
+  SourcesRepository,
   TenantsRepository,
 } from '@hookline/db';
 import { openKafka } from '@hookline/kafka';
@@ -75,6 +77,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
 
   const metrics = createMetricsRegistry('ingest');
   const portalSessions = new PortalSessionsRepository(pool);
+  const sourceRequests = new SourceRequestsRepository(pool);
   const { app } = buildHttpApp({
     log,
     version: pkg.version,
@@ -124,11 +127,14 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
       ...(config.TRACKER_METRICS_URL ? [{ name: 'tracker', url: config.TRACKER_METRICS_URL }] : []),
     ]),
     webDir: webDistDir,
+    sources: { repository: new SourcesRepository(pool, new SecretBox(config.ENCRYPTION_KEY)), requests: sourceRequests, trustedProxies: config.INBOUND_TRUSTED_PROXIES },
   });
 
   const purge = setInterval(() => {
     idempotency.purgeExpired().catch((err: unknown) => log.warn({ err }, 'purging expired idempotency keys failed'));
     portalSessions.deleteEnded().catch((err: unknown) => log.warn({ err }, 'purging ended portal sessions failed'));
+    sourceRequests.deleteOlderThan(new Date(Date.now() - config.SOURCE_REQUEST_RETENTION))
+      .catch((err: unknown) => log.warn({ err }, 'purging old inbound source requests failed'));
   }, 600_000);
   purge.unref();
 

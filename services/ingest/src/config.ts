@@ -1,4 +1,4 @@
-import { duration, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { cidrList, duration, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** Every variable the ingest service reads. */
@@ -33,6 +33,12 @@ export const ingestConfigShape = {
     .describe('Where users reach this API and the portal (e.g. https://hooks.example.com): the base of portal magic links. Unset: the origin each request came to.'),
   DISPATCHER_METRICS_URL: z.string().url().optional().describe("The dispatcher's /metrics, read for the console's System page (npm start sets it)."),
   TRACKER_METRICS_URL: z.string().url().optional().describe("The tracker's /metrics, read for the console's System page (npm start sets it)."),
+  SOURCE_REQUEST_RETENTION: duration('7d')
+    .refine((ms) => ms >= 60_000, 'must be at least 1m')
+    .describe("How long each inbound source request is kept in the source's request log (GET /v1/sources/{id}/requests); older rows are deleted every 10 minutes."),
+  INBOUND_TRUSTED_PROXIES: cidrList().describe(
+    'Comma-separated CIDRs of reverse proxies in front of ingest: a request from one of them is attributed to the address X-Forwarded-For names (read from the right, skipping these proxies) for source IP allowlists. Default: none (the connection\'s address, X-Forwarded-For ignored).',
+  ),
   SCHEMA_REGISTRY_URL: z
     .preprocess((v) => (v === 'none' || v === '' ? undefined : v), z.string().url().optional())
     .describe('Confluent-compatible Schema Registry (e.g. Apicurio at /apis/ccompat/v7) where event type schemas are registered. Unset or none: schemas live in PostgreSQL only.'),

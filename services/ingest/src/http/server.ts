@@ -9,6 +9,8 @@ import type {
   EventTypesRepository,
   PortalSessionsRepository,
   RequeueJobsRepository,
+  SourceRequestsRepository,
+  SourcesRepository,
   TenantsRepository,
 } from '@hookline/db';
 import type { Logger } from '@hookline/telemetry';
@@ -45,6 +47,11 @@ import { applicationRoutes } from './routes/applications.ts';
 import { portalSessionRoutes } from './routes/portal-sessions.ts';
 import { systemRoutes } from './routes/system.ts';
 import { serveWebApps } from './web-apps.ts';
+import { TokenBuckets } from '../domain/token-bucket.ts';
+import { InboundReceiver } from '../inbound/inbound-receiver.ts';
+import { SourceResolver } from '../inbound/source-resolver.ts';
+import { documentInbound, inboundRouter } from './routes/inbound.ts';
+import { sourceRoutes } from './routes/sources.ts';
 
 export interface HttpDeps {
   log: Logger;
@@ -80,6 +87,8 @@ export interface HttpDeps {
   systemMetrics: SystemMetrics;
   /** The built portal and console (packages/web/dist). */
   webDir: string;
+  /** Inbound sources and their request log. */
+  sources: { repository: SourcesRepository; requests: SourceRequestsRepository; trustedProxies: readonly string[] };
 }
 
 /** Assembles the express application; returns it with the route specs its OpenAPI document is built from. */
@@ -90,12 +99,21 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   app.use(requestTracing);
   app.use(requestMetrics(deps.metrics));
   app.use(publishMetrics(deps.metrics));
+  const applications = new ApplicationResolver(deps.applications);
+  const sourceResolver = new SourceResolver(deps.sources.repository);
+  // Inbound webhooks are read as raw bytes (any content type), so they are served ahead of the JSON body parsing.
+  app.use(inboundRouter({
+    receiver: new InboundReceiver({
+      publish: deps.publish, applications, requests: deps.sources.requests, log: deps.log,
+      buckets: new TokenBuckets({ ratePerSecond: 1, burst: 1 }),
+    }),
+    resolver: sourceResolver, maxPayloadBytes: deps.maxPayloadBytes, trustedProxies: deps.sources.trustedProxies, metrics: deps.metrics, log: deps.log,
+  }));
   app.use(jsonOnly);
   app.use(jsonBody(deps.maxPayloadBytes));
 
   const router = express.Router();
   const keys = new ApiKeyCache(deps.tenants);
-  const applications = new ApplicationResolver(deps.applications);
   const admin = requireAdmin(deps.adminToken);
   const api = new ApiRoutes(router, (auth) => (auth === 'admin' ? admin : guard(auth, { keys, sessions: deps.portalSessions, applications })));
   let document: unknown;
@@ -112,6 +130,11 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   deadLetterRoutes(api, { deliveries: h.deliveries, endpoints: deps.endpoints, requeue: h.requeue, applications });
   jobRoutes(api, h.jobs);
   systemRoutes(api, deps.systemMetrics);
+  sourceRoutes(api, {
+    sources: deps.sources.repository, requests: deps.sources.requests, resolver: sourceResolver, applications,
+    secretRotationGraceMs: deps.endpointDefaults.secretRotationGraceMs, publicUrl: deps.publicUrl,
+  });
+  documentInbound(api);
   app.use(router);
   serveWebApps(app, deps.webDir);
 

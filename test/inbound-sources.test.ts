@@ -1,5 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createTestWorld, Receiver, waitFor, type ReceivedRequest, type TestWorld } from '@hookline/testing';
+import { SourceRequestsRepository } from '@hookline/db';
+import { createLogger } from '@hookline/telemetry';
+import { createTestWorld, findSecrets, LogCapture, Receiver, waitFor, type ReceivedRequest, type TestWorld } from '@hookline/testing';
 import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,11 +32,15 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
   let tenant: { id: string; apiKey: string };
   let endpoint: { id: string; secret: string };
   const MAX_PAYLOAD = 65_536;
+  /** The services' log lines, scanned for source tokens and secrets at the end. */
+  const logs = new LogCapture();
+  const tokens: string[] = [];
 
   /** Creates a source in the `inbound` application; returns its id and URL. */
   const createSource = async (body: Record<string, unknown>) => {
     const res = await call('POST', `${api}/v1/sources`, tenant.apiKey, { application: 'inbound', ...body });
     expect(res.status, JSON.stringify(res.json)).toBe(201);
+    tokens.push(String(res.json.url).split('/in/')[1]!);
     return res.json as { id: string; url: string };
   };
   /** The delivered webhook of an event id, verified with the endpoint's Hookline secret. */
@@ -48,7 +54,8 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     world = createTestWorld('inbound-sources');
     receiver = await Receiver.start();
     // Ingest and tracker first: the burst test publishes while no dispatcher runs.
-    front = await startPipeline(world, { services: ['ingest', 'tracker'], env: { MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD), SECRET_ROTATION_GRACE: '1h', TENANT_PUBLISH_RATE: '100000' } });
+    const log = createLogger({ service: 'inbound-sources', level: 'info', destination: logs });
+    front = await startPipeline(world, { log, services: ['ingest', 'tracker'], env: { MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD), SECRET_ROTATION_GRACE: '1h', TENANT_PUBLISH_RATE: '100000' } });
     api = front.api;
     tenant = await createTenant(api, world.env.ADMIN_TOKEN!, 'receiver of webhooks');
     expect((await call('POST', `${api}/v1/applications`, tenant.apiKey, { name: 'Inbound', uid: 'inbound' })).status).toBe(201);
@@ -85,7 +92,7 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     expect(ids.size).toBe(total);
     expect(receiver.requests.length).toBe(0);
 
-    dispatcher = await startPipeline(world, { services: ['dispatcher'], env: { MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) } });
+    dispatcher = await startPipeline(world, { log: createLogger({ service: 'inbound-sources', level: 'info', destination: logs }), services: ['dispatcher'], env: { MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) } });
     await waitFor(() => new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size >= total, { timeoutMs: 180_000, description: 'every burst event delivered' });
     const wh = new Webhook(endpoint.secret);
     const seen = new Set<number>();
@@ -317,5 +324,21 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     expect((await call('GET', `${api}/v1/sources/${source.id}/requests`, other.apiKey)).status).toBe(404);
     expect((await call('POST', `${api}/v1/sources`, other.apiKey, { name: 'x', provider: 'none', application: 'inbound' })).status).toBe(404);
     expect((await call('GET', `${api}/v1/sources`, other.apiKey)).json.data).toEqual([]);
+  });
+
+  it('the request log is kept for SOURCE_REQUEST_RETENTION: older rows are deleted', async () => {
+    const source = await createSource({ name: 'retention', provider: 'none', eventType: 'r' });
+    expect((await post(source.url, '{}')).status).toBe(202);
+    await world.pool.query("UPDATE source_requests SET received_at = now() - interval '8 days' WHERE source_id = $1", [source.id]);
+    expect((await post(source.url, '{}')).status).toBe(202);
+    const deleted = await new SourceRequestsRepository(world.pool).deleteOlderThan(new Date(Date.now() - 7 * 86_400_000));
+    expect(deleted).toBe(1);
+    expect(await requestsOf(source.id)).toHaveLength(1);
+  });
+
+  it('the services logged no source token or verification secret', () => {
+    const secrets = [...tokens, world.env.ENCRYPTION_KEY!, tenant.apiKey, endpoint.secret, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_stripeTestSecret0123456789', "It's a Secret to Everybody"];
+    expect(findSecrets(logs.text, secrets)).toEqual([]);
+    console.log(`log scan: ${logs.lines.length} lines, ${tokens.length} source tokens, 0 found`);
   });
 });

@@ -31,6 +31,7 @@ interface Resources {
   event: string;
   job: string;
   eventType: string;
+  source: string;
 }
 
 /** Publish rate per tenant in this file (the token bucket's burst is one second of it). */
@@ -77,7 +78,8 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
     expect(replay.status).toBe(202);
     const bApplication = (await call('GET', `${api}/v1/applications`, b.apiKey)).json.data[0].id as string;
     const bSession = (await call('POST', `${api}/v1/applications/${bApplication}/portal-sessions`, b.apiKey, {})).json.id as string;
-    bRes = { application: bApplication, portalSession: bSession, endpoint: bEndpoint.id, event: bEvent, job: replay.json.job.id, eventType: 'b.type' };
+    const bSource = (await call('POST', `${api}/v1/sources`, b.apiKey, { name: 'b source', provider: 'github', verification: { secret: 'b-source-secret' } })).json.id as string;
+    bRes = { application: bApplication, portalSession: bSession, endpoint: bEndpoint.id, event: bEvent, job: replay.json.job.id, eventType: 'b.type', source: bSource };
 
     const doc = (await call('GET', `${api}/openapi.json`)).json as { paths: Record<string, Record<string, Omit<Operation, 'method' | 'path'>>> };
     operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => ({ ...op, method: m.toUpperCase() as Method, path })));
@@ -102,6 +104,7 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
       events: bRes.event,
       jobs: bRes.job,
       'event-types': bRes.eventType,
+      sources: bRes.source,
     };
     const id = byCollection[collection!];
     if (id === undefined) throw new Error(`no tenant-B resource for {${param}} in ${path}: add one to this test`);
@@ -137,6 +140,8 @@ describe('tenant isolation: another tenant’s ids answer 404 and change nothing
       eventType: await get(`/v1/event-types/${bRes.eventType}`),
       endpoints: await get('/v1/endpoints'),
       applications: await get('/v1/applications'),
+      source: await get(`/v1/sources/${bRes.source}`),
+      sourceSecrets: (await world.pool.query('SELECT secrets::text AS s, token_hash FROM sources WHERE id = $1', [bRes.source])).rows[0],
       portalSessionsLive: (await world.pool.query('SELECT count(*)::int AS n FROM portal_sessions WHERE tenant_id = $1 AND revoked_at IS NULL', [b.id])).rows[0].n,
       eventTypes: await get('/v1/event-types'),
       deadLetters: await get('/v1/dead-letters'),

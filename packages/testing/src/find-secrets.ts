@@ -10,14 +10,14 @@ export interface SecretFinding {
   context: string;
 }
 
-/** Prefixes of Hookline's secrets: API keys, webhook signing secrets, the generated admin token. */
-const PREFIXES = ['hk_', 'whsec_', 'admin_'];
+/** Prefixes of Hookline's secrets: API keys, webhook signing secrets, the generated admin token, inbound source URL tokens. */
+const PREFIXES = ['hk_', 'whsec_', 'admin_', 'hls_'];
 
 /**
- * Secret-shaped tokens, known or not: an API key (`hk_` + 43 base64url characters) or a signing secret (`whsec_` +
- * base64). A redacted or shortened mention (`hk_…`, `whsec_[redacted]`) does not match.
+ * Secret-shaped tokens, known or not: an API key (`hk_` + 43 base64url characters), a signing secret (`whsec_` +
+ * base64) or an inbound source URL token (`hls_` + 43 base64url characters). A redacted or shortened mention (`hk_…`, `whsec_[redacted]`) does not match.
  */
-const SHAPES = [/\bhk_[A-Za-z0-9_-]{40,}/g, /\bwhsec_[A-Za-z0-9+/]{30,}={0,2}/g];
+const SHAPES = [/\bhk_[A-Za-z0-9_-]{40,}/g, /\bwhsec_[A-Za-z0-9+/]{30,}={0,2}/g, /\bhls_[A-Za-z0-9_-]{40,}/g];
 
 export const maskSecret = (s: string): string => `${s.slice(0, Math.min(8, Math.floor(s.length / 4)))}…(${s.length} chars)`;
 

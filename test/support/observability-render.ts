@@ -40,7 +40,7 @@ export function traceTimelineHtml(traceId: string, spans: readonly JaegerSpan[],
   const start = Math.min(...spans.map((s) => s.startTime));
   const end = Math.max(...spans.map((s) => s.startTime + s.duration));
   const total = Math.max(end - start, 1);
-  const services = [...new Set(spans.map((s) => s.service))];
+  const services = [...new Set(ordered(spans).map(({ span }) => span.service))];
   const keys = ['http.response.status_code', 'hookline.attempt', 'messaging.destination.partition.id', 'messaging.kafka.offset', 'hookline.fanout_count'];
   const rows = ordered(spans).map(({ span, depth }) => {
     const left = ((span.startTime - start) / total) * 100;
@@ -65,7 +65,7 @@ export function traceTimelineHtml(traceId: string, spans: readonly JaegerSpan[],
     .track { position: relative; height: 18px; } .span { position: absolute; top: 3px; height: 12px; border-radius: 2px; }
     .dur { position: absolute; top: 2px; color: #555; font-size: 11px; }
     .axis { position: relative; height: 16px; font-size: 11px; color: #777; }
-    .axis span { position: absolute; transform: translateX(-50%); } .axis span:first-child { transform: none; } .axis span:last-child { transform: translateX(-100%); }
+    .axis span { position: absolute; white-space: nowrap; transform: translateX(-50%); } .axis span:first-child { transform: none; } .axis span:last-child { transform: translateX(-100%); }
     .legend span { margin-right: 14px; font-size: 12px; }
   </style></head><body>
     <h1>Trace ${esc(traceId)}</h1>

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eventTypeName } from '@hookline/contracts';
+import { eventTypeName, externalId } from '@hookline/contracts';
 import type { Source, SourceRequest, SourceRequestsRepository, SourcesRepository } from '@hookline/db';
 import { generateSecret } from '@hookline/signing';
 import type { Request } from 'express';
@@ -32,7 +32,7 @@ const verification = z
 const fields = {
   name: z.string().trim().min(1).max(200),
   eventType: eventTypeName.nullable().describe("A fixed event type for every event of this source; null: the provider's (GitHub X-GitHub-Event + action, Stripe type, Shopify topic, …)"),
-  application: z.string().min(1).max(128).nullable().describe("The application (id or uid) the events go to; null: the tenant's default application"),
+  application: externalId.nullable().describe("The application (id or uid) the events go to; null: the tenant's default application"),
   allowedIps: z.array(z.string().max(64).refine(isCidr, 'must be an IPv4 or IPv6 address or CIDR')).max(100).describe('Only these addresses may post (403 otherwise); empty: anyone'),
   rateLimitPerSecond: z.number().int().positive().max(100_000).nullable().describe('Requests per second this source accepts (429 above); null: no limit of its own'),
   response: z.strictObject({
@@ -153,7 +153,10 @@ export function sourceRoutes(api: ApiRoutes, deps: SourceRouteDeps): void {
     {
       method: 'post', path: '/v1/sources', tag: 'Sources', auth: 'tenant', body: createSource,
       summary: 'Create an inbound source: an ingestion URL that verifies a provider\'s webhooks and publishes them as events',
-      responses: { 201: { description: 'The source, with its ingestion `url` (shown only here and on token rotation)', schema: withUrl } },
+      responses: {
+        201: { description: 'The source, with its ingestion `url` (shown only here and on token rotation)', schema: withUrl },
+        404: { description: 'The tenant has no application with this id or uid' },
+      },
     },
     async (req, res, input) => {
       const tenantId = tenantOf(res);

@@ -11,6 +11,7 @@ import { baselineScenario } from './scenarios/baseline.ts';
 import type { Scenario, ScenarioRun } from './scenarios/common.ts';
 import { endToEndScenario, isolationScenario } from './scenarios/end-to-end.ts';
 import { fanoutScenario } from './scenarios/fanout.ts';
+import { inboundScenario } from './scenarios/inbound.ts';
 import { ingestScenario } from './scenarios/ingest.ts';
 import { kafkaAvroScenario, kafkaJsonScenario } from './scenarios/kafka-direct.ts';
 import { recoveryScenario } from './scenarios/recovery.ts';
@@ -26,6 +27,7 @@ const SCENARIOS: Array<[string, Scenario]> = [
   ['recovery', recoveryScenario],
   ['kafka-json', kafkaJsonScenario],
   ['kafka-avro', kafkaAvroScenario],
+  ['inbound', inboundScenario],
 ];
 
 const USAGE = `usage: node bench/run.ts [--size smoke|full] [--scenarios 1,2,... or names] [--runs N] [--out file.json] [--no-markdown]`;

@@ -19,6 +19,8 @@ export interface Sizes {
    * most `maxAhead` records ahead of the receiver (the pipeline stays saturated without an unbounded backlog).
    */
   direct: { warmupMs: number; durationMs: number; rate: number; maxAhead: number };
+  /** Scenario 9: GitHub-signed webhooks to an inbound source, closed loop at `concurrency`, then at half that rate. */
+  inbound: { durationMs: number; concurrency: number };
 }
 
 export const SIZES: Record<'smoke' | 'full', Sizes> = {
@@ -32,6 +34,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     fanout: { endpoints: 50, rate: 5, durationMs: 2_000, drainMs: 20_000 },
     recovery: { deliveries: 300, drainMs: 20_000, stallMs: 6_000 },
     direct: { warmupMs: 1_000, durationMs: 3_000, rate: 300, maxAhead: 1_000 },
+    inbound: { durationMs: 2_000, concurrency: 4 },
   },
   full: {
     runs: 3,
@@ -43,6 +46,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     fanout: { endpoints: 50, rate: 200, durationMs: 30_000, drainMs: 120_000 },
     recovery: { deliveries: 100_000, drainMs: 600_000, stallMs: 60_000 },
     direct: { warmupMs: 10_000, durationMs: 60_000, rate: 20_000, maxAhead: 10_000 },
+    inbound: { durationMs: 20_000, concurrency: 64 },
   },
 };
 

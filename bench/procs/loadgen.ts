@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { serveIpc } from '../lib/ipc.ts';
@@ -25,6 +26,11 @@ export interface LoadSpec {
   payloadBytes: number;
   /** Keep `[eventId, sentAtMs]` of every accepted event (for end-to-end latency). */
   recordSends: boolean;
+  /**
+   * Inbound mode (`single` only): each request goes to this inbound source path (`/in/<token>`) as a GitHub webhook,
+   * signed with `secret` (X-Hub-Signature-256) and with its own X-GitHub-Delivery, instead of `/v1/events`.
+   */
+  inbound?: { path: string; secret: string } | undefined;
 }
 
 export interface LoadResult {
@@ -59,8 +65,17 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const http = poolFor(spec.api, spec.concurrency);
   const pad = 'x'.repeat(Math.max(0, spec.payloadBytes - 40));
   const perRequest = spec.mode === 'batch' ? (spec.batchSize ?? 100) : 1;
-  const path = spec.mode === 'batch' ? '/v1/events/batch' : '/v1/events';
-  const headers = { authorization: `Bearer ${spec.apiKey}`, 'content-type': 'application/json' };
+  const path = spec.inbound?.path ?? (spec.mode === 'batch' ? '/v1/events/batch' : '/v1/events');
+  const apiHeaders: Record<string, string> = { authorization: `Bearer ${spec.apiKey}`, 'content-type': 'application/json' };
+  const headersFor = (body: string): Record<string, string> => {
+    if (!spec.inbound) return apiHeaders;
+    return {
+      'content-type': 'application/json',
+      'x-github-event': 'bench',
+      'x-github-delivery': `d-${seq}-${started}`,
+      'x-hub-signature-256': `sha256=${createHmac('sha256', spec.inbound.secret).update(body).digest('hex')}`,
+    };
+  };
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
   const sends: Array<[string, number]> = [];
@@ -80,7 +95,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   async function once(): Promise<void> {
     const count = Math.min(perRequest, spec.maxEvents - planned);
     planned += count;
-    const body = spec.mode === 'batch' ? JSON.stringify({ events: Array.from({ length: count }, event) }) : JSON.stringify(event());
+    const body = spec.mode === 'batch' ? JSON.stringify({ events: Array.from({ length: count }, event) }) : JSON.stringify(spec.inbound ? { action: 'created', ...event().data } : event());
+    const headers = headersFor(body);
     const sentAt = nowMs();
     requests++;
     try {

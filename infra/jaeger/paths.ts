@@ -38,11 +38,23 @@ export function resolveJaegerVersion(version?: string): string {
   return version ?? process.env.JAEGER_VERSION ?? DEFAULT_JAEGER_VERSION;
 }
 
-/** Ports: explicit ones, then `HOOKLINE_JAEGER_QUERY_PORT` for the UI, then the defaults. */
+const PORT_VARIABLES: Record<keyof JaegerPorts, string> = {
+  otlpGrpc: 'HOOKLINE_JAEGER_OTLP_GRPC_PORT',
+  otlpHttp: 'HOOKLINE_JAEGER_OTLP_HTTP_PORT',
+  query: 'HOOKLINE_JAEGER_QUERY_PORT',
+  queryGrpc: 'HOOKLINE_JAEGER_QUERY_GRPC_PORT',
+};
+
+/**
+ * Ports: explicit ones, then `HOOKLINE_JAEGER_OTLP_GRPC_PORT`, `HOOKLINE_JAEGER_OTLP_HTTP_PORT`,
+ * `HOOKLINE_JAEGER_QUERY_PORT` (UI) and `HOOKLINE_JAEGER_QUERY_GRPC_PORT`, then 4317, 4318, 16686 and 16685.
+ */
 export function resolveJaegerPorts(ports: Partial<JaegerPorts> = {}): JaegerPorts {
-  const fromEnv = Number(process.env.HOOKLINE_JAEGER_QUERY_PORT);
-  const query = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_JAEGER_PORTS.query;
-  return { ...DEFAULT_JAEGER_PORTS, query, ...ports };
+  const fromEnv = (key: keyof JaegerPorts) => {
+    const port = Number(process.env[PORT_VARIABLES[key]]);
+    return Number.isInteger(port) && port > 0 ? port : DEFAULT_JAEGER_PORTS[key];
+  };
+  return { otlpGrpc: fromEnv('otlpGrpc'), otlpHttp: fromEnv('otlpHttp'), query: fromEnv('query'), queryGrpc: fromEnv('queryGrpc'), ...ports };
 }
 
 /**

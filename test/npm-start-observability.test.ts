@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portOpen } from '../infra/common/net.ts';
+import { JaegerQuery } from './support/jaeger-query.ts';
+import { call, createTenant } from './support/pipeline.ts';
+import { freePort } from './support/service-processes.ts';
+import { sharedCache, jaegerUnavailable } from './support/test-jaeger.ts';
+import { PromApi, prometheusUnavailable } from './support/test-prometheus.ts';
+
+const root = join(import.meta.dirname, '..');
+
+/** Four consecutive free ports (npm start uses HTTP_PORT and the next two; the demo receiver the third). */
+async function freeRun(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const busy = await Promise.all([0, 1, 2, 3].map((n) => portOpen('127.0.0.1', base + n, 200)));
+    if (!busy.some(Boolean)) return base;
+  }
+  throw new Error('no four consecutive free ports');
+}
+
+describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --observability', () => {
+  let world: TestWorld;
+  let home: string;
+  let child: ChildProcess;
+  let output = '';
+  const ports = { api: 0, otlpGrpc: 0, otlpHttp: 0, query: 0, queryGrpc: 0, prometheus: 0 };
+
+  beforeAll(async () => {
+    world = createTestWorld('npm-start-observability');
+    home = mkdtempSync(join(tmpdir(), 'hookline-observability-'));
+    symlinkSync(sharedCache(), join(home, 'cache')); // the Jaeger binary built once for the checkout
+    Object.assign(ports, { api: await freeRun(), otlpGrpc: await freePort(), otlpHttp: await freePort(), query: await freePort(), queryGrpc: await freePort(), prometheus: await freePort() });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...world.env,
+      HOOKLINE_HOME: home,
+      HTTP_PORT: String(ports.api),
+      SCHEMA_REGISTRY_URL: 'none',
+      HOOKLINE_DEMO: 'false',
+      NO_COLOR: '1',
+      HOOKLINE_JAEGER_OTLP_GRPC_PORT: String(ports.otlpGrpc),
+      HOOKLINE_JAEGER_OTLP_HTTP_PORT: String(ports.otlpHttp),
+      HOOKLINE_JAEGER_QUERY_PORT: String(ports.query),
+      HOOKLINE_JAEGER_QUERY_GRPC_PORT: String(ports.queryGrpc),
+      HOOKLINE_PROMETHEUS_PORT: String(ports.prometheus),
+    };
+    // npm start's own choices, not the test world's: the SDK on, its exporter and sampling left to --observability.
+    for (const key of ['OTEL_SDK_DISABLED', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_TRACES_SAMPLER_ARG', 'LOG_FORMAT', 'LOG_LEVEL']) delete env[key];
+    child = spawn('npm', ['start', '--', '--observability'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    await waitFor(() => output.includes('Hookline is ready'), { timeoutMs: 150_000, intervalMs: 200, description: 'the banner' }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; output:\n${output}`, { cause: error });
+    });
+  }, 900_000);
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid!, 'SIGINT');
+      await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 30_000))]);
+    }
+    rmSync(home, { recursive: true, force: true });
+    await world?.cleanup();
+  });
+
+  it('prints the Jaeger and Prometheus links, exports every trace to Jaeger and has Prometheus scraping the services', async () => {
+    const jaegerLine = /^\s+Jaeger\s+(http:\/\/\S+)/m.exec(output)?.[1];
+    const prometheusLine = /^\s+Prometheus\s+(http:\/\/\S+)/m.exec(output)?.[1];
+    expect(jaegerLine, output).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${ports.query}/`));
+    expect(prometheusLine, output).toBe(`http://127.0.0.1:${ports.prometheus}/graph`);
+    expect(await fetch(jaegerLine!).then((r) => r.status)).toBe(200);
+
+    const api = `http://127.0.0.1:${ports.api}`;
+    const { apiKey } = await createTenant(api, world.env.ADMIN_TOKEN!, 'observed');
+    const published = await call('POST', `${api}/v1/events`, apiKey, { type: 'order.created', data: {} });
+    expect(published.status).toBe(202);
+    // Every new trace is sampled under --observability: the publish is in Jaeger, through the services' own SDKs.
+    const jaeger = new JaegerQuery(`http://127.0.0.1:${ports.query}`);
+    await waitFor(async () => (await jaeger.traceIds('hookline-ingest', 'POST /v1/events', Date.now() - 120_000)).size === 1, {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      description: 'the publish in Jaeger',
+    });
+    await waitFor(async () => (await jaeger.services()).includes('hookline-dispatcher'), { timeoutMs: 30_000, intervalMs: 500, description: 'the fan-out in Jaeger' });
+
+    const prom = new PromApi(`http://127.0.0.1:${ports.prometheus}`);
+    await waitFor(async () => {
+      const targets = await prom.targets();
+      return targets.length === 3 && targets.every((t) => t.health === 'up');
+    }, { timeoutMs: 30_000, intervalMs: 500, description: 'Prometheus scraping the three services' });
+    await waitFor(async () => (await prom.total('sum(hookline_events_accepted_total)')) === 1, { timeoutMs: 30_000, intervalMs: 500, description: 'the publish counted' });
+    expect(readFileSync(join(home, 'prometheus', 'prometheus.yml'), 'utf8')).toContain(`127.0.0.1:${ports.api + 2}`);
+  });
+
+  it('stops Jaeger and Prometheus with everything else on Ctrl-C', async () => {
+    process.kill(-child.pid!, 'SIGINT');
+    await once(child, 'exit'); // npm itself ends by the SIGINT; start.ts says "stopped." once all is down.
+    expect(output).toMatch(/hookline \| stopped\.\s*$/);
+    for (const port of [ports.query, ports.otlpHttp, ports.prometheus, ports.api]) expect(await portOpen('127.0.0.1', port), `port ${port}`).toBe(false);
+  });
+});

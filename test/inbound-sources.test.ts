@@ -48,7 +48,15 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     const [req] = await receiver.waitForRequests(1, { timeoutMs: 30_000, match: (r) => r.headers['webhook-id'] === eventId });
     return new Webhook(endpoint.secret).verify(req!.body, req!.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
   };
-  const requestsOf = async (sourceId: string) => (await call('GET', `${api}/v1/sources/${sourceId}/requests?limit=250`, tenant.apiKey)).json.data as Array<Record<string, any>>;
+  /** The source's request log once it holds `count` rows (it is written in the background, a moment after each answer). */
+  const requestsOf = async (sourceId: string, count: number) => {
+    let rows: Array<Record<string, any>> = [];
+    await waitFor(async () => {
+      rows = (await call('GET', `${api}/v1/sources/${sourceId}/requests?limit=250`, tenant.apiKey)).json.data;
+      return rows.length >= count;
+    }, { timeoutMs: 10_000, description: `${count} requests logged` });
+    return rows;
+  };
 
   beforeAll(async () => {
     world = createTestWorld('inbound-sources');
@@ -91,6 +99,9 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     await agent.close();
     expect(ids.size).toBe(total);
     expect(receiver.requests.length).toBe(0);
+    // Every request is in the source's log (written in batches in the background).
+    const logged = async () => (await world.pool.query('SELECT count(*)::int AS n FROM source_requests WHERE source_id = $1 AND status = 202', [source.id])).rows[0].n as number;
+    await waitFor(async () => (await logged()) === total, { timeoutMs: 20_000, description: 'every burst request logged' });
 
     dispatcher = await startPipeline(world, { log: createLogger({ service: 'inbound-sources', level: 'info', destination: logs }), services: ['dispatcher'], env: { MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) } });
     await waitFor(() => new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size >= total, { timeoutMs: 180_000, description: 'every burst event delivered' });
@@ -129,7 +140,7 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     const unsigned = await post(source.url, body, { 'x-github-event': 'pull_request' });
     expect(unsigned.status).toBe(401);
 
-    const log = await requestsOf(source.id);
+    const log = await requestsOf(source.id, 5);
     expect(log.map((r) => [r.status, r.verification, r.reason])).toEqual([
       [401, 'failed', 'missing_signature'],
       [401, 'failed', 'no_match'],
@@ -160,7 +171,7 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     expect((await post(source.url, body, signed(now() - 400))).status).toBe(401);
     expect((await post(source.url, body, signed(now() + 400))).status).toBe(401);
     expect((await post(source.url, body, signed(now(), body, 'whsec_wrong'))).status).toBe(401);
-    const log = await requestsOf(source.id);
+    const log = await requestsOf(source.id, 5);
     expect(log.map((r) => r.reason)).toEqual(['no_match', 'timestamp_out_of_tolerance', 'timestamp_out_of_tolerance', null, null]);
     expect(log[3]).toMatchObject({ duplicate: true, eventId: first.json.id, deliveryId: event.id });
     // Let a second delivery arrive if one were coming (the endpoint answers at once), then count: exactly one.
@@ -182,7 +193,7 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     const fresh = await post(source.url, documentedBody, { ...form, 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${hmac('sha256', documentedSecret, `v0:${ts}:${documentedBody}`, 'hex')}` });
     expect(fresh.status).toBe(200);
     expect(fresh.text).toBe('');
-    const log = await requestsOf(source.id);
+    const log = await requestsOf(source.id, 2);
     const eventId = log[0]!.eventId as string;
     expect(await deliveredOf(eventId)).toMatchObject({ type: 'slack.command', data: { contentType: 'application/x-www-form-urlencoded', text: documentedBody } });
 
@@ -257,9 +268,9 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     expect(big.status).toBe(413);
     expect((await post(`${api}/in/hls_nope`, '{}')).status).toBe(404);
 
-    const closedLog = await requestsOf(closed.id);
+    const closedLog = await requestsOf(closed.id, 1);
     expect(closedLog).toEqual([expect.objectContaining({ status: 403, verification: 'refused', reason: 'ip_not_allowed', remoteAddress: '127.0.0.1' })]);
-    const openLog = await requestsOf(open.id);
+    const openLog = await requestsOf(open.id, 6);
     expect(openLog[0]).toMatchObject({ status: 413, reason: 'too_large' });
     expect(openLog.some((r) => r.status === 429 && r.reason === 'rate_limited')).toBe(true);
     expect(openLog.at(-1)).toMatchObject({ status: 202, verification: 'skipped' });
@@ -329,11 +340,13 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
   it('the request log is kept for SOURCE_REQUEST_RETENTION: older rows are deleted', async () => {
     const source = await createSource({ name: 'retention', provider: 'none', eventType: 'r' });
     expect((await post(source.url, '{}')).status).toBe(202);
+    await requestsOf(source.id, 1);
     await world.pool.query("UPDATE source_requests SET received_at = now() - interval '8 days' WHERE source_id = $1", [source.id]);
     expect((await post(source.url, '{}')).status).toBe(202);
+    await requestsOf(source.id, 2);
     const deleted = await new SourceRequestsRepository(world.pool).deleteOlderThan(new Date(Date.now() - 7 * 86_400_000));
     expect(deleted).toBe(1);
-    expect(await requestsOf(source.id)).toHaveLength(1);
+    expect(await requestsOf(source.id, 1)).toHaveLength(1);
   });
 
   it('the services logged no source token or verification secret', () => {

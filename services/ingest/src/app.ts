@@ -32,6 +32,7 @@ import { buildHttpApp } from './http/server.ts';
 import { EventPublisher } from './kafka/event-publisher.ts';
 import { EventTypeCache } from './publishing/event-type-cache.ts';
 import { PublishService } from './publishing/publish-service.ts';
+import { SourceRequestLog } from './inbound/source-request-log.ts';
 import { RequeueRunner } from './requeue/requeue-runner.ts';
 import { RegistrySchemas } from './schemas/registry-schemas.ts';
 import { SchemaRegistryClient } from './schemas/schema-registry-client.ts';
@@ -78,6 +79,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
   const metrics = createMetricsRegistry('ingest');
   const portalSessions = new PortalSessionsRepository(pool);
   const sourceRequests = new SourceRequestsRepository(pool);
+  const sourceRequestLog = new SourceRequestLog(sourceRequests, log);
   const { app } = buildHttpApp({
     log,
     version: pkg.version,
@@ -127,7 +129,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
       ...(config.TRACKER_METRICS_URL ? [{ name: 'tracker', url: config.TRACKER_METRICS_URL }] : []),
     ]),
     webDir: webDistDir,
-    sources: { repository: new SourcesRepository(pool, new SecretBox(config.ENCRYPTION_KEY)), requests: sourceRequests, trustedProxies: config.INBOUND_TRUSTED_PROXIES },
+    sources: { repository: new SourcesRepository(pool, new SecretBox(config.ENCRYPTION_KEY)), requests: sourceRequests, log: sourceRequestLog, trustedProxies: config.INBOUND_TRUSTED_PROXIES },
   });
 
   const purge = setInterval(() => {
@@ -167,6 +169,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await sourceRequestLog.close();
       await k.disconnect();
       await pool.end();
     },

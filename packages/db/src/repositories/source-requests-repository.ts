@@ -1,5 +1,18 @@
-import { newId } from '@hookline/contracts';
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+
+let lastMs = 0;
+let counter = 0;
+/**
+ * A request id that sorts by arrival within this process: 12 hex digits of milliseconds, a counter, then random
+ * bits (UUIDv7's random tail would order requests of the same millisecond at random).
+ */
+function requestId(ms: number): string {
+  const at = Math.max(ms, lastMs);
+  counter = at === lastMs ? counter + 1 : 0;
+  lastMs = at;
+  return `sreq_${at.toString(16).padStart(12, '0')}${counter.toString(16).padStart(8, '0')}${randomBytes(6).toString('hex')}`;
+}
 
 /** One request that reached a source's URL, as recorded. */
 export interface SourceRequest {
@@ -67,7 +80,7 @@ export class SourceRequestsRepository {
   }
 
   async record(r: NewSourceRequest): Promise<string> {
-    const id = newId('sreq');
+    const id = requestId((r.receivedAt ?? new Date()).getTime());
     await this.#pool.query(
       `INSERT INTO source_requests (id, source_id, tenant_id, received_at, remote_address, verification, reason, status,
          event_id, event_type, delivery_id, duplicate, headers, body_bytes)
@@ -78,6 +91,31 @@ export class SourceRequestsRepository {
       ],
     );
     return id;
+  }
+
+  /**
+   * Records many requests in one statement (the request log's batches). Rows of a source deleted meanwhile are
+   * skipped. Returns how many were written.
+   */
+  async recordMany(rs: readonly NewSourceRequest[]): Promise<number> {
+    if (rs.length === 0) return 0;
+    const rows = rs.map((r) => ({
+      id: requestId((r.receivedAt ?? new Date()).getTime()), source_id: r.sourceId, tenant_id: r.tenantId, received_at: (r.receivedAt ?? new Date()).toISOString(),
+      remote_address: r.remoteAddress, verification: r.verification, reason: r.reason, status: r.status, event_id: r.eventId,
+      event_type: r.eventType, delivery_id: r.deliveryId, duplicate: r.duplicate, headers: r.headers, body_bytes: r.bodyBytes,
+    }));
+    const { rowCount } = await this.#pool.query(
+      `INSERT INTO source_requests (id, source_id, tenant_id, received_at, remote_address, verification, reason, status,
+         event_id, event_type, delivery_id, duplicate, headers, body_bytes)
+       SELECT x.id, x.source_id, x.tenant_id, x.received_at, x.remote_address, x.verification, x.reason, x.status,
+         x.event_id, x.event_type, x.delivery_id, x.duplicate, x.headers, x.body_bytes
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, source_id text, tenant_id text, received_at timestamptz, remote_address text,
+         verification text, reason text, status integer, event_id text, event_type text, delivery_id text, duplicate boolean,
+         headers jsonb, body_bytes integer)
+       WHERE EXISTS (SELECT 1 FROM sources s WHERE s.id = x.source_id)`,
+      [JSON.stringify(rows)],
+    );
+    return rowCount ?? 0;
   }
 
   /** A page of a source's requests, newest first, before the cursor id. */

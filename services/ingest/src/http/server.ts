@@ -49,6 +49,7 @@ import { systemRoutes } from './routes/system.ts';
 import { serveWebApps } from './web-apps.ts';
 import { TokenBuckets } from '../domain/token-bucket.ts';
 import { InboundReceiver } from '../inbound/inbound-receiver.ts';
+import type { SourceRequestLog } from '../inbound/source-request-log.ts';
 import { SourceResolver } from '../inbound/source-resolver.ts';
 import { documentInbound, inboundRouter } from './routes/inbound.ts';
 import { sourceRoutes } from './routes/sources.ts';
@@ -88,7 +89,7 @@ export interface HttpDeps {
   /** The built portal and console (packages/web/dist). */
   webDir: string;
   /** Inbound sources and their request log. */
-  sources: { repository: SourcesRepository; requests: SourceRequestsRepository; trustedProxies: readonly string[] };
+  sources: { repository: SourcesRepository; requests: SourceRequestsRepository; log: SourceRequestLog; trustedProxies: readonly string[] };
 }
 
 /** Assembles the express application; returns it with the route specs its OpenAPI document is built from. */
@@ -104,7 +105,7 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   // Inbound webhooks are read as raw bytes (any content type), so they are served ahead of the JSON body parsing.
   app.use(inboundRouter({
     receiver: new InboundReceiver({
-      publish: deps.publish, applications, requests: deps.sources.requests, log: deps.log,
+      publish: deps.publish, applications, requests: deps.sources.log, log: deps.log,
       buckets: new TokenBuckets({ ratePerSecond: 1, burst: 1 }),
     }),
     resolver: sourceResolver, maxPayloadBytes: deps.maxPayloadBytes, trustedProxies: deps.sources.trustedProxies, metrics: deps.metrics, log: deps.log,

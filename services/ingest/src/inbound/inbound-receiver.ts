@@ -1,4 +1,4 @@
-import type { SourceRequestsRepository, SourceWithSecrets } from '@hookline/db';
+import type { SourceWithSecrets } from '@hookline/db';
 import type { Logger } from '@hookline/telemetry';
 import type { ApplicationResolver } from '../applications/application-resolver.ts';
 import { HooklineError } from '../domain/errors.ts';
@@ -8,6 +8,7 @@ import type { InboundRequest } from '../domain/inbound/inbound-request.ts';
 import { deliveryIdOf, keptHeaders, providerEventType, verifyInbound, type Provider, type VerificationSettings } from '../domain/inbound/providers.ts';
 import type { TokenBuckets } from '../domain/token-bucket.ts';
 import type { PublishService } from '../publishing/publish-service.ts';
+import type { SourceRequestLog } from './source-request-log.ts';
 
 /** What an inbound request is answered. */
 export interface InboundAnswer {
@@ -23,7 +24,8 @@ export interface InboundAnswer {
 export interface InboundReceiverDeps {
   publish: PublishService;
   applications: ApplicationResolver;
-  requests: SourceRequestsRepository;
+  /** The request log (written in batches: answers never wait for it). */
+  requests: SourceRequestLog;
   buckets: TokenBuckets;
   log: Logger;
 }
@@ -61,13 +63,13 @@ export class InboundReceiver {
     const { source } = a;
     if (source.allowedIps.length === 0 || allowlistOf(source.allowedIps).has(a.remoteAddress)) return null;
     const answer: InboundAnswer = { status: 403, body: { problem: 'this address may not post to this source', code: 'HKL_SOURCE_IP_FORBIDDEN' }, outcome: 'refused' };
-    await this.#record(a, answer, { verification: 'refused', reason: 'ip_not_allowed', bodyBytes: 0 });
+    this.#record(a, answer, { verification: 'refused', reason: 'ip_not_allowed', bodyBytes: 0 });
     return answer;
   }
 
   /** Records a body refused as too large (the HTTP layer answered 413). */
-  async tooLarge(a: Arrival): Promise<void> {
-    await this.#record(a, { status: 413, body: { problem: '', code: '' }, outcome: 'refused' }, { verification: 'refused', reason: 'too_large', bodyBytes: 0 });
+  tooLarge(a: Arrival): void {
+    this.#record(a, { status: 413, body: { problem: '', code: '' }, outcome: 'refused' }, { verification: 'refused', reason: 'too_large', bodyBytes: 0 });
   }
 
   async receive(a: Arrival, body: Buffer): Promise<InboundAnswer> {
@@ -78,7 +80,7 @@ export class InboundReceiver {
     const verdict = verifyInbound(source.settings as VerificationSettings, req, source.secrets);
     if (!verdict.ok) {
       const answer: InboundAnswer = { status: 401, body: { problem: `the request could not be verified (${verdict.reason})`, code: 'HKL_SOURCE_UNVERIFIED' }, outcome: 'unverified' };
-      await this.#record(a, answer, { ...base, verification: 'failed', reason: verdict.reason });
+      this.#record(a, answer, { ...base, verification: 'failed', reason: verdict.reason });
       return answer;
     }
     const verification = provider === 'none' ? 'skipped' : 'verified';
@@ -91,7 +93,7 @@ export class InboundReceiver {
     const challenge = (json as { type?: unknown; challenge?: unknown } | undefined);
     if (provider === 'slack' && challenge?.type === 'url_verification' && typeof challenge.challenge === 'string') {
       const answer: InboundAnswer = { status: 200, body: { json: { challenge: challenge.challenge } }, outcome: 'accepted' };
-      await this.#record(a, answer, { ...logged, reason: 'url_verification' });
+      this.#record(a, answer, { ...logged, reason: 'url_verification' });
       return answer;
     }
 
@@ -102,7 +104,7 @@ export class InboundReceiver {
           status: 429, body: { problem: "the source's rate limit (rateLimitPerSecond) was exceeded", code: 'HKL_RATE_LIMITED' },
           retryAfterSeconds: Math.max(1, Math.ceil(taken.retryAfterMs / 1000)), outcome: 'refused',
         };
-        await this.#record(a, answer, { ...logged, reason: 'rate_limited' });
+        this.#record(a, answer, { ...logged, reason: 'rate_limited' });
         return answer;
       }
     }
@@ -112,7 +114,7 @@ export class InboundReceiver {
       : await this.#d.applications.defaultFor(source.tenantId);
     if (!app) {
       const answer: InboundAnswer = { status: 404, body: { problem: 'no such source', code: 'HKL_API_NOT_FOUND' }, outcome: 'refused' };
-      await this.#record(a, answer, { ...logged, reason: 'application_missing' });
+      this.#record(a, answer, { ...logged, reason: 'application_missing' });
       return answer;
     }
     const eventId = deliveryId === undefined ? undefined : inboundEventId(source.id, deliveryId);
@@ -124,7 +126,7 @@ export class InboundReceiver {
       const answer: InboundAnswer = {
         status: err.status, body: { problem: err.message, code: err.code }, retryAfterSeconds: err.retryAfterSeconds, outcome: 'failed',
       };
-      await this.#record(a, answer, { ...logged, reason: err.code });
+      this.#record(a, answer, { ...logged, reason: err.code });
       return answer;
     }
     const duplicate = published.status === 200;
@@ -134,7 +136,7 @@ export class InboundReceiver {
       outcome: duplicate ? 'duplicate' : 'accepted',
       eventId: published.body.id,
     };
-    await this.#record(a, answer, { ...logged, reason: null, duplicate, eventId: published.body.id });
+    this.#record(a, answer, { ...logged, reason: null, duplicate, eventId: published.body.id });
     return answer;
   }
 
@@ -147,30 +149,26 @@ export class InboundReceiver {
     }
   }
 
-  /** Records the request; a failure to record is logged, never turned into another answer. */
-  async #record(
+  /** Adds the request to the log (written in the background; a failure is logged, never another answer). */
+  #record(
     a: Arrival,
     answer: InboundAnswer,
     r: { verification: string; reason?: string | null; bodyBytes: number; deliveryId?: string | undefined; type?: string; duplicate?: boolean; eventId?: string },
-  ): Promise<void> {
-    try {
-      await this.#d.requests.record({
-        sourceId: a.source.id,
-        tenantId: a.source.tenantId,
-        receivedAt: a.receivedAt,
-        remoteAddress: a.remoteAddress,
-        verification: r.verification,
-        reason: r.reason ?? null,
-        status: answer.status,
-        eventId: r.eventId ?? null,
-        eventType: r.type ?? null,
-        deliveryId: r.deliveryId ?? null,
-        duplicate: r.duplicate ?? false,
-        headers: keptHeaders({ body: Buffer.alloc(0), headers: a.headers, nowSeconds: 0 }),
-        bodyBytes: r.bodyBytes,
-      });
-    } catch (err) {
-      this.#d.log.warn({ err, source_id: a.source.id }, 'recording an inbound request failed');
-    }
+  ): void {
+    this.#d.requests.add({
+      sourceId: a.source.id,
+      tenantId: a.source.tenantId,
+      receivedAt: a.receivedAt,
+      remoteAddress: a.remoteAddress,
+      verification: r.verification,
+      reason: r.reason ?? null,
+      status: answer.status,
+      eventId: r.eventId ?? null,
+      eventType: r.type ?? null,
+      deliveryId: r.deliveryId ?? null,
+      duplicate: r.duplicate ?? false,
+      headers: keptHeaders({ body: Buffer.alloc(0), headers: a.headers, nowSeconds: 0 }),
+      bodyBytes: r.bodyBytes,
+    });
   }
 }

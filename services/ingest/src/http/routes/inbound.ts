@@ -109,7 +109,7 @@ export function inboundRouter(deps: InboundRouteDeps): Router {
       const body = await readRawBody(req, res, deps.maxPayloadBytes);
       if (body === null) {
         requests.inc({ provider: source.provider, outcome: 'refused' });
-        return void (await deps.receiver.tooLarge(arrival));
+        return deps.receiver.tooLarge(arrival);
       }
       const answer = await deps.receiver.receive(arrival, body);
       requests.inc({ provider: source.provider, outcome: answer.outcome });

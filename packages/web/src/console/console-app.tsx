@@ -9,6 +9,7 @@ import { DeadLettersPage } from './pages/dead-letters.tsx';
 import { ConsoleEventsPage } from './pages/events.tsx';
 import { HealthPage } from './pages/health.tsx';
 import { SignIn } from './pages/sign-in.tsx';
+import { SourcesPage } from './pages/sources.tsx';
 import { SystemPage } from './pages/system.tsx';
 
 const KEY = 'hookline.console.key';
@@ -39,6 +40,7 @@ export function ConsoleApp() {
     { href: href(['applications']), label: 'Applications', active: section === 'applications', icon: icons.apps },
     { href: href(['events']), label: 'Event log', active: section === 'events', icon: icons.events },
     { href: href(['dead-letters']), label: 'Dead letters', active: section === 'dead-letters', icon: icons.dead },
+    { href: href(['sources']), label: 'Sources', active: section === 'sources', icon: icons.shield },
     { href: href(['health']), label: 'Endpoint health', active: section === 'health', icon: icons.health },
     { href: href(['system']), label: 'System', active: section === 'system', icon: icons.system },
   ];
@@ -61,7 +63,8 @@ export function ConsoleApp() {
       {section === 'dead-letters' && <DeadLettersPage api={api} route={route} />}
       {section === 'health' && <HealthPage api={api} route={route} />}
       {section === 'system' && <SystemPage api={api} />}
-      {!['applications', 'events', 'dead-letters', 'health', 'system'].includes(section) && <ApplicationsPage api={api} />}
+      {section === 'sources' && <SourcesPage api={api} route={route} />}
+      {!['applications', 'events', 'dead-letters', 'health', 'system', 'sources'].includes(section) && <ApplicationsPage api={api} />}
     </Shell>
   );
 }

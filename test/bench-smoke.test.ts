@@ -67,4 +67,29 @@ describe('benchmark harness (smoke sizes)', () => {
       expect(run.metrics.deliveries_per_s).toBeGreaterThan(0);
     }
   });
+
+  it('runs the inbound scenario: GitHub-signed webhooks to a source, answered 202, none failed', { timeout: 300_000 }, async () => {
+    const out = join(dir, 'inbound.json');
+    const { kafkaBrokers, databaseUrl } = infra();
+    const child = spawn(process.execPath, ['bench/run.ts', '--size', 'smoke', '--scenarios', 'inbound', '--no-markdown', '--out', out], {
+      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const killer = setTimeout(() => child.kill('SIGINT'), 280_000);
+    try {
+      const [code] = await once(child, 'exit');
+      expect(code, output).toBe(0);
+    } finally {
+      clearTimeout(killer);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const run = JSON.parse(readFileSync(out, 'utf8')).runs.find((r: { scenario: string }) => r.scenario === 'inbound');
+    expect(run.error, output).toBeUndefined();
+    expect(run.metrics.inbound_requests_per_s).toBeGreaterThan(0);
+    expect(run.metrics.inbound_p99_ms).toBeGreaterThan(0);
+    expect(run.metrics.failed_requests).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestWorld, Receiver, waitFor, type ReceivedRequest, type TestWorld } from '@hookline/testing';
+import { createTestWorld, infra, Receiver, waitFor, type ReceivedRequest, type TestWorld } from '@hookline/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,11 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
       seen.add(id);
       return { status: 503, body: 'warming up, try again' };
     });
-    pipeline = await startPipeline(world, { env: { RETRY_SCHEDULE: '200ms,200ms,200ms', CIRCUIT_VOLUME_THRESHOLD: '100000' } });
+    // With the test run's schema registry (when there is one), event types show where their schema is registered.
+    const registry = infra().schemaRegistryUrl;
+    pipeline = await startPipeline(world, {
+      env: { RETRY_SCHEDULE: '200ms,200ms,200ms', CIRCUIT_VOLUME_THRESHOLD: '100000', ...(registry ? { SCHEMA_REGISTRY_URL: registry } : {}) },
+    });
     api = pipeline.api;
     key = (await createTenant(api, world.env.ADMIN_TOKEN!, 'portal-sender')).apiKey;
     const schema = { type: 'object', required: ['invoiceId'], properties: { invoiceId: { type: 'string' }, amount: { type: 'integer', minimum: 1 }, currency: { type: 'string', enum: ['EUR', 'USD'] } } };
@@ -237,6 +241,16 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
     const example = JSON.parse((await page.getByTestId('example-payload').locator('pre').textContent())!);
     expect(example).toMatchObject({ type: 'invoice.paid', data: { invoiceId: expect.any(String), amount: 1, currency: 'EUR' } });
     expect(await page.getByTestId('type-schema').textContent()).toContain('"required"');
+    const registered = (await call('GET', `${api}/v1/event-types/invoice.paid`, key)).json;
+    if (infra().schemaRegistryUrl) {
+      expect(registered.subject).toEqual(expect.any(String));
+      const line = await page.getByTestId('type-registry').textContent();
+      expect(line).toContain(registered.subject);
+      expect(line).toContain(`schema id ${registered.schemaId}`);
+      expect(line).toContain(`version ${registered.schemaVersion}`);
+    } else {
+      expect(await page.getByTestId('type-registry').count()).toBe(0);
+    }
     await page.getByTestId('nav-verifying-signatures').click();
     expect(await page.getByTestId('sample-node').textContent()).toContain('new Webhook(process.env.WEBHOOK_SECRET)');
     expect(await page.getByTestId('sample-node').textContent()).toContain('wh.verify(');

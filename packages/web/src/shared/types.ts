@@ -112,6 +112,9 @@ export interface EventType {
   schemaFormat?: 'json' | 'avro' | 'protobuf' | null;
   avroSchema?: Record<string, unknown> | null;
   protobufSchema?: string | null;
+  /** Where the schema is registered (null without a schema registry). */
+  subject?: string | null;
+  schemaId?: number | null;
   schemaVersion?: number | null;
   createdAt: string;
   updatedAt: string;

@@ -44,8 +44,31 @@ export function EventTypesView() {
   );
 }
 
-/** One type's example payload and its schema, whichever language it is written in. */
+/** Where the type's schema is registered (subject, id, version), when it is in a schema registry. */
+function RegistryLine({ type: t }: { type: EventType }) {
+  if (!t.subject) return null;
+  const format = { json: 'JSON Schema', avro: 'Avro', protobuf: 'Protobuf' }[t.schemaFormat ?? 'json'];
+  return (
+    <p className="muted small" data-testid="type-registry">
+      {format} in the schema registry: subject <code>{t.subject}</code>
+      {t.schemaId != null && <> · schema id <code>{t.schemaId}</code></>}
+      {t.schemaVersion != null && <> · version {t.schemaVersion}</>}
+    </p>
+  );
+}
+
+/** One type's registry entry, example payload and schema. */
 function TypeDetail({ type: t }: { type: EventType }) {
+  return (
+    <>
+      <RegistryLine type={t} />
+      <TypeSchema type={t} />
+    </>
+  );
+}
+
+/** One type's example payload and its schema, whichever language it is written in. */
+function TypeSchema({ type: t }: { type: EventType }) {
   const example = (data: unknown) => pretty({ id: 'evt_…', type: t.name, timestamp: '2026-01-01T12:00:00Z', data });
   if (t.avroSchema) {
     return (

@@ -337,6 +337,18 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     expect((await call('GET', `${api}/v1/sources`, other.apiKey)).json.data).toEqual([]);
   });
 
+  it('a signed body PostgreSQL could not store as is (U+0000, an unpaired surrogate) is accepted, logged and delivered as base64', { timeout: 60_000 }, async () => {
+    const secret = 'whsec_hostile';
+    const source = await createSource({ name: 'hostile', provider: 'stripe', verification: { secret } });
+    const body = '{"id":"evt_\\u0000\\ud800","type":"odd.event","data":{}}';
+    const t = now();
+    const res = await post(source.url, body, { 'stripe-signature': `t=${t},v1=${hmac('sha256', secret, `${t}.${body}`, 'hex')}` });
+    expect(res.status).toBe(202);
+    const [logged] = await requestsOf(source.id, 1);
+    expect(logged).toMatchObject({ status: 202, verification: 'verified', deliveryId: 'evt_\ufffd\ufffd', eventType: 'odd.event' });
+    expect(await deliveredOf(res.json.id)).toMatchObject({ type: 'odd.event', data: { contentType: 'application/json', base64: Buffer.from(body).toString('base64') } });
+  });
+
   it('the request log is kept for SOURCE_REQUEST_RETENTION: older rows are deleted', async () => {
     const source = await createSource({ name: 'retention', provider: 'none', eventType: 'r' });
     expect((await post(source.url, '{}')).status).toBe(202);

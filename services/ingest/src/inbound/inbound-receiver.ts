@@ -85,7 +85,7 @@ export class InboundReceiver {
     }
     const verification = provider === 'none' ? 'skipped' : 'verified';
     const json = parseJson(body, a.headers['content-type']);
-    const deliveryId = deliveryIdOf(provider, req, json)?.slice(0, 500);
+    const deliveryId = deliveryIdOf(provider, req, json);
     const type = source.eventType ?? eventTypeFrom(providerEventType(provider, req, json)) ?? `${provider}.webhook`;
     const logged = { ...base, verification, deliveryId, type } as const;
 
@@ -122,7 +122,11 @@ export class InboundReceiver {
     try {
       published = await this.#d.publish.publishOne(source.tenantId, app, { type, data: inboundData(body, a.headers['content-type'], json), id: eventId });
     } catch (err) {
-      if (!(err instanceof HooklineError)) throw err;
+      if (!(err instanceof HooklineError)) {
+        // Logged and answered 500 by the error handler; the log says the request arrived and what became of it.
+        this.#record(a, { status: 500, body: { problem: '', code: '' }, outcome: 'failed' }, { ...logged, reason: 'internal_error' });
+        throw err;
+      }
       const answer: InboundAnswer = {
         status: err.status, body: { problem: err.message, code: err.code }, retryAfterSeconds: err.retryAfterSeconds, outcome: 'failed',
       };

@@ -124,3 +124,11 @@ describe('generic hmac, basic, bearer, api-key, none', () => {
     expect(kept).toEqual({ 'x-github-event': 'push', 'content-type': 'application/json' });
   });
 });
+
+describe('delivery ids from bodies', () => {
+  it('are made storable: U+0000 and unpaired surrogates become U+FFFD, cut to 500 characters first', () => {
+    const body = JSON.parse('{"id":"evt_\\u0000\\ud800x\\ud83d\\ude00"}') as unknown;
+    expect(deliveryIdOf('stripe', req('', {}), body)).toBe('evt_\ufffd\ufffdx\ud83d\ude00');
+    expect(deliveryIdOf('stripe', req('', {}), { id: 'x'.repeat(600) })).toHaveLength(500);
+  });
+});

@@ -45,12 +45,22 @@ const field = (json: unknown, name: string): string | undefined => {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 };
 
+/** Text PostgreSQL can store: U+0000 and unpaired surrogates (which JSON bodies may carry) become U+FFFD. */
+export const storableText = (s: string): string =>
+  // eslint-disable-next-line no-control-regex -- U+0000 is exactly what is replaced
+  s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 /**
  * The provider's id of this delivery, the same on its retries (deduplication key): `X-GitHub-Delivery`, Stripe's
  * event `id`, `X-Shopify-Webhook-Id` (or `X-Shopify-Event-Id`), Slack's Events API `event_id`, `webhook-id`; for the
  * generic providers, `webhook-id` or `Idempotency-Key` when the sender sets one. Undefined: no deduplication.
  */
 export function deliveryIdOf(provider: Provider, req: InboundRequest, json: unknown): string | undefined {
+  const id = rawDeliveryId(provider, req, json);
+  return id === undefined ? undefined : storableText(id.slice(0, 500));
+}
+
+function rawDeliveryId(provider: Provider, req: InboundRequest, json: unknown): string | undefined {
   const h = req.headers;
   switch (provider) {
     case 'github': return h['x-github-delivery'];

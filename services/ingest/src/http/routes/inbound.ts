@@ -30,6 +30,7 @@ const spec: RouteSpec = {
     201: { description: 'Accepted (a source configured to answer 201)' },
     202: { description: 'Accepted: published and acknowledged by Kafka (default answer; body {"id": <event id>} unless configured); a repeated delivery id is answered the same' },
     204: { description: 'Accepted (a source configured to answer 204)' },
+    400: { description: 'The body could not be read (the client broke off)' },
     401: { description: 'The provider\'s signature or credentials did not verify (recorded, never forwarded)' },
     403: { description: 'The client address is not in the source\'s allowedIps' },
     404: { description: 'No source has this URL token' },
@@ -79,7 +80,7 @@ export function inboundRouter(deps: InboundRouteDeps): Router {
     registers: [deps.metrics],
   });
   const router = express.Router();
-  router.post('/in/:token', async (req, res, next) => {
+  router.post('/in/:token', async (req, res) => {
     try {
       const span = trace.getActiveSpan();
       // The token is a credential: never in a trace.
@@ -93,6 +94,7 @@ export function inboundRouter(deps: InboundRouteDeps): Router {
         return sendProblem(res, 404, 'no source has this URL', { code: 'HKL_API_NOT_FOUND' });
       }
       res.locals.tenantId = source.tenantId;
+      res.locals.sourceId = source.id;
       span?.setAttributes({ 'hookline.source_id': source.id, 'hookline.source_provider': source.provider });
       const arrival = {
         source,
@@ -116,7 +118,14 @@ export function inboundRouter(deps: InboundRouteDeps): Router {
       if (answer.eventId) span?.setAttribute('hookline.event_id', answer.eventId);
       send(res, answer);
     } catch (err) {
-      next(err);
+      // Answered here rather than by the app's error handler, which logs the request path: this one holds the token.
+      const status = (err as { status?: unknown }).status;
+      if (status === 400) {
+        if (!res.headersSent) sendProblem(res, 400, 'the request body could not be read');
+        return;
+      }
+      deps.log.error({ err, method: req.method, path: '/in/{token}', source_id: res.locals.sourceId }, 'unhandled error in an inbound request');
+      if (!res.headersSent) res.status(500).type('application/problem+json').json({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
     }
   });
   return router;

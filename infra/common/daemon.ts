@@ -25,13 +25,16 @@ export function livePid(files: DaemonFiles): number | undefined {
   return undefined;
 }
 
-/** Spawns `command` detached (its own process group, so it outlives the caller), logging to the log file. */
-export function spawnDaemon(files: DaemonFiles, command: string, args: readonly string[], cwd: string): number {
+/**
+ * Spawns `command` detached (its own process group, so it outlives the caller), logging to the log file; `env`
+ * adds to the caller's environment.
+ */
+export function spawnDaemon(files: DaemonFiles, command: string, args: readonly string[], cwd: string, env?: Record<string, string>): number {
   if (fs.existsSync(files.logFile) && fs.statSync(files.logFile).size > MAX_LOG_BYTES) fs.renameSync(files.logFile, `${files.logFile}.1`);
   fs.appendFileSync(files.logFile, `\n=== hookline launcher: starting ${files.name} at ${new Date().toISOString()} ===\n`);
   const logFd = fs.openSync(files.logFile, 'a');
   try {
-    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', logFd, logFd] });
+    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', logFd, logFd], ...(env ? { env: { ...process.env, ...env } } : {}) });
     child.on('error', () => undefined); // Surfaces as "exited during startup".
     child.unref();
     if (child.pid === undefined) throw new Error(`could not spawn ${command}`);

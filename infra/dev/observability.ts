@@ -1,5 +1,7 @@
 import { startJaeger, stopJaeger } from '../jaeger/launcher.ts';
-import { serviceTargets } from '../prometheus/config.ts';
+import { resolveKafkaMetricsPort } from '../kafka/jmx-exporter.ts';
+import { resolvePgExporterPort, startPostgresExporter, stopPostgresExporter } from '../postgres-exporter/launcher.ts';
+import { exporterTargets, serviceTargets } from '../prometheus/config.ts';
 import { startPrometheus, stopPrometheus } from '../prometheus/launcher.ts';
 import { part, type Part } from './stack.ts';
 
@@ -23,15 +25,20 @@ export function otlpEnv(otlpHttp: string, env: NodeJS.ProcessEnv): Record<string
   return Object.fromEntries(Object.entries(wanted).filter(([key]) => !env[key]));
 }
 
+/** Port of the local broker's own metrics under `--observability` (`HOOKLINE_KAFKA_METRICS_PORT`, 9404). */
+export const kafkaMetricsPort = (): number => resolveKafkaMetricsPort();
+
 /**
- * Jaeger (OTLP on 4317/4318, UI on 16686, built on first use) and Prometheus (9090, scraping the three services
- * at `ports`), as parts of `npm start`: started with the others, stopped with them, restarted if they go away.
+ * Jaeger (OTLP on 4317/4318, UI on 16686, built on first use), PostgreSQL's exporter (9187, watching `database`
+ * once it has started) and Prometheus (9090, scraping the three services at `ports`, the broker's metrics and the
+ * exporter), as parts of `npm start`: started with the others, stopped with them, restarted if they go away.
  * Jaeger's part keeps its OTLP/HTTP endpoint in `otlp` once started, and whether it serves the UI in `hasUi`.
  */
 export function observabilityParts(
   log: (msg: string) => void,
   ports: { ingest: number; dispatcher: number; tracker: number },
-): { jaeger: Part & { otlp?: string; hasUi?: boolean }; prometheus: Part } {
+  database?: Part,
+): { jaeger: Part & { otlp?: string; hasUi?: boolean }; prometheus: Part; pgExporter: Part } {
   const jaeger: Part & { otlp?: string; hasUi?: boolean } = part('jaeger', async (hooks) => {
     const { ui, otlpHttp, hasUi, reused } = await startJaeger(hooks);
     jaeger.otlp = otlpHttp;
@@ -39,8 +46,15 @@ export function observabilityParts(
     return { address: ui, reused };
   }, () => stopJaeger(), log);
   const prometheus = part('prometheus', async (hooks) => {
-    const { url, reused } = await startPrometheus({ ...hooks, targets: serviceTargets(ports) });
+    const targets = [...serviceTargets(ports), ...exporterTargets({ kafka: kafkaMetricsPort(), postgres: resolvePgExporterPort() })];
+    const { url, reused } = await startPrometheus({ ...hooks, targets });
     return { address: url, reused };
   }, () => stopPrometheus(), log);
-  return { jaeger, prometheus };
+  const pgExporter = part('pg-exporter', async (hooks) => {
+    await database?.starting?.catch(() => undefined);
+    if (!database?.address) throw new Error('the database did not start');
+    const { url, reused } = await startPostgresExporter({ ...hooks, databaseUrl: database.address });
+    return { address: url, reused };
+  }, () => stopPostgresExporter(), log);
+  return { jaeger, prometheus, pgExporter };
 }

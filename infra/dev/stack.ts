@@ -7,7 +7,7 @@ import { startSchemaRegistry, stopSchemaRegistry } from '../schema-registry/laun
 /** One backing component `npm start` runs when none is configured: the broker, the database, the registry. */
 export interface Part {
   /** How the first screen names it. */
-  readonly name: 'broker' | 'database' | 'registry' | 'jaeger' | 'prometheus';
+  readonly name: 'broker' | 'database' | 'registry' | 'jaeger' | 'prometheus' | 'pg-exporter';
   /** Where services reach it, once started. */
   address?: string;
   /** False for one the user configured (`KAFKA_BROKERS`, …): never started, stopped or restarted here. */
@@ -73,11 +73,14 @@ export function part(name: Part['name'], launch: Launch, halt: () => Promise<voi
   return self;
 }
 
-/** The three parts, wired to their launchers (home, ports and versions from the launchers' own variables). */
-export function localStack(log: (msg: string) => void): { broker: Part; database: Part; registry: Part } {
+/**
+ * The three parts, wired to their launchers (home, ports and versions from the launchers' own variables);
+ * `kafkaMetricsPort` has a broker this starts serve its own figures there (`--observability`).
+ */
+export function localStack(log: (msg: string) => void, opts: { kafkaMetricsPort?: number } = {}): { broker: Part; database: Part; registry: Part } {
   return {
     broker: part('broker', async (hooks) => {
-      const { brokers, reused } = await startKafka(hooks);
+      const { brokers, reused } = await startKafka({ ...hooks, ...(opts.kafkaMetricsPort === undefined ? {} : { metricsPort: opts.kafkaMetricsPort }) });
       return { address: brokers, reused };
     }, () => stopKafka(), log),
     database: part('database', async (hooks) => {

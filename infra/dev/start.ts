@@ -8,7 +8,7 @@ import { isProcessAlive } from '../kafka/proc.ts';
 import { ensureWebBuilt } from '../web/ensure-built.ts';
 import { seedDemo, startDemoReceiver, type Demo } from './demo.ts';
 import { loadDevSecrets } from './dev-secrets.ts';
-import { jaegerLink, observabilityParts, observabilityWanted, otlpEnv } from './observability.ts';
+import { jaegerLink, kafkaMetricsPort, observabilityParts, observabilityWanted, otlpEnv } from './observability.ts';
 import { configuredPart, localStack, type Part } from './stack.ts';
 import { StartLock } from './start-lock.ts';
 import { Supervisor } from './supervisor.ts';
@@ -67,8 +67,8 @@ setInterval(() => {
 }, 1_000).unref();
 
 /** The part for a variable the user set, a local one otherwise (none for `SCHEMA_REGISTRY_URL=none`). */
-function chooseParts() {
-  const local = localStack((msg) => say(paint('2', msg)));
+function chooseParts(observability: boolean) {
+  const local = localStack((msg) => say(paint('2', msg)), observability ? { kafkaMetricsPort: kafkaMetricsPort() } : {});
   const configured = (name: Part['name'], value: string | undefined, fallback: Part) =>
     value ? configuredPart(name, value) : fallback;
   const registryUrl = process.env.SCHEMA_REGISTRY_URL;
@@ -124,13 +124,15 @@ async function main(): Promise<void> {
   mkdirSync(home, { recursive: true });
   await lock.take(say);
 
-  const { broker, database, registry } = chooseParts();
+  const wanted = observabilityWanted(process.argv.slice(2), process.env);
+  const { broker, database, registry } = chooseParts(wanted);
   parts.push(broker, database, ...(registry ? [registry] : []));
-  // --observability: Jaeger and Prometheus start alongside (the first run builds Jaeger with Go).
+  // --observability: Jaeger, PostgreSQL's exporter and Prometheus start alongside (the first run builds Jaeger with
+  // Go), and a broker started here serves its own metrics.
   const apiPort = Number(process.env.HTTP_PORT ?? 8080);
   const ports = { ingest: apiPort, dispatcher: apiPort + 1, tracker: apiPort + 2 };
-  const observability = observabilityWanted(process.argv.slice(2), process.env) ? observabilityParts((msg) => say(paint('2', msg)), ports) : undefined;
-  if (observability) parts.push(observability.jaeger, observability.prometheus);
+  const observability = wanted ? observabilityParts((msg) => say(paint('2', msg)), ports, database) : undefined;
+  if (observability) parts.push(observability.jaeger, observability.pgExporter, observability.prometheus);
   const starting = parts.filter((p) => p.local).map((p) => p.name);
   const list = starting.length > 1 ? `${starting.slice(0, -1).join(', ')} and ${starting.at(-1)}` : starting.join('');
   if (starting.length > 0) say(`starting the local ${list} (the first run fetches Kafka and Apicurio Registry from Maven Central${observability ? ' and builds Jaeger with Go' : ''})…`);
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
   for (const [i, result] of results.entries()) {
     const part = parts[i]!;
     if (result.status === 'fulfilled') ok(describe(part));
-    else if (part === observability?.jaeger || part === observability?.prometheus) bad(`${part.name} not started: ${(result.reason as Error).message.split('\n')[0]} (the services run without it)`);
+    else if (part === observability?.jaeger || part === observability?.prometheus || part === observability?.pgExporter) bad(`${part.name} not started: ${(result.reason as Error).message.split('\n')[0]} (the services run without it)`);
     else if (part === registry) bad(`registry not started: ${(result.reason as Error).message.split('\n')[0]} — event-type schemas stay in PostgreSQL (SCHEMA_REGISTRY_URL=none skips it)`);
     else throw result.reason;
   }
@@ -220,7 +222,7 @@ async function main(): Promise<void> {
     row('try', `curl -s -X POST ${api}/v1/tenants -H "authorization: Bearer ${admin}" -H 'content-type: application/json' -d '{"name":"acme"}'`),
     row('metrics', `${api}/metrics, :${ports.dispatcher}/metrics, :${ports.tracker}/metrics`),
     ...(observability?.jaeger.address && observability.jaeger.otlp ? [row('Jaeger', `${jaegerLink(observability.jaeger.address, observability.jaeger.hasUi === true)}   ${paint('2', observability.jaeger.hasUi ? `(traces, exported to ${observability.jaeger.otlp})` : '(query API: this build has no UI assets; npm run screenshots:observability draws a trace)')}`)] : []),
-    ...(observability?.prometheus.address ? [row('Prometheus', `${observability.prometheus.address}/graph   ${paint('2', '(scraping the three services; Grafana: docker compose up)')}`)] : []),
+    ...(observability?.prometheus.address ? [row('Prometheus', `${observability.prometheus.address}/graph   ${paint('2', '(scraping the three services, the broker and PostgreSQL; Grafana: docker compose up)')}`)] : []),
     ...(demoApp && webBuilt
       ? [
           '',

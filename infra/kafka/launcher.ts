@@ -7,6 +7,7 @@ import type { KafkaPaths } from './paths.ts';
 import { portOpen } from '../common/net.ts';
 import { brokerAnswers, brokerReady } from './probe.ts';
 import { isProcessAlive, readPid, terminateGroup, waitUntil } from './proc.ts';
+import { ensureJmxAgent, jmxAgentArgument } from './jmx-exporter.ts';
 import { ensureKafkaJars, findJava } from './resolve.ts';
 import { classpath, formatStorageIfNeeded } from './storage.ts';
 
@@ -26,6 +27,11 @@ export interface StartKafkaOptions {
   onSpawn?: () => void;
   /** Further listeners, each advertising its own address (e.g. a proxy a test can cut); none by default. */
   extraListeners?: readonly ExtraListener[];
+  /**
+   * Serve the broker's own figures for Prometheus on 127.0.0.1:`metricsPort`/metrics (the JMX exporter agent,
+   * fetched on first use); off by default, so a plain broker starts as fast as ever. A running broker is reused as it is.
+   */
+  metricsPort?: number;
 }
 
 /** Options for {@link stopKafka}. */
@@ -64,10 +70,19 @@ function configuredPort(paths: KafkaPaths): number | undefined {
   }
 }
 
+/** Whether the broker `pid` was started with the JMX exporter agent on `port`. */
+function servesMetrics(pid: number, port: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.startsWith('-javaagent:') && arg.includes(`=127.0.0.1:${port}:`));
+  } catch {
+    return false;
+  }
+}
+
 /** Start-time rotation only: enough to stop a long-lived dev checkout's log growing forever. */
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
 
-function spawnBroker(java: string, paths: KafkaPaths, version: string): number {
+function spawnBroker(java: string, paths: KafkaPaths, version: string, agent: readonly string[]): number {
   if (fs.existsSync(paths.logFile) && fs.statSync(paths.logFile).size > MAX_LOG_BYTES) {
     fs.renameSync(paths.logFile, `${paths.logFile}.1`);
   }
@@ -76,7 +91,7 @@ function spawnBroker(java: string, paths: KafkaPaths, version: string): number {
   try {
     const child = spawn(
       java,
-      [...JVM_OPTS, `-Dlog4j2.configurationFile=${paths.log4jConfig}`, `-Dkafka.logs.dir=${paths.kafkaDir}`, '-cp', classpath(paths), MAIN_CLASS, paths.serverProperties],
+      [...JVM_OPTS, ...agent, `-Dlog4j2.configurationFile=${paths.log4jConfig}`, `-Dkafka.logs.dir=${paths.kafkaDir}`, '-cp', classpath(paths), MAIN_CLASS, paths.serverProperties],
       // Own process group so the broker outlives the CLI and stop can signal the whole group.
       { cwd: paths.kafkaDir, detached: true, stdio: ['ignore', logFd, logFd] },
     );
@@ -128,6 +143,9 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
     }
     if (opts.clean) log('Kafka is already running; not wiping its data (stop it with --clean for that)');
     log(`reusing Kafka pid ${pid} on ${brokers}`);
+    if (opts.metricsPort !== undefined && !servesMetrics(pid, opts.metricsPort)) {
+      log(`the running broker does not serve its metrics on port ${opts.metricsPort}: stop it and start again for them`);
+    }
     try {
       await waitReady(paths, pid, brokers); // It may still be booting.
       return { brokers, reused: true };
@@ -157,14 +175,18 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
     log(`wiping ${paths.dataDir}`);
     fs.rmSync(paths.dataDir, { recursive: true, force: true });
   }
+  if (opts.metricsPort !== undefined && (await portOpen('127.0.0.1', opts.metricsPort))) {
+    throw new Error(`port ${opts.metricsPort} (the broker's metrics) is already in use`);
+  }
   const java = await findJava();
   await ensureKafkaJars(paths, version, log);
+  const agent = opts.metricsPort === undefined ? [] : [jmxAgentArgument(await ensureJmxAgent(paths.home, log), opts.metricsPort)];
   fs.mkdirSync(paths.dataDir, { recursive: true });
   writeKafkaConfig(paths, port, opts.extraListeners);
   await formatStorageIfNeeded(java, paths, log);
 
   const started = Date.now();
-  const newPid = spawnBroker(java, paths, version);
+  const newPid = spawnBroker(java, paths, version, agent);
   opts.onSpawn?.();
   log(`started Kafka ${version} (pid ${newPid}), waiting for ${brokers}; log: ${paths.logFile}`);
   try {
@@ -175,7 +197,7 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
     fs.rmSync(paths.pidFile, { force: true });
     throw error;
   }
-  log(`Kafka ready on ${brokers} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`Kafka ready on ${brokers} in ${((Date.now() - started) / 1000).toFixed(1)} s${opts.metricsPort === undefined ? '' : `; metrics on http://127.0.0.1:${opts.metricsPort}/metrics`}`);
   return { brokers, reused: false };
 }
 

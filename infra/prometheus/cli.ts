@@ -4,9 +4,12 @@
  *   node infra/prometheus/cli.ts start    prints PROMETHEUS_URL=..., Prometheus keeps running
  *   node infra/prometheus/cli.ts stop
  *
- * Ports of the services: HTTP_PORT (8080) for ingest and the next two for the dispatcher and tracker.
+ * Ports of the services: HTTP_PORT (8080) for ingest and the next two for the dispatcher and tracker; the broker's
+ * metrics on HOOKLINE_KAFKA_METRICS_PORT (9404), PostgreSQL's exporter on HOOKLINE_PG_EXPORTER_PORT (9187).
  */
-import { serviceTargets } from './config.ts';
+import { resolveKafkaMetricsPort } from '../kafka/jmx-exporter.ts';
+import { resolvePgExporterPort } from '../postgres-exporter/launcher.ts';
+import { exporterTargets, serviceTargets } from './config.ts';
 import { startPrometheus, stopPrometheus } from './launcher.ts';
 
 const USAGE = 'usage: node infra/prometheus/cli.ts start|stop';
@@ -18,7 +21,10 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'start': {
       const api = Number(process.env.HTTP_PORT ?? 8080);
-      const { url } = await startPrometheus({ log, targets: serviceTargets({ ingest: api, dispatcher: api + 1, tracker: api + 2 }) });
+      const { url } = await startPrometheus({ log, targets: [
+        ...serviceTargets({ ingest: api, dispatcher: api + 1, tracker: api + 2 }),
+        ...exporterTargets({ kafka: resolveKafkaMetricsPort(), postgres: resolvePgExporterPort() }),
+      ] });
       console.log(`PROMETHEUS_URL=${url}`);
       return 0;
     }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { which } from '../common/exec.ts';
 import { httpOk, livePid, spawnDaemon, stopDaemon, waitForDaemon, type DaemonFiles } from '../common/daemon.ts';
 import { portOpen } from '../common/net.ts';
-import { prometheusConfig, serviceTargets, type ScrapeTarget } from './config.ts';
+import { defaultLocalTargets, prometheusConfig, type ScrapeTarget } from './config.ts';
 import { prometheusPaths, resolvePrometheusPort, type PrometheusPaths } from './paths.ts';
 
 /** Options for {@link startPrometheus}. */
@@ -11,7 +11,7 @@ export interface StartPrometheusOptions {
   home?: string;
   /** Web port (UI and HTTP API); defaults to `$HOOKLINE_PROMETHEUS_PORT` or 9090. */
   port?: number;
-  /** What to scrape; defaults to the services at ports 8080, 8081 and 8082. */
+  /** What to scrape; defaults to the services at ports 8080, 8081 and 8082, the broker's metrics on 9404 and PostgreSQL's exporter on 9187. */
   targets?: readonly ScrapeTarget[];
   /** Scrape interval in seconds (default 5). */
   intervalSeconds?: number;
@@ -55,7 +55,7 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   const paths = prometheusPaths(opts.home);
   const port = resolvePrometheusPort(opts.port);
   const daemon = files(paths);
-  const config = prometheusConfig(opts.targets ?? serviceTargets({ ingest: 8080, dispatcher: 8081, tracker: 8082 }), opts.intervalSeconds);
+  const config = prometheusConfig(opts.targets ?? defaultLocalTargets(), opts.intervalSeconds);
 
   const pid = livePid(daemon);
   if (pid !== undefined) {

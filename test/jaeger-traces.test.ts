@@ -71,7 +71,7 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
       }
     };
 
-    it('an event published over HTTP: API, produce, fan-out, delivery, failed attempt, retry tier, second attempt, tracker writes, receiver', async () => {
+    it('an event published over HTTP: API, every produce and its consume (events, deliveries, retry tier, attempts), both attempts, tracker writes, receiver', async () => {
       const { apiKey } = await createTenant(services.api, world.env.ADMIN_TOKEN!, 'traced');
       expect((await call('GET', `${services.api}/metrics`)).status).toBe(200);
       receiver.failOnce('/traced');
@@ -87,9 +87,10 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
       const traceId = traceIdOf(first!.traceparent);
       expect(traceIdOf(second!.traceparent)).toBe(traceId);
 
-      // ingest: API, produce; dispatcher: fan-out, delivery, attempt, retry tier, attempt; tracker: the event, the
-      // delivery and both attempts written; the receiver: both webhooks.
-      const spans = await traceOnceComplete(traceId, { 'hookline-ingest': 2, 'hookline-dispatcher': 5, 'hookline-tracker': 4, 'test-receiver': 2 });
+      // ingest: API, produce; dispatcher: fan-out, its produce of the delivery, delivery, attempt, its produces (attempt
+      // record, retry tier), retry tier, attempt, its produces (attempt record, the endpoint's recovery on the
+      // operational topic); tracker: the event, the delivery and both attempts written; the receiver: both webhooks.
+      const spans = await traceOnceComplete(traceId, { 'hookline-ingest': 2, 'hookline-dispatcher': 10, 'hookline-tracker': 4, 'test-receiver': 2 });
       console.log(describeTrace(spans));
       const byId = new Map(spans.map((s) => [s.spanId, s]));
       const parentOf = (s: JaegerSpan) => byId.get(s.parentId ?? '');
@@ -117,9 +118,17 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
       expect(fanout.attributes['messaging.kafka.offset']).toEqual(expect.any(Number));
       expect(fanout.attributes['messaging.destination.partition.id']).toMatch(/^\d+$/);
 
+      const sendDeliveries = one('deliveries produce', (s) => s.service === 'hookline-dispatcher' && s.name === `send ${world.topics.deliveries}`);
+      expect(sendDeliveries.kind).toBe('producer');
+      expect(parentOf(sendDeliveries)).toBe(fanout);
+      expect(sendDeliveries.attributes).toMatchObject({
+        'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': world.topics.deliveries,
+        'messaging.batch.message_count': 1, 'hookline.event_id': eventId,
+      });
+
       const delivery = one('deliveries consume', (s) => s.service === 'hookline-dispatcher' && s.name === `process ${world.topics.deliveries}`);
       expect(delivery.kind).toBe('consumer');
-      expect(parentOf(delivery)).toBe(fanout);
+      expect(parentOf(delivery)).toBe(sendDeliveries);
       expect(delivery.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': world.topics.deliveries });
 
       const clients = spans.filter((s) => s.kind === 'client').sort((a, b) => Number(a.attributes['hookline.attempt']) - Number(b.attributes['hookline.attempt']));
@@ -131,20 +140,52 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
       expect(retry.kind).toBe('consumer');
       expect(retry.name).toMatch(new RegExp(`^process ${world.prefix.replace(/\./g, '\\.')}\\.retry\\.`));
       expect(retry.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.operation.type': 'process' });
-      expect(parentOf(retry)).toBe(attempt1);
+      const retryTopic = retry.name.slice('process '.length);
+      const sendRetry = one('retry tier produce', (s) => s.name === `send ${retryTopic}`);
+      expect(parentOf(retry)).toBe(sendRetry);
+      expect(sendRetry.kind).toBe('producer');
+      expect(parentOf(sendRetry)).toBe(attempt1);
+      expect(sendRetry.attributes).toMatchObject({
+        'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': retryTopic,
+        'messaging.batch.message_count': 1, 'hookline.event_id': eventId, 'hookline.attempt': 1,
+      });
       expect(attempt2.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 204, 'hookline.attempt': 2 });
 
-      // The tracker's writes: the event under its produce, the delivery under the fan-out, each attempt under its span.
+      // Each attempt's record is produced in a PRODUCER span under the attempt's CLIENT span.
+      const sendAttempts = spans.filter((s) => s.name === `send ${world.topics.attempts}`);
+      expect(sendAttempts.map((s) => parentOf(s)?.spanId).sort()).toEqual([attempt1.spanId, attempt2.spanId].sort());
+      for (const s of sendAttempts) {
+        expect(s.attributes).toMatchObject({ 'span.kind': 'producer', 'messaging.system': 'kafka', 'messaging.destination.name': world.topics.attempts, 'hookline.event_id': eventId });
+      }
+      const [sendAttempt1, sendAttempt2] = [attempt1, attempt2].map((a) => sendAttempts.find((s) => s.parentId === a.spanId)!);
+      expect(sendAttempt1!.attributes['hookline.attempt']).toBe(1);
+      expect(sendAttempt2!.attributes['hookline.attempt']).toBe(2);
+
+      // The tracker's writes: each under the PRODUCER span that wrote its record.
       const writes = spans.filter((s) => s.service === 'hookline-tracker');
       for (const w of writes) expect(w.kind).toBe('consumer');
       expect(writes.map((w) => [w.name, parentOf(w)?.spanId]).sort()).toEqual(
         [
           [`process ${world.topics.events}`, produce.spanId],
-          [`process ${world.topics.deliveries}`, fanout.spanId],
-          [`process ${world.topics.attempts}`, attempt1.spanId],
-          [`process ${world.topics.attempts}`, attempt2.spanId],
+          [`process ${world.topics.deliveries}`, sendDeliveries.spanId],
+          [`process ${world.topics.attempts}`, sendAttempt1!.spanId],
+          [`process ${world.topics.attempts}`, sendAttempt2!.spanId],
         ].sort(),
       );
+
+      // The recovered endpoint's operational record is produced in the second attempt's hand-off, in its own span.
+      const sendOperational = one('operational produce', (s) => s.name === `send ${world.topics.operational}`);
+      expect(parentOf(sendOperational)).toBe(attempt2);
+      expect(sendOperational.kind).toBe('producer');
+
+      // Every hop: each CONSUMER span is the child of the PRODUCER span that wrote its record, on the same topic.
+      for (const consume of spans.filter((s) => s.kind === 'consumer')) {
+        const producedBy = parentOf(consume)!;
+        expect(producedBy.kind, `${consume.service} ${consume.name}`).toBe('producer');
+        expect(producedBy.name, `${consume.service} ${consume.name}`).toBe(`send ${consume.name.slice('process '.length)}`);
+      }
+      // And every PRODUCER span is a child of the span that handled what led to it (no produce outside the trace).
+      for (const p of spans.filter((s) => s.kind === 'producer')) expect(['server', 'consumer', 'client']).toContain(parentOf(p)?.kind);
       for (const w of writes) expect(w.attributes, w.name).toMatchObject({ 'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': w.name.slice('process '.length) });
 
       // The receiver (OpenTelemetry SDK of its own) continued each webhook's traceparent: its span is the attempt's child.
@@ -173,21 +214,26 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
       });
       await producer.disconnect();
 
-      const spans = await traceOnceComplete(traceId, { 'hookline-dispatcher': 3, 'hookline-tracker': 3, 'test-receiver': 1 });
+      const spans = await traceOnceComplete(traceId, { 'hookline-dispatcher': 5, 'hookline-tracker': 3, 'test-receiver': 1 });
       const byId = new Map(spans.map((s) => [s.spanId, s]));
       const of = (service: string, name: string) => spans.find((s) => s.service === service && s.name === name)!;
       const fanout = of('hookline-dispatcher', `process ${world.topics.events}`);
       expect(fanout.parentId).toBe(callerSpan);
       expect(of('hookline-tracker', `process ${world.topics.events}`).parentId).toBe(callerSpan);
+      const sendDeliveries = of('hookline-dispatcher', `send ${world.topics.deliveries}`);
+      expect(sendDeliveries.parentId).toBe(fanout.spanId);
       const delivery = of('hookline-dispatcher', `process ${world.topics.deliveries}`);
-      expect(delivery.parentId).toBe(fanout.spanId);
-      expect(of('hookline-tracker', `process ${world.topics.deliveries}`).parentId).toBe(fanout.spanId);
+      expect(delivery.parentId).toBe(sendDeliveries.spanId);
+      expect(of('hookline-tracker', `process ${world.topics.deliveries}`).parentId).toBe(sendDeliveries.spanId);
       const attempt = spans.find((s) => s.kind === 'client')!;
       expect(attempt.parentId).toBe(delivery.spanId);
       expect(attempt.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 204, 'hookline.attempt': 1, 'url.full': receiver.url('/raw') });
-      expect(of('hookline-tracker', `process ${world.topics.attempts}`).parentId).toBe(attempt.spanId);
+      const sendAttempt = of('hookline-dispatcher', `send ${world.topics.attempts}`);
+      expect(sendAttempt.parentId).toBe(attempt.spanId);
+      expect(of('hookline-tracker', `process ${world.topics.attempts}`).parentId).toBe(sendAttempt.spanId);
       expect(byId.get(spans.find((s) => s.service === 'test-receiver')!.parentId!)).toBe(attempt);
-      expect(spans, describeTrace(spans)).toHaveLength(7);
+      // dispatcher: fan-out, send deliveries, delivery, attempt, send attempts; tracker: 3 writes; the receiver.
+      expect(spans, describeTrace(spans)).toHaveLength(9);
     });
   });
 
@@ -245,10 +291,11 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
       for (const id of callerNotSampled) {
         expect(flagsOf(webhooks.find((w) => traceIdOf(w.traceparent) === id)!.traceparent)).toBe('00');
       }
-      // A caller-sampled trace is complete: API, produce, fan-out, delivery, attempt, tracker write, receiver.
+      // A caller-sampled trace is complete: API, produce, fan-out, send deliveries, delivery, attempt, send attempts,
+      // the tracker's 3 writes, receiver.
       const spans = await waitFor(async () => {
         const s = await query.trace(callerSampled[0]!);
-        return s.length >= 7 ? s : undefined;
+        return s.length >= 11 ? s : undefined;
       }, { timeoutMs: 30_000, description: 'a caller-sampled trace complete' });
       expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['hookline-ingest', 'hookline-dispatcher', 'hookline-tracker', 'test-receiver']));
     });

@@ -25,7 +25,7 @@ describe('one trace per event across every hop', () => {
     await collector.shutdown();
   });
 
-  it('links the publish, the produce, fan-out, both HTTP attempts and the write, and the webhook carries it', async () => {
+  it('links the publish, every produce and its consume, both HTTP attempts and the writes, and the webhook carries it', async () => {
     const { apiKey } = await createTenant(pipeline.api, world.env.ADMIN_TOKEN!);
     const applicationId = (await call('POST', `${pipeline.api}/v1/endpoints`, apiKey, { url: receiver.url('/traced') })).json.applicationId as string;
     const published = await call('POST', `${pipeline.api}/v1/events`, apiKey, { type: 'order.shipped', data: { n: 1 } });
@@ -55,25 +55,50 @@ describe('one trace per event across every hop', () => {
     expect(fanout.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'hookline.event_id': eventId, 'hookline.application_id': applicationId });
     expect(fanout.attributes['messaging.kafka.offset']).toEqual(expect.any(Number));
 
+    // The fan-out's own PRODUCER span for this event's deliveries, under its CONSUMER span.
+    const sendDeliveries = inTrace().find((s) => s.kind === SpanKind.PRODUCER && s.name === `send ${world.topics.deliveries}`)!;
+    expect(parentOf(sendDeliveries)).toBe(fanout);
+    expect(sendDeliveries.attributes).toMatchObject({
+      'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': world.topics.deliveries,
+      'messaging.batch.message_count': 1, 'hookline.event_id': eventId, 'hookline.application_id': applicationId,
+    });
+
     const [first, second] = clients;
     expect(first!.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 500, 'hookline.attempt': 1, 'hookline.event_id': eventId, 'hookline.application_id': applicationId });
     expect(second!.attributes).toMatchObject({ 'http.response.status_code': 200, 'hookline.attempt': 2 });
     expect(String(first!.attributes['url.full'])).toBe(receiver.url('/traced'));
     const firstConsume = parentOf(first!)!;
     expect(firstConsume.name).toBe(`process ${world.topics.deliveries}`);
-    expect(parentOf(firstConsume)).toBe(fanout);
+    expect(parentOf(firstConsume)).toBe(sendDeliveries);
+    // The failed attempt hands the delivery to a retry tier in a PRODUCER span under the attempt's CLIENT span.
     const retryConsume = parentOf(second!)!;
     expect(retryConsume.name).toMatch(new RegExp(`^process ${world.prefix.replace(/\./g, '\\.')}\\.retry\\.`));
-    expect(parentOf(retryConsume)).toBe(first);
+    const sendRetry = parentOf(retryConsume)!;
+    expect(sendRetry.kind).toBe(SpanKind.PRODUCER);
+    expect(sendRetry.name).toBe(`send ${retryConsume.name.slice('process '.length)}`);
+    expect(parentOf(sendRetry)).toBe(first);
+    expect(sendRetry.attributes).toMatchObject({ 'messaging.destination.name': retryConsume.name.slice('process '.length), 'messaging.batch.message_count': 1, 'hookline.event_id': eventId, 'hookline.attempt': 1 });
 
     // The tracker's write of each attempt record is in the trace, under the attempt that produced the record.
     const writes = await waitFor(() => {
       const w = inTrace().filter((s) => s.kind === SpanKind.CONSUMER && s.name === `process ${world.topics.attempts}`);
       return w.length >= 2 ? w : undefined;
     });
-    const writeParents = new Set(writes.map((w) => w.parentSpanContext?.spanId));
-    expect(writeParents.has(first!.spanContext().spanId)).toBe(true);
-    expect(writeParents.has(second!.spanContext().spanId)).toBe(true);
+    const sendAttempts = writes.map((w) => parentOf(w)!);
+    for (const send of sendAttempts) {
+      expect(send.kind).toBe(SpanKind.PRODUCER);
+      expect(send.name).toBe(`send ${world.topics.attempts}`);
+      expect(send.attributes).toMatchObject({ 'messaging.destination.name': world.topics.attempts, 'hookline.event_id': eventId });
+    }
+    expect(new Set(sendAttempts.map((s) => parentOf(s)))).toEqual(new Set([first, second]));
+
+    // Every hop: each CONSUMER span but the fan-out's (and the tracker's copy of the event) is the child of the
+    // PRODUCER span that wrote its record, on the same topic.
+    for (const consume of inTrace().filter((s) => s.kind === SpanKind.CONSUMER)) {
+      const producedBy = parentOf(consume)!;
+      expect(producedBy.kind, consume.name).toBe(SpanKind.PRODUCER);
+      expect(producedBy.name, consume.name).toBe(`send ${consume.name.slice('process '.length)}`);
+    }
 
     // The webhook's traceparent names the attempt's client span, so a receiver's spans nest under it.
     expect(String(requests[1]!.headers.traceparent).split('-')[2]).toBe(second!.spanContext().spanId);
@@ -95,5 +120,12 @@ describe('one trace per event across every hop', () => {
     expect(String(req!.headers.traceparent)).toMatch(new RegExp(`^00-${traceId}-`));
     const fanout = await waitFor(() => collector.spans().find((s) => 'hookline.fanout_count' in s.attributes && s.spanContext().traceId === traceId));
     expect(fanout.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    // The caller's trace goes on through the fan-out's produce to the delivery's consume.
+    const consume = await waitFor(() =>
+      collector.spans().find((s) => s.kind === SpanKind.CONSUMER && s.name === `process ${world.topics.deliveries}` && s.spanContext().traceId === traceId && s.instrumentationScope.name === 'hookline-kafka' && 'hookline.attempt' in s.attributes),
+    );
+    const send = collector.spans().find((s) => s.spanContext().spanId === consume.parentSpanContext?.spanId)!;
+    expect(send).toMatchObject({ kind: SpanKind.PRODUCER, name: `send ${world.topics.deliveries}` });
+    expect(send.parentSpanContext?.spanId).toBe(fanout.spanContext().spanId);
   });
 });

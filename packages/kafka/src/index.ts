@@ -11,4 +11,5 @@ export { ACKS_ALL, createProducer } from './producer.ts';
 export { openKafka, type KafkaHandles } from './open-kafka.ts';
 export { ensureTopics, type TopicSpec } from './topic-admin.ts';
 export { extractTraceContext, headerString, injectTraceHeaders } from './trace-headers.ts';
-export { headersFor, processTraced, producerSpan, recordFailure, startProcessSpan } from './tracing.ts';
+export { traceSends, type TracedSends } from './traced-sends.ts';
+export { endSpan, headersFor, processTraced, producerSpan, recordFailure, startProcessSpan, startProducerSpan } from './tracing.ts';

@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { extractTraceContext } from './trace-headers.ts';
 
@@ -11,23 +11,38 @@ export function recordFailure(span: Span, err: unknown): void {
 }
 
 /**
+ * Starts (without activating) a `send <topic>` PRODUCER span (OpenTelemetry messaging conventions), child of
+ * `parent` (default: the active context). For produces that end later or elsewhere than they start: the caller
+ * puts its context in the records ({@link headersFor}) and ends it once the broker acknowledged them.
+ */
+export function startProducerSpan(topic: string, attributes: Attributes = {}, parent: Context = context.active()): Span {
+  const span = tracer().startSpan(`send ${topic}`, { kind: SpanKind.PRODUCER }, parent);
+  // Attributes only for a span that records (most are not sampled; the SDK would clean them anyway).
+  if (span.isRecording()) {
+    span.setAttributes({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'send',
+      'messaging.destination.name': topic,
+      ...attributes,
+    });
+  }
+  return span;
+}
+
+/** Ends a span, failed with `err` when there is one. */
+export function endSpan(span: Span, err?: unknown): void {
+  if (err !== undefined) recordFailure(span, err);
+  span.end();
+}
+
+/**
  * Runs `fn` inside a `send <topic>` PRODUCER span (OpenTelemetry messaging conventions); `fn` gets the span, to
  * put its context in the headers of the messages it sends.
  */
 export async function producerSpan<T>(topic: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
-  return tracer().startActiveSpan(`send ${topic}`, { kind: SpanKind.PRODUCER }, (span) => {
-    // Attributes only for a span that records (most are not sampled; the SDK would clean them anyway).
-    if (span.isRecording()) {
-      span.setAttributes({
-        'messaging.system': 'kafka',
-        'messaging.operation.type': 'send',
-        'messaging.operation.name': 'send',
-        'messaging.destination.name': topic,
-        ...attributes,
-      });
-    }
-    return endWith(span, fn);
-  });
+  const span = startProducerSpan(topic, attributes);
+  return context.with(trace.setSpan(context.active(), span), () => endWith(span, fn));
 }
 
 /**

@@ -10,9 +10,10 @@ import {
   type EventRecord,
   type TopicNames,
 } from '@hookline/contracts';
-import { CoalescingSender, headersFor, IntervalCommitter, MAX_RECORD_BATCH_BYTES, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import { CoalescingSender, endSpan, headersFor, IntervalCommitter, MAX_RECORD_BATCH_BYTES, sendToInvalid, startProcessSpan, startProducerSpan } from '@hookline/kafka';
 import type { EventDecoder } from '@hookline/registry';
 import type { Logger } from '@hookline/telemetry';
+import { context, trace } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
 import { OffsetWatermark } from '../domain/offset-watermark.ts';
 import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
@@ -23,6 +24,25 @@ const DELIVERY_HEADROOM_BYTES = 2_048;
 const MAX_HELD_RECORDS = 10_000;
 /** Backoff between tries of a held record (and of a paused partition): from 0.5 s, doubling, up to 10 s. */
 const HELD_BACKOFF = { baseMs: 500, maxMs: 10_000 };
+
+/** One event's delivery records, and its spans (`process` and `send`), ended once the records were acknowledged. */
+interface Fanned {
+  messages: Message[];
+  end(err?: unknown): void;
+}
+const NOTHING: Fanned = { messages: [], end: () => undefined };
+
+/** Produces an event's deliveries (perhaps together with others') and ends each event's spans with the outcome. */
+async function handOn(sender: CoalescingSender, topic: string, fanned: readonly Fanned[]): Promise<void> {
+  const out = fanned.flatMap((f) => f.messages);
+  try {
+    if (out.length > 0) await sender.send(topic, out);
+  } catch (err) {
+    for (const f of fanned) f.end(err);
+    throw err;
+  }
+  for (const f of fanned) f.end();
+}
 
 /**
  * Fan-out: each event on the events topic (and the source topics) becomes one delivery record per subscribed
@@ -36,6 +56,10 @@ const HELD_BACKOFF = { baseMs: 500, maxMs: 10_000 };
  * {@link OffsetWatermark}) until it is handed on. A crash meanwhile re-reads from the held record: what was handed on
  * behind it is fanned out again (at least once; receivers deduplicate on `webhook-id`). At most
  * {@link MAX_HELD_RECORDS} are held; past that a partition meeting another such record pauses with backoff.
+ *
+ * Tracing: each event gets its `process <events>` CONSUMER span and, when it has deliveries, a `send <deliveries>`
+ * PRODUCER span under it whose context its delivery records carry (one trace per event, though a batch's
+ * deliveries of many events share one produce request); both end when the broker acknowledged the deliveries.
  */
 export class FanoutConsumer {
   readonly #consumer: Consumer;
@@ -101,43 +125,49 @@ export class FanoutConsumer {
     // Endpoints created or changed before the newest event of the batch was produced must be seen by it.
     await this.#directory.ensureFresh(Math.max(0, ...batch.messages.map((m) => Number(m.timestamp) || 0)));
     const mark = this.#mark(topic, partition);
-    const out: Message[] = [];
+    const fanned: Fanned[] = [];
     /** Offsets handled in this batch, in order; `held`: waiting for the registry. */
     const handled: Array<{ message: KafkaMessage; offset: bigint; held: boolean }> = [];
     let seenUpTo: string | undefined;
     let heldHere = false;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      // Handed on (or held) already: records fetched again after a rebalance that kept the partition.
-      const offset = BigInt(message.offset);
-      if (mark.seen(offset)) {
-        seenUpTo = message.offset;
-        continue;
-      }
-      let decoded: Decoded<EventRecord>;
-      if (this.#decoder.needsRegistry(message.value)) {
-        try {
-          decoded = await this.#decoder.decodeFramed(topic, message.value, message.headers);
-        } catch (err) {
-          if (!(err instanceof HooklineError && err.retryable)) throw err;
-          if (this.#held >= MAX_HELD_RECORDS) {
-            // Enough waiting in memory: this partition stops here until the registry answers (others go on).
-            this.#pauseFor(pause, backoffMs(this.#heldPauses++, HELD_BACKOFF));
-            break;
-          }
-          if (!heldHere) this.#log.warn({ topic, partition, offset: message.offset, code: err.code, err: err.message }, 'schema registry unavailable: record held, records behind it go on');
-          handled.push({ message, offset, held: true });
-          heldHere = true;
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) break;
+        // Handed on (or held) already: records fetched again after a rebalance that kept the partition.
+        const offset = BigInt(message.offset);
+        if (mark.seen(offset)) {
+          seenUpTo = message.offset;
           continue;
         }
-      } else {
-        decoded = this.#decoder.decodeJson(message.value);
+        let decoded: Decoded<EventRecord>;
+        if (this.#decoder.needsRegistry(message.value)) {
+          try {
+            decoded = await this.#decoder.decodeFramed(topic, message.value, message.headers);
+          } catch (err) {
+            if (!(err instanceof HooklineError && err.retryable)) throw err;
+            if (this.#held >= MAX_HELD_RECORDS) {
+              // Enough waiting in memory: this partition stops here until the registry answers (others go on).
+              this.#pauseFor(pause, backoffMs(this.#heldPauses++, HELD_BACKOFF));
+              break;
+            }
+            if (!heldHere) this.#log.warn({ topic, partition, offset: message.offset, code: err.code, err: err.message }, 'schema registry unavailable: record held, records behind it go on');
+            handled.push({ message, offset, held: true });
+            heldHere = true;
+            continue;
+          }
+        } else {
+          decoded = this.#decoder.decodeJson(message.value);
+        }
+        fanned.push(await this.#deliveriesFor(topic, partition, message, decoded));
+        handled.push({ message, offset, held: false });
       }
-      out.push(...(await this.#deliveriesFor(topic, partition, message, decoded)));
-      handled.push({ message, offset, held: false });
+    } catch (err) {
+      // Spans of events fanned out before the failure: nothing of this batch was handed on.
+      for (const f of fanned) f.end(err);
+      throw err;
     }
     // Split into requests the broker accepts (a batch of large events to many endpoints can exceed 1 MiB).
-    if (out.length > 0) await this.#sender.send(this.#topics.deliveries, out);
+    await handOn(this.#sender, this.#topics.deliveries, fanned);
     // Only now (the deliveries acknowledged) are the offsets started: a failed send fetches the batch again.
     for (const h of handled) {
       mark.start(h.offset);
@@ -154,11 +184,11 @@ export class FanoutConsumer {
    * The delivery records of one decoded event (one per subscribed endpoint), or none when the event is invalid or
    * too large to deliver (routed to the invalid topic here, with the reason).
    */
-  async #deliveriesFor(topic: string, partition: number, message: KafkaMessage, decoded: Decoded<EventRecord>): Promise<Message[]> {
+  async #deliveriesFor(topic: string, partition: number, message: KafkaMessage, decoded: Decoded<EventRecord>): Promise<Fanned> {
     if (!decoded.ok) {
       this.#log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid event routed to the invalid topic');
       await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, decoded.reason);
-      return [];
+      return NOTHING;
     }
     const event = decoded.value;
     const eventId = event.id ?? eventIdForRecord(topic, partition, message.offset);
@@ -169,14 +199,12 @@ export class FanoutConsumer {
     const targets = event.endpointId
       ? [single].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
       : applicationId === undefined ? [] : this.#directory.subscribed(applicationId, event.type);
-    const span = startProcessSpan({ topic, partition, message }, {
+    const ids = {
       'hookline.event_id': eventId,
       'hookline.tenant_id': event.tenantId,
       ...(applicationId === undefined ? {} : { 'hookline.application_id': applicationId }),
-      'hookline.fanout_count': targets.length,
-    });
-    const headers = headersFor(span, message.headers);
-    span.end();
+    };
+    const span = startProcessSpan({ topic, partition, message }, { ...ids, 'hookline.fanout_count': targets.length });
     const deliveries: Message[] = [];
     for (const endpoint of targets) {
       deliveries.push({
@@ -192,7 +220,6 @@ export class FanoutConsumer {
           eventCreatedAt: createdAt,
           attempt: 0,
         }),
-        headers,
       });
     }
     // A delivery record is the event plus its routing, and its retry-tier and dead-letter copies a little more: an
@@ -200,10 +227,28 @@ export class FanoutConsumer {
     const largest = Math.max(0, ...deliveries.map((d) => (d.value as Buffer).length));
     if (largest + DELIVERY_HEADROOM_BYTES > MAX_RECORD_BATCH_BYTES) {
       this.#log.warn({ topic, partition, offset: message.offset, event_id: eventId, bytes: largest }, 'event too large to deliver routed to the invalid topic');
-      await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, `its delivery records (${largest} bytes) would exceed the broker's largest record (${MAX_RECORD_BATCH_BYTES} bytes) with their retry headers`);
-      return [];
+      try {
+        await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, `its delivery records (${largest} bytes) would exceed the broker's largest record (${MAX_RECORD_BATCH_BYTES} bytes) with their retry headers`);
+      } finally {
+        span.end();
+      }
+      return NOTHING;
     }
-    return deliveries;
+    if (deliveries.length === 0) {
+      span.end();
+      return NOTHING;
+    }
+    // The event's own PRODUCER span (a batch's deliveries of many events share one produce, each in its own trace).
+    const send = startProducerSpan(this.#topics.deliveries, { 'messaging.batch.message_count': deliveries.length, ...ids }, trace.setSpan(context.active(), span));
+    const headers = headersFor(send, message.headers);
+    for (const d of deliveries) d.headers = headers;
+    return {
+      messages: deliveries,
+      end: (err?: unknown) => {
+        endSpan(send, err);
+        endSpan(span, err);
+      },
+    };
   }
 
   /**
@@ -226,8 +271,7 @@ export class FanoutConsumer {
         try {
           const decoded = await this.#decoder.decodeFramed(topic, message.value!, message.headers);
           if (this.#marks.get(key) !== mark) return;
-          const deliveries = await this.#deliveriesFor(topic, partition, message, decoded);
-          if (deliveries.length > 0) await this.#sender.send(this.#topics.deliveries, deliveries);
+          await handOn(this.#sender, this.#topics.deliveries, [await this.#deliveriesFor(topic, partition, message, decoded)]);
         } catch (err) {
           if (attempt % 10 === 0) this.#log.warn({ topic, partition, offset: message.offset, attempt, err: (err as Error).message }, 'held record still waiting');
           continue;

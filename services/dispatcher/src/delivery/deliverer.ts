@@ -13,7 +13,7 @@ import {
   type TopicNames,
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
-import { CoalescingSender, recordFailure } from '@hookline/kafka';
+import { CoalescingSender, recordFailure, traceSends } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders, Message, Producer } from 'kafkajs';
@@ -142,7 +142,7 @@ export class Deliverer {
     });
     if (!admission.ok) {
       // Rate limited or too many queued: not an attempt, so no attempt record and no retry budget spent.
-      await this.#publish(this.#requeue(delivery, admission.retryInMs, headers));
+      await this.#handOff(this.#requeue(delivery, admission.retryInMs), handOffAttributes(delivery), headerValue(headers, 'traceparent'), (records) => this.#publish(records));
       return;
     }
     // The endpoint's slot is held for the request only, not while the attempt's records are produced.
@@ -252,16 +252,18 @@ export class Deliverer {
     if (outcome === 'succeeded') this.#d.metrics?.delivered(delivery.eventCreatedAt, this.#now());
     if (decision.action === 'dead') this.#d.metrics?.dead();
     const records: Array<{ topic: string; messages: Message[] }> = [
-      { topic: this.#d.topics.attempts, messages: [{ key: attempt.deliveryId, value: encodeRecord(attemptRecord, attempt), headers: { traceparent } }] },
+      { topic: this.#d.topics.attempts, messages: [{ key: attempt.deliveryId, value: encodeRecord(attemptRecord, attempt) }] },
     ];
     const next: DeliveryRecord = { ...delivery, attempt: attemptsMade };
-    if (decision.action === 'retry') records.push(...this.#requeue(next, decision.delayMs, { traceparent }));
-    if (decision.action === 'dead') records.push(this.#dead(next, `retries exhausted: ${outcome}${statusCode ? ` ${statusCode}` : ''}`, traceparent));
+    if (decision.action === 'retry') records.push(...this.#requeue(next, decision.delayMs));
+    if (decision.action === 'dead') records.push(this.#dead(next, `retries exhausted: ${outcome}${statusCode ? ` ${statusCode}` : ''}`));
     // After the send: the outcome is decided; from here only the hand-off is retried, never the request.
     const ids = { delivery_id: delivery.deliveryId, endpoint_id: endpoint.id, attempt: attempt.attempt };
     const change = await this.#healthChange(endpoint, outcome, startedAt);
     records.push(...(await this.#afterSend('endpoint state', ids, signal, () => this.#healthRecords(endpoint, outcome, decision, delivery, change, startedAt))));
-    await this.#afterSend('hand-off', ids, signal, () => this.#publish(records));
+    await this.#handOff(records, { ...handOffAttributes(delivery), 'hookline.attempt': attempt.attempt }, traceparent, (traced) =>
+      this.#afterSend('hand-off', ids, signal, () => this.#publish(traced)),
+    );
 
     // Every attempt is persisted by the tracker; the log keeps the ones that went wrong (successes at debug).
     this.#d.log[outcome === 'succeeded' ? 'debug' : 'info'](
@@ -340,29 +342,58 @@ export class Deliverer {
   }
 
   /** The delivery as a record of the retry tier that fits `delayMs`, due at now + delayMs. */
-  #requeue(delivery: DeliveryRecord, delayMs: number, headers: IHeaders | undefined): Array<{ topic: string; messages: Message[] }> {
+  #requeue(delivery: DeliveryRecord, delayMs: number): Array<{ topic: string; messages: Message[] }> {
     const notBefore = this.#now() + delayMs;
     const tier = tierFor(this.#d.tiers, delayMs);
     const value = encodeRecord(deliveryRecord, { ...delivery, notBefore: new Date(notBefore).toISOString() });
-    const traceparent = headerValue(headers, 'traceparent');
-    return [{
-      topic: this.#d.topics.retry(tier.label),
-      messages: [{ key: delivery.endpointId, value, headers: { [recordHeaders.notBefore]: String(notBefore), ...(traceparent ? { traceparent } : {}) } }],
-    }];
+    return [{ topic: this.#d.topics.retry(tier.label), messages: [{ key: delivery.endpointId, value, headers: { [recordHeaders.notBefore]: String(notBefore) } }] }];
   }
 
-  #dead(delivery: DeliveryRecord, reason: string, traceparent: string): { topic: string; messages: Message[] } {
+  #dead(delivery: DeliveryRecord, reason: string): { topic: string; messages: Message[] } {
     const { notBefore: _drop, ...rest } = delivery;
     return {
       topic: this.#d.topics.deadLetter,
-      messages: [{ key: delivery.endpointId, value: encodeRecord(deliveryRecord, rest), headers: { [recordHeaders.deadReason]: reason, traceparent } }],
+      messages: [{ key: delivery.endpointId, value: encodeRecord(deliveryRecord, rest), headers: { [recordHeaders.deadReason]: reason } }],
     };
+  }
+
+  /**
+   * Hands records on (`publish`, which may retry) in one `send <topic>` PRODUCER span per topic, children of the
+   * active span (the attempt's CLIENT span, or the delivery's CONSUMER span for a rate-limited requeue); each
+   * record carries its topic's span, so the retry tier's and the tracker's CONSUMER spans are its children. Without
+   * a tracing SDK the records carry `traceparent` (the webhook's, or the source record's) as before.
+   */
+  async #handOff(
+    records: Array<{ topic: string; messages: Message[] }>,
+    attributes: Attributes,
+    traceparent: string | undefined,
+    publish: (records: Array<{ topic: string; messages: Message[] }>) => Promise<void>,
+  ): Promise<void> {
+    const sends = traceSends(records, attributes, traceparent ? { traceparent } : undefined);
+    try {
+      await publish(sends.topicMessages);
+    } catch (err) {
+      sends.end(err);
+      throw err;
+    }
+    sends.end();
   }
 
   /** Concurrent deliveries' records share produce requests; each resolves once its own were acknowledged. */
   async #publish(topicMessages: Array<{ topic: string; messages: Message[] }>): Promise<void> {
     await this.#sender.sendBatch(topicMessages);
   }
+}
+
+/** The ids a hand-off's PRODUCER spans carry (one delivery's records). */
+function handOffAttributes(delivery: DeliveryRecord): Attributes {
+  return {
+    'hookline.event_id': delivery.eventId,
+    'hookline.delivery_id': delivery.deliveryId,
+    'hookline.endpoint_id': delivery.endpointId,
+    'hookline.tenant_id': delivery.tenantId,
+    ...(delivery.applicationId ? { 'hookline.application_id': delivery.applicationId } : {}),
+  };
 }
 
 function errorText(outcome: AttemptOutcome, result: SendOutcome['result'] | undefined): string | null {

@@ -29,13 +29,13 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
   let home: string;
   let child: ChildProcess;
   let output = '';
-  const ports = { api: 0, otlpGrpc: 0, otlpHttp: 0, query: 0, queryGrpc: 0, prometheus: 0 };
+  const ports = { api: 0, otlpGrpc: 0, otlpHttp: 0, query: 0, queryGrpc: 0, prometheus: 0, pgExporter: 0 };
 
   beforeAll(async () => {
     world = createTestWorld('npm-start-observability');
     home = mkdtempSync(join(tmpdir(), 'hookline-observability-'));
     symlinkSync(sharedCache(), join(home, 'cache')); // the Jaeger binary built once for the checkout
-    Object.assign(ports, { api: await freeRun(), otlpGrpc: await freePort(), otlpHttp: await freePort(), query: await freePort(), queryGrpc: await freePort(), prometheus: await freePort() });
+    Object.assign(ports, { api: await freeRun(), otlpGrpc: await freePort(), otlpHttp: await freePort(), query: await freePort(), queryGrpc: await freePort(), prometheus: await freePort(), pgExporter: await freePort() });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...world.env,
@@ -49,6 +49,7 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
       HOOKLINE_JAEGER_QUERY_PORT: String(ports.query),
       HOOKLINE_JAEGER_QUERY_GRPC_PORT: String(ports.queryGrpc),
       HOOKLINE_PROMETHEUS_PORT: String(ports.prometheus),
+      HOOKLINE_PG_EXPORTER_PORT: String(ports.pgExporter),
     };
     // npm start's own choices, not the test world's: the SDK on, its exporter and sampling left to --observability.
     for (const key of ['OTEL_SDK_DISABLED', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_TRACES_SAMPLER_ARG', 'LOG_FORMAT', 'LOG_LEVEL']) delete env[key];
@@ -68,7 +69,7 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
     await world?.cleanup();
   });
 
-  it('prints the Jaeger and Prometheus links, exports every trace to Jaeger and has Prometheus scraping the services', async () => {
+  it('prints the Jaeger and Prometheus links, exports every trace to Jaeger and has Prometheus scraping the services and PostgreSQL', async () => {
     const jaegerLine = /^\s+Jaeger\s+(http:\/\/\S+)/m.exec(output)?.[1];
     const prometheusLine = /^\s+Prometheus\s+(http:\/\/\S+)/m.exec(output)?.[1];
     expect(jaegerLine, output).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${ports.query}/`));
@@ -89,18 +90,21 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
     await waitFor(async () => (await jaeger.services()).includes('hookline-dispatcher'), { timeoutMs: 30_000, intervalMs: 500, description: 'the fan-out in Jaeger' });
 
     const prom = new PromApi(`http://127.0.0.1:${ports.prometheus}`);
+    // The test world's broker is configured (KAFKA_BROKERS), not started here: no broker metrics to scrape.
     await waitFor(async () => {
       const targets = await prom.targets();
-      return targets.length === 3 && targets.every((t) => t.health === 'up');
-    }, { timeoutMs: 30_000, intervalMs: 500, description: 'Prometheus scraping the three services' });
+      return targets.length === 4 && targets.every((t) => t.health === 'up');
+    }, { timeoutMs: 30_000, intervalMs: 500, description: 'Prometheus scraping the three services and the PostgreSQL exporter' });
+    expect((await prom.targets()).map((t) => t.job).sort()).toEqual(['dispatcher', 'ingest', 'postgres', 'tracker']);
+    expect(await prom.total('pg_up')).toBe(1);
     await waitFor(async () => (await prom.total('sum(hookline_events_accepted_total)')) === 1, { timeoutMs: 30_000, intervalMs: 500, description: 'the publish counted' });
     expect(readFileSync(join(home, 'prometheus', 'prometheus.yml'), 'utf8')).toContain(`127.0.0.1:${ports.api + 2}`);
   });
 
-  it('stops Jaeger and Prometheus with everything else on Ctrl-C', async () => {
+  it('stops Jaeger, Prometheus and the PostgreSQL exporter with everything else on Ctrl-C', async () => {
     process.kill(-child.pid!, 'SIGINT');
     await once(child, 'exit'); // npm itself ends by the SIGINT; start.ts says "stopped." once all is down.
     expect(output).toMatch(/hookline \| stopped\.\s*$/);
-    for (const port of [ports.query, ports.otlpHttp, ports.prometheus, ports.api]) expect(await portOpen('127.0.0.1', port), `port ${port}`).toBe(false);
+    for (const port of [ports.query, ports.otlpHttp, ports.prometheus, ports.pgExporter, ports.api]) expect(await portOpen('127.0.0.1', port), `port ${port}`).toBe(false);
   });
 });

@@ -29,15 +29,16 @@ export function otlpEnv(otlpHttp: string, env: NodeJS.ProcessEnv): Record<string
 export const kafkaMetricsPort = (): number => resolveKafkaMetricsPort();
 
 /**
- * Jaeger (OTLP on 4317/4318, UI on 16686, built on first use), PostgreSQL's exporter (9187, watching `database`
- * once it has started) and Prometheus (9090, scraping the three services at `ports`, the broker's metrics and the
- * exporter), as parts of `npm start`: started with the others, stopped with them, restarted if they go away.
+ * Jaeger (OTLP on 4317/4318, UI on 16686, built on first use), PostgreSQL's exporter (9187, watching `stack`'s
+ * database once it has started) and Prometheus (9090, scraping the three services at `ports`, the exporter and,
+ * when the broker is a local one, its own metrics), as parts of `npm start`: started with the others, stopped with
+ * them, restarted if they go away.
  * Jaeger's part keeps its OTLP/HTTP endpoint in `otlp` once started, and whether it serves the UI in `hasUi`.
  */
 export function observabilityParts(
   log: (msg: string) => void,
   ports: { ingest: number; dispatcher: number; tracker: number },
-  database?: Part,
+  stack?: { broker: Part; database: Part },
 ): { jaeger: Part & { otlp?: string; hasUi?: boolean }; prometheus: Part; pgExporter: Part } {
   const jaeger: Part & { otlp?: string; hasUi?: boolean } = part('jaeger', async (hooks) => {
     const { ui, otlpHttp, hasUi, reused } = await startJaeger(hooks);
@@ -46,11 +47,14 @@ export function observabilityParts(
     return { address: ui, reused };
   }, () => stopJaeger(), log);
   const prometheus = part('prometheus', async (hooks) => {
-    const targets = [...serviceTargets(ports), ...exporterTargets({ kafka: kafkaMetricsPort(), postgres: resolvePgExporterPort() })];
+    const exporters = exporterTargets({ kafka: kafkaMetricsPort(), postgres: resolvePgExporterPort() });
+    // A broker the user configured serves no metrics of ours.
+    const targets = [...serviceTargets(ports), ...exporters.filter((t) => t.job !== 'kafka' || stack?.broker.local !== false)];
     const { url, reused } = await startPrometheus({ ...hooks, targets });
     return { address: url, reused };
   }, () => stopPrometheus(), log);
   const pgExporter = part('pg-exporter', async (hooks) => {
+    const database = stack?.database;
     await database?.starting?.catch(() => undefined);
     if (!database?.address) throw new Error('the database did not start');
     const { url, reused } = await startPostgresExporter({ ...hooks, databaseUrl: database.address });

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   // Go), and a broker started here serves its own metrics.
   const apiPort = Number(process.env.HTTP_PORT ?? 8080);
   const ports = { ingest: apiPort, dispatcher: apiPort + 1, tracker: apiPort + 2 };
-  const observability = wanted ? observabilityParts((msg) => say(paint('2', msg)), ports, database) : undefined;
+  const observability = wanted ? observabilityParts((msg) => say(paint('2', msg)), ports, { broker, database }) : undefined;
   if (observability) parts.push(observability.jaeger, observability.pgExporter, observability.prometheus);
   const starting = parts.filter((p) => p.local).map((p) => p.name);
   const list = starting.length > 1 ? `${starting.slice(0, -1).join(', ')} and ${starting.at(-1)}` : starting.join('');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,12 @@ describe.skipIf(prometheusUnavailable() ?? exporterUnavailable())('the broker an
     expect(await prom.total('sum(kafka_network_requests_total{request="Produce"})')).toBeGreaterThanOrEqual(RECORDS / 100);
     expect(await prom.query('kafka_server_under_replicated_partitions')).toEqual([expect.objectContaining({ value: 0 })]);
     expect(await prom.total('up{job="kafka"}')).toBe(1);
+  });
+
+  it.skipIf(!which('promtool'))('names the broker\'s figures as Prometheus wants them (promtool check metrics)', async () => {
+    const exposition = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(exposition).toMatch(/^kafka_server_messages_in_total /m);
+    expect(execFileSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' })).toBe('');
   });
 
   it('serves PostgreSQL\'s figures: up, the database\'s size, a table\'s inserted and live rows', async () => {

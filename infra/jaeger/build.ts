@@ -6,14 +6,14 @@ import type { JaegerPaths } from './paths.ts';
 
 export const JAEGER_MODULE = 'github.com/jaegertracing/jaeger';
 
-/** The Go toolchain's environment with every directory it writes under the launcher's cache. */
+/**
+ * The Go toolchain's environment: Go's own module and build caches (the user's, as every Go build on the machine
+ * uses them — like npm's and Maven's), so another checkout on the same machine builds in seconds; the binary goes to
+ * the launcher's cache.
+ */
 function goEnv(paths: JaegerPaths): NodeJS.ProcessEnv {
-  const gopath = path.join(paths.goDir, 'path');
   return {
     ...process.env,
-    GOPATH: gopath,
-    GOMODCACHE: path.join(gopath, 'pkg', 'mod'),
-    GOCACHE: path.join(paths.goDir, 'build'),
     GOBIN: path.dirname(paths.binary),
     // -modcacherw: the module cache can be deleted like any other directory.
     GOFLAGS: '-modcacherw -buildvcs=false',

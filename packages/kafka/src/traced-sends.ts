@@ -19,13 +19,19 @@ export interface TracedSends {
  */
 export function traceSends(topicMessages: readonly TopicMessages[], attributes: Attributes, fallback: IHeaders | undefined): TracedSends {
   const spans = new Map<string, Span>();
+  /** Each topic's trace headers, made once for all its records. */
+  const traceHeaders = new Map<string, IHeaders>();
   const counts = new Map<string, number>();
   for (const { topic, messages } of topicMessages) counts.set(topic, (counts.get(topic) ?? 0) + messages.length);
   const traced = topicMessages.map(({ topic, messages }) => {
-    let span = spans.get(topic);
-    if (!span) spans.set(topic, (span = startProducerSpan(topic, { 'messaging.batch.message_count': counts.get(topic)!, ...attributes })));
-    const s = span;
-    return { topic, messages: messages.map((m) => ({ ...m, headers: headersFor(s, fallback, m.headers) })) };
+    let headers = traceHeaders.get(topic);
+    if (!headers) {
+      const span = startProducerSpan(topic, { 'messaging.batch.message_count': counts.get(topic)!, ...attributes });
+      spans.set(topic, span);
+      traceHeaders.set(topic, (headers = headersFor(span, fallback)));
+    }
+    const h = headers;
+    return { topic, messages: messages.map((m) => ({ ...m, headers: { ...m.headers, ...h } })) };
   });
   let ended = false;
   return {

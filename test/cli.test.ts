@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +135,8 @@ describe('the hookline CLI, run as a process against the real stack', () => {
       expect((await complete('hookline apps ""')).split(' ')).toEqual(expect.arrayContaining(['create', 'list', 'get', 'update', 'delete']));
       expect((await complete('hookline portal ""')).split(' ')).toEqual(expect.arrayContaining(['revoke', '--expires-in', '--read-only']));
       expect((await complete('hookline --app acme-corp endpoints cr')).split(' ')).toEqual(['create']);
+      expect((await complete('hookline sources ""')).split(' ')).toEqual(expect.arrayContaining(['create', 'rotate-token', 'rotate-secret', 'requests']));
+      expect((await complete('hookline sources create --prov')).split(' ')).toEqual(['--provider']);
     });
   });
 
@@ -455,6 +458,96 @@ describe('the hookline CLI, run as a process against the real stack', () => {
       const missing = await cli(['applications', 'get', 'app_missing', '--json']);
       expect(missing.code).toBe(3);
       expect(JSON.parse(missing.stderr).error).toMatchObject({ status: 404 });
+    });
+  });
+  describe('inbound sources', () => {
+    it('creates a github source, receives a signed request and lists it; a wrong signature is not verified; rotates the token; deletes', async () => {
+      const secret = 'cli-github-secret';
+      const created = await ok(['sources', 'create', '--name', 'GitHub org', '--provider', 'github', '--secret', secret]);
+      const url = /^url\s+(\S+)$/m.exec(created.stdout)?.[1];
+      const id = /^id\s+(src_\S+)$/m.exec(created.stdout)?.[1];
+      expect(url, created.stdout).toMatch(/\/in\/hls_/);
+      expect(id, created.stdout).toBeDefined();
+      expect(created.stderr).toContain('shown only now');
+
+      const github = (target: string, body: string, signWith: string, delivery: string) =>
+        fetch(target, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-hub-signature-256': `sha256=${createHmac('sha256', signWith).update(body).digest('hex')}`,
+            'x-github-event': 'push',
+            'x-github-delivery': delivery,
+          },
+          body,
+        });
+      const body = '{"ref":"refs/heads/main", "zen":"Keep it logically awesome."}';
+      const accepted = await github(url!, body, secret, 'cli-delivery-1');
+      expect(accepted.status).toBe(202);
+      const eventId = ((await accepted.json()) as { id: string }).id;
+      expect((await github(url!, body, 'not-the-secret', 'cli-delivery-2')).status).toBe(401);
+
+      const logged = await waitFor(
+        async () => {
+          const page = (await ok(['sources', 'requests', id!, '--json'])).json;
+          return page.data.length >= 2 ? page : undefined;
+        },
+        { description: 'both requests in the source log' },
+      );
+      expect(logged.data).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ verification: 'verified', status: 202, eventId, eventType: 'push', deliveryId: 'cli-delivery-1', duplicate: false }),
+          expect.objectContaining({ verification: 'failed', reason: 'no_match', status: 401, eventId: null }),
+        ]),
+      );
+      const table = (await ok(['sources', 'requests', id!])).stdout.split('\n');
+      expect(table[0]).toMatch(/^RECEIVED AT\s+VERIFIED\s+STATUS\s+EVENT ID\s+DUPLICATE$/);
+      expect(table.find((l) => l.includes(eventId))).toMatch(/\sverified\s+202\s+\S+\s+no$/);
+      expect(table.find((l) => l.includes('failed'))).toMatch(/\sfailed \(no_match\)\s+401\s+-\s+no$/);
+      expect((await ok(['sources', 'requests', id!, '--limit', '1', '--json'])).json).toMatchObject({ data: [{}], nextCursor: expect.any(String) });
+
+      const list = (await ok(['sources', 'list'])).stdout.split('\n');
+      expect(list[0]).toMatch(/^ID\s+NAME\s+PROVIDER\s+APPLICATION\s+CREATED$/);
+      expect(list.find((l) => l.startsWith(id!))).toMatch(/GitHub org\s+github\s+default\s+\d{4}-/);
+      const got = (await ok(['sources', 'get', id!, '--json'])).json;
+      expect(got).toMatchObject({ id, name: 'GitHub org', provider: 'github', applicationId: null });
+      expect(JSON.stringify(got)).not.toContain(secret);
+      expect(got).not.toHaveProperty('url');
+      const updated = (await ok(['sources', 'update', id!, '--event-type', 'github.push', '--rate-limit', '50', '--allowed-ips', '127.0.0.1/32,::1', '--json'])).json;
+      expect(updated).toMatchObject({ eventType: 'github.push', rateLimitPerSecond: 50, allowedIps: ['127.0.0.1/32', '::1'] });
+      expect((await ok(['sources', 'update', id!, '--event-type', 'none', '--rate-limit', 'none', '--json'])).json).toMatchObject({ eventType: null, rateLimitPerSecond: null });
+      expect((await cli(['sources', 'update', id!])).code).toBe(2);
+
+      const rotatedSecret = (await ok(['sources', 'rotate-secret', id!, '--secret', 'cli-second-secret'])).stdout.trim();
+      expect(rotatedSecret).toBe('cli-second-secret');
+      expect((await github(url!, '{"n":3}', 'cli-second-secret', 'cli-delivery-3')).status).toBe(202);
+      expect((await ok(['sources', 'rotate-secret', id!, '--json'])).json.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+      const newUrl = (await ok(['sources', 'rotate-token', id!])).stdout.trim();
+      expect(newUrl).toMatch(/^http:\/\/\S+\/in\/hls_\S+$/);
+      expect(newUrl).not.toBe(url);
+      expect((await github(url!, body, secret, 'cli-delivery-4')).status).toBe(404);
+      expect((await github(newUrl, body, secret, 'cli-delivery-4')).status).toBe(202);
+
+      expect((await ok(['sources', 'delete', id!])).stdout.trim()).toBe(`deleted ${id}`);
+      expect((await cli(['sources', 'get', id!])).code).toBe(3);
+      expect((await github(newUrl, body, secret, 'cli-delivery-5')).status).toBe(404);
+    });
+
+    it('sends an application with --app; refuses unknown providers (2), bad fields (1) and unknown applications (3)', async () => {
+      const app = (await ok(['apps', 'create', '--name', 'Source Co', '--uid', 'cli-source-co', '--json'])).json;
+      const created = (await ok(['--app', 'cli-source-co', 'sources', 'create', '--name', 'hooks', '--provider', 'bearer', '--token', 'tok-1', '--header', 'X-Auth', '--json'])).json;
+      expect(created).toMatchObject({ id: expect.stringMatching(/^src_/), url: expect.stringContaining('/in/hls_'), applicationId: app.id, provider: 'bearer', verification: { header: 'x-auth' } });
+      expect((await ok(['sources', 'list', '--json'])).json.data.map((s: { id: string }) => s.id)).toContain(created.id);
+      expect((await ok(['sources', 'update', created.id, '--application', 'default', '--json'])).json).toMatchObject({ applicationId: null });
+      expect((await cli(['sources', 'create', '--name', 'x', '--provider', 'gitlab'])).code).toBe(2);
+      expect((await cli(['sources', 'create', '--name', 'x'])).code).toBe(2);
+      const bad = await cli(['sources', 'create', '--name', 'x', '--provider', 'hmac', '--secret', 's', '--algorithm', 'md5']);
+      expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: 4\d\d /) });
+      expect((await cli(['sources', 'create', '--name', 'x', '--provider', 'none', '--application', 'cli-no-such-app'])).code).toBe(3);
+      expect((await cli(['sources', 'rotate-secret', created.id, '--json'])).code).toBe(0);
+      expect((await cli(['sources', 'requests', 'src_missing'])).code).toBe(3);
+      expect((await ok(['sources', 'delete', created.id, '--json'])).json).toEqual({ deleted: true, id: created.id });
     });
   });
 });

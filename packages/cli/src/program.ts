@@ -8,6 +8,7 @@ import { eventCommands, replayCommand } from './commands/events.ts';
 import { jobCommands } from './commands/jobs.ts';
 import { portalCommands } from './commands/portal.ts';
 import { profileCommands } from './commands/profiles.ts';
+import { sourceCommands } from './commands/sources.ts';
 import { tenantCommands } from './commands/tenants.ts';
 import { verifyCommand } from './commands/verify.ts';
 import type { Runtime } from './context.ts';
@@ -25,6 +26,7 @@ const groups: Array<(program: Command, runtime: Runtime) => void> = [
   eventCommands,
   (program, runtime) => void replayCommand(program, runtime),
   deadLetterCommands,
+  sourceCommands,
   jobCommands,
   verifyCommand,
   profileCommands,
@@ -39,6 +41,7 @@ Settings (flags win over the environment, which wins over the profile file):
   --app, HOOKLINE_APP               an application (id or uid): endpoints, events, replay and dead-letters
                                     act on its endpoints and events only (default: the tenant-level routes,
                                     i.e. the default application; events list across applications)
+                                    sources create sends its events to it
   --profile, HOOKLINE_PROFILE       a profile of ~/.config/hookline/config.json (HOOKLINE_CONFIG or
                                     XDG_CONFIG_HOME move it); "default" when none is named
 
@@ -60,6 +63,7 @@ Examples:
   hookline portal acme-corp --expires-in 2h
   hookline events tail
   hookline dead-letters redrive --endpoint ep_… --wait
+  hookline sources create --name 'GitHub org' --provider github --secret … --app acme-corp
   hookline verify --secret whsec_… < request.http`;
 
 /** Builds the `hookline` program. Commander's errors and help are sent through `runtime` and do not exit. */

@@ -131,6 +131,20 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     const ok = await post(source.url, body, { 'x-hub-signature-256': sig, 'x-github-event': 'pull_request', 'x-github-delivery': delivery });
     expect(ok.status).toBe(202);
     expect(await deliveredOf(ok.json.id)).toEqual(expect.objectContaining({ type: 'pull_request.opened', data: JSON.parse(body) }));
+    // The provider's headers reach the destination: under their own names, or as x-original-* where the webhook sets
+    // its own (content-type, user-agent, webhook-*); never the provider's signature. A replay sends them again.
+    const forwarded = () => receiver.requests.filter((r) => r.headers['webhook-id'] === ok.json.id);
+    const first = forwarded()[0]!;
+    expect(first.headers).toMatchObject({ 'x-github-event': 'pull_request', 'x-github-delivery': delivery, 'content-type': 'application/json' });
+    expect(first.headers['x-original-content-type']).toMatch(/^application\/json/);
+    expect(first.headers['x-hub-signature-256']).toBeUndefined();
+    await waitFor(async () => (await call('GET', `${api}/v1/events/${ok.json.id}`, tenant.apiKey)).json?.deliveries?.[0]?.status === 'succeeded', {
+      timeoutMs: 20_000,
+      description: 'the inbound event recorded as delivered',
+    });
+    expect((await call('POST', `${api}/v1/events/${ok.json.id}/replay`, tenant.apiKey, {})).status).toBe(202);
+    await waitFor(() => forwarded().length >= 2, { timeoutMs: 20_000, description: 'the replay delivered' });
+    expect(forwarded()[1]!.headers).toMatchObject({ 'x-github-event': 'pull_request', 'x-github-delivery': delivery });
 
     const tampered = await post(source.url, body.replace('7', '8'), { 'x-hub-signature-256': sig, 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID() });
     expect(tampered.status).toBe(401);
@@ -152,7 +166,7 @@ describe('inbound sources: verify providers’ webhooks, answer after the Kafka 
     expect(log[3]!.headers).toMatchObject({ 'x-github-event': 'pull_request', 'x-github-delivery': delivery });
     expect(log[3]!.headers['x-hub-signature-256']).toBeUndefined();
     // Only the two verified requests became deliveries.
-    expect(receiver.requests.filter((r) => r.path === '/inbound' && [documented.json.id, ok.json.id].includes(r.headers['webhook-id'])).length).toBe(2);
+    expect(receiver.requests.filter((r) => r.path === '/inbound' && [documented.json.id, ok.json.id].includes(r.headers['webhook-id'])).length).toBe(3);
   });
 
   it('stripe: Stripe-Signature with t and v1 within the tolerance; expired timestamps 401; a retried event id is answered like the first and published once', { timeout: 60_000 }, async () => {

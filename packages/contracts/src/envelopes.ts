@@ -16,6 +16,14 @@ export const recordId = externalId;
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 /**
+ * Headers an event asks to be forwarded with its webhooks (e.g. a provider's `x-github-event` on an inbound source's
+ * events): lower-case names, at most 32 of 1,000 characters. They never replace the webhook's own headers.
+ */
+export const forwardedHeaders = z
+  .record(z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a lower-case header name'), z.string().max(1_000))
+  .refine((h) => Object.keys(h).length <= 32, 'at most 32 headers');
+
+/**
  * The value of a record on the events topic (JSON). Producers that publish straight to Kafka send at least
  * `{tenantId, type, data}`; `id` is optional (derived from the record's position when absent) and `createdAt`
  * defaults to the record timestamp. The record key is optional; ingest uses the event id (a tenant's events spread
@@ -35,6 +43,8 @@ export const eventRecord = z.object({
    * tenant's default application.
    */
   application: externalId.optional(),
+  /** Headers to forward with the event's webhooks (below the endpoint's own and the protocol's). */
+  headers: forwardedHeaders.optional(),
 });
 export type EventRecord = z.infer<typeof eventRecord>;
 
@@ -51,6 +61,8 @@ export const deliveryRecord = z.object({
   eventCreatedAt: isoTimestamp,
   /** Attempts already made (0 on the first try). */
   attempt: z.number().int().min(0),
+  /** The event's headers to forward (inbound sources). */
+  headers: forwardedHeaders.optional(),
   /** Earliest time of the next attempt (retry tiers wait for it). */
   notBefore: isoTimestamp.optional(),
 });

@@ -202,13 +202,13 @@ export class DeliveriesRepository {
     if (opts.cursor && !cursor) throw new RangeError('invalid cursor');
     const { rows } = await this.#pool.query<{
       id: string; event_id: string; tenant_id: string; endpoint_id: string; application_id: string | null; cursor_us: string;
-      type: string | null; payload: Record<string, unknown> | null; event_created_at: Date | null;
+      type: string | null; payload: Record<string, unknown> | null; event_created_at: Date | null; headers: Record<string, string> | null;
     }>(
       `SELECT d.id, d.event_id, d.tenant_id, d.endpoint_id, d.application_id, ${usOf('d.created_at')} AS cursor_us,
-              e.type, e.payload, e.created_at AS event_created_at
+              e.type, e.payload, e.created_at AS event_created_at, e.headers
        FROM deliveries d
        LEFT JOIN LATERAL (
-         SELECT type, payload, created_at FROM events
+         SELECT type, payload, created_at, headers FROM events
          WHERE id = d.event_id AND tenant_id = d.tenant_id AND (d.event_created_at IS NULL OR created_at = d.event_created_at)
          LIMIT 1) e ON true
        WHERE ${requeueWhere('$10', '$11')}
@@ -227,6 +227,7 @@ export class DeliveriesRepository {
       records.push({
         deliveryId: r.id, eventId: r.event_id, tenantId: r.tenant_id, endpointId: r.endpoint_id,
         ...(r.application_id ? { applicationId: r.application_id } : {}),
+        ...(r.headers ? { headers: r.headers } : {}),
         type: r.type, data: r.payload, eventCreatedAt: r.event_created_at.toISOString(), attempt: 0,
       });
     }

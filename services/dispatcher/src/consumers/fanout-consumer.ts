@@ -215,6 +215,7 @@ export class FanoutConsumer {
           tenantId: event.tenantId,
           endpointId: endpoint!.id,
           applicationId: endpoint!.applicationId,
+          ...(event.headers ? { headers: event.headers } : {}),
           type: event.type,
           data: event.data,
           eventCreatedAt: createdAt,

@@ -67,4 +67,17 @@ describe('buildWebhookRequest', () => {
     expect(new Webhook(secret).verify(req.body, req.headers)).toEqual(JSON.parse(req.body));
     expect(recordableHeaders(req.headers)).not.toHaveProperty('webhook-signature');
   });
+
+  it("puts the event's forwarded headers below the endpoint's custom headers and the protocol's", () => {
+    const req = buildWebhookRequest(
+      {
+        deliveryId: 'dlv_1', eventId: 'evt_1', tenantId: 'ten_1', endpointId: 'ep_1', type: 'push', data: {},
+        eventCreatedAt: '2026-01-01T00:00:00.000Z', attempt: 0,
+        headers: { 'x-github-event': 'push', 'x-shared': 'from the event', 'webhook-id': 'spoof', 'content-type': 'text/plain' },
+      },
+      { secrets: [generateSecret()], headers: { 'X-Shared': 'from the endpoint' } },
+      { nowSeconds: 1, userAgent: 'Hookline/test' },
+    );
+    expect(req.headers).toMatchObject({ 'x-github-event': 'push', 'x-shared': 'from the endpoint', 'webhook-id': 'evt_1', 'content-type': 'application/json' });
+  });
 });

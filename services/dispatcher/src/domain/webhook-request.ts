@@ -10,8 +10,8 @@ export interface WebhookRequest {
 /**
  * Builds the Standard Webhooks request for a delivery: body `{id, type, timestamp, data}`, `webhook-id` = the
  * event id (the same on every retry, so receivers deduplicate), `webhook-timestamp` = this attempt's unix
- * seconds, one `v1,` signature per active secret, W3C `traceparent`. Custom headers cannot override the protocol
- * headers.
+ * seconds, one `v1,` signature per active secret, W3C `traceparent`. The event's forwarded headers and the
+ * endpoint's custom headers cannot override the protocol headers (nor the event's the endpoint's).
  */
 export function buildWebhookRequest(
   delivery: DeliveryRecord,
@@ -24,7 +24,8 @@ export function buildWebhookRequest(
     timestamp: delivery.eventCreatedAt,
     data: delivery.data,
   });
-  const custom: Record<string, string> = {};
+  // Lowest first: the event's forwarded headers, the endpoint's custom headers, then the protocol's.
+  const custom: Record<string, string> = { ...delivery.headers };
   for (const [k, v] of Object.entries(endpoint.headers)) custom[k.toLowerCase()] = v;
   return {
     body,

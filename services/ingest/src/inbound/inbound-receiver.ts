@@ -5,7 +5,15 @@ import { HooklineError } from '../domain/errors.ts';
 import { CidrSet } from './client-address.ts';
 import { eventTypeFrom, inboundData, inboundEventId, parseJson } from '../domain/inbound/inbound-event.ts';
 import type { InboundRequest } from '../domain/inbound/inbound-request.ts';
-import { deliveryIdOf, keptHeaders, providerEventType, verifyInbound, type Provider, type VerificationSettings } from '../domain/inbound/providers.ts';
+import {
+  deliveryIdOf,
+  forwardedHeaders,
+  keptHeaders,
+  providerEventType,
+  verifyInbound,
+  type Provider,
+  type VerificationSettings,
+} from '../domain/inbound/providers.ts';
 import type { TokenBuckets } from '../domain/token-bucket.ts';
 import type { PublishService } from '../publishing/publish-service.ts';
 import type { SourceRequestLog } from './source-request-log.ts';
@@ -120,7 +128,12 @@ export class InboundReceiver {
     const eventId = deliveryId === undefined ? undefined : inboundEventId(source.id, deliveryId);
     let published;
     try {
-      published = await this.#d.publish.publishOne(source.tenantId, app, { type, data: inboundData(body, a.headers['content-type'], json), id: eventId });
+      published = await this.#d.publish.publishOne(source.tenantId, app, {
+        type,
+        data: inboundData(body, a.headers['content-type'], json),
+        id: eventId,
+        headers: forwardedHeaders(keptHeaders({ body, headers: a.headers, nowSeconds: 0 })),
+      });
     } catch (err) {
       if (!(err instanceof HooklineError)) {
         // Logged and answered 500 by the error handler; the log says the request arrived and what became of it.

@@ -16,6 +16,8 @@ export interface EventInput {
   id?: string | undefined;
   /** Deliver to this endpoint only (endpoint tests). */
   endpointId?: string | undefined;
+  /** Headers forwarded with the event's webhooks (inbound sources). */
+  headers?: Record<string, string> | undefined;
 }
 
 /** The application events are published to: they fan out to its endpoints, within its publish rate. */
@@ -136,6 +138,7 @@ export class PublishService {
           application: app.id,
           data: inputs[index]!.data,
           endpointId: inputs[index]!.endpointId,
+          ...(inputs[index]!.headers ? { headers: inputs[index]!.headers } : {}),
           framed: framed[index],
         })),
       );

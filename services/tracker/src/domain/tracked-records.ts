@@ -18,6 +18,8 @@ export interface TrackedEvent {
   endpointId: string | null;
   /** The application as the producer named it (id or uid; null: the tenant's default). Resolved when written. */
   application: string | null;
+  /** Headers the event forwards with its webhooks (kept for replays). */
+  headers: Record<string, string> | null;
   createdAt: string;
   kafkaPartition: number;
   kafkaOffset: string;
@@ -82,6 +84,7 @@ export function trackedEvent(e: EventRecord, at: RecordPosition): TrackedEvent {
     payload: stripNul(e.data),
     endpointId: e.endpointId ?? null,
     application: e.application ?? null,
+    headers: e.headers ? stripNul(e.headers) : null,
     createdAt: e.createdAt ?? isoFromKafkaTimestamp(at.timestamp),
     kafkaPartition: at.partition,
     kafkaOffset: at.offset,

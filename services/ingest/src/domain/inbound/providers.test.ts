@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sign } from '@hookline/signing';
 import { describe, expect, it } from 'vitest';
 import type { InboundRequest } from './inbound-request.ts';
-import { deliveryIdOf, keptHeaders, providerEventType, verifyInbound } from './providers.ts';
+import { deliveryIdOf, forwardedHeaders, keptHeaders, providerEventType, verifyInbound } from './providers.ts';
 
 const req = (body: string, headers: Record<string, string>, nowSeconds = 1_700_000_000): InboundRequest => ({
   body: Buffer.from(body),
@@ -130,5 +130,16 @@ describe('delivery ids from bodies', () => {
     const body = JSON.parse('{"id":"evt_\\u0000\\ud800x\\ud83d\\ude00"}') as unknown;
     expect(deliveryIdOf('stripe', req('', {}), body)).toBe('evt_\ufffd\ufffdx\ud83d\ude00');
     expect(deliveryIdOf('stripe', req('', {}), { id: 'x'.repeat(600) })).toHaveLength(500);
+  });
+});
+
+describe('forwardedHeaders', () => {
+  it('keeps provider headers under their names and renames the ones the webhook sets itself', () => {
+    expect(forwardedHeaders({ 'x-github-event': 'push', 'content-type': 'application/json', 'user-agent': 'GitHub-Hookshot/1', 'webhook-id': 'msg_1' })).toEqual({
+      'x-github-event': 'push',
+      'x-original-content-type': 'application/json',
+      'x-original-user-agent': 'GitHub-Hookshot/1',
+      'x-original-webhook-id': 'msg_1',
+    });
   });
 });

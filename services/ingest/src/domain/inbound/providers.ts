@@ -95,6 +95,19 @@ export const KEPT_HEADERS = [
   'webhook-id', 'webhook-timestamp', 'idempotency-key',
 ] as const;
 
+const PROTOCOL_HEADER = /^(webhook-.*|content-type|content-length|host|user-agent|traceparent|tracestate|connection|transfer-encoding)$/;
+
+/**
+ * The kept headers as forwarded with the event's webhooks: under their own names (a destination written for the
+ * provider can route on `x-github-event`), except those the webhook sets itself (`content-type`, `user-agent`,
+ * `webhook-*`, …), which are forwarded as `x-original-<name>`.
+ */
+export function forwardedHeaders(kept: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(kept)) out[PROTOCOL_HEADER.test(name) ? `x-original-${name}` : name] = value;
+  return out;
+}
+
 /** The kept headers a request has. */
 export function keptHeaders(req: InboundRequest): Record<string, string> {
   const kept: Record<string, string> = {};

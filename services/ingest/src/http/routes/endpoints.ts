@@ -133,6 +133,9 @@ export function endpointRoutes(
           secret,
           timeoutMs: input.timeoutMs ?? defaults.timeoutMs,
           maxConcurrency: input.maxConcurrency ?? defaults.maxConcurrency,
+        }).catch((err: unknown) => {
+          // The application was deleted between the guard's lookup and the insert.
+          throw err instanceof RangeError ? notFound('application') : err;
         });
         res.status(201).json({ ...view(endpoint, defaults), secret });
       },
@@ -220,7 +223,7 @@ export function endpointRoutes(
         summary: 'Send a webhook.test event to this endpoint alone',
         responses: {
           202: { description: 'The test event was accepted', schema: testSent },
-          429: { description: 'Over the tenant publish rate (TENANT_PUBLISH_RATE); Retry-After says when to retry' },
+          429: { description: "Over the tenant's (TENANT_PUBLISH_RATE) or the application's publish rate; Retry-After says when to retry" },
           503: { description: 'Kafka did not acknowledge within PUBLISH_TIMEOUT_MS' },
         },
       },

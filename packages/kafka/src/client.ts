@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { applyKafkajsFixes } from './kafkajs-fixes.ts';
 import { kafkaLogCreator, type KafkaLogSink } from './logger.ts';
+import { countRequests } from './request-counts.ts';
 
 applyKafkajsFixes();
 
@@ -11,9 +12,12 @@ export interface KafkaClientOptions {
   log?: KafkaLogSink;
 }
 
-/** A kafkajs client for the comma-separated broker list, logging through the service logger. */
+/**
+ * A kafkajs client for the comma-separated broker list, logging through the service logger; its producers,
+ * consumers and admins count their requests (`registerKafkaRequestMetrics`).
+ */
 export function createKafka({ brokers, clientId, log }: KafkaClientOptions): Kafka {
-  return new Kafka({
+  return countRequests(new Kafka({
     clientId,
     brokers: brokers.split(',').map((b) => b.trim()).filter(Boolean),
     connectionTimeout: 3_000,
@@ -21,5 +25,5 @@ export function createKafka({ brokers, clientId, log }: KafkaClientOptions): Kaf
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000 },
     logLevel: log ? logLevel.WARN : logLevel.NOTHING,
     ...(log ? { logCreator: kafkaLogCreator(log) } : {}),
-  });
+  }));
 }

@@ -9,6 +9,7 @@ export { registerLagMetrics, type LagSource } from './lag-metrics.ts';
 export { kafkaLogCreator, type KafkaLogSink } from './logger.ts';
 export { ACKS_ALL, createProducer } from './producer.ts';
 export { openKafka, type KafkaHandles } from './open-kafka.ts';
+export { countRequests, registerKafkaRequestMetrics, requestCounts } from './request-counts.ts';
 export { ensureTopics, type TopicSpec } from './topic-admin.ts';
 export { extractTraceContext, headerString, injectTraceHeaders } from './trace-headers.ts';
 export { traceSends, type TracedSends } from './traced-sends.ts';

@@ -20,7 +20,7 @@ import {
   SourcesRepository,
   TenantsRepository,
 } from '@hookline/db';
-import { openKafka } from '@hookline/kafka';
+import { openKafka, registerKafkaRequestMetrics } from '@hookline/kafka';
 import { webDistDir } from '@hookline/web';
 import { createMetricsRegistry, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
@@ -77,6 +77,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
   requeue.start();
 
   const metrics = createMetricsRegistry('ingest');
+  registerKafkaRequestMetrics(metrics, k.kafka);
   const portalSessions = new PortalSessionsRepository(pool);
   const sourceRequests = new SourceRequestsRepository(pool);
   const sourceRequestLog = new SourceRequestLog(sourceRequests, log);

@@ -1,7 +1,7 @@
 import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { openDatabase, pingDatabase } from '@hookline/db';
-import { MAX_RECORD_BATCH_BYTES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { MAX_RECORD_BATCH_BYTES, openKafka, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { eventDecoderFor } from '@hookline/registry';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
@@ -41,6 +41,7 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
 
   const registry = createMetricsRegistry('tracker');
   const groupId = groupIds(config.TOPIC_PREFIX).tracker;
+  registerKafkaRequestMetrics(registry, k.kafka);
   registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, ...sourceTopics, topics.deliveries, topics.attempts] }]);
   // kafkajs' default fetch (10 MiB) suits the tracker's large batched writes; each partition's share holds the largest batch.
   // The broker holds a fetch until TRACKER_FETCH_MIN_BYTES are there or TRACKER_FETCH_MAX_WAIT passed (128 KiB, 250 ms): at

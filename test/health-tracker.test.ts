@@ -1,7 +1,7 @@
 import { EndpointHealthRepository, migrate } from '@hookline/db';
 import { createTestWorld, type TestWorld } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthTracker } from '../services/dispatcher/src/delivery/health-tracker.ts';
+import { HealthTracker } from '../services/dispatcher/src/deliver/health-tracker.ts';
 
 /** The real repository, counting its success writes; `failNext` makes the next one fail. */
 class CountingRepository extends EndpointHealthRepository {

@@ -1,26 +1,26 @@
 import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
-import { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { eventDecoderFor } from '@hookline/registry';
 import { isValidSecret } from '@hookline/signing';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { DispatcherConfig } from './config.ts';
-import { DeliverConsumer } from './consumers/deliver-consumer.ts';
-import { FanoutConsumer } from './consumers/fanout-consumer.ts';
-import { BreakerRegistry } from './delivery/breakers.ts';
-import { Deliverer } from './delivery/deliverer.ts';
-import { SucceededCheck } from './delivery/succeeded-check.ts';
-import { DispatcherMetrics } from './delivery/dispatcher-metrics.ts';
-import { EndpointLimits } from './delivery/endpoint-limits.ts';
-import { HealthTracker } from './delivery/health-tracker.ts';
-import { OperationalEvents, operationalEndpoint } from './delivery/operational-events.ts';
+import { DeliverConsumer } from './deliver/deliver-consumer.ts';
+import { FanoutConsumer } from './fanout/fanout-consumer.ts';
+import { BreakerRegistry } from './deliver/breakers.ts';
+import { Deliverer } from './deliver/deliverer.ts';
+import { SucceededCheck } from './deliver/succeeded-check.ts';
+import { DispatcherMetrics } from './metrics/dispatcher-metrics.ts';
+import { EndpointLimits } from './deliver/endpoint-limits.ts';
+import { HealthTracker } from './deliver/health-tracker.ts';
+import { OperationalEvents, operationalEndpoint } from './handoff/operational-events.ts';
 import { longestRetryWaitMs, tiersOf } from './domain/retry-policy.ts';
 import { AddressPolicy, type HostResolver } from '@hookline/netguard';
-import { createGuardedAgent } from './http/guarded-agent.ts';
-import { WebhookClient } from './http/webhook-client.ts';
-import { EndpointDirectory } from './subscriptions/endpoint-directory.ts';
+import { createGuardedAgent } from './deliver/guarded-agent.ts';
+import { WebhookClient } from './deliver/webhook-client.ts';
+import { EndpointDirectory } from './fanout/endpoint-directory.ts';
 
 /** A running dispatcher. */
 export interface DispatcherApp {
@@ -98,6 +98,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     heldEvents: (): number => fanout.held,
     breakers: () => breakers.notClosed(),
   });
+  registerKafkaRequestMetrics(registry, k.kafka);
   registerLagMetrics(registry, k.admin, () => [
     { groupId: groups.fanout, topics: [topics.events, ...sourceTopics] },
     { groupId: groups.deliver, topics: [topics.deliveries] },

@@ -22,13 +22,13 @@ import type { HealthChange } from '../domain/endpoint-health.ts';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
 import { tierFor, type RetryTier } from '../domain/retry-policy.ts';
 import { buildWebhookRequest, recordableHeaders } from '../domain/webhook-request.ts';
-import type { SendOutcome, WebhookClient } from '../http/webhook-client.ts';
-import { activeSecrets, type EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
+import type { SendOutcome, WebhookClient } from './webhook-client.ts';
+import { activeSecrets, type EndpointDirectory } from '../fanout/endpoint-directory.ts';
 import { CircuitOpenError, type BreakerRegistry } from './breakers.ts';
 import type { EndpointLimits } from './endpoint-limits.ts';
 import type { HealthTracker } from './health-tracker.ts';
-import type { OperationalEvents } from './operational-events.ts';
-import type { DispatcherMetrics } from './dispatcher-metrics.ts';
+import type { OperationalEvents } from '../handoff/operational-events.ts';
+import type { DispatcherMetrics } from '../metrics/dispatcher-metrics.ts';
 import { traceparentOf } from './traceparent.ts';
 
 export interface DelivererDeps {

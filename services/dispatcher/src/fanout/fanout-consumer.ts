@@ -16,7 +16,7 @@ import type { Logger } from '@hookline/telemetry';
 import { context, trace } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
 import { OffsetWatermark } from '../domain/offset-watermark.ts';
-import type { EndpointDirectory } from '../subscriptions/endpoint-directory.ts';
+import type { EndpointDirectory } from './endpoint-directory.ts';
 
 /** Room a delivery record leaves below the broker's largest record: headers, the retry tier's notBefore, the dead reason. */
 const DELIVERY_HEADROOM_BYTES = 2_048;

@@ -2,9 +2,9 @@ import { decodeRecord, deliveryRecord, recordHeaders, type TopicNames } from '@h
 import { headerString, processTraced, sendToInvalid } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
-import type { Deliverer } from '../delivery/deliverer.ts';
-import type { DispatcherMetrics } from '../delivery/dispatcher-metrics.ts';
-import type { SucceededCheck } from '../delivery/succeeded-check.ts';
+import type { Deliverer } from './deliverer.ts';
+import type { DispatcherMetrics } from '../metrics/dispatcher-metrics.ts';
+import type { SucceededCheck } from './succeeded-check.ts';
 import { retryDueAt } from '../domain/retry-policy.ts';
 import { PartitionPipeline, type RecordContext } from './partition-pipeline.ts';
 

@@ -38,9 +38,11 @@ const toHealth = (r: Row): EndpointHealth => ({
 });
 
 /**
- * `endpoint_health` (migration 0004): circuit state, failing-since and last success per endpoint. Written by
- * the dispatcher; an endpoint that was never delivered to has no row (read it as closed and healthy).
- * Writes for endpoints deleted meanwhile are ignored.
+ * `endpoint_health` (migration 0004): circuit state, failing-since, last success and last failure per endpoint —
+ * the one record of an endpoint's health. Written by the dispatcher when an attempt happens (it decides disable and
+ * recovery from it, across restarts); read by the API's health routes. A success of an endpoint already known to
+ * be healthy is written at most every 10 s, so `last_success_at` may be that much behind. An endpoint that was
+ * never delivered to has no row (read it as closed and healthy). Writes for endpoints deleted meanwhile are ignored.
  */
 export class EndpointHealthRepository {
   readonly #pool: pg.Pool;

@@ -1,7 +1,10 @@
 import { histogramQuantile, mergeHistograms } from '@hookline/contracts';
 import type pg from 'pg';
 
-/** `GET /v1/endpoints/{id}/health` figures (the circuit state is the dispatcher's and not included). */
+/**
+ * `GET /v1/endpoints/{id}/health`'s statistics: the last hour of attempts from the tracker's per-minute rollups.
+ * The endpoint's state (circuit, failing since, last success and failure) is the dispatcher's: `EndpointHealthRepository`.
+ */
 export interface EndpointStats {
   /** Attempts that reached (or tried to reach) the endpoint in the last hour; open-circuit skips excluded. */
   attempts1h: number;
@@ -10,10 +13,6 @@ export interface EndpointStats {
   /** Latency quantiles over the last hour (ms), estimated from a histogram; null without attempts. */
   p50Ms: number | null;
   p99Ms: number | null;
-  lastSuccessAt: Date | null;
-  lastFailureAt: Date | null;
-  /** First failure after the last success; null while the newest outcome is a success. */
-  failingSince: Date | null;
 }
 
 /** One endpoint in the console's health overview. */
@@ -30,8 +29,9 @@ export interface EndpointHealthLine {
 }
 
 /**
- * Endpoint health from the tracker's rollups: at most 60 per-minute rows and one row per endpoint, never the
- * attempts table. The caller checks that the endpoint belongs to the tenant.
+ * Endpoint statistics from the tracker's rollups (at most 60 per-minute rows per endpoint, never the attempts table),
+ * beside the dispatcher's `endpoint_health` for the circuit and the run of failures. The caller checks that the
+ * endpoint belongs to the tenant.
  */
 export class EndpointStatsRepository {
   readonly #pool: pg.Pool | pg.PoolClient;
@@ -41,29 +41,19 @@ export class EndpointStatsRepository {
   }
 
   async get(endpointId: string, now: Date = new Date()): Promise<EndpointStats> {
-    const [minutes, last] = await Promise.all([
-      this.#pool.query<{ attempts: number; successes: number; duration_histogram: number[] }>(
-        `SELECT attempts, successes, duration_histogram FROM endpoint_health_minutes
-         WHERE endpoint_id = $1 AND minute > $2::timestamptz - interval '1 hour' AND minute <= $2`,
-        [endpointId, now],
-      ),
-      this.#pool.query<{ last_success_at: Date | null; last_failure_at: Date | null; failing_since: Date | null }>(
-        'SELECT last_success_at, last_failure_at, failing_since FROM endpoint_outcomes WHERE endpoint_id = $1',
-        [endpointId],
-      ),
-    ]);
+    const minutes = await this.#pool.query<{ attempts: number; successes: number; duration_histogram: number[] }>(
+      `SELECT attempts, successes, duration_histogram FROM endpoint_health_minutes
+       WHERE endpoint_id = $1 AND minute > $2::timestamptz - interval '1 hour' AND minute <= $2`,
+      [endpointId, now],
+    );
     const attempts = minutes.rows.reduce((n, r) => n + r.attempts, 0);
     const successes = minutes.rows.reduce((n, r) => n + r.successes, 0);
     const histogram = mergeHistograms(minutes.rows.map((r) => r.duration_histogram));
-    const h = last.rows[0];
     return {
       attempts1h: attempts,
       successRate1h: attempts === 0 ? null : successes / attempts,
       p50Ms: histogramQuantile(histogram, 0.5),
       p99Ms: histogramQuantile(histogram, 0.99),
-      lastSuccessAt: h?.last_success_at ?? null,
-      lastFailureAt: h?.last_failure_at ?? null,
-      failingSince: h?.failing_since ?? null,
     };
   }
 
@@ -77,10 +67,9 @@ export class EndpointStatsRepository {
       failing_since: Date | null; attempts: string | null; successes: string | null;
     }>(
       `SELECT e.id, e.application_id, e.url, h.circuit_state, e.disabled, e.disabled_reason,
-              COALESCE(o.failing_since, h.failing_since) AS failing_since, m.attempts, m.successes
+              h.failing_since, m.attempts, m.successes
        FROM endpoints e
        LEFT JOIN endpoint_health h ON h.endpoint_id = e.id
-       LEFT JOIN endpoint_outcomes o ON o.endpoint_id = e.id
        LEFT JOIN LATERAL (
          SELECT sum(attempts) AS attempts, sum(successes) AS successes FROM endpoint_health_minutes
          WHERE endpoint_id = e.id AND minute > $3::timestamptz - interval '1 hour' AND minute <= $3) m ON true

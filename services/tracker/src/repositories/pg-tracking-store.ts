@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { rollUp } from '../domain/health-rollup.ts';
 import type { TrackedDelivery, TrackedEvent } from '../domain/tracked-records.ts';
 import type { TrackingStore } from '../domain/tracking-store.ts';
-import { INSERT_ATTEMPTS, INSERT_EVENTS, UPSERT_DELIVERIES, UPSERT_ENDPOINT_HEALTH, UPSERT_MINUTES } from './tracking-sql.ts';
+import { INSERT_ATTEMPTS, INSERT_EVENTS, UPSERT_DELIVERIES, UPSERT_MINUTES } from './tracking-sql.ts';
 
 /**
  * {@link TrackingStore} on PostgreSQL: one transaction per call, `chunkRows` records per statement, each chunk
@@ -33,11 +33,10 @@ export class PgTrackingStore implements TrackingStore {
     return this.#inTransaction(attempts, async (client, chunk) => {
       const { rows } = await client.query<{ id: string }>(INSERT_ATTEMPTS, [JSON.stringify(chunk)]);
       if (rows.length === 0) return 0;
-      // Only attempts recorded for the first time count towards the rollups, so re-consumption adds nothing.
+      // Only attempts recorded for the first time count towards the per-minute rollups, so re-consumption adds nothing.
       const fresh = new Set(rows.map((r) => r.id));
-      const { minutes, endpoints } = rollUp(chunk.filter((a) => fresh.has(a.attemptId)));
+      const minutes = rollUp(chunk.filter((a) => fresh.has(a.attemptId)));
       if (minutes.length > 0) await client.query(UPSERT_MINUTES, [JSON.stringify(minutes)]);
-      if (endpoints.length > 0) await client.query(UPSERT_ENDPOINT_HEALTH, [JSON.stringify(endpoints)]);
       return rows.length;
     });
   }

@@ -113,24 +113,3 @@ ON CONFLICT (endpoint_id, minute) DO UPDATE SET
   duration_histogram = ARRAY(
     SELECT COALESCE(a, 0) + COALESCE(b, 0)
     FROM unnest(m.duration_histogram, EXCLUDED.duration_histogram) WITH ORDINALITY AS t(a, b, i) ORDER BY i)`;
-
-// Merge of last outcomes. S and F are the newest success and failure over stored row and batch. failing_since is
-// the first failure after S: the stored or the batch's candidate, whichever is later than S (exact for batches
-// in order; under interleaving it falls back to the newest failure, a later bound).
-const S = 'GREATEST(h.last_success_at, EXCLUDED.last_success_at)';
-const F = 'GREATEST(h.last_failure_at, EXCLUDED.last_failure_at)';
-export const UPSERT_ENDPOINT_HEALTH = `
-INSERT INTO endpoint_outcomes AS h (endpoint_id, last_success_at, last_failure_at, failing_since)
-SELECT "endpointId", "lastSuccessAt", "lastFailureAt", "failingSince"
-FROM json_to_recordset($1::json) AS r("endpointId" text, "lastSuccessAt" timestamptz, "lastFailureAt" timestamptz, "failingSince" timestamptz)
-ORDER BY "endpointId"
-ON CONFLICT (endpoint_id) DO UPDATE SET
-  last_success_at = ${S},
-  last_failure_at = ${F},
-  failing_since = CASE
-    WHEN ${F} IS NULL OR ${S} >= ${F} THEN NULL
-    ELSE COALESCE(LEAST(
-      CASE WHEN ${S} IS NULL OR h.failing_since > ${S} THEN h.failing_since END,
-      CASE WHEN ${S} IS NULL OR EXCLUDED.failing_since > ${S} THEN EXCLUDED.failing_since END), ${F})
-  END,
-  updated_at = now()`;

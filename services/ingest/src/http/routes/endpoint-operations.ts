@@ -28,7 +28,6 @@ const recoverBody = z.strictObject({
 });
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-const newest = (a: Date | null | undefined, b: Date | null | undefined) => (a && b ? (a > b ? a : b) : (a ?? b ?? null));
 
 const overviewQuery = z.object({
   application: z.string().min(1).max(128).optional().describe("Only this application's endpoints (its id or uid)"),
@@ -75,15 +74,15 @@ export function endpointOperationRoutes(
       async (req, res) => {
         const endpoint = await deps.endpoints.get(tenantOf(res), String(req.params.id), appOf(res).id);
         if (!endpoint) throw notFound('endpoint');
-        const [circuit, stats] = await Promise.all([deps.health.get(endpoint.id), deps.stats.get(endpoint.id)]);
+        // The endpoint's state is the dispatcher's (endpoint_health); the last hour's figures are the tracker's rollups.
+        const [health, stats] = await Promise.all([deps.health.get(endpoint.id), deps.stats.get(endpoint.id)]);
         res.json({
-          circuit: circuit?.circuitState ?? 'closed',
+          circuit: health?.circuitState ?? 'closed',
           disabled: endpoint.disabled,
           disabledReason: endpoint.disabledReason,
-          // The tracker's record of outcomes first; the dispatcher's view covers attempts not recorded yet.
-          failingSince: iso(stats.failingSince ?? circuit?.failingSince),
-          lastSuccessAt: iso(newest(stats.lastSuccessAt, circuit?.lastSuccessAt)),
-          lastFailureAt: iso(newest(stats.lastFailureAt, circuit?.lastFailureAt)),
+          failingSince: iso(health?.failingSince),
+          lastSuccessAt: iso(health?.lastSuccessAt),
+          lastFailureAt: iso(health?.lastFailureAt),
           attempts1h: stats.attempts1h,
           successRate1h: stats.successRate1h,
           p50Ms: stats.p50Ms,

@@ -1,13 +1,8 @@
 import {
-  attemptRecord,
   backoffMs,
-  deliveryRecord,
-  encodeRecord,
   HooklineError,
   newId,
-  recordHeaders,
   type AttemptOutcome,
-  type AttemptRecord,
   type DeliveryRecord,
   type FailureStage,
   type TopicNames,
@@ -16,11 +11,12 @@ import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, Endp
 import { CoalescingSender, recordFailure, traceSends } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
-import type { IHeaders, Message, Producer } from 'kafkajs';
+import type { IHeaders, Producer, TopicMessages } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HealthChange } from '../domain/endpoint-health.ts';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
-import { tierFor, type RetryTier } from '../domain/retry-policy.ts';
+import { attemptHandOff, retryRecords, type TopicRecords } from '../domain/handoff-records.ts';
+import type { RetryTier } from '../domain/retry-policy.ts';
 import { buildWebhookRequest, recordableHeaders } from '../domain/webhook-request.ts';
 import type { SendOutcome, WebhookClient } from './webhook-client.ts';
 import { activeSecrets, type EndpointDirectory } from '../fanout/endpoint-directory.ts';
@@ -142,7 +138,7 @@ export class Deliverer {
     });
     if (!admission.ok) {
       // Rate limited or too many queued: not an attempt, so no attempt record and no retry budget spent.
-      await this.#handOff(this.#requeue(delivery, admission.retryInMs), handOffAttributes(delivery), headerValue(headers, 'traceparent'), (records) => this.#publish(records));
+      await this.#handOff([retryRecords(this.#d.topics, this.#d.tiers, delivery, admission.retryInMs, this.#now())], handOffAttributes(delivery), headerValue(headers, 'traceparent'), (records) => this.#publish(records));
       return;
     }
     // The endpoint's slot is held for the request only, not while the attempt's records are produced.
@@ -222,26 +218,18 @@ export class Deliverer {
       nowMs: startedAt.getTime(),
       random: this.#random(),
     });
-    const nextAttemptAt = decision.action === 'retry' ? new Date(startedAt.getTime() + decision.delayMs) : null;
-    const attempt: AttemptRecord = {
+    const { attempt, records } = attemptHandOff(this.#d.topics, this.#d.tiers, {
       attemptId: newId('att'),
-      deliveryId: delivery.deliveryId,
-      eventId: delivery.eventId,
-      tenantId: delivery.tenantId,
-      endpointId: delivery.endpointId,
-      applicationId: delivery.applicationId ?? endpoint.applicationId,
-      attempt: delivery.attempt + 1,
+      delivery,
+      endpoint,
       outcome,
-      status: decision.status,
-      statusCode,
-      durationMs: sent?.durationMs ?? 0,
-      error: errorText(outcome, result),
-      responseBody: sent?.responseBody ?? null,
+      decision,
+      sent,
       requestHeaders: recordableHeaders(request.headers),
-      url: endpoint.url,
-      startedAt: startedAt.toISOString(),
-      nextAttemptAt: nextAttemptAt?.toISOString() ?? null,
-    };
+      startedAtMs: startedAt.getTime(),
+      attemptsMade,
+      nowMs: this.#now(),
+    });
     span.setAttribute('hookline.outcome', outcome);
     if (statusCode !== null) span.setAttribute('http.response.status_code', statusCode);
     if (outcome !== 'succeeded') {
@@ -251,12 +239,6 @@ export class Deliverer {
     this.#d.metrics?.attempt(outcome, { tenantId: delivery.tenantId, applicationId: attempt.applicationId, endpointId: endpoint.id }, attempt.durationMs);
     if (outcome === 'succeeded') this.#d.metrics?.delivered(delivery.eventCreatedAt, this.#now());
     if (decision.action === 'dead') this.#d.metrics?.dead();
-    const records: Array<{ topic: string; messages: Message[] }> = [
-      { topic: this.#d.topics.attempts, messages: [{ key: attempt.deliveryId, value: encodeRecord(attemptRecord, attempt) }] },
-    ];
-    const next: DeliveryRecord = { ...delivery, attempt: attemptsMade };
-    if (decision.action === 'retry') records.push(...this.#requeue(next, decision.delayMs));
-    if (decision.action === 'dead') records.push(this.#dead(next, `retries exhausted: ${outcome}${statusCode ? ` ${statusCode}` : ''}`));
     // After the send: the outcome is decided; from here only the hand-off is retried, never the request.
     const ids = { delivery_id: delivery.deliveryId, endpoint_id: endpoint.id, attempt: attempt.attempt };
     const change = await this.#healthChange(endpoint, outcome, startedAt);
@@ -320,9 +302,9 @@ export class Deliverer {
     delivery: DeliveryRecord,
     change: HealthChange,
     at: Date,
-  ): Promise<Array<{ topic: string; messages: Message[] }>> {
+  ): Promise<TopicRecords[]> {
     const subject = { tenantId: endpoint.tenantId, endpointId: endpoint.id };
-    const out: Array<{ topic: string; messages: Message[] }> = [];
+    const out: TopicRecords[] = [];
     const op = this.#d.operational;
     if (decision.action === 'dead') {
       out.push(...op.records('delivery.exhausted', subject, { deliveryId: delivery.deliveryId, eventId: delivery.eventId, attempts: delivery.attempt + 1, lastOutcome: outcome }, at));
@@ -341,22 +323,6 @@ export class Deliverer {
     return out;
   }
 
-  /** The delivery as a record of the retry tier that fits `delayMs`, due at now + delayMs. */
-  #requeue(delivery: DeliveryRecord, delayMs: number): Array<{ topic: string; messages: Message[] }> {
-    const notBefore = this.#now() + delayMs;
-    const tier = tierFor(this.#d.tiers, delayMs);
-    const value = encodeRecord(deliveryRecord, { ...delivery, notBefore: new Date(notBefore).toISOString() });
-    return [{ topic: this.#d.topics.retry(tier.label), messages: [{ key: delivery.endpointId, value, headers: { [recordHeaders.notBefore]: String(notBefore) } }] }];
-  }
-
-  #dead(delivery: DeliveryRecord, reason: string): { topic: string; messages: Message[] } {
-    const { notBefore: _drop, ...rest } = delivery;
-    return {
-      topic: this.#d.topics.deadLetter,
-      messages: [{ key: delivery.endpointId, value: encodeRecord(deliveryRecord, rest), headers: { [recordHeaders.deadReason]: reason } }],
-    };
-  }
-
   /**
    * Hands records on (`publish`, which may retry) in one `send <topic>` PRODUCER span per topic, children of the
    * active span (the attempt's CLIENT span, or the delivery's CONSUMER span for a rate-limited requeue); each
@@ -364,10 +330,10 @@ export class Deliverer {
    * a tracing SDK the records carry `traceparent` (the webhook's, or the source record's) as before.
    */
   async #handOff(
-    records: Array<{ topic: string; messages: Message[] }>,
+    records: TopicRecords[],
     attributes: Attributes,
     traceparent: string | undefined,
-    publish: (records: Array<{ topic: string; messages: Message[] }>) => Promise<void>,
+    publish: (records: TopicMessages[]) => Promise<void>,
   ): Promise<void> {
     const sends = traceSends(records, attributes, traceparent ? { traceparent } : undefined);
     try {
@@ -380,7 +346,7 @@ export class Deliverer {
   }
 
   /** Concurrent deliveries' records share produce requests; each resolves once its own were acknowledged. */
-  async #publish(topicMessages: Array<{ topic: string; messages: Message[] }>): Promise<void> {
+  async #publish(topicMessages: TopicMessages[]): Promise<void> {
     await this.#sender.sendBatch(topicMessages);
   }
 }
@@ -394,14 +360,6 @@ function handOffAttributes(delivery: DeliveryRecord): Attributes {
     'hookline.tenant_id': delivery.tenantId,
     ...(delivery.applicationId ? { 'hookline.application_id': delivery.applicationId } : {}),
   };
-}
-
-function errorText(outcome: AttemptOutcome, result: SendOutcome['result'] | undefined): string | null {
-  if (outcome === 'circuit_open') return 'circuit open: attempt skipped';
-  if (!result) return null;
-  if (result.kind === 'timeout') return 'timed out';
-  if (result.kind === 'network_error' || result.kind === 'ssrf_blocked') return result.message;
-  return null;
 }
 
 function headerValue(headers: IHeaders | undefined, name: string): string | undefined {

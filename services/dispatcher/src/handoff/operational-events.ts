@@ -8,7 +8,7 @@ import {
   type TopicNames,
 } from '@hookline/contracts';
 import type { DirectoryEndpoint } from '@hookline/db';
-import type { Message } from 'kafkajs';
+import type { TopicRecords } from '../domain/handoff-records.ts';
 
 /** The id of the pseudo-endpoint that delivers operational events to `OPERATIONAL_WEBHOOK_URL`. */
 export const OPERATIONAL_ENDPOINT_ID = 'hookline_operational';
@@ -51,11 +51,11 @@ export class OperationalEvents {
     subject: { tenantId: string; endpointId: string },
     data: Record<string, unknown>,
     now: Date,
-  ): Array<{ topic: string; messages: Message[] }> {
+  ): TopicRecords[] {
     // Never about the operational webhook itself: its failures would feed back into it.
     if (subject.endpointId === OPERATIONAL_ENDPOINT_ID) return [];
     const event: OperationalEventRecord = { id: newId('opev'), type, ...subject, timestamp: now.toISOString(), data };
-    const out = [{ topic: this.#topics.operational, messages: [{ key: subject.endpointId, value: encodeRecord(operationalEventRecord, event) }] }];
+    const out: TopicRecords[] = [{ topic: this.#topics.operational, messages: [{ key: subject.endpointId, value: encodeRecord(operationalEventRecord, event) }] }];
     if (this.#webhook) {
       out.push({
         topic: this.#topics.deliveries,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { topicNames } from '@hookline/contracts';
+import { TokenBuckets, topicNames } from '@hookline/contracts';
 import {
   ApplicationsRepository,
   AttemptsRepository,
@@ -25,7 +25,6 @@ import { webDistDir } from '@hookline/web';
 import { createMetricsRegistry, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { IngestConfig } from './config.ts';
-import { TokenBuckets } from './domain/token-bucket.ts';
 import { answerClientErrors } from './http/client-errors.ts';
 import { registeredRoutes } from './http/registered-routes.ts';
 import { buildHttpApp } from './http/server.ts';

@@ -1,4 +1,4 @@
-import { TokenBucket } from '../domain/token-bucket.ts';
+import { TokenBuckets } from '@hookline/contracts';
 
 /** Waiting longer than this for a rate-limit token is done in a retry tier, not in memory. */
 export const MAX_IN_MEMORY_WAIT_MS = 1_000;
@@ -32,7 +32,8 @@ export type Admission = { ok: true; release: () => void } | { ok: false; retryIn
  */
 export class EndpointLimits {
   readonly #slots = new Map<string, Slots>();
-  readonly #buckets = new Map<string, TokenBucket>();
+  /** Per-endpoint buckets; each endpoint's rate is given with each take (its burst: one second's worth). */
+  readonly #buckets: TokenBuckets;
   /** Moving average of how long a request to an endpoint held its slot, ms. */
   readonly #holdMs = new Map<string, number>();
   readonly #now: () => number;
@@ -42,6 +43,7 @@ export class EndpointLimits {
   constructor(opts: { now?: () => number; sleep?: (ms: number) => Promise<void> } = {}) {
     this.#now = opts.now ?? Date.now;
     this.#sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#buckets = new TokenBuckets({ ratePerSecond: 1, burst: 1, clock: this.#now });
   }
 
   async admit(endpointId: string, limits: { maxConcurrency: number; rateLimitPerSecond: number | null }): Promise<Admission> {
@@ -73,10 +75,11 @@ export class EndpointLimits {
       if (slots.active.size === 0 && slots.waiters.length === 0) this.#slots.delete(endpointId);
     };
     if (limits.rateLimitPerSecond) {
-      const bucket = this.#bucket(endpointId, limits.rateLimitPerSecond);
+      const rate = { ratePerSecond: limits.rateLimitPerSecond, burst: Math.max(1, limits.rateLimitPerSecond) };
       for (;;) {
-        const wait = bucket.tryTake();
-        if (wait === 0) break;
+        const taken = this.#buckets.take(endpointId, 1, rate);
+        if (taken.ok) break;
+        const wait = taken.retryAfterMs;
         if (wait > MAX_IN_MEMORY_WAIT_MS) {
           release();
           return { ok: false, retryInMs: wait };
@@ -99,14 +102,5 @@ export class EndpointLimits {
     this.#holdMs.delete(endpointId);
     this.#holdMs.set(endpointId, before === undefined ? ms : before * 0.8 + ms * 0.2);
     if (this.#holdMs.size > MAX_REMEMBERED) this.#holdMs.delete(this.#holdMs.keys().next().value!);
-  }
-
-  #bucket(endpointId: string, rate: number): TokenBucket {
-    let b = this.#buckets.get(endpointId);
-    if (!b || b.ratePerSecond !== rate) {
-      b = new TokenBucket(rate, this.#now);
-      this.#buckets.set(endpointId, b);
-    }
-    return b;
   }
 }

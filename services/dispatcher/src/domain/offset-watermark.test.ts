@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { endpointHealthCases } from './test-cases.ts';
 import { healthAfter } from './endpoint-health.ts';
 import { OffsetWatermark } from './offset-watermark.ts';
-import { TokenBucket } from './token-bucket.ts';
 
 describe('OffsetWatermark', () => {
   it('commits only up to the lowest unfinished offset', () => {
@@ -21,21 +20,6 @@ describe('OffsetWatermark', () => {
     expect(w.inFlight).toBe(0);
     expect(w.seen(13n)).toBe(true);
     expect(w.seen(14n)).toBe(false);
-  });
-});
-
-describe('TokenBucket (injected clock)', () => {
-  it('allows a burst of the rate, then one token per 1/rate seconds', () => {
-    let now = 0;
-    const b = new TokenBucket(5, () => now);
-    expect([1, 2, 3, 4, 5].map(() => b.tryTake())).toEqual([0, 0, 0, 0, 0]);
-    expect(b.tryTake()).toBe(200);
-    now += 100;
-    expect(b.tryTake()).toBe(100);
-    now += 100;
-    expect(b.tryTake()).toBe(0);
-    now += 10_000;
-    expect([1, 2, 3, 4, 5, 6].map(() => b.tryTake()).filter((w) => w === 0)).toHaveLength(5);
   });
 });
 

@@ -1,3 +1,4 @@
+import { TokenBuckets } from '@hookline/contracts';
 import type {
   ApplicationsRepository,
   AttemptsRepository,
@@ -47,7 +48,6 @@ import { applicationRoutes } from './routes/applications.ts';
 import { portalSessionRoutes } from './routes/portal-sessions.ts';
 import { systemRoutes } from './routes/system.ts';
 import { serveWebApps } from './web-apps.ts';
-import { TokenBuckets } from '../domain/token-bucket.ts';
 import { InboundReceiver } from '../inbound/inbound-receiver.ts';
 import type { SourceRequestLog } from '../inbound/source-request-log.ts';
 import { SourceResolver } from '../inbound/source-resolver.ts';

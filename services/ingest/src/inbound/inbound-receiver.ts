@@ -1,3 +1,4 @@
+import type { TokenBuckets } from '@hookline/contracts';
 import type { SourceWithSecrets } from '@hookline/db';
 import type { Logger } from '@hookline/telemetry';
 import type { ApplicationResolver } from '../applications/application-resolver.ts';
@@ -14,7 +15,6 @@ import {
   type Provider,
   type VerificationSettings,
 } from '../domain/inbound/providers.ts';
-import type { TokenBuckets } from '../domain/token-bucket.ts';
 import type { PublishService } from '../publishing/publish-service.ts';
 import type { SourceRequestLog } from './source-request-log.ts';
 

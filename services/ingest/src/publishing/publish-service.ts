@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { newId } from '@hookline/contracts';
+import { newId, type TokenBuckets } from '@hookline/contracts';
 import type { IdempotencyRepository, Reservation } from '@hookline/db';
 import { HooklineError, validationFailed } from '../domain/errors.ts';
-import type { TokenBuckets } from '../domain/token-bucket.ts';
 import type { EventPublisher } from '../kafka/event-publisher.ts';
 import { frame } from '../schemas/registry-framing.ts';
 import type { RegistrySchemas } from '../schemas/registry-schemas.ts';

@@ -16,6 +16,7 @@ import { DispatcherMetrics } from './metrics/dispatcher-metrics.ts';
 import { EndpointLimits } from './deliver/endpoint-limits.ts';
 import { HealthTracker } from './deliver/health-tracker.ts';
 import { OperationalEvents, operationalEndpoint } from './handoff/operational-events.ts';
+import { RetryTierConsumer } from './retry/retry-tier-consumer.ts';
 import { longestRetryWaitMs, tiersOf } from './domain/retry-policy.ts';
 import { AddressPolicy, type HostResolver } from '@hookline/netguard';
 import { createGuardedAgent } from './deliver/guarded-agent.ts';
@@ -93,8 +94,8 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const metrics = new DispatcherMetrics(registry, {
     endpointLabels: config.METRICS_ENDPOINT_LABELS,
     applicationLabels: config.METRICS_APPLICATION_LABELS,
-    // Read at scrape time, once the consumer below exists.
-    inFlight: (): number => deliver.inFlight,
+    // Read at scrape time, once the consumers below exist.
+    inFlight: (): number => deliver.inFlight + retry.inFlight,
     heldEvents: (): number => fanout.held,
     breakers: () => breakers.notClosed(),
   });
@@ -129,16 +130,15 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   };
   const failed = whenConsumersGiveUp(Object.values(consumers), log);
   const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, directory, topics, sourceTopics, decoder, log });
-  const deliver = new DeliverConsumer({
-    deliveries: consumers.deliveries,
-    retries: consumers.retries,
-    retryTopics, producer, deliverer, topics, log, metrics,
+  const handling = {
+    producer, deliverer, topics, log, metrics,
     succeeded: new SucceededCheck((ids) => deliveriesRepo.succeededAmong(ids), log),
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
-    longestRetryWaitMs: longestRetryWaitMs(config.RETRY_SCHEDULE),
-  });
-  await Promise.all([fanout.start(), deliver.start()]);
+  };
+  const deliver = new DeliverConsumer({ ...handling, consumer: consumers.deliveries });
+  const retry = new RetryTierConsumer({ ...handling, consumer: consumers.retries, retryTopics, longestRetryWaitMs: longestRetryWaitMs(config.RETRY_SCHEDULE) });
+  await Promise.all([fanout.start(), deliver.start(), retry.start()]);
 
   const ops = await startOpsServer({
     host: config.HTTP_HOST,
@@ -155,7 +155,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     subscribed: (tenantId, type) => directory.subscribedInTenant(tenantId, type).map((e) => e.id),
     async stop() {
       const drainMs = drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS);
-      await Promise.allSettled([fanout.stop(drainMs), deliver.stop(drainMs)]);
+      await Promise.allSettled([fanout.stop(drainMs), deliver.stop(drainMs), retry.stop(drainMs)]);
       breakers.shutdown();
       await Promise.allSettled([directory.close(), k.disconnect(), client.close(), ops.close()]);
       await pool.end();

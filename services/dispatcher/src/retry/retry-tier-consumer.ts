@@ -1,0 +1,63 @@
+import { decodeRecord, deliveryRecord, recordHeaders } from '@hookline/contracts';
+import { headerString } from '@hookline/kafka';
+import type { Consumer, KafkaMessage } from 'kafkajs';
+import { deliveryHandler, type DeliveryHandlerDeps } from '../deliver/delivery-handler.ts';
+import { PartitionPipeline } from '../deliver/partition-pipeline.ts';
+import { retryDueAt } from '../domain/retry-policy.ts';
+
+export interface RetryTierConsumerDeps extends DeliveryHandlerDeps {
+  /** Consumer of every retry tier topic (group `<prefix>.deliver.retry`). */
+  consumer: Consumer;
+  retryTopics: string[];
+  partitionsConcurrently: number;
+  maxInFlight: number;
+  /** The longest a retry record may wait after it was produced (`longestRetryWaitMs` of the schedule). */
+  longestRetryWaitMs: number;
+  now?: () => number;
+}
+
+/**
+ * The retry tiers (one topic per delay): each record is delivered again once due. A partition pauses until its head
+ * record is due (`hookline-not-before`), so nothing waits in memory; records behind it in the same tier are due no
+ * earlier. A retry record may have been produced twice (a hand-off retried), so each is skipped once its delivery
+ * succeeded. Undecodable records go to the invalid topic with the reason.
+ */
+export class RetryTierConsumer {
+  readonly #pipeline: PartitionPipeline;
+
+  constructor(d: RetryTierConsumerDeps) {
+    this.#pipeline = new PartitionPipeline({
+      consumer: d.consumer,
+      topics: d.retryTopics,
+      log: d.log,
+      maxInFlight: d.maxInFlight,
+      partitionsConcurrently: d.partitionsConcurrently,
+      handle: deliveryHandler(d, () => true),
+      dueAt: (m) => dueAt(m, d.longestRetryWaitMs),
+      ...(d.now ? { now: d.now } : {}),
+    });
+  }
+
+  get inFlight(): number {
+    return this.#pipeline.inFlight;
+  }
+
+  async start(): Promise<void> {
+    await this.#pipeline.start();
+  }
+
+  async stop(drainMs: number): Promise<void> {
+    await this.#pipeline.stop(drainMs);
+  }
+}
+
+/**
+ * A retry record is due at its `hookline-not-before` header (falling back to the value's `notBefore`), at most the
+ * longest retry wait after it was produced. A record that does not decode is due at once: it goes to the invalid
+ * topic instead of holding its partition.
+ */
+function dueAt(message: KafkaMessage, longestWaitMs: number): number | null {
+  const decoded = decodeRecord(deliveryRecord, message.value);
+  if (!decoded.ok) return null;
+  return retryDueAt(headerString(message.headers, recordHeaders.notBefore), decoded.value.notBefore, Number(message.timestamp), longestWaitMs);
+}

@@ -15,22 +15,13 @@ import { startChild } from './lib/children.ts';
 import { waitForPort } from './lib/wait-port.ts';
 import { endToEnd, PIPELINE_LAG, prime, withRig } from './scenarios/common.ts';
 import { summarize } from './lib/stats.ts';
+import { machineBusySeconds } from './lib/proc-stats.ts';
 import { ENDPOINT_TYPES, SIZES } from './sizes.ts';
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const N = Number(process.argv[2] ?? 30_000);
 
-/**
- * CPU-seconds the whole machine was busy (user, nice, system, irq, softirq of /proc/stat): with the broker and
- * PostgreSQL, which the harness does not start itself, everything the pipeline cost.
- */
-function machineBusySeconds(): number {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = cpu;
-  return (user + nice + system + irq + softirq) / 100;
-}
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const log = (m: string) => console.log(`[drain ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const infra = await acquireInfra(log);

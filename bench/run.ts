@@ -14,6 +14,7 @@ import { fanoutScenario } from './scenarios/fanout.ts';
 import { inboundScenario } from './scenarios/inbound.ts';
 import { ingestScenario } from './scenarios/ingest.ts';
 import { kafkaAvroScenario, kafkaJsonScenario } from './scenarios/kafka-direct.ts';
+import { moderateRatesScenario } from './scenarios/moderate-rates.ts';
 import { recoveryScenario } from './scenarios/recovery.ts';
 import { SIZES } from './sizes.ts';
 import { waitForPort } from './lib/wait-port.ts';
@@ -28,6 +29,7 @@ const SCENARIOS: Array<[string, Scenario]> = [
   ['kafka-json', kafkaJsonScenario],
   ['kafka-avro', kafkaAvroScenario],
   ['inbound', inboundScenario],
+  ['moderate-rates', moderateRatesScenario],
 ];
 
 const USAGE = `usage: node bench/run.ts [--size smoke|full] [--scenarios 1,2,... or names] [--runs N] [--out file.json] [--no-markdown]`;

@@ -21,6 +21,11 @@ export interface Sizes {
   direct: { warmupMs: number; durationMs: number; rate: number; maxAhead: number };
   /** Scenario 9: GitHub-signed webhooks to an inbound source, closed loop at `concurrency`, then at half that rate. */
   inbound: { durationMs: number; concurrency: number };
+  /**
+   * Scenario 10 (issue 19's shape): the stack idle for `idleMs`, single publishes at each fixed rate for its
+   * `durationMs`, then `drainEvents` single publishes from `drainClients` clients as fast as ingest answers.
+   */
+  moderate: { idleMs: number; rates: Array<{ rate: number; durationMs: number }>; drainEvents: number; drainClients: number };
 }
 
 export const SIZES: Record<'smoke' | 'full', Sizes> = {
@@ -35,6 +40,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     recovery: { deliveries: 300, drainMs: 20_000, stallMs: 6_000 },
     direct: { warmupMs: 1_000, durationMs: 3_000, rate: 300, maxAhead: 1_000 },
     inbound: { durationMs: 2_000, concurrency: 4 },
+    moderate: { idleMs: 2_000, rates: [{ rate: 50, durationMs: 2_000 }, { rate: 100, durationMs: 2_000 }], drainEvents: 300, drainClients: 8 },
   },
   full: {
     runs: 3,
@@ -47,6 +53,12 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     recovery: { deliveries: 100_000, drainMs: 600_000, stallMs: 60_000 },
     direct: { warmupMs: 10_000, durationMs: 60_000, rate: 20_000, maxAhead: 10_000 },
     inbound: { durationMs: 20_000, concurrency: 64 },
+    moderate: {
+      idleMs: 30_000,
+      rates: [{ rate: 100, durationMs: 30_000 }, { rate: 500, durationMs: 20_000 }, { rate: 1_000, durationMs: 15_000 }],
+      drainEvents: 10_000,
+      drainClients: 32,
+    },
   },
 };
 

@@ -47,3 +47,13 @@ export function sampleProc(pid: number): ProcSample | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU-seconds the whole machine has been busy since boot (user, nice, system, irq, softirq of /proc/stat's first
+ * line): differences of two readings count everything the pipeline cost, the broker and PostgreSQL included.
+ */
+export function machineBusySeconds(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = cpu;
+  return (user + nice + system + irq + softirq) / clockTicks();
+}

@@ -22,6 +22,8 @@ export interface Services {
   adminToken: string;
   env: Record<string, string>;
   children: Map<ServiceName, Child>;
+  /** Each service's base URL (its `/metrics` and `/readyz` are there). */
+  urls: Map<ServiceName, string>;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startServices(ctx: BenchContext, world: World, names: read
     adminToken: env.ADMIN_TOKEN!,
     env,
     children,
+    urls: new Map([...ports].map(([name, port]) => [name, `http://127.0.0.1:${port}`])),
     async stop() {
       await Promise.allSettled([...children.values()].map((c) => c.stop()));
     },

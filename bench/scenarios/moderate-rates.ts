@@ -1,0 +1,127 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { abortController } from '../lib/children.ts';
+import { delta, kafkaRequests, pgStatements, total } from '../lib/counters.ts';
+import { machineBusySeconds } from '../lib/proc-stats.ts';
+import type { Rig } from '../lib/rig.ts';
+import { round, summarize } from '../lib/stats.ts';
+import { ENDPOINT_TYPES } from '../sizes.ts';
+import { endToEnd, prime, withRig, type Scenario } from './common.ts';
+
+const tenEndpoints = (ports: number[]) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] }));
+
+/** What a stretch of the run cost: whole-machine and per-process CPU, Kafka requests and SQL statements. */
+interface Meter {
+  stop(events: number): Promise<{ metrics: Record<string, number | null>; details: Record<string, unknown> }>;
+}
+
+async function meter(rig: Rig): Promise<Meter> {
+  const kafka0 = await kafkaRequests(rig);
+  const pg0 = await pgStatements(rig);
+  const procs0 = new Map(rig.children.map((c) => [c.name, c.sample()?.cpuSeconds ?? 0]));
+  const busy0 = machineBusySeconds();
+  const t0 = Date.now();
+  return {
+    async stop(events) {
+      const busy = machineBusySeconds() - busy0;
+      const seconds = (Date.now() - t0) / 1000;
+      const procs = Object.fromEntries(rig.children.map((c) => [c.name, round(((c.sample()?.cpuSeconds ?? 0) - (procs0.get(c.name) ?? 0)) / Math.max(1, events) * 1000, 3)]));
+      const kafka = delta(kafka0, await kafkaRequests(rig));
+      const pg1 = await pgStatements(rig);
+      const pg = pg0 && pg1 ? delta(pg0, pg1) : null;
+      const per = (n: number) => round(n / Math.max(1, events), 2);
+      return {
+        metrics: {
+          seconds: round(seconds, 1),
+          machine_cores: round(busy / seconds, 3),
+          cpu_ms_per_event: round((busy * 1000) / Math.max(1, events), 3),
+          kafka_requests_per_event: per(total(kafka)),
+          pg_statements_per_event: pg ? per(total(pg)) : null,
+        },
+        details: {
+          cpuMsPerEventByProcess: procs,
+          kafkaRequestsPerEvent: Object.fromEntries(kafka.map(([k, n]) => [k, per(n)])),
+          pgStatementsPerEvent: pg ? Object.fromEntries(pg.slice(0, 12).map(([k, n]) => [k, per(n)])) : 'pg_stat_statements not loaded',
+        },
+      };
+    },
+  };
+}
+
+/** Waits until the receiver has `expected` more deliveries than `before` and the tracker persisted as many attempts. */
+async function settle(rig: Rig, before: { received: number; persisted: number }, expected: number): Promise<boolean> {
+  const received = await rig.until(async () => (await rig.counts()).total - before.received >= expected, 300_000, 100);
+  const persisted = await rig.until(async () => (await rig.persisted()) - before.persisted >= expected, 120_000, 250);
+  return received && persisted;
+}
+
+/**
+ * Scenario 10, the shape of issue 19: ten endpoints, one delivery per event, 1 KiB payloads, every attempt persisted,
+ * single publishes through the API, the services with their defaults (info logs, tracing at its default sampling).
+ * Measures the idle stack, then each fixed rate (publish → received p50/p99, whole-machine CPU per event from
+ * /proc/stat, Kafka requests and SQL statements per event), then a drain of single publishes from many clients.
+ */
+export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
+  withRig(ctx, infra, 'moderate', { services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000 }, async (rig) => {
+    const m = sizes.moderate;
+    const signal = abortController.signal;
+    const metrics: Record<string, number | null> = {};
+    const details: Record<string, unknown> = {};
+    await prime(rig, ENDPOINT_TYPES);
+    await pgStatements(rig); // creates the extension's view before anything is measured
+
+    // Idle: nothing published; what the stack costs standing still.
+    await settle(rig, { received: 0, persisted: 0 }, ENDPOINT_TYPES.length);
+    const idle = await meter(rig);
+    await sleep(m.idleMs, undefined, { signal });
+    const idleFigures = await idle.stop(1);
+    metrics.idle_machine_cores = idleFigures.metrics.machine_cores!;
+    metrics.idle_kafka_requests_per_s = round(((idleFigures.metrics.kafka_requests_per_event ?? 0) / (idleFigures.metrics.seconds ?? 1)), 1);
+    const rss = rig.children.filter((c) => ['ingest', 'dispatcher', 'tracker'].includes(c.name)).map((c) => c.sample()?.rssMiB ?? 0);
+    metrics.idle_services_rss_mib = round(rss.reduce((a, b) => a + b, 0), 0);
+    details.idle = { ...idleFigures.details, rssMiB: Object.fromEntries(rig.children.map((c) => [c.name, c.sample()?.rssMiB ?? null])) };
+
+    for (const { rate, durationMs } of m.rates) {
+      if (signal.aborted) break;
+      const events = Math.round((rate * durationMs) / 1000);
+      const before = { received: (await rig.counts()).total, persisted: await rig.persisted() };
+      await rig.receiver.call({ cmd: 'reset' });
+      before.received = 0;
+      const run = await meter(rig);
+      const load = await rig.load({ mode: 'single', rate, concurrency: Math.max(64, rate / 4), durationMs: durationMs + 30_000, maxEvents: events, types: ENDPOINT_TYPES, payloadBytes: sizes.payloadBytes, recordSends: true });
+      const complete = await settle(rig, before, load.accepted);
+      const figures = await run.stop(load.accepted);
+      const { latencies, missing } = endToEnd(load.sends, await rig.arrivals());
+      const lat = summarize(latencies);
+      const k = `r${rate}`;
+      Object.assign(metrics, {
+        [`${k}_achieved_per_s`]: round(load.eventsPerSecond),
+        [`${k}_p50_ms`]: lat.p50,
+        [`${k}_p99_ms`]: lat.p99,
+        [`${k}_cpu_ms_per_event`]: figures.metrics.cpu_ms_per_event!,
+        [`${k}_kafka_requests_per_event`]: figures.metrics.kafka_requests_per_event!,
+        [`${k}_pg_statements_per_event`]: figures.metrics.pg_statements_per_event ?? null,
+      });
+      details[k] = { ...figures.details, accepted: load.accepted, missing, complete, publishFailures: load.failures, late: load.late, publishLatency: load.latency };
+    }
+
+    if (!signal.aborted) {
+      const before = { received: 0, persisted: await rig.persisted() };
+      await rig.receiver.call({ cmd: 'reset' });
+      const run = await meter(rig);
+      const t0 = Date.now();
+      const load = await rig.load({ mode: 'single', concurrency: m.drainClients, durationMs: 300_000, maxEvents: m.drainEvents, types: ENDPOINT_TYPES, payloadBytes: sizes.payloadBytes, recordSends: false });
+      const publishedS = (Date.now() - t0) / 1000;
+      const complete = await settle(rig, before, load.accepted);
+      const seconds = (Date.now() - t0) / 1000;
+      const figures = await run.stop(load.accepted);
+      Object.assign(metrics, {
+        drain_deliveries_per_s: round(load.accepted / seconds),
+        drain_publishes_per_s: round(load.accepted / publishedS),
+        drain_cpu_ms_per_delivery: figures.metrics.cpu_ms_per_event!,
+        drain_kafka_requests_per_event: figures.metrics.kafka_requests_per_event!,
+        drain_pg_statements_per_event: figures.metrics.pg_statements_per_event ?? null,
+      });
+      details.drain = { ...figures.details, accepted: load.accepted, complete, publishFailures: load.failures, seconds: round(seconds, 1) };
+    }
+    return { metrics, details };
+  });

@@ -114,6 +114,8 @@ describe('tracker: persistence of events, deliveries and attempts', () => {
     const health = await new EndpointStatsRepository(world.pool).get('ep_h');
     // The endpoint's state (failing since, last success and failure) is the dispatcher's endpoint_health, not the tracker's.
     expect(health).toEqual({ attempts1h: 10, successRate1h: 0.8, p50Ms: expect.any(Number), p99Ms: expect.any(Number) });
+    // The open-circuit skip is recorded (the delivery's history says why it waited) but spends no attempt.
+    expect((await world.pool.query("SELECT attempts, last_outcome FROM deliveries WHERE id = 'dlv_h10'")).rows[0]).toEqual({ attempts: 0, last_outcome: 'circuit_open' });
     expect(health.p50Ms).toBeGreaterThan(25);
     expect(health.p50Ms).toBeLessThanOrEqual(50);
     expect(health.p99Ms).toBeGreaterThan(3_000);

@@ -1,6 +1,7 @@
 import {
   backoffMs,
   HooklineError,
+  isSentAttempt,
   newId,
   type AttemptOutcome,
   type DeliveryRecord,
@@ -137,7 +138,9 @@ export class Deliverer {
       rateLimitPerSecond: endpoint.rateLimitPerSecond,
     });
     if (!admission.ok) {
-      // Rate limited or too many queued: not an attempt, so no attempt record and no retry budget spent.
+      // Hookline's own pacing (rate limit, too many queued): not an attempt, so no record and no retry budget spent
+      // (the rule: isSentAttempt in @hookline/contracts); counted as deferred.
+      this.#d.metrics?.deferred(admission.reason);
       await this.#handOff([retryRecords(this.#d.topics, this.#d.tiers, delivery, admission.retryInMs, this.#now())], handOffAttributes(delivery), headerValue(headers, 'traceparent'), (records) => this.#publish(records));
       return;
     }
@@ -203,8 +206,7 @@ export class Deliverer {
     if (signal.aborted) throw aborted('send');
 
     const outcome: AttemptOutcome = sent ? outcomeOf(sent.result) : 'circuit_open';
-    const spent = outcome !== 'circuit_open';
-    const attemptsMade = delivery.attempt + (spent ? 1 : 0);
+    const attemptsMade = delivery.attempt + (isSentAttempt(outcome) ? 1 : 0);
     const result = sent?.result;
     const statusCode = result?.kind === 'response' ? result.statusCode : null;
     const decision = decide({
@@ -261,7 +263,7 @@ export class Deliverer {
    * away must not hold the attempt up; a missed write is caught up by the endpoint's next attempt.
    */
   async #healthChange(endpoint: DirectoryEndpoint, outcome: AttemptOutcome, at: Date): Promise<HealthChange> {
-    if (outcome === 'circuit_open' || endpoint.tenantId === 'hookline') return { kind: 'none' };
+    if (!isSentAttempt(outcome) || endpoint.tenantId === 'hookline') return { kind: 'none' };
     return (outcome === 'succeeded' ? this.#d.health.success(endpoint.id, at) : this.#d.health.failure(endpoint.id, at)).catch(
       (err: unknown): HealthChange => {
         this.#d.log.warn({ err, endpoint_id: endpoint.id }, 'could not record endpoint health; the attempt goes on');
@@ -309,7 +311,7 @@ export class Deliverer {
     if (decision.action === 'dead') {
       out.push(...op.records('delivery.exhausted', subject, { deliveryId: delivery.deliveryId, eventId: delivery.eventId, attempts: delivery.attempt + 1, lastOutcome: outcome }, at));
     }
-    if (outcome === 'circuit_open' || endpoint.tenantId === 'hookline') return out;
+    if (!isSentAttempt(outcome) || endpoint.tenantId === 'hookline') return out;
     let disableReason: string | null = decision.action === 'done' && decision.disableEndpoint ? decision.disableEndpoint : null;
     if (change.kind === 'disable') disableReason ??= 'failing';
     if (change.kind === 'recovered') {

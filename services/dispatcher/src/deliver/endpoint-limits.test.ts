@@ -20,7 +20,7 @@ describe('EndpointLimits', () => {
     const limits = new EndpointLimits({ now: () => 0 });
     await limits.admit('ep', { maxConcurrency: 1, rateLimitPerSecond: null });
     for (let i = 0; i < MAX_QUEUED_PER_ENDPOINT; i++) void limits.admit('ep', { maxConcurrency: 1, rateLimitPerSecond: null });
-    expect(await limits.admit('ep', { maxConcurrency: 1, rateLimitPerSecond: null })).toEqual({ ok: false, retryInMs: 1_000 });
+    expect(await limits.admit('ep', { maxConcurrency: 1, rateLimitPerSecond: null })).toEqual({ ok: false, retryInMs: 1_000, reason: 'concurrency' });
   });
 
   it('keeps few deliveries waiting for a slow endpoint and many for a fast one (expected wait, injected clock)', async () => {
@@ -67,6 +67,6 @@ describe('EndpointLimits', () => {
     const slow = new EndpointLimits({ now: () => now, sleep: async () => {} });
     const rate = { maxConcurrency: 100, rateLimitPerSecond: 0.5 };
     expect((await slow.admit('ep', rate)).ok).toBe(true);
-    expect(await slow.admit('ep', rate)).toEqual({ ok: false, retryInMs: 2_000 });
+    expect(await slow.admit('ep', rate)).toEqual({ ok: false, retryInMs: 2_000, reason: 'rate_limit' });
   });
 });

@@ -23,7 +23,10 @@ interface Slots {
 /** Endpoints whose hold time is remembered while they are idle (least recently updated forgotten first). */
 const MAX_REMEMBERED = 10_000;
 
-export type Admission = { ok: true; release: () => void } | { ok: false; retryInMs: number };
+/** Why a delivery was re-queued before an attempt: the endpoint's `rateLimitPerSecond` or its `maxConcurrency` queue. */
+export type DeferReason = 'rate_limit' | 'concurrency';
+
+export type Admission = { ok: true; release: () => void } | { ok: false; retryInMs: number; reason: DeferReason };
 
 /**
  * Per-endpoint protection before a request: `maxConcurrency` requests in flight (others wait in memory while the
@@ -53,7 +56,7 @@ export class EndpointLimits {
     if (slots.active.size >= limits.maxConcurrency) {
       const wait = this.#expectedWait(endpointId, slots, limits.maxConcurrency);
       if (slots.waiters.length >= MAX_QUEUED_PER_ENDPOINT || wait > MAX_QUEUE_WAIT_MS) {
-        return { ok: false, retryInMs: Math.max(MAX_IN_MEMORY_WAIT_MS, Math.min(wait, 60_000)) };
+        return { ok: false, retryInMs: Math.max(MAX_IN_MEMORY_WAIT_MS, Math.min(wait, 60_000)), reason: 'concurrency' };
       }
       token = await new Promise<number>((resolve) => slots.waiters.push(resolve));
     } else {
@@ -82,7 +85,7 @@ export class EndpointLimits {
         const wait = taken.retryAfterMs;
         if (wait > MAX_IN_MEMORY_WAIT_MS) {
           release();
-          return { ok: false, retryInMs: wait };
+          return { ok: false, retryInMs: wait, reason: 'rate_limit' };
         }
         await this.#sleep(wait);
       }

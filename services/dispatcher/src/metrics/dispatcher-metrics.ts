@@ -1,6 +1,7 @@
-import type { AttemptOutcome } from '@hookline/contracts';
+import { isSentAttempt, type AttemptOutcome } from '@hookline/contracts';
 import type { CircuitState } from '@hookline/db';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { DeferReason } from '../deliver/endpoint-limits.ts';
 
 const seconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -18,6 +19,7 @@ export class DispatcherMetrics {
   readonly #dead: Counter;
   readonly #handOffRetries: Counter;
   readonly #skipped: Counter;
+  readonly #deferred: Counter;
 
   constructor(
     registry: Registry,
@@ -63,6 +65,12 @@ export class DispatcherMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.#deferred = new Counter({
+      name: 'hookline_deliveries_deferred_total',
+      help: "Deliveries re-queued to a retry tier by the endpoint's own limits before any attempt (rate_limit: rateLimitPerSecond; concurrency: maxConcurrency queue too long); no attempt spent or recorded",
+      labelNames: ['reason'],
+      registers,
+    });
     new Gauge({ name: 'hookline_deliveries_in_flight', help: 'Deliveries this instance is working on', registers, collect() { this.set(opts.inFlight()); } });
     new Gauge({
       name: 'hookline_fanout_held_events',
@@ -100,7 +108,8 @@ export class DispatcherMetrics {
     this.#deliveries.inc({ outcome, tenant_id: who.tenantId });
     this.#byEndpoint?.inc({ outcome, endpoint_id: who.endpointId });
     if (who.applicationId) this.#byApplication?.inc({ outcome, application_id: who.applicationId });
-    if (outcome !== 'circuit_open') this.#duration.observe({ outcome }, durationMs / 1000);
+    // A skip (open circuit) sent nothing: no duration to observe.
+    if (isSentAttempt(outcome)) this.#duration.observe({ outcome }, durationMs / 1000);
   }
 
   delivered(eventCreatedAt: string, now: number): void {
@@ -118,5 +127,10 @@ export class DispatcherMetrics {
 
   skipped(reason: string): void {
     this.#skipped.inc({ reason });
+  }
+
+  /** A delivery re-queued by the endpoint's own limits before any attempt (not an attempt: nothing recorded). */
+  deferred(reason: DeferReason): void {
+    this.#deferred.inc({ reason });
   }
 }

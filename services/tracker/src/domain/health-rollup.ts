@@ -1,4 +1,4 @@
-import { LATENCY_BUCKETS_MS, latencyBucket, type AttemptRecord } from '@hookline/contracts';
+import { isSentAttempt, LATENCY_BUCKETS_MS, latencyBucket, type AttemptRecord } from '@hookline/contracts';
 
 /**
  * One endpoint's attempts within one minute: added onto `endpoint_health_minutes`. These are statistics (the last
@@ -15,16 +15,13 @@ export interface MinuteRollup {
 }
 
 /**
- * Attempts that say nothing about the endpoint's health: an open circuit is the dispatcher holding back, not
- * the endpoint answering.
+ * Folds newly recorded attempts into per-minute rollups, sorted by key (lock order). Only sent attempts count
+ * (`isSentAttempt`): an open-circuit skip is the dispatcher holding back, not the endpoint answering.
  */
-const counts = (a: AttemptRecord): boolean => a.outcome !== 'circuit_open';
-
-/** Folds newly recorded attempts into per-minute rollups, sorted by key (lock order). */
 export function rollUp(attempts: readonly AttemptRecord[]): MinuteRollup[] {
   const minutes = new Map<string, MinuteRollup>();
   for (const a of attempts) {
-    if (!counts(a)) continue;
+    if (!isSentAttempt(a.outcome)) continue;
     const at = Date.parse(a.startedAt);
     const minute = new Date(at - (at % 60_000)).toISOString();
     const key = `${a.endpointId}\u0000${minute}`;

@@ -1,4 +1,4 @@
-import type { AttemptRecord } from '@hookline/contracts';
+import { SKIPPED_OUTCOMES, type AttemptRecord } from '@hookline/contracts';
 import type pg from 'pg';
 import { rollUp } from '../domain/health-rollup.ts';
 import type { TrackedDelivery, TrackedEvent } from '../domain/tracked-records.ts';
@@ -31,7 +31,7 @@ export class PgTrackingStore implements TrackingStore {
 
   recordAttempts(attempts: readonly AttemptRecord[]): Promise<number> {
     return this.#inTransaction(attempts, async (client, chunk) => {
-      const { rows } = await client.query<{ id: string }>(INSERT_ATTEMPTS, [JSON.stringify(chunk)]);
+      const { rows } = await client.query<{ id: string }>(INSERT_ATTEMPTS, [JSON.stringify(chunk), SKIPPED_OUTCOMES]);
       if (rows.length === 0) return 0;
       // Only attempts recorded for the first time count towards the per-minute rollups, so re-consumption adds nothing.
       const fresh = new Set(rows.map((r) => r.id));

@@ -44,7 +44,8 @@ const NEWER_ATTEMPT = `(d.last_attempt_at IS NULL OR (EXCLUDED.last_attempt_at, 
 
 /**
  * Inserts attempts (idempotent on attempt id) and folds only the newly inserted ones into their deliveries,
- * in one statement. Returns the ids of the new attempts.
+ * in one statement. Returns the ids of the new attempts. $2: the skipped outcomes (`SKIPPED_OUTCOMES`), which are
+ * recorded but not counted in a delivery's `attempts` (an open-circuit skip spends no attempt).
  */
 export const INSERT_ATTEMPTS = `
 WITH input AS (
@@ -65,7 +66,7 @@ ins AS (
 per_delivery AS (
   SELECT DISTINCT ON (delivery_id) delivery_id, event_id, tenant_id, endpoint_id, application_id, attempt, outcome, status,
          status_code, error, next_attempt_at, created_at,
-         count(*) OVER w AS n,
+         count(*) FILTER (WHERE outcome <> ALL ($2::text[])) OVER w AS n,
          min(created_at) OVER w AS first_at,
          min(created_at) FILTER (WHERE status = 'succeeded') OVER w AS succeeded_at
   FROM ins

@@ -12,7 +12,7 @@ export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   // The event-loop delay is sampled every 100 ms (prom-client's default, 10 ms, wakes an idle service 100 times a
-  // second for it alone: most of its idle CPU; bench/RESULTS.md, issue 19).
+  // second for it alone; bench/RESULTS.md, issue 19).
   collectDefaultMetrics({ register: registry, prefix: 'hookline_', eventLoopMonitoringPrecision: 100 });
   for (const name of misnamed) registry.removeSingleMetric(`hookline_nodejs_${name}`);
   return registry;

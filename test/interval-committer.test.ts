@@ -1,4 +1,4 @@
-import { ACKS_ALL, createProducer, ensureTopics, IntervalCommitter } from '@hookline/kafka';
+import { ACKS_ALL, createProducer, ensureTopics, IntervalCommitter, OffsetWatermark } from '@hookline/kafka';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,5 +102,46 @@ describe('IntervalCommitter (real broker)', () => {
     await consumer.disconnect();
     const offsets = await committed(groupId);
     expect(offsets[last!.partition]).toBe(Number(last!.offset) + 1);
+  }, 90_000);
+
+  it('with a watermark, records finished out of order are committed only up to the lowest unfinished one', async () => {
+    const groupId = `${world.prefix}.watermark`;
+    const { consumer } = smallFetchConsumer(groupId);
+    const committer = new IntervalCommitter(consumer, { intervalMs: 50, onError: (err) => { throw err; } });
+    const mark = new OffsetWatermark();
+    const SLOW = 5n;
+    let started = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic()], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: ({ batch, resolveOffset }) =>
+        committer.run(async () => {
+          if (batch.partition !== 0) return;
+          // Started in order, finished newest first, all but the slow one: its successors finish before it.
+          const offsets = batch.messages.map((m) => BigInt(m.offset)).filter((o) => !mark.seen(o));
+          for (const o of offsets) mark.start(o);
+          for (const o of offsets.reverse()) {
+            if (o === SLOW) continue;
+            mark.finish(o);
+            committer.advance(batch.topic, batch.partition, mark);
+          }
+          started += offsets.length;
+          resolveOffset(batch.lastOffset());
+        }),
+    });
+    try {
+      await waitFor(() => started === RECORDS, { timeoutMs: 60_000, description: 'every record of partition 0 started' });
+      await waitFor(async () => (await committed(groupId))[0] === Number(SLOW), { timeoutMs: 30_000, description: 'committed up to the slow record' });
+      await committer.flush();
+      expect((await committed(groupId))[0]).toBe(Number(SLOW));
+      mark.finish(SLOW);
+      committer.advance(topic(), 0, mark);
+      await committer.flush();
+      expect((await committed(groupId))[0]).toBe(RECORDS);
+    } finally {
+      await consumer.disconnect();
+    }
   }, 90_000);
 });

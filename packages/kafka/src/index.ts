@@ -5,6 +5,7 @@ export { applyKafkajsFixes } from './kafkajs-fixes.ts';
 export { CoalescingSender } from './coalescing-sender.ts';
 export { COMMIT_INTERVAL_MS, IntervalCommitter } from './interval-committer.ts';
 export { sendToInvalid } from './invalid-records.ts';
+export { OffsetWatermark } from './offset-watermark.ts';
 export { registerLagMetrics, type LagSource } from './lag-metrics.ts';
 export { kafkaLogCreator, type KafkaLogSink } from './logger.ts';
 export { ACKS_ALL, createProducer } from './producer.ts';

@@ -1,4 +1,5 @@
 import type { Consumer } from 'kafkajs';
+import type { OffsetWatermark } from './offset-watermark.ts';
 
 /** How long a finished record's offset may wait before it is committed (the commits of that time go as one). */
 export const COMMIT_INTERVAL_MS = 250;
@@ -14,6 +15,10 @@ export const COMMIT_INTERVAL_MS = 250;
  * kafkajs sees a rebalance the pending offsets are committed at once (best effort: the broker refuses them once the
  * new generation formed); partitions this member no longer owns afterwards are dropped, never committed. `stop`
  * pauses fetching, lets the running batches (wrapped in `run`) finish and commits before the consumer disconnects.
+ *
+ * Records finished out of order (concurrent work within a partition) are reported with `advance` and an
+ * {@link OffsetWatermark}: an offset is committed only once every record before it finished. A commit the broker
+ * refused is tried again with the next one, unless the partition moved on or was revoked meanwhile.
  */
 export class IntervalCommitter {
   readonly #consumer: Consumer;
@@ -25,6 +30,8 @@ export class IntervalCommitter {
   #committing: Promise<void> = Promise.resolve();
   #active = 0;
   #idle: Array<() => void> = [];
+  /** "topic\0partition" of the partitions assigned at the last join (null before the first). */
+  #assigned: ReadonlySet<string> | null = null;
 
   constructor(consumer: Consumer, opts: { intervalMs?: number; onError: (err: unknown) => void }) {
     this.#consumer = consumer;
@@ -32,6 +39,7 @@ export class IntervalCommitter {
     this.#onError = opts.onError;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}\0${p}`)));
+      this.#assigned = assigned;
       for (const key of this.#pending.keys()) if (!assigned.has(key)) this.#pending.delete(key);
     });
     consumer.on(consumer.events.REBALANCING, () => void this.flush());
@@ -69,13 +77,31 @@ export class IntervalCommitter {
     await this.flush();
   }
 
-  /** Records up to and including `offset` of the partition are finished. */
+  /** Records up to and including `offset` of the partition are finished (ignored for a partition no longer assigned). */
   done(topic: string, partition: number, offset: string): void {
-    this.#pending.set(`${topic}\0${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    const key = `${topic}\0${partition}`;
+    // Work that finished after its partition was revoked is the new owner's to commit.
+    if (!this.#owned(key)) return;
+    this.#pending.set(key, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.flush();
     }, this.#intervalMs);
+  }
+
+  /**
+   * Hands on the partition's watermark: its committable offset (every record before it finished) goes with the next
+   * commit. Call it whenever records of the partition finished, in any order.
+   */
+  advance(topic: string, partition: number, mark: OffsetWatermark): void {
+    const next = mark.committable();
+    if (next === null) return;
+    mark.committed(next);
+    this.done(topic, partition, (next - 1n).toString());
+  }
+
+  #owned(key: string): boolean {
+    return this.#assigned === null || this.#assigned.has(key);
   }
 
   /** Commits what is pending now; resolves when it (and any commit before it) was answered. Never rejects. */
@@ -89,7 +115,12 @@ export class IntervalCommitter {
       try {
         await this.#consumer.commitOffsets(offsets);
       } catch (err) {
-        // A rebalance in progress or a lost coordinator: the next owner starts from the last committed offset.
+        // A rebalance in progress or a lost coordinator: the next owner starts from the last committed offset. The
+        // offsets go again with the next commit, unless newer ones came or the partition was revoked meanwhile.
+        for (const o of offsets) {
+          const key = `${o.topic}\0${o.partition}`;
+          if (!this.#pending.has(key) && this.#owned(key)) this.#pending.set(key, o);
+        }
         this.#onError(err);
       }
     });

@@ -1,6 +1,6 @@
 import type { Logger } from '@hookline/telemetry';
+import { IntervalCommitter, OffsetWatermark } from '@hookline/kafka';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { OffsetWatermark } from '../domain/offset-watermark.ts';
 
 /** What the pipeline knows about a record beyond its content. */
 export interface RecordContext {
@@ -10,6 +10,9 @@ export interface RecordContext {
    */
   maybeHandledBefore: boolean;
 }
+
+/** How long a finished record's offset may wait before it is committed (the commits of that time go as one). */
+const COMMIT_INTERVAL_MS = 50;
 
 export interface PipelineOptions {
   consumer: Consumer;
@@ -32,8 +35,8 @@ export interface PipelineOptions {
 /**
  * Concurrent processing within partitions with commit watermarks: every fetched record starts at once (up to
  * `maxInFlight`), so a slow record never holds back the ones behind it; offsets are committed only up to the
- * lowest record not yet finished. A record that is not due yet pauses its partition (not the consumer, not a
- * sleep per message) until it is. On rebalance, revoked partitions are forgotten (their in-flight records are
+ * lowest record not yet finished (an {@link OffsetWatermark} per partition, committed by an {@link IntervalCommitter}).
+ * A record that is not due yet pauses its partition (not the consumer, not a sleep per message) until it is. On rebalance, revoked partitions are forgotten (their in-flight records are
  * redone by the new owner: at least once).
  */
 export class PartitionPipeline {
@@ -47,13 +50,16 @@ export class PartitionPipeline {
   #inFlight = 0;
   #slotWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
-  #commitTimer: NodeJS.Timeout | undefined;
-  #committing: Promise<void> = Promise.resolve();
+  readonly #committer: IntervalCommitter;
   #stopping = false;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#committer = new IntervalCommitter(options.consumer, {
+      intervalMs: COMMIT_INTERVAL_MS,
+      onError: (err) => options.log.warn({ err }, 'offset commit failed'),
+    });
   }
 
   get inFlight(): number {
@@ -124,7 +130,7 @@ export class PartitionPipeline {
         try {
           await this.#o.handle(topic, partition, message, this.#abort.signal, context);
           mark.finish(offset);
-          this.#scheduleCommit();
+          this.#committer.advance(topic, partition, mark);
           return;
         } catch (err) {
           if (this.#stopping || this.#abort.signal.aborted) return;
@@ -152,32 +158,6 @@ export class PartitionPipeline {
     }
   }
 
-  #scheduleCommit(): void {
-    this.#commitTimer ??= setTimeout(() => {
-      this.#commitTimer = undefined;
-      this.#committing = this.#committing.then(() => this.commit());
-    }, 50);
-  }
-
-  /** Commits every partition's watermark that moved. */
-  async commit(): Promise<void> {
-    const offsets: Array<{ topic: string; partition: number; offset: string; mark: OffsetWatermark; at: bigint }> = [];
-    for (const [key, mark] of this.#marks) {
-      const at = mark.committable();
-      if (at === null) continue;
-      const slash = key.lastIndexOf('/');
-      offsets.push({ topic: key.slice(0, slash), partition: Number(key.slice(slash + 1)), offset: at.toString(), mark, at });
-    }
-    if (offsets.length === 0) return;
-    try {
-      await this.#o.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
-      for (const o of offsets) o.mark.committed(o.at);
-    } catch (err) {
-      // A rebalance in progress: the next owner starts from the last committed offset (at least once).
-      this.#o.log.warn({ err }, 'offset commit failed');
-    }
-  }
-
   /**
    * Stops fetching, lets in-flight records finish for up to `drainMs`, aborts the rest (left uncommitted for
    * the next owner), commits the watermarks and disconnects.
@@ -195,9 +175,7 @@ export class PartitionPipeline {
       await Promise.race([new Promise<void>((r) => this.#idleWaiters.push(r)), new Promise((r) => setTimeout(r, drainMs).unref())]);
     }
     this.#abort.abort();
-    clearTimeout(this.#commitTimer);
-    await this.#committing;
-    await this.commit();
+    await this.#committer.flush();
     await this.#o.consumer.disconnect();
   }
 }

@@ -10,12 +10,21 @@ import {
   type EventRecord,
   type TopicNames,
 } from '@hookline/contracts';
-import { CoalescingSender, endSpan, headersFor, IntervalCommitter, MAX_RECORD_BATCH_BYTES, sendToInvalid, startProcessSpan, startProducerSpan } from '@hookline/kafka';
+import {
+  CoalescingSender,
+  endSpan,
+  headersFor,
+  IntervalCommitter,
+  MAX_RECORD_BATCH_BYTES,
+  OffsetWatermark,
+  sendToInvalid,
+  startProcessSpan,
+  startProducerSpan,
+} from '@hookline/kafka';
 import type { EventDecoder } from '@hookline/registry';
 import type { Logger } from '@hookline/telemetry';
 import { context, trace } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
-import { OffsetWatermark } from '../domain/offset-watermark.ts';
 import type { EndpointDirectory } from './endpoint-directory.ts';
 
 /** Room a delivery record leaves below the broker's largest record: headers, the retry tier's notBefore, the dead reason. */
@@ -175,7 +184,7 @@ export class FanoutConsumer {
     }
     const last = handled.at(-1)?.message.offset ?? seenUpTo;
     if (last !== undefined) resolveOffset(last);
-    this.#commit(topic, partition, mark);
+    this.#committer.advance(topic, partition, mark);
     for (const h of handled) if (h.held) void this.#retryHeld(topic, partition, h.message, mark);
     await heartbeat();
   }
@@ -279,7 +288,7 @@ export class FanoutConsumer {
         }
         this.#log.info({ topic, partition, offset: message.offset, attempts: attempt + 1 }, 'held record handed on');
         mark.finish(BigInt(message.offset));
-        this.#commit(topic, partition, mark);
+        this.#committer.advance(topic, partition, mark);
         return;
       }
     } finally {
@@ -292,14 +301,6 @@ export class FanoutConsumer {
     let mark = this.#marks.get(key);
     if (!mark) this.#marks.set(key, (mark = new OffsetWatermark()));
     return mark;
-  }
-
-  /** Hands the partition's committable offset (below its lowest held record) to the interval committer. */
-  #commit(topic: string, partition: number, mark: OffsetWatermark): void {
-    const next = mark.committable();
-    if (next === null) return;
-    mark.committed(next);
-    this.#committer.done(topic, partition, (next - 1n).toString());
   }
 
   #pauseFor(pause: () => () => void, ms: number): void {

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { endpointHealthCases } from './test-cases.ts';
-import { healthAfter } from './endpoint-health.ts';
 import { OffsetWatermark } from './offset-watermark.ts';
 
 describe('OffsetWatermark', () => {
@@ -20,11 +18,5 @@ describe('OffsetWatermark', () => {
     expect(w.inFlight).toBe(0);
     expect(w.seen(13n)).toBe(true);
     expect(w.seen(14n)).toBe(false);
-  });
-});
-
-describe('healthAfter', () => {
-  it.each(endpointHealthCases)('%s', (_name, state, succeeded, now, expected) => {
-    expect(healthAfter(state, succeeded, now, 1_000)).toEqual(expected);
   });
 });

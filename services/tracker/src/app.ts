@@ -9,6 +9,7 @@ import { TrackerConsumer } from './consumers/tracker-consumer.ts';
 import { TrackerMetrics } from './consumers/tracker-metrics.ts';
 import { RetentionJob } from './maintenance/retention-job.ts';
 import { PgPartitions } from './repositories/pg-partitions.ts';
+import { GroupedWrites } from './repositories/grouped-writes.ts';
 import { PgTrackingStore } from './repositories/pg-tracking-store.ts';
 
 /** A running tracker. */
@@ -57,7 +58,8 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   const consumer = new TrackerConsumer({
     consumer: kafkaConsumer,
     producer: k.producer,
-    store: new PgTrackingStore(pool, config.TRACKER_BATCH_ROWS),
+    // The partitions of one fetch are written in one transaction per kind of record, not one each.
+    store: new GroupedWrites(new PgTrackingStore(pool, config.TRACKER_BATCH_ROWS)),
     topics,
     sourceTopics,
     decoder,

@@ -12,7 +12,8 @@ describe('API control plane: tenants, keys, endpoints, event types, isolation', 
 
   beforeAll(async () => {
     world = createTestWorld('api-control-plane');
-    pipeline = await startPipeline(world, { services: ['ingest'] });
+    // The endpoint defaults come from the configuration the dispatcher reads too (not the built-in 5 s / 10).
+    pipeline = await startPipeline(world, { services: ['ingest'], env: { DELIVERY_TIMEOUT_MS: '4000', ENDPOINT_MAX_CONCURRENCY: '7' } });
     api = pipeline.api;
     admin = world.env.ADMIN_TOKEN!;
     a = await createTenant(api, admin, 'alpha');
@@ -59,8 +60,8 @@ describe('API control plane: tenants, keys, endpoints, event types, isolation', 
         id: expect.stringMatching(/^ep_/),
         url: 'https://example.com/hooks',
         eventTypes: ['user.created'],
-        timeoutMs: 5_000,
-        maxConcurrency: 10,
+        timeoutMs: 4_000,
+        maxConcurrency: 7,
         disabled: false,
         secret: expect.stringMatching(/^whsec_/),
       });

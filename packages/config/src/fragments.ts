@@ -64,6 +64,15 @@ export const targetsFragment = {
   ),
 };
 
+/**
+ * What an endpoint gets when it sets no timeout or concurrency of its own: the dispatcher delivers with these, and
+ * ingest shows them on the endpoint (so both read the same variables).
+ */
+export const endpointDefaultsFragment = {
+  DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Timeout of one delivery (connect, headers and body) when the endpoint sets none, in milliseconds.'),
+  ENDPOINT_MAX_CONCURRENCY: positiveInt(10).describe('Requests in flight to one endpoint when the endpoint sets no maxConcurrency.'),
+};
+
 /** How long a service may take to stop after SIGTERM before it exits anyway. */
 export const shutdownFragment = {
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000).describe('Milliseconds allowed for a clean shutdown after SIGTERM.'),

@@ -2,6 +2,7 @@ export { ConfigError } from './errors.ts';
 export { booleanFlag, cidrList, dnsServerList, duration, parseDuration, port, positiveInt } from './fields.ts';
 export {
   drainBudgetMs,
+  endpointDefaultsFragment,
   httpFragment,
   kafkaFragment,
   pgFragment,

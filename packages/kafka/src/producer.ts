@@ -2,7 +2,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 
 /**
  * The producer every service uses: idempotent (no duplicates from its own retries) with `acks: all` on every
- * send (see {@link sendOptions}), so an acknowledged record survives a broker failure when replicated.
+ * send (see {@link ACKS_ALL}), so an acknowledged record survives a broker failure when replicated.
  */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({

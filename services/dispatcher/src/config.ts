@@ -1,4 +1,4 @@
-import { booleanFlag, duration, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { booleanFlag, duration, endpointDefaultsFragment, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** `RETRY_SCHEDULE`: comma-separated durations, each ≥ 1 ms, at least one. */
@@ -23,6 +23,7 @@ export const dispatcherConfigShape = {
   ...shutdownFragment,
   ...targetsFragment,
   ...sourceTopicsFragment,
+  ...endpointDefaultsFragment,
   METRICS_APPLICATION_LABELS: booleanFlag(true).describe(
     'Count delivery attempts per application (hookline_application_delivery_attempts_total{application_id}); set false with very many applications.',
   ),
@@ -30,12 +31,10 @@ export const dispatcherConfigShape = {
     'true adds hookline_endpoint_delivery_attempts_total with an endpoint_id label (one series per endpoint and outcome: mind the cardinality).',
   ),
   ENCRYPTION_KEY: z.string().describe('The same key as ingest: decrypts endpoint signing secrets. Required.'),
-  DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Timeout of one delivery (connect, headers and body) when the endpoint sets none.'),
   DELIVERY_CONCURRENCY: positiveInt(6).describe('Partitions of the deliveries topic processed concurrently by one instance.'),
   DELIVERY_MAX_IN_FLIGHT: positiveInt(1_000).describe(
     'Deliveries one instance holds in flight at most (all partitions together); fetching waits above it.',
   ),
-  ENDPOINT_MAX_CONCURRENCY: positiveInt(10).describe('Requests in flight to one endpoint when the endpoint sets no maxConcurrency.'),
   RETRY_SCHEDULE: retrySchedule.describe(
     'Delays before each retry (comma-separated durations, ±20 % jitter); one retry tier topic per distinct step. After the last, the delivery is dead (dead-letter topic).',
   ),

@@ -120,7 +120,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
     endpointDefaults: {
       timeoutMs: config.DELIVERY_TIMEOUT_MS,
-      maxConcurrency: 10,
+      maxConcurrency: config.ENDPOINT_MAX_CONCURRENCY,
       secretRotationGraceMs: config.SECRET_ROTATION_GRACE,
     },
     publicUrl: config.PUBLIC_URL,

@@ -1,4 +1,4 @@
-import { cidrList, duration, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { cidrList, duration, endpointDefaultsFragment, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** Every variable the ingest service reads. */
@@ -9,6 +9,7 @@ export const ingestConfigShape = {
   ...telemetryFragment,
   ...shutdownFragment,
   ...targetsFragment,
+  ...endpointDefaultsFragment,
   ADMIN_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -21,7 +22,6 @@ export const ingestConfigShape = {
     .refine((ms) => ms > 0, 'must be longer than 0')
     .describe('Time a client has to send a whole request, headers and body (408 and the connection closed after it, within a second): slow or endless bodies cannot hold a connection.'),
   MAX_PAYLOAD_BYTES: positiveInt(262_144).describe('Largest accepted request body in bytes (413 above).'),
-  DELIVERY_TIMEOUT_MS: positiveInt(5_000).describe('Default timeout of an endpoint delivery, in milliseconds.'),
   PUBLISH_TIMEOUT_MS: positiveInt(30_000).describe('How long a publish waits for the Kafka acknowledgement before 503.'),
   SECRET_ROTATION_GRACE: duration('24h').describe('How long a rotated-out endpoint secret keeps signing alongside the new one.'),
   TENANT_PUBLISH_RATE: positiveInt(10_000).describe('Events per second each tenant may publish (token bucket, burst of one second); 429 above.'),

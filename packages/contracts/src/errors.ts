@@ -34,9 +34,3 @@ export class HooklineError extends Error {
     this.stage = opts.stage;
   }
 }
-
-/** Exponential backoff with full jitter: attempt 0 waits up to `baseMs`, doubling up to `maxMs`. */
-export function backoffMs(attempt: number, opts: { baseMs: number; maxMs: number; random?: () => number }): number {
-  const ceiling = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.max(1, Math.round(ceiling * (opts.random ?? Math.random)()));
-}

@@ -23,4 +23,5 @@ export { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';
 export { isSentAttempt, SKIPPED_OUTCOMES } from './sent-attempt.ts';
 export { TokenBuckets, type TokenRate } from './token-buckets.ts';
 export { groupIds, topicNames, type GroupIds, type TopicNames } from './topics.ts';
-export { backoffMs, HooklineError, type FailureStage, type HooklineErrorOptions } from './errors.ts';
+export { backoffMs } from './backoff.ts';
+export { HooklineError, type FailureStage, type HooklineErrorOptions } from './errors.ts';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { backoffMs } from '@hookline/contracts';
 import type pg from 'pg';
 import { ENDPOINT_CHANGES_CHANNEL } from './repositories/endpoint-directory-repository.ts';
 
@@ -14,6 +15,8 @@ export interface EndpointChangesListener {
 }
 
 const SYNC_MARK = '~sync~';
+/** Backoff between reconnects of the listening connection: up to 0.1 s, doubling, up to 5 s. */
+const RECONNECT_BACKOFF = { baseMs: 100, maxMs: 5_000 };
 
 /**
  * LISTENs on endpoint changes of `schema` on a dedicated connection of `pool`, calling `onChange(id)` per
@@ -56,7 +59,7 @@ export async function listenEndpointChanges(
         handlers.onError?.(err);
         scheduleReconnect(attempt + 1);
       });
-    }, Math.min(5_000, 100 * 2 ** attempt));
+    }, backoffMs(attempt, RECONNECT_BACKOFF));
   };
 
   await connect();

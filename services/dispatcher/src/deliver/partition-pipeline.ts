@@ -1,3 +1,4 @@
+import { backoffMs } from '@hookline/contracts';
 import type { Logger } from '@hookline/telemetry';
 import { IntervalCommitter, OffsetWatermark } from '@hookline/kafka';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
@@ -10,6 +11,9 @@ export interface RecordContext {
    */
   maybeHandledBefore: boolean;
 }
+
+/** Backoff between tries of a record whose handling failed: up to 0.1 s, doubling, up to 5 s. */
+const HANDLE_BACKOFF = { baseMs: 100, maxMs: 5_000 };
 
 /** How long a finished record's offset may wait before it is committed (the commits of that time go as one). */
 const COMMIT_INTERVAL_MS = 50;
@@ -135,7 +139,7 @@ export class PartitionPipeline {
         } catch (err) {
           if (this.#stopping || this.#abort.signal.aborted) return;
           this.#o.log.error({ err, topic, partition, offset: message.offset, retry: attempt + 1 }, 'record handling failed; retrying');
-          await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
+          await new Promise((r) => setTimeout(r, backoffMs(attempt, HANDLE_BACKOFF)));
         }
       }
     } finally {

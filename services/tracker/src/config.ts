@@ -17,7 +17,9 @@ export const trackerConfigShape = {
   TRACKER_BATCH_ROWS: positiveInt(1_000).describe(
     'Rows per INSERT statement when writing a fetched batch (a batch larger than this is written in several statements of one transaction).',
   ),
-  TRACKER_CONCURRENCY: positiveInt(3).describe('Topic-partitions the tracker writes concurrently (each batch is one transaction).'),
+  TRACKER_CONCURRENCY: positiveInt(32).describe(
+    "Topic-partition batches of a fetch the tracker handles at once; the batches of one kind of record handled together are written in one transaction.",
+  ),
   TRACKER_FETCH_MIN_BYTES: positiveInt(131_072, MAX_FETCH_MIN_BYTES).describe(
     'Bytes the broker gathers before answering a tracker fetch (or TRACKER_FETCH_MAX_WAIT passes): larger fetches make fewer, larger transactions at moderate rates. At most 10 MiB (one fetch).',
   ),

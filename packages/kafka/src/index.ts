@@ -12,6 +12,6 @@ export { ACKS_ALL, createProducer } from './producer.ts';
 export { openKafka, type KafkaHandles } from './open-kafka.ts';
 export { countRequests, registerKafkaRequestMetrics, requestCounts } from './request-counts.ts';
 export { ensureTopics, type TopicSpec } from './topic-admin.ts';
-export { extractTraceContext, headerString, injectTraceHeaders } from './trace-headers.ts';
+export { extractTraceContext, headerString, injectTraceHeaders, spanTraceHeaders, traceparentFor } from './trace-headers.ts';
 export { traceSends, type TracedSends } from './traced-sends.ts';
 export { endSpan, headersFor, processTraced, producerSpan, recordFailure, startProcessSpan, startProducerSpan } from './tracing.ts';

@@ -1,5 +1,8 @@
-import { context, propagation, type Context } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, trace, type Context, type Span } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** Writes the active (or given) context's W3C trace headers (`traceparent`, `tracestate`) into record headers. */
 export function injectTraceHeaders(headers: IHeaders = {}, ctx: Context = context.active()): IHeaders {
@@ -12,15 +15,40 @@ export function injectTraceHeaders(headers: IHeaders = {}, ctx: Context = contex
 export function extractTraceContext(headers: IHeaders | undefined): Context {
   const carrier: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) carrier[key] = first.toString();
+    const text = valueString(value);
+    if (text !== undefined) carrier[key] = text;
   }
   return propagation.extract(context.active(), carrier);
 }
 
 /** A header's value as a string, whatever form kafkajs delivered it in. */
 export function headerString(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
+  return valueString(headers?.[name]);
+}
+
+function valueString(value: IHeaders[string]): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();
+}
+
+/** The W3C trace headers (`traceparent`, `tracestate`) naming `span`; none when it is not valid (no tracing SDK). */
+export function spanTraceHeaders(span: Span): Record<string, string> | undefined {
+  if (!isSpanContextValid(span.spanContext())) return undefined;
+  const carrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  return carrier;
+}
+
+/**
+ * The W3C `traceparent` for an outbound request made inside `span`: the span's own when tracing is on; otherwise
+ * (no SDK, e.g. `OTEL_SDK_DISABLED=true`) a child of the source record's `traceparent` (the same trace id, a new
+ * span id), or a new trace when the record carries none, so receivers still get one trace id per event.
+ */
+export function traceparentFor(span: Span, sourceTraceparent: string | undefined): string {
+  const own = spanTraceHeaders(span)?.traceparent;
+  if (own) return own;
+  const m = sourceTraceparent ? TRACEPARENT.exec(sourceTraceparent.trim()) : null;
+  const traceId = m ? m[1]! : randomBytes(16).toString('hex');
+  const flags = m ? m[3]! : '01';
+  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
 }

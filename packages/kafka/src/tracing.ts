@@ -1,6 +1,6 @@
-import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { extractTraceContext } from './trace-headers.ts';
+import { extractTraceContext, spanTraceHeaders } from './trace-headers.ts';
 
 const tracer = () => trace.getTracer('hookline-kafka');
 
@@ -50,11 +50,8 @@ export async function producerSpan<T>(topic: string, attributes: Attributes, fn:
  * SDK the span is not valid, and the source record's own `traceparent` (if any) is passed along instead.
  */
 export function headersFor(span: Span, source: IHeaders | undefined, headers: IHeaders = {}): IHeaders {
-  if (isSpanContextValid(span.spanContext())) {
-    const carrier: Record<string, string> = {};
-    propagation.inject(trace.setSpan(context.active(), span), carrier);
-    return { ...headers, ...carrier };
-  }
+  const own = spanTraceHeaders(span);
+  if (own) return { ...headers, ...own };
   const traceparent = source?.traceparent;
   return traceparent ? { ...headers, traceparent } : headers;
 }

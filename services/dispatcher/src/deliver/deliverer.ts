@@ -3,13 +3,14 @@ import {
   HooklineError,
   isSentAttempt,
   newId,
+  recordHeaders,
   type AttemptOutcome,
   type DeliveryRecord,
   type FailureStage,
   type TopicNames,
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
-import { CoalescingSender, recordFailure, traceSends } from '@hookline/kafka';
+import { CoalescingSender, headerString, recordFailure, traceparentFor, traceSends } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders, Producer, TopicMessages } from 'kafkajs';
@@ -26,7 +27,6 @@ import type { EndpointLimits } from './endpoint-limits.ts';
 import type { HealthTracker } from './health-tracker.ts';
 import type { OperationalEvents } from '../handoff/operational-events.ts';
 import type { DispatcherMetrics } from '../metrics/dispatcher-metrics.ts';
-import { traceparentOf } from './traceparent.ts';
 
 export interface DelivererDeps {
   producer: Producer;
@@ -141,7 +141,7 @@ export class Deliverer {
       // Hookline's own pacing (rate limit, too many queued): not an attempt, so no record and no retry budget spent
       // (the rule: isSentAttempt in @hookline/contracts); counted as deferred.
       this.#d.metrics?.deferred(admission.reason);
-      await this.#handOff([retryRecords(this.#d.topics, this.#d.tiers, delivery, admission.retryInMs, this.#now())], handOffAttributes(delivery), headerValue(headers, 'traceparent'), (records) => this.#publish(records));
+      await this.#handOff([retryRecords(this.#d.topics, this.#d.tiers, delivery, admission.retryInMs, this.#now())], handOffAttributes(delivery), headerString(headers, recordHeaders.traceparent), (records) => this.#publish(records));
       return;
     }
     // The endpoint's slot is held for the request only, not while the attempt's records are produced.
@@ -183,7 +183,7 @@ export class Deliverer {
     release: () => void,
   ): Promise<void> {
     const startedAt = new Date(this.#now());
-    const traceparent = traceparentOf(span, headerValue(headers, 'traceparent'));
+    const traceparent = traceparentFor(span, headerString(headers, recordHeaders.traceparent));
     const request = buildWebhookRequest(
       delivery,
       { secrets: activeSecrets(endpoint, startedAt.getTime()), headers: endpoint.headers },
@@ -363,10 +363,3 @@ function handOffAttributes(delivery: DeliveryRecord): Attributes {
     ...(delivery.applicationId ? { 'hookline.application_id': delivery.applicationId } : {}),
   };
 }
-
-function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
-  const v = headers?.[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return first === undefined ? undefined : first.toString();
-}
-

@@ -35,6 +35,28 @@ describe('each service runs on its own, configured by the environment, and stops
     expect(stderr).toMatch(/OTEL_SDK_DISABLED/);
   });
 
+  it('the dispatcher refuses a malformed ENCRYPTION_KEY before opening any connection', async () => {
+    // Nothing listens on these ports: a service that tried to connect first would retry, not exit at once.
+    const [kafkaPort, pgPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, ['services/dispatcher/src/main.ts'], {
+      env: {
+        ...process.env,
+        ...world.env,
+        ENCRYPTION_KEY: 'not-32-bytes',
+        KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/hookline`,
+        OTEL_SDK_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ENCRYPTION_KEY: must be 32 bytes as 64 hex digits or base64/);
+    expect(stderr).not.toMatch(/ECONNREFUSED|KafkaJS/);
+  });
+
   it.each(['ingest', 'dispatcher', 'tracker'])('%s: /healthz, /readyz, then SIGTERM exits 0 within 10 s', async (service) => {
     const port = await freePort();
     const child: ChildProcess = spawn(process.execPath, [`services/${service}/src/main.ts`], {

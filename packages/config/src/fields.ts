@@ -70,3 +70,13 @@ function isDnsServer(item: string): boolean {
   if (family === 0 || (family === 4 && bracketed)) return false;
   return portText === undefined || (Number(portText) >= 1 && Number(portText) <= 65_535);
 }
+
+/** The 32 bytes of an encryption key given as 64 hex digits or base64, or null when `text` is neither. */
+export function encryptionKeyBytes(text: string): Buffer | null {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  return bytes.length === 32 ? bytes : null;
+}
+
+/** `ENCRYPTION_KEY`: required, 32 bytes as 64 hex digits or base64 (checked at start-up, before any connection). */
+export const encryptionKey = () =>
+  z.string().refine((text) => encryptionKeyBytes(text) !== null, 'must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)');

@@ -1,5 +1,5 @@
 export { ConfigError } from './errors.ts';
-export { booleanFlag, cidrList, dnsServerList, duration, parseDuration, port, positiveInt } from './fields.ts';
+export { booleanFlag, cidrList, dnsServerList, duration, encryptionKey, encryptionKeyBytes, parseDuration, port, positiveInt } from './fields.ts';
 export {
   drainBudgetMs,
   endpointDefaultsFragment,

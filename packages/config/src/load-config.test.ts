@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { booleanFlag, duration, parseDuration, positiveInt } from './fields.ts';
+import { booleanFlag, duration, encryptionKey, parseDuration, positiveInt } from './fields.ts';
 import { drainBudgetMs, kafkaFragment } from './fragments.ts';
 import { loadConfig } from './load-config.ts';
 
@@ -64,5 +64,17 @@ describe('parseDuration', () => {
   it('rejects garbage', () => {
     expect(parseDuration('5 weeks')).toBeUndefined();
     expect(parseDuration('')).toBeUndefined();
+  });
+
+  it('accepts a 32-byte ENCRYPTION_KEY as 64 hex digits or base64, and names a malformed one', () => {
+    const shape = { ENCRYPTION_KEY: encryptionKey() };
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig(shape, { ENCRYPTION_KEY: hex }).ENCRYPTION_KEY).toBe(hex);
+    const b64 = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig(shape, { ENCRYPTION_KEY: b64 }).ENCRYPTION_KEY).toBe(b64);
+    for (const bad of ['short', 'ab'.repeat(31), Buffer.alloc(16).toString('base64')]) {
+      expect(() => loadConfig(shape, { ENCRYPTION_KEY: bad })).toThrow(/ENCRYPTION_KEY: must be 32 bytes/);
+    }
+    expect(() => loadConfig(shape, {})).toThrow(/ENCRYPTION_KEY/);
   });
 });

@@ -1,3 +1,4 @@
+import { encryptionKeyBytes } from '@hookline/config';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
@@ -8,8 +9,8 @@ export class SecretBox {
   readonly #key: Buffer;
 
   constructor(key: string) {
-    const bytes = /^[0-9a-fA-F]{64}$/.test(key) ? Buffer.from(key, 'hex') : Buffer.from(key, 'base64');
-    if (bytes.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes (64 hex digits or base64)');
+    const bytes = encryptionKeyBytes(key);
+    if (!bytes) throw new Error('ENCRYPTION_KEY must be 32 bytes (64 hex digits or base64)');
     this.#key = bytes;
   }
 

@@ -1,4 +1,4 @@
-import { booleanFlag, duration, endpointDefaultsFragment, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { booleanFlag, duration, encryptionKey, endpointDefaultsFragment, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** `RETRY_SCHEDULE`: comma-separated durations, each ≥ 1 ms, at least one. */
@@ -30,7 +30,7 @@ export const dispatcherConfigShape = {
   METRICS_ENDPOINT_LABELS: booleanFlag(false).describe(
     'true adds hookline_endpoint_delivery_attempts_total with an endpoint_id label (one series per endpoint and outcome: mind the cardinality).',
   ),
-  ENCRYPTION_KEY: z.string().describe('The same key as ingest: decrypts endpoint signing secrets. Required.'),
+  ENCRYPTION_KEY: encryptionKey().describe('The same key as ingest (32 bytes as 64 hex digits or base64): decrypts endpoint signing secrets. Required.'),
   DELIVERY_CONCURRENCY: positiveInt(6).describe('Partitions of the deliveries topic processed concurrently by one instance.'),
   DELIVERY_MAX_IN_FLIGHT: positiveInt(1_000).describe(
     'Deliveries one instance holds in flight at most (all partitions together); fetching waits above it.',

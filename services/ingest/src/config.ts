@@ -1,4 +1,4 @@
-import { cidrList, duration, endpointDefaultsFragment, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { cidrList, duration, encryptionKey, endpointDefaultsFragment, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** Every variable the ingest service reads. */
@@ -15,9 +15,7 @@ export const ingestConfigShape = {
     .min(16, 'must be at least 16 characters')
     .optional()
     .describe('Bearer token of the admin API (creating tenants). Unset: the admin API answers 401 (npm start generates one).'),
-  ENCRYPTION_KEY: z
-    .string()
-    .describe('32-byte key (64 hex digits or base64) encrypting endpoint secrets at rest (AES-256-GCM). Required.'),
+  ENCRYPTION_KEY: encryptionKey().describe('32-byte key (64 hex digits or base64) encrypting endpoint secrets at rest (AES-256-GCM). Required.'),
   HTTP_REQUEST_TIMEOUT: duration('30s', 600_000)
     .refine((ms) => ms > 0, 'must be longer than 0')
     .describe('Time a client has to send a whole request, headers and body (408 and the connection closed after it, within a second): slow or endless bodies cannot hold a connection.'),

@@ -98,10 +98,11 @@ const FAILURES: ReadonlySet<AttemptOutcome> = new Set(['http_error', 'timeout', 
 /**
  * One delivery, end to end, in three stages. Before the send (endpoint from memory → per-endpoint limits →
  * breaker) a failure lets the caller run the whole delivery again. The send (signed POST) ends in an outcome,
- * never an exception. After the send the outcome is decided once (outcome.ts) and only the hand-off is retried —
- * the attempt record plus the retry-tier / dead-letter / operational records, produced together and acknowledged,
- * and the endpoint's state — until it succeeds or the dispatcher stops: a broker or database outage at that point
- * never sends the webhook again. The caller may commit the source record once `deliver` resolves.
+ * never an exception. After the send the outcome is decided once (domain/outcome.ts), its records are built once
+ * (domain/handoff-records.ts) and only the hand-off is retried — the attempt record plus the retry-tier / dead-letter
+ * / operational records (handoff/operational-events.ts), produced together and acknowledged, and the endpoint's
+ * state — until it succeeds or the dispatcher stops: a broker or database outage at that point never sends the
+ * webhook again. The caller may commit the source record once `deliver` resolves.
  */
 export class Deliverer {
   readonly #d: DelivererDeps;

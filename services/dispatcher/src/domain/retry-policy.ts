@@ -28,7 +28,7 @@ export function tiersOf(schedule: readonly number[]): RetryTier[] {
 
 /**
  * The tier a record waiting `delayMs` goes to: the tier nearest to the wait on a log scale (between 5 s and 5 min
- * the boundary is ~39 s). The retry consumer pauses a tier's partition until its head record is due, so a record
+ * the boundary is ~39 s). The retry-tier consumer pauses a tier's partition until its head record is due, so a record
  * due much later than the others in its tier holds back every record behind it, of every endpoint on that
  * partition. Nearest-on-a-log-scale keeps that hold-back under the boundary (~34 s in the 5 s tier) and keeps every
  * jittered schedule step (±20 %) in its own tier: the rule it replaces ("the longest tier not longer than the

@@ -1,6 +1,6 @@
 import { ACKS_ALL, createProducer, ensureTopics, IntervalCommitter, OffsetWatermark } from '@hookline/kafka';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const RECORDS = 60; // per partition, each its own record batch
@@ -42,23 +42,25 @@ describe('IntervalCommitter (real broker)', () => {
     return { consumer, commits: () => commits };
   }
 
+  /** Runs `eachBatch` over the topic from the beginning, committing only through the committer under test. */
+  async function consume(consumer: Consumer, eachBatch: (p: EachBatchPayload) => Promise<void>, partitionsConsumedConcurrently = 1): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic()], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently, eachBatch });
+  }
+
   it('commits every partition up to what was done, in far fewer requests than batches', async () => {
     const groupId = `${world.prefix}.interval`;
     const { consumer, commits } = smallFetchConsumer(groupId);
     const committer = new IntervalCommitter(consumer, { intervalMs: 200, onError: (err) => { throw err; } });
     let batches = 0;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic()], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: ({ batch, resolveOffset }) =>
-        committer.run(async () => {
-          batches++;
-          resolveOffset(batch.lastOffset());
-          committer.done(batch.topic, batch.partition, batch.lastOffset());
-        }),
-    });
+    await consume(consumer, ({ batch, resolveOffset }) =>
+      committer.run(async () => {
+        batches++;
+        resolveOffset(batch.lastOffset());
+        committer.done(batch.topic, batch.partition, batch.lastOffset());
+      }),
+    );
     try {
       await waitFor(async () => (await committed(groupId)).every((o) => o === RECORDS), { timeoutMs: 60_000, description: 'all offsets committed' });
       // kafkajs' autoCommit sends one OffsetCommit per batch; here one per interval at most.
@@ -78,22 +80,16 @@ describe('IntervalCommitter (real broker)', () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
     let last: { partition: number; offset: string } | undefined;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic()], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: ({ batch, resolveOffset }) =>
-        committer.run(async () => {
-          if (last) return; // only the first batch, held until released
-          last = { partition: batch.partition, offset: batch.lastOffset() };
-          entered();
-          await released;
-          resolveOffset(batch.lastOffset());
-          committer.done(batch.topic, batch.partition, batch.lastOffset());
-        }),
-    });
+    await consume(consumer, ({ batch, resolveOffset }) =>
+      committer.run(async () => {
+        if (last) return; // only the first batch, held until released
+        last = { partition: batch.partition, offset: batch.lastOffset() };
+        entered();
+        await released;
+        resolveOffset(batch.lastOffset());
+        committer.done(batch.topic, batch.partition, batch.lastOffset());
+      }),
+    );
     await inBatch;
     // The batch is still running when stop begins; nothing was committed yet (the interval is a minute).
     const stopping = committer.stop([topic()], 30_000);
@@ -111,26 +107,21 @@ describe('IntervalCommitter (real broker)', () => {
     const mark = new OffsetWatermark();
     const SLOW = 5n;
     let started = 0;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic()], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: ({ batch, resolveOffset }) =>
-        committer.run(async () => {
-          if (batch.partition !== 0) return;
-          // Started in order, finished newest first, all but the slow one: its successors finish before it.
-          const offsets = batch.messages.map((m) => BigInt(m.offset)).filter((o) => !mark.seen(o));
-          for (const o of offsets) mark.start(o);
-          for (const o of offsets.reverse()) {
-            if (o === SLOW) continue;
-            mark.finish(o);
-            committer.advance(batch.topic, batch.partition, mark);
-          }
-          started += offsets.length;
-          resolveOffset(batch.lastOffset());
-        }),
-    });
+    await consume(consumer, ({ batch, resolveOffset }) =>
+      committer.run(async () => {
+        if (batch.partition !== 0) return;
+        // Started in order, finished newest first, all but the slow one: its successors finish before it.
+        const offsets = batch.messages.map((m) => BigInt(m.offset)).filter((o) => !mark.seen(o));
+        for (const o of offsets) mark.start(o);
+        for (const o of offsets.reverse()) {
+          if (o === SLOW) continue;
+          mark.finish(o);
+          committer.advance(batch.topic, batch.partition, mark);
+        }
+        started += offsets.length;
+        resolveOffset(batch.lastOffset());
+      }),
+    );
     try {
       await waitFor(() => started === RECORDS, { timeoutMs: 60_000, description: 'every record of partition 0 started' });
       await waitFor(async () => (await committed(groupId))[0] === Number(SLOW), { timeoutMs: 30_000, description: 'committed up to the slow record' });

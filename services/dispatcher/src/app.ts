@@ -7,7 +7,7 @@ import { isValidSecret } from '@hookline/signing';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { DispatcherConfig } from './config.ts';
-import { DeliverConsumer } from './deliver/deliver-consumer.ts';
+import { createDeliverConsumer } from './deliver/deliver-consumer.ts';
 import { FanoutConsumer } from './fanout/fanout-consumer.ts';
 import { BreakerRegistry } from './deliver/breakers.ts';
 import { Deliverer } from './deliver/deliverer.ts';
@@ -16,7 +16,7 @@ import { DispatcherMetrics } from './metrics/dispatcher-metrics.ts';
 import { EndpointLimits } from './deliver/endpoint-limits.ts';
 import { HealthTracker } from './deliver/health-tracker.ts';
 import { OperationalEvents, operationalEndpoint } from './handoff/operational-events.ts';
-import { RetryTierConsumer } from './retry/retry-tier-consumer.ts';
+import { createRetryTierConsumer } from './retry/retry-tier-consumer.ts';
 import { longestRetryWaitMs, tiersOf } from './domain/retry-policy.ts';
 import { AddressPolicy, type HostResolver } from '@hookline/netguard';
 import { createGuardedAgent } from './deliver/guarded-agent.ts';
@@ -136,8 +136,8 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
   };
-  const deliver = new DeliverConsumer({ ...handling, consumer: consumers.deliveries });
-  const retry = new RetryTierConsumer({ ...handling, consumer: consumers.retries, retryTopics, longestRetryWaitMs: longestRetryWaitMs(config.RETRY_SCHEDULE) });
+  const deliver = createDeliverConsumer({ ...handling, consumer: consumers.deliveries });
+  const retry = createRetryTierConsumer({ ...handling, consumer: consumers.retries, retryTopics, longestRetryWaitMs: longestRetryWaitMs(config.RETRY_SCHEDULE) });
   await Promise.all([fanout.start(), deliver.start(), retry.start()]);
 
   const ops = await startOpsServer({

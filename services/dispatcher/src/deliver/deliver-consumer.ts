@@ -14,29 +14,13 @@ export interface DeliverConsumerDeps extends DeliveryHandlerDeps {
  * may have delivered (its offset not committed before a crash or a rebalance) is skipped once its delivery
  * succeeded. Retries come back through the retry tiers (`retry/retry-tier-consumer.ts`).
  */
-export class DeliverConsumer {
-  readonly #pipeline: PartitionPipeline;
-
-  constructor(d: DeliverConsumerDeps) {
-    this.#pipeline = new PartitionPipeline({
-      consumer: d.consumer,
-      topics: [d.topics.deliveries],
-      log: d.log,
-      maxInFlight: d.maxInFlight,
-      partitionsConcurrently: d.partitionsConcurrently,
-      handle: deliveryHandler(d, (context) => context.maybeHandledBefore),
-    });
-  }
-
-  get inFlight(): number {
-    return this.#pipeline.inFlight;
-  }
-
-  async start(): Promise<void> {
-    await this.#pipeline.start();
-  }
-
-  async stop(drainMs: number): Promise<void> {
-    await this.#pipeline.stop(drainMs);
-  }
+export function createDeliverConsumer(d: DeliverConsumerDeps): PartitionPipeline {
+  return new PartitionPipeline({
+    consumer: d.consumer,
+    topics: [d.topics.deliveries],
+    log: d.log,
+    maxInFlight: d.maxInFlight,
+    partitionsConcurrently: d.partitionsConcurrently,
+    handle: deliveryHandler(d, (context) => context.maybeHandledBefore),
+  });
 }

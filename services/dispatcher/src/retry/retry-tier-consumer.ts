@@ -22,33 +22,17 @@ export interface RetryTierConsumerDeps extends DeliveryHandlerDeps {
  * earlier. A retry record may have been produced twice (a hand-off retried), so each is skipped once its delivery
  * succeeded. Undecodable records go to the invalid topic with the reason.
  */
-export class RetryTierConsumer {
-  readonly #pipeline: PartitionPipeline;
-
-  constructor(d: RetryTierConsumerDeps) {
-    this.#pipeline = new PartitionPipeline({
-      consumer: d.consumer,
-      topics: d.retryTopics,
-      log: d.log,
-      maxInFlight: d.maxInFlight,
-      partitionsConcurrently: d.partitionsConcurrently,
-      handle: deliveryHandler(d, () => true),
-      dueAt: (m) => dueAt(m, d.longestRetryWaitMs),
-      ...(d.now ? { now: d.now } : {}),
-    });
-  }
-
-  get inFlight(): number {
-    return this.#pipeline.inFlight;
-  }
-
-  async start(): Promise<void> {
-    await this.#pipeline.start();
-  }
-
-  async stop(drainMs: number): Promise<void> {
-    await this.#pipeline.stop(drainMs);
-  }
+export function createRetryTierConsumer(d: RetryTierConsumerDeps): PartitionPipeline {
+  return new PartitionPipeline({
+    consumer: d.consumer,
+    topics: d.retryTopics,
+    log: d.log,
+    maxInFlight: d.maxInFlight,
+    partitionsConcurrently: d.partitionsConcurrently,
+    handle: deliveryHandler(d, () => true),
+    dueAt: (m) => dueAt(m, d.longestRetryWaitMs),
+    ...(d.now ? { now: d.now } : {}),
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CoalescingSender, createProducer, ensureTopics } from '@hookline/kafka';
+import { CoalescingSender, createProducer, ensureTopics, requestCounts } from '@hookline/kafka';
 import { createTestWorld, type TestWorld } from '@hookline/testing';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,22 @@ describe('CoalescingSender against the real broker', () => {
     } finally {
       await second.disconnect();
     }
+  });
+
+  it('lets records that may linger ride along with the next send that may not, and sends them alone once the linger is over', async () => {
+    const produces = () => requestCounts(world.kafka).find(([role, api]) => role === 'producer' && api === 'Produce')?.[2] ?? 0;
+    const before = await recordCount(world, topic());
+    const sender = new CoalescingSender(producer, { lingerMs: 60_000 });
+    const p0 = produces();
+    const lingering = sender.send(topic(), [{ key: 'attempt', value: 'lingers' }], { linger: true });
+    await sender.send(topic(), [{ key: 'delivery', value: 'urgent' }]);
+    await lingering;
+    expect(produces() - p0).toBe(1);
+
+    const alone = new CoalescingSender(producer, { lingerMs: 50 });
+    const t0 = performance.now();
+    await alone.send(topic(), [{ key: 'attempt', value: 'alone' }], { linger: true });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(40);
+    expect(await recordCount(world, topic())).toBe(before + 3);
   });
 });

@@ -6,6 +6,8 @@ interface Waiting {
   topicMessages: TopicMessages[];
   count: number;
   bytes: number;
+  /** When the records must leave even if nothing else joins them (0: at once). */
+  dueAt: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -18,31 +20,40 @@ interface Waiting {
  * frees first. Each caller resolves when its own records were acknowledged (acks=all) and rejects with the error of
  * the request that carried them — so callers still commit only what Kafka has. Nothing is ordered across requests:
  * records of different callers, or the parts of a split send, may land in either order.
+ *
+ * A send may `linger` (records nobody waits on to go on, e.g. attempt records after the webhook was sent): its
+ * records wait up to `lingerMs` for other records to share a request with, and leave at once with the next send
+ * that does not linger — at moderate rates they ride along with the next latency-bound send instead of costing a
+ * produce request of their own.
  */
 export class CoalescingSender {
   readonly #idle: Producer[];
   readonly #maxBatch: number;
   readonly #maxBytes: number;
   readonly #queue: Waiting[] = [];
+  readonly #lingerMs: number;
+  #lingerTimer: NodeJS.Timeout | undefined;
 
   /**
    * `maxBytes` bounds the records' bytes per request (the broker refuses a record batch over its
    * `message.max.bytes`, 1 MiB by default): larger sends are split, and resolve when every part was acknowledged.
    */
-  constructor(producers: Producer | readonly Producer[], opts: { maxBatch?: number; maxBytes?: number } = {}) {
+  constructor(producers: Producer | readonly Producer[], opts: { maxBatch?: number; maxBytes?: number; lingerMs?: number } = {}) {
     this.#idle = Array.isArray(producers) ? [...(producers as readonly Producer[])] : [producers as Producer];
     if (this.#idle.length === 0) throw new Error('CoalescingSender needs at least one producer');
     this.#maxBatch = opts.maxBatch ?? 2_000;
     this.#maxBytes = opts.maxBytes ?? MAX_SEND_BYTES;
+    this.#lingerMs = opts.lingerMs ?? 0;
   }
 
   /** Sends `messages` to `topic` together with whatever else is waiting. */
-  send(topic: string, messages: Message[]): Promise<void> {
-    return this.sendBatch([{ topic, messages }]);
+  send(topic: string, messages: Message[], opts: { linger?: boolean } = {}): Promise<void> {
+    return this.sendBatch([{ topic, messages }], opts);
   }
 
   /** Sends records to several topics in one go (they share the request with whatever else is waiting). */
-  sendBatch(topicMessages: TopicMessages[]): Promise<void> {
+  sendBatch(topicMessages: TopicMessages[], opts: { linger?: boolean } = {}): Promise<void> {
+    const dueAt = opts.linger && this.#lingerMs > 0 ? Date.now() + this.#lingerMs : 0;
     // Split into parts of at most maxBytes, counting each record once.
     const parts: Array<{ topicMessages: TopicMessages[]; count: number; bytes: number }> = [];
     let part = { topicMessages: [] as TopicMessages[], count: 0, bytes: 0 };
@@ -65,15 +76,41 @@ export class CoalescingSender {
       parts.map(
         (p) =>
           new Promise<void>((resolve, reject) => {
-            this.#queue.push({ ...p, resolve, reject });
+            this.#queue.push({ ...p, dueAt, resolve, reject });
             this.#pump();
           }),
       ),
     ).then(() => undefined);
   }
 
+  /** True when the queue may wait for more records: every one may linger, none is due, and a request is not full. */
+  #lingering(): boolean {
+    if (this.#lingerMs === 0) return false;
+    const now = Date.now();
+    let count = 0;
+    let bytes = 0;
+    let due = Infinity;
+    for (const w of this.#queue) {
+      if (w.dueAt <= now) return false;
+      count += w.count;
+      bytes += w.bytes;
+      due = Math.min(due, w.dueAt);
+    }
+    if (count >= this.#maxBatch || bytes >= this.#maxBytes) return false;
+    this.#lingerTimer ??= setTimeout(() => {
+      this.#lingerTimer = undefined;
+      this.#pump();
+    }, due - now);
+    return true;
+  }
+
   #pump(): void {
     while (this.#idle.length > 0 && this.#queue.length > 0) {
+      if (this.#lingering()) return;
+      if (this.#lingerTimer) {
+        clearTimeout(this.#lingerTimer);
+        this.#lingerTimer = undefined;
+      }
       const producer = this.#idle.pop()!;
       const batch: Waiting[] = [];
       let count = 0;

@@ -1,20 +1,16 @@
 import {
-  backoffMs,
-  HooklineError,
   isSentAttempt,
   newId,
   recordHeaders,
   type AttemptOutcome,
   type DeliveryRecord,
-  type FailureStage,
   type TopicNames,
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
-import { CoalescingSender, headerString, recordFailure, traceparentFor, traceSends } from '@hookline/kafka';
+import { headerString, recordFailure, traceparentFor } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
-import type { IHeaders, Producer, TopicMessages } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IHeaders, Producer } from 'kafkajs';
 import type { HealthChange } from '../domain/endpoint-health.ts';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
 import { attemptHandOff, retryRecords, type TopicRecords } from '../domain/handoff-records.ts';
@@ -25,6 +21,7 @@ import { activeSecrets, type EndpointDirectory } from '../fanout/endpoint-direct
 import { CircuitOpenError, type BreakerRegistry } from './breakers.ts';
 import type { EndpointLimits } from './endpoint-limits.ts';
 import type { HealthTracker } from './health-tracker.ts';
+import { aborted, HandOff } from '../handoff/hand-off.ts';
 import type { OperationalEvents } from '../handoff/operational-events.ts';
 import type { DispatcherMetrics } from '../metrics/dispatcher-metrics.ts';
 
@@ -86,13 +83,6 @@ function clientSpanAttributes(delivery: DeliveryRecord, endpoint: DirectoryEndpo
   };
 }
 
-/** The delivery was interrupted by shutdown; its record is left uncommitted for the next owner. */
-const aborted = (stage: FailureStage, cause?: unknown) =>
-  new HooklineError({ code: 'HKL_DISPATCH_ABORTED', message: 'shutting down', retryable: true, stage, cause });
-
-/** How long the hand-off after a sent webhook waits between tries (it tries until it succeeds or the process stops). */
-const HAND_OFF_BACKOFF = { baseMs: 100, maxMs: 5_000 };
-
 const FAILURES: ReadonlySet<AttemptOutcome> = new Set(['http_error', 'timeout', 'network_error', 'ssrf_blocked', 'gone']);
 
 /**
@@ -108,13 +98,13 @@ export class Deliverer {
   readonly #d: DelivererDeps;
   readonly #now: () => number;
   readonly #random: () => number;
-  readonly #sender: CoalescingSender;
+  readonly #handOff: HandOff;
 
   constructor(deps: DelivererDeps) {
     this.#d = deps;
-    this.#sender = new CoalescingSender(deps.producer);
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
+    this.#handOff = new HandOff({ producer: deps.producer, log: deps.log, metrics: deps.metrics, random: this.#random });
   }
 
   /** Reports a breaker state change (endpoint_health, logs). */
@@ -142,7 +132,7 @@ export class Deliverer {
       // Hookline's own pacing (rate limit, too many queued): not an attempt, so no record and no retry budget spent
       // (the rule: isSentAttempt in @hookline/contracts); counted as deferred.
       this.#d.metrics?.deferred(admission.reason);
-      await this.#handOff([retryRecords(this.#d.topics, this.#d.tiers, delivery, admission.retryInMs, this.#now())], handOffAttributes(delivery), headerString(headers, recordHeaders.traceparent), (records) => this.#publish(records));
+      await this.#handOff.send([retryRecords(this.#d.topics, this.#d.tiers, delivery, admission.retryInMs, this.#now())], delivery, headerString(headers, recordHeaders.traceparent));
       return;
     }
     // The endpoint's slot is held for the request only, not while the attempt's records are produced.
@@ -245,10 +235,8 @@ export class Deliverer {
     // After the send: the outcome is decided; from here only the hand-off is retried, never the request.
     const ids = { delivery_id: delivery.deliveryId, endpoint_id: endpoint.id, attempt: attempt.attempt };
     const change = await this.#healthChange(endpoint, outcome, startedAt);
-    records.push(...(await this.#afterSend('endpoint state', ids, signal, () => this.#healthRecords(endpoint, outcome, decision, delivery, change, startedAt))));
-    await this.#handOff(records, { ...handOffAttributes(delivery), 'hookline.attempt': attempt.attempt }, traceparent, (traced) =>
-      this.#afterSend('hand-off', ids, signal, () => this.#publish(traced)),
-    );
+    records.push(...(await this.#handOff.retryAfterSend('endpoint state', ids, signal, () => this.#healthRecords(endpoint, outcome, decision, delivery, change, startedAt))));
+    await this.#handOff.sendAfterAttempt(records, delivery, attempt.attempt, traceparent, ids, signal);
 
     // Every attempt is persisted by the tracker; the log keeps the ones that went wrong (successes at debug).
     this.#d.log[outcome === 'succeeded' ? 'debug' : 'info'](
@@ -271,30 +259,6 @@ export class Deliverer {
         return { kind: 'none' };
       },
     );
-  }
-
-  /**
-   * Runs one step of the hand-off after a sent webhook until it succeeds, with backoff, or the dispatcher stops
-   * (then the record stays uncommitted for the next owner, the one case a webhook is sent again).
-   */
-  async #afterSend<T>(step: string, ids: Record<string, unknown>, signal: AbortSignal, run: () => Promise<T>): Promise<T> {
-    for (let retry = 0; ; retry++) {
-      try {
-        return await run();
-      } catch (err) {
-        if (signal.aborted) throw aborted('after_send', err);
-        const delayMs = backoffMs(retry, { ...HAND_OFF_BACKOFF, random: this.#random });
-        // The first failure and every tenth after it: an outage must not turn into a log line per delivery per try.
-        if (retry % 10 === 0) {
-          this.#d.log.warn(
-            { code: 'HKL_DISPATCH_HAND_OFF', stage: 'after_send', err, ...ids, step, retry: retry + 1, delay_ms: delayMs },
-            `${step} failed after the webhook was sent; retrying it (not the webhook)`,
-          );
-        }
-        this.#d.metrics?.handOffRetry(step);
-        await sleep(delayMs, undefined, { signal }).catch(() => undefined);
-      }
-    }
   }
 
   /** Endpoint side effects of an attempt: disable (gone, failing too long), recovered, exhausted. Safe to run again. */
@@ -325,42 +289,4 @@ export class Deliverer {
     }
     return out;
   }
-
-  /**
-   * Hands records on (`publish`, which may retry) in one `send <topic>` PRODUCER span per topic, children of the
-   * active span (the attempt's CLIENT span, or the delivery's CONSUMER span for a rate-limited requeue); each
-   * record carries its topic's span, so the retry tier's and the tracker's CONSUMER spans are its children. Without
-   * a tracing SDK the records carry `traceparent` (the webhook's, or the source record's) as before.
-   */
-  async #handOff(
-    records: TopicRecords[],
-    attributes: Attributes,
-    traceparent: string | undefined,
-    publish: (records: TopicMessages[]) => Promise<void>,
-  ): Promise<void> {
-    const sends = traceSends(records, attributes, traceparent ? { traceparent } : undefined);
-    try {
-      await publish(sends.topicMessages);
-    } catch (err) {
-      sends.end(err);
-      throw err;
-    }
-    sends.end();
-  }
-
-  /** Concurrent deliveries' records share produce requests; each resolves once its own were acknowledged. */
-  async #publish(topicMessages: TopicMessages[]): Promise<void> {
-    await this.#sender.sendBatch(topicMessages);
-  }
-}
-
-/** The ids a hand-off's PRODUCER spans carry (one delivery's records). */
-function handOffAttributes(delivery: DeliveryRecord): Attributes {
-  return {
-    'hookline.event_id': delivery.eventId,
-    'hookline.delivery_id': delivery.deliveryId,
-    'hookline.endpoint_id': delivery.endpointId,
-    'hookline.tenant_id': delivery.tenantId,
-    ...(delivery.applicationId ? { 'hookline.application_id': delivery.applicationId } : {}),
-  };
 }

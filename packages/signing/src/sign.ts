@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { isPublicKey, isSigningKey, signEd25519, verifyEd25519 } from './asymmetric.ts';
 import { secretKey } from './secret.ts';
 
 /** What is signed: the Standard Webhooks message id, the unix-seconds timestamp and the exact body. */
@@ -22,24 +23,29 @@ function keyOf(secret: string): KeyObject {
   return key;
 }
 
-function hmac(secret: string, { id, timestamp, body }: SignInput): string {
-  return createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
+/** What both schemes sign: `<webhook-id>.<webhook-timestamp>.<body>`. */
+const signedContent = ({ id, timestamp, body }: SignInput) => `${id}.${timestamp}.${body}`;
+
+function hmac(secret: string, input: SignInput): string {
+  return createHmac('sha256', keyOf(secret)).update(signedContent(input)).digest('base64');
 }
 
 /**
- * The `webhook-signature` header value: `v1,<base64 HMAC-SHA256>` for each active secret, space-separated
- * (several during a secret rotation, so receivers holding either secret verify).
+ * The `webhook-signature` header value: one signature per active key, space-separated (several during a
+ * rotation, so receivers holding either key verify). A `whsec_` secret signs `v1,<base64 HMAC-SHA256>`; a
+ * `whsk_` ed25519 secret key signs `v1a,<base64 ed25519 signature>`, which receivers check with its `whpk_`.
  */
 export function sign(secrets: readonly string[], input: SignInput): string {
   if (secrets.length === 0) throw new Error('at least one secret is needed to sign');
-  return secrets.map((s) => `v1,${hmac(s, input)}`).join(' ');
+  return secrets.map((s) => (isSigningKey(s) ? `v1a,${signEd25519(s, signedContent(input))}` : `v1,${hmac(s, input)}`)).join(' ');
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: 'no_match' | 'timestamp_out_of_tolerance' };
 
 /**
- * Verifies a `webhook-signature` header against one secret in constant time, rejecting timestamps more than
- * `toleranceSeconds` away from `nowSeconds` (replay protection).
+ * Verifies a `webhook-signature` header against one key, rejecting timestamps more than `toleranceSeconds` away
+ * from `nowSeconds` (replay protection). A `whsec_` secret checks the `v1` signatures (in constant time); a `whpk_`
+ * public key checks the `v1a` ones.
  */
 export function verify(
   secret: string,
@@ -49,6 +55,14 @@ export function verify(
   toleranceSeconds = 300,
 ): VerifyResult {
   if (Math.abs(nowSeconds - input.timestamp) > toleranceSeconds) return { ok: false, reason: 'timestamp_out_of_tolerance' };
+  if (isPublicKey(secret)) {
+    const content = signedContent(input);
+    for (const part of signatureHeader.split(' ')) {
+      const [version, sig] = part.split(',', 2);
+      if (version === 'v1a' && sig !== undefined && verifyEd25519(secret, content, sig)) return { ok: true };
+    }
+    return { ok: false, reason: 'no_match' };
+  }
   const expected = Buffer.from(hmac(secret, input));
   for (const part of signatureHeader.split(' ')) {
     const [version, sig] = part.split(',', 2);

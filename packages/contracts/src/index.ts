@@ -25,3 +25,13 @@ export { TokenBuckets, type TokenRate } from './token-buckets.ts';
 export { groupIds, topicNames, type GroupIds, type TopicNames } from './topics.ts';
 export { backoffMs } from './backoff.ts';
 export { HooklineError, type FailureStage, type HooklineErrorOptions } from './errors.ts';
+export {
+  compileFilter,
+  filterProblem,
+  FILTER_FIELDS,
+  FILTER_LIMITS,
+  type EventMatcher,
+  type FilterableEvent,
+  type FilterCompiled,
+  type FilterProblem,
+} from './filter/event-filter.ts';

@@ -29,6 +29,7 @@ export {
   type Endpoint,
   type EndpointPatch,
   type NewEndpoint,
+  type SignatureScheme,
 } from './repositories/endpoints-repository.ts';
 export { RequeueJobsRepository, type RequeueJob } from './repositories/requeue-jobs-repository.ts';
 export {

@@ -3,6 +3,9 @@ import type pg from 'pg';
 import type { SecretBox } from '../secret-box.ts';
 import { ApplicationsRepository } from './applications-repository.ts';
 
+/** How an endpoint signs: `v1` HMAC with `whsec_` secrets, or `v1a` ed25519 with `whsk_` secret keys. */
+export type SignatureScheme = 'hmac-sha256' | 'ed25519';
+
 /** An endpoint as the API shows it (never with its secret). */
 export interface Endpoint {
   id: string;
@@ -18,6 +21,7 @@ export interface Endpoint {
   disabled: boolean;
   disabledReason: string | null;
   metadata: Record<string, unknown>;
+  signatureScheme: SignatureScheme;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,7 +30,9 @@ export interface NewEndpoint {
   /** The application it belongs to; absent: the tenant's default application. */
   applicationId?: string | undefined;
   url: string;
+  /** A `whsec_` secret, or a `whsk_` secret key when `signatureScheme` is `ed25519`. */
   secret: string;
+  signatureScheme?: SignatureScheme;
   eventTypes?: string[];
   description?: string;
   headers?: Record<string, string>;
@@ -66,6 +72,7 @@ interface EndpointRow {
   disabled: boolean;
   disabled_reason: string | null;
   metadata: Record<string, unknown>;
+  signature_scheme: SignatureScheme;
   created_at: Date;
   updated_at: Date;
 }
@@ -84,6 +91,7 @@ const toEndpoint = (r: EndpointRow): Endpoint => ({
   disabled: r.disabled,
   disabledReason: r.disabled_reason,
   metadata: r.metadata,
+  signatureScheme: r.signature_scheme,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -105,8 +113,8 @@ export class EndpointsRepository {
     const applicationId = input.applicationId ?? (await new ApplicationsRepository(this.#pool).ensureDefault(tenantId)).id;
     const { rows } = await this.#pool.query<EndpointRow>(
       `INSERT INTO endpoints (id, tenant_id, url, description, event_types, secrets, headers, rate_limit_per_second,
-         timeout_ms, max_concurrency, disabled, metadata, application_id)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, id FROM applications WHERE id = $13 AND tenant_id = $2
+         timeout_ms, max_concurrency, disabled, metadata, application_id, signature_scheme)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, id, $14 FROM applications WHERE id = $13 AND tenant_id = $2
        RETURNING *`,
       [
         newId('ep'),
@@ -122,6 +130,7 @@ export class EndpointsRepository {
         input.disabled ?? false,
         JSON.stringify(input.metadata ?? {}),
         applicationId,
+        input.signatureScheme ?? 'hmac-sha256',
       ],
     );
     // No row: the application is not the tenant's (or was deleted meanwhile).
@@ -175,7 +184,7 @@ export class EndpointsRepository {
     return rowCount === 1;
   }
 
-  /** The newest signing secret, or null when the tenant has no such endpoint. */
+  /** The newest signing secret (a `whsk_` secret key for ed25519 endpoints), or null when the tenant has no such endpoint. */
   async currentSecret(tenantId: string, id: string, applicationId?: string): Promise<string | null> {
     const { rows } = await this.#pool.query<Pick<EndpointRow, 'secrets'>>(
       `SELECT secrets FROM endpoints WHERE tenant_id = $1 AND id = $2 AND ${inApp('$3')}`,

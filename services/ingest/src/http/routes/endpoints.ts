@@ -1,6 +1,6 @@
 import { eventTypeName } from '@hookline/contracts';
-import type { Endpoint, EndpointsRepository } from '@hookline/db';
-import { generateSecret, isValidSecret } from '@hookline/signing';
+import type { Endpoint, EndpointsRepository, SignatureScheme } from '@hookline/db';
+import { generateSecret, generateSigningKeyPair, isSigningKey, isValidSecret, publicKeyOf } from '@hookline/signing';
 import { z } from 'zod';
 import { notFound, validationFailed } from '../../domain/errors.ts';
 import type { PublishService } from '../../publishing/publish-service.ts';
@@ -11,12 +11,18 @@ import { APPLICATION_MOUNTS } from '../mounts.ts';
 import { decodeCursor, page, pageOf, pageQuery } from '../pagination.ts';
 import { parseQuery } from '../problem.ts';
 
-const secretMessage = 'must be whsec_ followed by base64 of 24–64 bytes';
-// The pattern documents the shape (the OpenAPI document shows it); isValidSecret checks the decoded length.
+const secretMessage = 'must be whsec_ followed by base64 of 24–64 bytes (hmac-sha256), or whsk_ followed by base64 of a 32-byte ed25519 seed (ed25519)';
+// The pattern documents the shape (the OpenAPI document shows it); isValidSecret and isSigningKey check the decoded length.
 const secretField = z
   .string()
-  .regex(/^whsec_(?:[A-Za-z0-9+/]{4}){7,21}[A-Za-z0-9+/]{2}[A-Za-z0-9+/=]{2}$/, { message: secretMessage, abort: true })
-  .refine(isValidSecret, secretMessage);
+  .regex(/^(?:whsec_(?:[A-Za-z0-9+/]{4}){7,21}[A-Za-z0-9+/]{2}[A-Za-z0-9+/=]{2}|whsk_[A-Za-z0-9+/]{43}=)$/, { message: secretMessage, abort: true })
+  .refine((s) => isValidSecret(s) || isSigningKey(s), secretMessage);
+const signatureScheme = z
+  .enum(['hmac-sha256', 'ed25519'])
+  .describe(
+    'How deliveries are signed (Standard Webhooks): `hmac-sha256` (default) signs `v1,` with a shared `whsec_` secret; ' +
+      '`ed25519` signs `v1a,` with a secret key that never leaves Hookline, and receivers verify with its `whpk_` public key.',
+  );
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name (letters, digits, -)');
 const reservedHeaders = /^(webhook-.*|content-type|content-length|host|user-agent|traceparent|tracestate|connection|transfer-encoding)$/i;
 
@@ -44,7 +50,8 @@ const createEndpoint = z.strictObject({
   url: endpointFields.url,
   eventTypes: endpointFields.eventTypes.optional(),
   description: endpointFields.description.optional(),
-  secret: secretField.optional(),
+  secret: secretField.optional().describe('The signing secret (`whsec_`) or, for `ed25519`, secret key (`whsk_`); generated when absent'),
+  signatureScheme: signatureScheme.optional(),
   headers: endpointFields.headers.optional(),
   rateLimitPerSecond: endpointFields.rateLimitPerSecond.optional(),
   timeoutMs: endpointFields.timeoutMs.optional(),
@@ -52,7 +59,7 @@ const createEndpoint = z.strictObject({
   disabled: endpointFields.disabled.optional(),
   metadata: endpointFields.metadata.optional(),
 });
-const patchEndpoint = createEndpoint.omit({ secret: true }).partial();
+const patchEndpoint = createEndpoint.omit({ secret: true, signatureScheme: true }).partial();
 
 const endpointView = z
   .object({
@@ -68,11 +75,28 @@ const endpointView = z
     disabled: z.boolean(),
     disabledReason: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
+    signatureScheme,
     createdAt: z.string(),
     updatedAt: z.string(),
   });
-const secretView = z.object({ secret: z.string() });
-const rotateSecret = z.strictObject({ secret: secretField.optional() });
+const publicKeyView = z.object({
+  scheme: z.literal('ed25519'),
+  publicKey: z.string().describe('`whpk_` + base64 of the ed25519 public key: what receivers verify `v1a` signatures with'),
+});
+const secretView = z.union([z.object({ secret: z.string().describe('The `whsec_` HMAC secret') }), publicKeyView]);
+const rotateSecret = z.strictObject({ secret: secretField.optional().describe('The new secret (`whsec_`) or secret key (`whsk_`, ed25519 endpoints); generated when absent') });
+
+/** A new signing key of the endpoint's scheme, or the given one when it is of that scheme. */
+function signingKey(scheme: SignatureScheme, given: string | undefined, path: string): string {
+  if (given === undefined) return scheme === 'ed25519' ? generateSigningKeyPair().secretKey : generateSecret();
+  if (isSigningKey(given) !== (scheme === 'ed25519')) {
+    throw validationFailed([{ path, message: scheme === 'ed25519' ? 'an ed25519 endpoint signs with a whsk_ secret key' : 'an hmac-sha256 endpoint signs with a whsec_ secret' }]);
+  }
+  return given;
+}
+
+/** What the API may show of a signing key: an HMAC secret itself, of an ed25519 key only its public half. */
+const shownKey = (secret: string) => (isSigningKey(secret) ? { scheme: 'ed25519' as const, publicKey: publicKeyOf(secret) } : { secret });
 const testSent = z.object({ eventId: z.string() });
 
 /** Defaults shown for fields an endpoint leaves unset. */
@@ -95,6 +119,7 @@ const view = (e: Endpoint, d: EndpointDefaults) => ({
   disabled: e.disabled,
   disabledReason: e.disabledReason,
   metadata: e.metadata,
+  signatureScheme: e.signatureScheme,
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),
 });
@@ -121,23 +146,31 @@ export function endpointRoutes(
     api.add(
       {
         method: 'post', path: `${prefix}/endpoints`, tag: 'Endpoints', auth, body: createEndpoint,
-        summary: 'Create an endpoint (the response carries its signing secret)',
-        responses: { 201: { description: 'The endpoint, with `secret`', schema: endpointView.extend({ secret: z.string() }) } },
+        summary: 'Create an endpoint (the response carries its signing secret, or for ed25519 its public key)',
+        responses: {
+          201: {
+            description: 'The endpoint, with `secret` (hmac-sha256) or `publicKey` (ed25519: the secret key is never shown)',
+            schema: endpointView.extend({ secret: z.string().optional(), publicKey: z.string().optional() }),
+          },
+        },
       },
       async (_req, res, input) => {
+        const scheme = input.signatureScheme ?? 'hmac-sha256';
+        const secret = signingKey(scheme, input.secret, 'secret');
         await checkUrl(input.url);
-        const secret = input.secret ?? generateSecret();
         const endpoint = await endpoints.create(tenantOf(res), {
           ...input,
           applicationId: appOf(res).id,
           secret,
+          signatureScheme: scheme,
           timeoutMs: input.timeoutMs ?? defaults.timeoutMs,
           maxConcurrency: input.maxConcurrency ?? defaults.maxConcurrency,
         }).catch((err: unknown) => {
           // The application was deleted between the guard's lookup and the insert.
           throw err instanceof RangeError ? notFound('application') : err;
         });
-        res.status(201).json({ ...view(endpoint, defaults), secret });
+        const shown = shownKey(secret);
+        res.status(201).json({ ...view(endpoint, defaults), ...('publicKey' in shown ? { publicKey: shown.publicKey } : shown) });
       },
     );
 
@@ -192,28 +225,29 @@ export function endpointRoutes(
     api.add(
       {
         method: 'get', path: `${prefix}/endpoints/:id/secret`, tag: 'Endpoints', auth,
-        summary: "Get the endpoint's current signing secret",
-        responses: { 200: { description: 'The secret', schema: secretView } },
+        summary: "Get the endpoint's current signing secret (for an ed25519 endpoint: its public key, never the secret key)",
+        responses: { 200: { description: '`{secret}` (hmac-sha256) or `{scheme: "ed25519", publicKey}`', schema: secretView } },
       },
       async (req, res) => {
         const secret = await endpoints.currentSecret(tenantOf(res), String(req.params.id), appOf(res).id);
         if (secret === null) throw notFound('endpoint');
-        res.json({ secret });
+        res.json(shownKey(secret));
       },
     );
 
     api.add(
       {
         method: 'post', path: `${prefix}/endpoints/:id/secret/rotate`, tag: 'Endpoints', auth, body: rotateSecret,
-        summary: 'Rotate the signing secret; the previous one keeps signing for SECRET_ROTATION_GRACE',
-        responses: { 200: { description: 'The new secret', schema: secretView } },
+        summary: 'Rotate the signing secret (or ed25519 key, of the same scheme); the previous one keeps signing beside it for SECRET_ROTATION_GRACE',
+        responses: { 200: { description: 'The new secret, or for ed25519 the new public key', schema: secretView } },
       },
       async (req, res, input) => {
-        const secret = input.secret ?? generateSecret();
-        if (!(await endpoints.rotateSecret(tenantOf(res), String(req.params.id), secret, defaults.secretRotationGraceMs, { applicationId: appOf(res).id }))) {
+        const endpoint = await mustExist(res, String(req.params.id));
+        const secret = signingKey(endpoint.signatureScheme, input.secret, 'secret');
+        if (!(await endpoints.rotateSecret(tenantOf(res), endpoint.id, secret, defaults.secretRotationGraceMs, { applicationId: appOf(res).id }))) {
           throw notFound('endpoint');
         }
-        res.json({ secret });
+        res.json(shownKey(secret));
       },
     );
 

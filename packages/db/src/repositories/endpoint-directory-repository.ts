@@ -22,6 +22,8 @@ export interface DirectoryEndpoint {
   disabledReason: string | null;
   /** Newest first. */
   secrets: DirectorySecret[];
+  /** The content filter as stored (validated on save); null or absent (the operational webhook): every event of its types. */
+  filter?: Record<string, unknown> | null;
 }
 
 interface Row {
@@ -37,6 +39,7 @@ interface Row {
   max_concurrency: number | null;
   disabled: boolean;
   disabled_reason: string | null;
+  filter: Record<string, unknown> | null;
 }
 
 /** What fan-out needs of an application: to find it by uid, and the tenant's default one. */
@@ -135,6 +138,7 @@ export class EndpointDirectoryRepository {
       maxConcurrency: r.max_concurrency,
       disabled: r.disabled,
       disabledReason: r.disabled_reason,
+      filter: r.filter,
       secrets: r.secrets.map((s) => ({ secret: this.#box.decrypt(s.ciphertext), expiresAt: s.expiresAt === null ? null : Date.parse(s.expiresAt) })),
     };
   }

@@ -21,6 +21,8 @@ export interface Endpoint {
   disabled: boolean;
   disabledReason: string | null;
   metadata: Record<string, unknown>;
+  /** The content filter (docs/filters.md); null: every event of its types. */
+  filter: Record<string, unknown> | null;
   signatureScheme: SignatureScheme;
   createdAt: Date;
   updatedAt: Date;
@@ -41,6 +43,8 @@ export interface NewEndpoint {
   maxConcurrency?: number | null;
   disabled?: boolean;
   metadata?: Record<string, unknown>;
+  /** A filter already validated (compileFilter); null or absent: none. */
+  filter?: Record<string, unknown> | null;
 }
 
 /** Fields a PATCH may change (undefined: unchanged; null: back to the default). */
@@ -54,6 +58,8 @@ export interface EndpointPatch {
   maxConcurrency?: number | null;
   disabled?: boolean;
   metadata?: Record<string, unknown>;
+  /** A filter already validated (compileFilter); null or absent: none. */
+  filter?: Record<string, unknown> | null;
 }
 
 interface EndpointRow {
@@ -72,6 +78,7 @@ interface EndpointRow {
   disabled: boolean;
   disabled_reason: string | null;
   metadata: Record<string, unknown>;
+  filter: Record<string, unknown> | null;
   signature_scheme: SignatureScheme;
   created_at: Date;
   updated_at: Date;
@@ -91,6 +98,7 @@ const toEndpoint = (r: EndpointRow): Endpoint => ({
   disabled: r.disabled,
   disabledReason: r.disabled_reason,
   metadata: r.metadata,
+  filter: r.filter,
   signatureScheme: r.signature_scheme,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -113,8 +121,8 @@ export class EndpointsRepository {
     const applicationId = input.applicationId ?? (await new ApplicationsRepository(this.#pool).ensureDefault(tenantId)).id;
     const { rows } = await this.#pool.query<EndpointRow>(
       `INSERT INTO endpoints (id, tenant_id, url, description, event_types, secrets, headers, rate_limit_per_second,
-         timeout_ms, max_concurrency, disabled, metadata, application_id, signature_scheme)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, id, $14 FROM applications WHERE id = $13 AND tenant_id = $2
+         timeout_ms, max_concurrency, disabled, metadata, filter, application_id, signature_scheme)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, id, $14 FROM applications WHERE id = $13 AND tenant_id = $2
        RETURNING *`,
       [
         newId('ep'),
@@ -131,6 +139,7 @@ export class EndpointsRepository {
         JSON.stringify(input.metadata ?? {}),
         applicationId,
         input.signatureScheme ?? 'hmac-sha256',
+        input.filter ? JSON.stringify(input.filter) : null,
       ],
     );
     // No row: the application is not the tenant's (or was deleted meanwhile).
@@ -158,14 +167,15 @@ export class EndpointsRepository {
     const columns: Record<keyof EndpointPatch, string> = {
       url: 'url', description: 'description', eventTypes: 'event_types', headers: 'headers',
       rateLimitPerSecond: 'rate_limit_per_second', timeoutMs: 'timeout_ms', maxConcurrency: 'max_concurrency',
-      disabled: 'disabled', metadata: 'metadata',
+      disabled: 'disabled', metadata: 'metadata', filter: 'filter',
     };
     const sets: string[] = [];
     const values: unknown[] = [tenantId, id, applicationId ?? null];
     for (const [field, column] of Object.entries(columns) as Array<[keyof EndpointPatch, string]>) {
       const value = patch[field];
       if (value === undefined) continue;
-      values.push(field === 'headers' || field === 'metadata' ? JSON.stringify(value) : value);
+      // A null filter clears it (SQL NULL, not the JSON null).
+      values.push(field === 'headers' || field === 'metadata' || (field === 'filter' && value !== null) ? JSON.stringify(value) : value);
       sets.push(`${column} = $${values.length}`);
     }
     // Re-enabling clears why it was disabled; disabling by hand records that.

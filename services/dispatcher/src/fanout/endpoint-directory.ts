@@ -5,6 +5,7 @@ import {
   type EndpointChangesListener,
   type EndpointDirectoryRepository,
 } from '@hookline/db';
+import { compileFilter, type EventMatcher, type FilterableEvent } from '@hookline/contracts';
 import type { Logger } from '@hookline/telemetry';
 import type pg from 'pg';
 
@@ -21,6 +22,8 @@ export class EndpointDirectory {
   readonly #byApplication = new Map<string, Map<string, DirectoryEndpoint>>();
   readonly #byTenant = new Map<string, Map<string, DirectoryEndpoint>>();
   readonly #static = new Map<string, DirectoryEndpoint>();
+  /** Endpoint id → its compiled content filter (compiled once per change; absent: no filter). */
+  readonly #filters = new Map<string, EventMatcher>();
   readonly #pendingIds = new Set<string>();
   readonly #apps = new Map<string, DirectoryApplication>();
   /** `tenant NUL uid` → application id; `tenant NUL` → the tenant's default application id. */
@@ -67,6 +70,7 @@ export class EndpointDirectory {
       this.#byId.clear();
       this.#byApplication.clear();
       this.#byTenant.clear();
+      this.#filters.clear();
       for (const e of all) this.#put(e);
       this.#apps.clear();
       this.#appRefs.clear();
@@ -155,6 +159,15 @@ export class EndpointDirectory {
     return subscribedAmong(this.#byTenant.get(tenantId), type);
   }
 
+  /**
+   * Whether the endpoint's content filter lets the event through (no filter: always). No I/O: the filter was
+   * compiled when the endpoint was loaded. A stored filter that no longer compiles lets nothing through (logged).
+   */
+  accepts(endpoint: DirectoryEndpoint, event: FilterableEvent): boolean {
+    const match = this.#filters.get(endpoint.id);
+    return match === undefined || match(event);
+  }
+
   /** Applies a change made by this process (e.g. a disable) at once, before its notification arrives. */
   markDisabled(id: string, reason: string): void {
     const e = this.#byId.get(id);
@@ -209,11 +222,19 @@ export class EndpointDirectory {
   #put(e: DirectoryEndpoint): void {
     this.#remove(e.id);
     this.#byId.set(e.id, e);
+    if (e.filter) this.#filters.set(e.id, this.#compile(e.id, e.filter));
     for (const [index, key] of [[this.#byApplication, e.applicationId], [this.#byTenant, e.tenantId]] as const) {
       let mine = index.get(key);
       if (!mine) index.set(key, (mine = new Map()));
       mine.set(e.id, e);
     }
+  }
+
+  #compile(id: string, filter: Record<string, unknown>): EventMatcher {
+    const compiled = compileFilter(filter);
+    if (compiled.ok) return compiled.match;
+    this.#log.warn({ endpoint_id: id, path: compiled.problem.path, problem: compiled.problem.message }, 'stored endpoint filter does not compile: no event matches it');
+    return () => false;
   }
 
   #putApp(a: DirectoryApplication): void {
@@ -235,6 +256,7 @@ export class EndpointDirectory {
     const old = this.#byId.get(id);
     if (!old) return;
     this.#byId.delete(id);
+    this.#filters.delete(id);
     this.#byApplication.get(old.applicationId)?.delete(id);
     this.#byTenant.get(old.tenantId)?.delete(id);
   }

@@ -8,6 +8,7 @@ import {
   HooklineError,
   type Decoded,
   type EventRecord,
+  type FilterableEvent,
   type TopicNames,
 } from '@hookline/contracts';
 import {
@@ -21,6 +22,7 @@ import {
   startProcessSpan,
   startProducerSpan,
 } from '@hookline/kafka';
+import type { DirectoryEndpoint } from '@hookline/db';
 import type { EventDecoder } from '@hookline/registry';
 import type { Logger } from '@hookline/telemetry';
 import { context, trace } from '@opentelemetry/api';
@@ -202,12 +204,13 @@ export class FanoutConsumer {
     const event = decoded.value;
     const eventId = event.id ?? eventIdForRecord(topic, partition, message.offset);
     const createdAt = event.createdAt ?? new Date(Number(message.timestamp)).toISOString();
-    // One endpoint (tests, replays) or the subscribed endpoints of the event's application (default: the tenant's).
+    // One endpoint (tests, replays) or the subscribed endpoints of the event's application (default: the tenant's)
+    // whose content filter the event passes (a test or replay to one endpoint is sent whatever its filter).
     const single = event.endpointId ? this.#directory.get(event.endpointId) : undefined;
     const applicationId = event.endpointId ? single?.applicationId : await this.#directory.application(event.tenantId, event.application);
     const targets = event.endpointId
       ? [single].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
-      : applicationId === undefined ? [] : this.#directory.subscribed(applicationId, event.type);
+      : applicationId === undefined ? [] : this.#subscribed(applicationId, { type: event.type, data: event.data, headers: event.headers, id: eventId, createdAt });
     const ids = {
       'hookline.event_id': eventId,
       'hookline.tenant_id': event.tenantId,
@@ -259,6 +262,11 @@ export class FanoutConsumer {
         endSpan(span, err);
       },
     };
+  }
+
+  /** The application's endpoints subscribed to the event's type whose content filter it passes. */
+  #subscribed(applicationId: string, event: FilterableEvent): DirectoryEndpoint[] {
+    return this.#directory.subscribed(applicationId, event.type).filter((e) => this.#directory.accepts(e, event));
   }
 
   /**

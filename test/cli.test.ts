@@ -321,6 +321,22 @@ describe('the hookline CLI, run as a process against the real stack', () => {
       expect(tampered.code).toBe(1);
       expect((await cli(['verify'], { input: raw })).code).toBe(2);
     });
+
+    it('verifies an ed25519 endpoint\'s v1a request with --public-key; another key fails with exit 1', async () => {
+      const ep = (await ok(['endpoints', 'create', '--url', receiver.url('/verify-ed'), '--event-types', 'verify.ed', '--signature-scheme', 'ed25519', '--json'])).json;
+      expect(ep).toMatchObject({ signatureScheme: 'ed25519', publicKey: expect.stringMatching(/^whpk_/) });
+      expect((await ok(['endpoints', 'secret', ep.id])).stdout.trim()).toBe(ep.publicKey);
+      const event = (await ok(['events', 'publish', '-t', 'verify.ed', '-d', '{"ok": true}', '--json'])).json;
+      const req = await waitFor(() => receiver.requests.find((r) => r.headers['webhook-id'] === event.id), { description: 'the delivery' });
+      expect(String(req.headers['webhook-signature'])).toMatch(/^v1a,/);
+      const raw = `POST ${req.path} HTTP/1.1\r\n${Object.entries(req.headers)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join('\r\n')}\r\n\r\n${req.body}\n`;
+      expect((await ok(['verify', '--public-key', ep.publicKey, '--json'], { input: raw, env: { HOOKLINE_API_KEY: undefined } })).json).toMatchObject({ valid: true, webhookId: event.id });
+      const other = `whpk_${Buffer.from('3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c', 'hex').toString('base64')}`;
+      expect(await cli(['verify', '--public-key', other], { input: raw })).toMatchObject({ code: 1, stderr: expect.stringContaining('no signature matches') });
+      expect((await cli(['verify', '--public-key', ep.publicKey], { input: raw.replace('"ok":true', '"ok":false') })).code).toBe(1);
+    });
   });
 
   describe('profiles', () => {

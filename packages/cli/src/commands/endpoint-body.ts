@@ -8,6 +8,7 @@ export interface EndpointFlags {
   eventTypes?: string;
   description?: string;
   secret?: string;
+  signatureScheme?: string;
   header?: string[];
   rateLimit?: string;
   timeout?: string;
@@ -27,7 +28,12 @@ export function withEndpointFlags(command: Command, mode: 'create' | 'update'): 
     .option('--timeout <ms>', 'request timeout in milliseconds (1000–30000)')
     .option('--max-concurrency <n>', 'deliveries in flight at once')
     .option('--metadata <json>', 'a JSON object kept with the endpoint');
-  if (mode === 'create') command.option('--secret <whsec>', 'use this signing secret instead of a generated one').option('--disabled', 'create it disabled');
+  if (mode === 'create') {
+    command
+      .option('--secret <whsec>', 'use this signing secret (whsec_…, or whsk_… for ed25519) instead of a generated one')
+      .option('--signature-scheme <scheme>', 'hmac-sha256 (default: v1, shared secret) or ed25519 (v1a: receivers verify with the public key)')
+      .option('--disabled', 'create it disabled');
+  }
   else command.option('--url <url>', 'a new URL').option('--disable', 'stop deliveries to it').option('--enable', 'resume deliveries to it');
   return command;
 }
@@ -39,6 +45,7 @@ export function endpointBody(flags: EndpointFlags & { disable?: boolean; enable?
   if (flags.eventTypes !== undefined) body.eventTypes = parseList(flags.eventTypes);
   if (flags.description !== undefined) body.description = flags.description;
   if (flags.secret !== undefined) body.secret = flags.secret;
+  if (flags.signatureScheme !== undefined) body.signatureScheme = flags.signatureScheme;
   if (flags.header !== undefined) body.headers = Object.fromEntries(flags.header.map((h) => parseKeyValue(h, '--header')));
   if (flags.rateLimit !== undefined) body.rateLimitPerSecond = flags.rateLimit === 'none' ? null : parseInteger(flags.rateLimit, '--rate-limit', 1);
   if (flags.timeout !== undefined) body.timeoutMs = parseInteger(flags.timeout, '--timeout', 1);

@@ -8,6 +8,8 @@ import { jobStarted, type Job } from './jobs-shared.ts';
 import { listRoute, withPaging, type ListOptions } from './listing.ts';
 
 type Endpoint = Record<string, unknown> & { id: string; url: string; eventTypes: string[]; disabled: boolean; description: string };
+/** What the secret routes answer: an HMAC secret, or an ed25519 endpoint's public key. */
+type SigningKey = { secret?: string; scheme?: string; publicKey?: string };
 
 const path = (ctx: CommandContext, id: string, rest = '') => scopedPath(ctx, `/endpoints/${encodeURIComponent(id)}${rest}`);
 
@@ -70,12 +72,12 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
 
   endpoints
     .command('secret')
-    .description("print an endpoint's signing secret (whsec_…)")
+    .description("print an endpoint's signing secret (whsec_…), or for an ed25519 endpoint its public key (whpk_…)")
     .argument('<endpointId>')
     .action(
       act(runtime, async (ctx, _opts, id: string) => {
-        const secret = await ctx.api.request<{ secret: string }>('GET', path(ctx, id, '/secret'));
-        ctx.out.result(secret, () => secret.secret);
+        const secret = await ctx.api.request<SigningKey>('GET', path(ctx, id, '/secret'));
+        ctx.out.result(secret, () => secret.secret ?? secret.publicKey ?? '');
       }),
     );
 
@@ -86,8 +88,8 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
     .option('--secret <whsec>', 'the new secret (default: generated)')
     .action(
       act(runtime, async (ctx, opts: { secret?: string }, id: string) => {
-        const rotated = await ctx.api.request<{ secret: string }>('POST', path(ctx, id, '/secret/rotate'), { body: opts.secret ? { secret: opts.secret } : {} });
-        ctx.out.result(rotated, () => rotated.secret);
+        const rotated = await ctx.api.request<SigningKey>('POST', path(ctx, id, '/secret/rotate'), { body: opts.secret ? { secret: opts.secret } : {} });
+        ctx.out.result(rotated, () => rotated.secret ?? rotated.publicKey ?? '');
       }),
     );
 

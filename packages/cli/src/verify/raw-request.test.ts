@@ -59,18 +59,43 @@ describe('verify: parsing a saved request', () => {
 
 describe('verify: the signature', () => {
   it('accepts the signed request, with any of several secrets or signatures (rotation)', () => {
-    expect(verifyRequest(parseRawRequest(saved('\r\n')), [secret], { now })).toMatchObject({ valid: true, webhookId: 'evt_1', ageSeconds: 600 });
-    expect(verifyRequest(parseRawRequest(saved('\n', ' v1,bm90aGluZw==')), [other, secret], { now })).toMatchObject({ valid: true, reason: 'signature matches secret 2' });
+    expect(verifyRequest(parseRawRequest(saved('\r\n')), { secrets: [secret] }, { now })).toMatchObject({ valid: true, webhookId: 'evt_1', ageSeconds: 600 });
+    expect(verifyRequest(parseRawRequest(saved('\n', ' v1,bm90aGluZw==')), { secrets: [other, secret] }, { now })).toMatchObject({ valid: true, reason: 'signature matches secret 2' });
   });
 
   it('refuses another secret, a changed body, missing headers, and an old timestamp under --tolerance', () => {
-    expect(verifyRequest(parseRawRequest(saved('\n')), [other], { now })).toMatchObject({ valid: false, reason: expect.stringMatching(/^no signature matches/) });
+    expect(verifyRequest(parseRawRequest(saved('\n')), { secrets: [other] }, { now })).toMatchObject({ valid: false, reason: expect.stringMatching(/^no signature matches/) });
     const tampered = parseRawRequest(Buffer.from(saved('\n').toString().replace('"x":"é"', '"x":"e"')));
-    expect(verifyRequest(tampered, [secret], { now }).valid).toBe(false);
-    expect(verifyRequest(parseRawRequest(Buffer.from('content-type: x\n\n{}')), [secret], { now }).reason).toBe(
+    expect(verifyRequest(tampered, { secrets: [secret] }, { now }).valid).toBe(false);
+    expect(verifyRequest(parseRawRequest(Buffer.from('content-type: x\n\n{}')), { secrets: [secret] }, { now }).reason).toBe(
       'the request has no webhook-id, webhook-timestamp, webhook-signature header',
     );
-    expect(verifyRequest(parseRawRequest(saved('\n')), [secret], { now, toleranceSeconds: 300 })).toMatchObject({ valid: false, reason: expect.stringMatching(/600 s old/) });
-    expect(verifyRequest(parseRawRequest(saved('\n')), ['not-a-secret!'], { now }).valid).toBe(false);
+    expect(verifyRequest(parseRawRequest(saved('\n')), { secrets: [secret] }, { now, toleranceSeconds: 300 })).toMatchObject({ valid: false, reason: expect.stringMatching(/600 s old/) });
+    expect(verifyRequest(parseRawRequest(saved('\n')), { secrets: ['not-a-secret!'] }, { now }).valid).toBe(false);
+  });
+});
+
+describe('verify: v1a (ed25519) with a public key', () => {
+  // RFC 8032's TEST 1 key pair signing the Standard Webhooks example message; the signature was made outside
+  // Hookline (Python's cryptography), as in packages/signing's known-answer test.
+  const publicKey = 'whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=';
+  const otherKey = `whpk_${Buffer.from('3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c', 'hex').toString('base64')}`;
+  const request = (sig: string, text = '{"test": 2432232314}') =>
+    parseRawRequest(Buffer.from(`webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek\nwebhook-timestamp: 1614265330\nwebhook-signature: ${sig}\n\n${text}`));
+  const v1a = 'v1a,fldxM4gAKugP6nnt1hdz3sgGfZ6d99nzrMFnZOELIxbzEHoVmAb2ADpkJK7zgPePmPsle0zV9jSeGlHFG2NVAw==';
+
+  it('accepts the signature with its public key, among other keys and other signatures (rotation)', () => {
+    expect(verifyRequest(request(v1a), { publicKeys: [publicKey] }, { now })).toMatchObject({ valid: true, webhookId: 'msg_p5jXN8AQM9LWM0D4loKWxJek' });
+    expect(verifyRequest(request(`v1,bm90aGluZw== v1a,bm90aGluZw== ${v1a}`), { publicKeys: [otherKey, publicKey] }, { now })).toMatchObject({
+      valid: true,
+      reason: 'signature matches public key 2',
+    });
+  });
+
+  it('refuses another key, a changed body, a request without v1a, and a key that is not whpk_', () => {
+    expect(verifyRequest(request(v1a), { publicKeys: [otherKey] }, { now })).toMatchObject({ valid: false, reason: expect.stringMatching(/^no signature matches: another public key/) });
+    expect(verifyRequest(request(v1a, '{"test": 2432232315}'), { publicKeys: [publicKey] }, { now }).valid).toBe(false);
+    expect(verifyRequest(request(signature), { publicKeys: [publicKey] }, { now }).reason).toBe('webhook-signature holds no v1a signature');
+    expect(verifyRequest(request(v1a), { publicKeys: ['whpk_c2hvcnQ='] }, { now }).reason).toMatch(/^public key 1 is not a whpk_ key/);
   });
 });

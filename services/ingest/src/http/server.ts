@@ -39,6 +39,7 @@ import { endpointRoutes, type EndpointDefaults } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { endpointOperationRoutes } from './routes/endpoint-operations.ts';
+import { endpointFilterRoutes } from './routes/endpoint-filters.ts';
 import { eventRoutes } from './routes/events.ts';
 import { historyRoutes } from './routes/history.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -123,6 +124,7 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   applicationRoutes(api, { applications: deps.applications, resolver: applications });
   portalSessionRoutes(api, { sessions: deps.portalSessions, publicUrl: deps.publicUrl });
   endpointRoutes(api, { endpoints: deps.endpoints, targets: deps.targets, publish: deps.publish, defaults: deps.endpointDefaults });
+  endpointFilterRoutes(api, { endpoints: deps.endpoints });
   eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry, schemas: deps.schemas });
   eventRoutes(api, deps.publish);
   const h = deps.history;

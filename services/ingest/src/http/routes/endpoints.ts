@@ -6,6 +6,7 @@ import { notFound, validationFailed } from '../../domain/errors.ts';
 import type { PublishService } from '../../publishing/publish-service.ts';
 import type { TargetChecker } from '../../targets/target-checker.ts';
 import type { ApiRoutes } from '../api-routes.ts';
+import { filterField } from './endpoint-filters.ts';
 import { appOf, tenantOf } from '../auth.ts';
 import { APPLICATION_MOUNTS } from '../mounts.ts';
 import { decodeCursor, page, pageOf, pageQuery } from '../pagination.ts';
@@ -45,6 +46,7 @@ const endpointFields = {
   maxConcurrency: z.number().int().positive().max(1_000),
   disabled: z.boolean(),
   metadata: z.record(z.string(), z.unknown()),
+  filter: filterField,
 };
 const createEndpoint = z.strictObject({
   url: endpointFields.url,
@@ -58,6 +60,7 @@ const createEndpoint = z.strictObject({
   maxConcurrency: endpointFields.maxConcurrency.optional(),
   disabled: endpointFields.disabled.optional(),
   metadata: endpointFields.metadata.optional(),
+  filter: endpointFields.filter.optional(),
 });
 const patchEndpoint = createEndpoint.omit({ secret: true, signatureScheme: true }).partial();
 
@@ -75,6 +78,7 @@ const endpointView = z
     disabled: z.boolean(),
     disabledReason: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
+    filter: z.record(z.string(), z.unknown()).nullable().describe('The content filter (docs/filters.md); null: none'),
     signatureScheme,
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -119,6 +123,7 @@ const view = (e: Endpoint, d: EndpointDefaults) => ({
   disabled: e.disabled,
   disabledReason: e.disabledReason,
   metadata: e.metadata,
+  filter: e.filter,
   signatureScheme: e.signatureScheme,
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),

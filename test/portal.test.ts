@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestWorld, infra, Receiver, waitFor, type ReceivedRequest, type TestWorld } from '@hookline/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
+import nacl from 'tweetnacl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
 import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
@@ -192,6 +193,39 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
     expect(page.url()).toBe(`${api}/portal/#/endpoints`);
     expect((await call('GET', `${api}/v1/applications/${appA.id}/endpoints/${second}`, key)).status).toBe(404);
     expect(await page.getByTestId('endpoint-row').count()).toBe(1);
+  });
+
+  it('creates an ed25519 endpoint: the page shows the scheme and the public key, which verifies its v1a deliveries; rotation shows the new key', async () => {
+    await page.getByTestId('add-endpoint').first().click();
+    await page.getByTestId('endpoint-url-input').fill(receiver.url('/ed25519'));
+    await page.getByTestId('signature-scheme-ed25519').check();
+    await page.getByTestId('save-endpoint').click();
+    await page.getByTestId('endpoint-detail').waitFor();
+    const id = (await page.getByTestId('endpoint-detail').getAttribute('data-id'))!;
+    expect(await page.getByTestId('signature-scheme-value').textContent()).toBe('Ed25519');
+    await page.locator('[data-testid="public-key-value"]', { hasText: /^whpk_.+/ }).waitFor();
+    const shown = (await page.getByTestId('public-key-value').textContent())!;
+    expect((await call('GET', `${api}/v1/applications/${appA.id}/endpoints/${id}/secret`, key)).json).toEqual({ scheme: 'ed25519', publicKey: shown });
+    await page.getByTestId('copy-public-key').waitFor();
+    expect(await page.getByTestId('secret-value').count()).toBe(0);
+
+    const before = receiver.requests.length;
+    await page.getByTestId('send-test').click();
+    await page.getByTestId('test-sent').waitFor();
+    const [test] = await receiver.waitForRequests(1, { match: (r) => receiver.requests.indexOf(r) >= before && r.path === '/ed25519' });
+    const [version, sig] = String(test!.headers['webhook-signature']).split(',');
+    expect(version).toBe('v1a');
+    const content = Buffer.from(`${test!.headers['webhook-id']}.${test!.headers['webhook-timestamp']}.${test!.body}`);
+    expect(nacl.sign.detached.verify(content, Buffer.from(sig!, 'base64'), Buffer.from(shown.slice('whpk_'.length), 'base64'))).toBe(true);
+
+    await page.getByTestId('rotate-secret').click();
+    await page.getByTestId('rotate-secret-confirm').click();
+    await page.getByTestId('secret-rotated').waitFor();
+    const rotated = (await page.getByTestId('public-key-value').textContent())!;
+    expect(rotated).toMatch(/^whpk_/);
+    expect(rotated).not.toBe(shown);
+    expect((await call('DELETE', `${api}/v1/applications/${appA.id}/endpoints/${id}`, key)).status).toBe(204);
+    await page.getByTestId('nav-endpoints').click();
   });
 
   it('filters the event log by status, type, endpoint and time, and recovers an endpoint\'s failures with a progress bar', async () => {

@@ -34,8 +34,14 @@ export interface Endpoint {
   metadata: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
+  /** `hmac-sha256` (v1, a shared whsec_ secret) or `ed25519` (v1a, verified with the whpk_ public key). */
+  signatureScheme?: SignatureScheme;
   secret?: string;
+  /** Only when an ed25519 endpoint was just created. */
+  publicKey?: string;
 }
+
+export type SignatureScheme = 'hmac-sha256' | 'ed25519';
 
 export type Circuit = 'closed' | 'open' | 'half_open';
 

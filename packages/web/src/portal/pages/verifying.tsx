@@ -50,6 +50,12 @@ export function VerifyingPage() {
           <li><code>webhook-signature</code>: <code>v1,&lt;base64 HMAC-SHA256 of "id.timestamp.body"&gt;</code>; during a secret rotation, one signature per secret, separated by spaces.</li>
         </ul>
         <p>The <code>standardwebhooks</code> library checks all three for you. Verify the body exactly as received, before parsing it.</p>
+        <h2>Ed25519 endpoints</h2>
+        <p data-testid="ed25519-note">
+          An endpoint created with Ed25519 signatures sends <code>v1a,&lt;base64 Ed25519 signature of "id.timestamp.body"&gt;</code> instead, and you check it
+          with the endpoint's public key (<code>whpk_</code> + base64 of the 32-byte key), shown on its page: decode it and verify with any Ed25519 library.
+          A public key cannot sign, so it need not be kept secret.
+        </p>
       </div>
       <CodeBlock label="Node.js (standardwebhooks)" code={node} testId="sample-node" />
       <CodeBlock label="Python (standardwebhooks)" code={python} testId="sample-python" />

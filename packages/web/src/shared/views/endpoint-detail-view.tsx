@@ -104,7 +104,7 @@ export function EndpointDetailView({ endpointId }: { endpointId: string }) {
         />
       )}
       <div className="grid-2">
-        <EndpointSecret endpointId={e.id} />
+        <EndpointSecret endpointId={e.id} scheme={e.signatureScheme ?? 'hmac-sha256'} />
         <EndpointHealthCard endpointId={e.id} version={version} />
       </div>
       <div className="card">

@@ -3,7 +3,7 @@ import { appBase } from '../api.ts';
 import { ErrorNote } from '../components/feedback.tsx';
 import { useAction, useLoad } from '../hooks.ts';
 import { useScope } from '../scope.ts';
-import type { Endpoint, EventType, Page } from '../types.ts';
+import type { Endpoint, EventType, Page, SignatureScheme } from '../types.ts';
 
 interface HeaderRow {
   name: string;
@@ -20,6 +20,7 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
   const [otherType, setOtherType] = useState('');
   const [rate, setRate] = useState(endpoint?.rateLimitPerSecond != null ? String(endpoint.rateLimitPerSecond) : '');
   const [headers, setHeaders] = useState<HeaderRow[]>(Object.entries(endpoint?.headers ?? {}).map(([name, value]) => ({ name, value })));
+  const [scheme, setScheme] = useState<SignatureScheme>('hmac-sha256');
   const save = useAction(async () => {
     const body = {
       url: url.trim(),
@@ -28,9 +29,10 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
       rateLimitPerSecond: rate.trim() === '' ? null : Number(rate),
       headers: Object.fromEntries(headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value])),
     };
+    // The scheme is chosen once, at creation (rotation keeps it).
     const saved = endpoint
       ? await api.patch<Endpoint>(`${appBase(app)}/endpoints/${encodeURIComponent(endpoint.id)}`, body)
-      : await api.post<Endpoint>(`${appBase(app)}/endpoints`, body);
+      : await api.post<Endpoint>(`${appBase(app)}/endpoints`, { ...body, signatureScheme: scheme });
     onSaved(saved);
   });
   const submit = (e: FormEvent) => {
@@ -98,6 +100,20 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
           + Add header
         </button>
       </fieldset>
+      {!endpoint && (
+        <fieldset className="field" data-testid="signature-scheme">
+          <legend>Signatures</legend>
+          <label className="check">
+            <input type="radio" name="signature-scheme" value="hmac-sha256" checked={scheme === 'hmac-sha256'} onChange={() => setScheme('hmac-sha256')} />
+            <span>HMAC-SHA256 (<code>v1</code>): you verify with a shared secret</span>
+          </label>
+          <label className="check">
+            <input type="radio" name="signature-scheme" value="ed25519" checked={scheme === 'ed25519'} onChange={() => setScheme('ed25519')} data-testid="signature-scheme-ed25519" />
+            <span>Ed25519 (<code>v1a</code>): you verify with a public key, which cannot sign</span>
+          </label>
+          <small className="muted">Both follow Standard Webhooks. It cannot be changed later.</small>
+        </fieldset>
+      )}
       <ErrorNote error={save.error} title="Not saved" />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={save.busy} data-testid="save-endpoint">

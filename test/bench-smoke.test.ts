@@ -6,6 +6,28 @@ import { join } from 'node:path';
 import { infra } from '@hookline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
+/** Runs `bench/run.ts` at smoke size for `scenarios`, against the test infrastructure; returns its results file and output. */
+async function runBench(dir: string, name: string, scenarios: string): Promise<{ results: any; output: string }> {
+  const out = join(dir, `${name}.json`);
+  const { kafkaBrokers, databaseUrl } = infra();
+  const child = spawn(process.execPath, ['bench/run.ts', '--size', 'smoke', '--scenarios', scenarios, '--no-markdown', '--out', out], {
+    env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const killer = setTimeout(() => child.kill('SIGINT'), 280_000);
+  try {
+    const [code] = await once(child, 'exit');
+    expect(code, output).toBe(0);
+  } finally {
+    clearTimeout(killer);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  return { results: JSON.parse(readFileSync(out, 'utf8')), output };
+}
+
 // Checks only that the benchmark harness works end to end (processes start, load flows, figures and the results
 // file are written, everything stops). Never asserts speed: timings live in bench/RESULTS.md.
 describe('benchmark harness (smoke sizes)', () => {
@@ -13,24 +35,7 @@ describe('benchmark harness (smoke sizes)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs end-to-end and baseline, writes results with deliveries > 0', { timeout: 300_000 }, async () => {
-    const out = join(dir, 'smoke.json');
-    const { kafkaBrokers, databaseUrl } = infra();
-    const child = spawn(process.execPath, ['bench/run.ts', '--size', 'smoke', '--scenarios', 'end-to-end,baseline', '--no-markdown', '--out', out], {
-      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const killer = setTimeout(() => child.kill('SIGINT'), 280_000);
-    try {
-      const [code] = await once(child, 'exit');
-      expect(code, output).toBe(0);
-    } finally {
-      clearTimeout(killer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const { results, output } = await runBench(dir, 'smoke', 'end-to-end,baseline');
     expect(results.meta.size).toBe('smoke');
     const byName = Object.fromEntries(results.runs.map((r: { scenario: string }) => [r.scenario, r]));
     for (const name of ['end-to-end', 'baseline']) {
@@ -43,24 +48,7 @@ describe('benchmark harness (smoke sizes)', () => {
   });
 
   it.skipIf(!infra().schemaRegistryUrl)('runs the straight-to-Kafka scenarios, JSON and Avro through the schema registry, with deliveries > 0', { timeout: 300_000 }, async () => {
-    const out = join(dir, 'direct.json');
-    const { kafkaBrokers, databaseUrl, schemaRegistryUrl } = infra();
-    const child = spawn(process.execPath, ['bench/run.ts', '--size', 'smoke', '--scenarios', 'kafka-json,kafka-avro', '--no-markdown', '--out', out], {
-      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, SCHEMA_REGISTRY_URL: schemaRegistryUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const killer = setTimeout(() => child.kill('SIGINT'), 280_000);
-    try {
-      const [code] = await once(child, 'exit');
-      expect(code, output).toBe(0);
-    } finally {
-      clearTimeout(killer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const { results, output } = await runBench(dir, 'direct', 'kafka-json,kafka-avro');
     for (const name of ['kafka-json', 'kafka-avro']) {
       const run = results.runs.find((r: { scenario: string }) => r.scenario === name);
       expect(run.error, output).toBeUndefined();
@@ -69,27 +57,30 @@ describe('benchmark harness (smoke sizes)', () => {
   });
 
   it('runs the inbound scenario: GitHub-signed webhooks to a source, answered 202, none failed', { timeout: 300_000 }, async () => {
-    const out = join(dir, 'inbound.json');
-    const { kafkaBrokers, databaseUrl } = infra();
-    const child = spawn(process.execPath, ['bench/run.ts', '--size', 'smoke', '--scenarios', 'inbound', '--no-markdown', '--out', out], {
-      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const killer = setTimeout(() => child.kill('SIGINT'), 280_000);
-    try {
-      const [code] = await once(child, 'exit');
-      expect(code, output).toBe(0);
-    } finally {
-      clearTimeout(killer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-    const run = JSON.parse(readFileSync(out, 'utf8')).runs.find((r: { scenario: string }) => r.scenario === 'inbound');
+    const { results, output } = await runBench(dir, 'inbound', 'inbound');
+    const run = results.runs.find((r: { scenario: string }) => r.scenario === 'inbound');
     expect(run.error, output).toBeUndefined();
     expect(run.metrics.inbound_requests_per_s).toBeGreaterThan(0);
     expect(run.metrics.inbound_p99_ms).toBeGreaterThan(0);
     expect(run.metrics.failed_requests).toBe(0);
+  });
+
+  it('runs the moderate-rates scenario: idle, fixed rates and a drain, with CPU, Kafka requests and SQL statements per event', { timeout: 300_000 }, async () => {
+    const { results, output } = await runBench(dir, 'moderate', 'moderate-rates');
+    const run = results.runs.find((r: { scenario: string }) => r.scenario === 'moderate-rates');
+    expect(run.error, output).toBeUndefined();
+    expect(run.metrics.idle_machine_cores).toBeGreaterThan(0);
+    for (const k of ['r50', 'r100']) {
+      expect(run.details[k].missing, k).toBe(0);
+      expect(run.metrics[`${k}_p99_ms`]).toBeGreaterThan(0);
+      expect(run.metrics[`${k}_cpu_ms_per_event`]).toBeGreaterThan(0);
+      // At least the publish and the fan-out's hand-off: every event costs Kafka requests.
+      expect(run.metrics[`${k}_kafka_requests_per_event`]).toBeGreaterThan(1);
+    }
+    expect(run.details.drain.complete).toBe(true);
+    expect(run.metrics.drain_deliveries_per_s).toBeGreaterThan(0);
+    // pg_stat_statements is loaded by clusters the launcher started since it was added (one started before says so).
+    if (run.metrics.drain_pg_statements_per_event === null) expect(run.details.drain.pgStatementsPerEvent).toBe('pg_stat_statements not loaded');
+    else expect(run.metrics.drain_pg_statements_per_event).toBeGreaterThan(0);
   });
 });

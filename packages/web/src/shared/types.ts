@@ -32,6 +32,8 @@ export interface Endpoint {
   disabled: boolean;
   disabledReason: string | null;
   metadata: Record<string, unknown>;
+  /** The content filter (null: every event of its types). */
+  filter?: Record<string, unknown> | null;
   createdAt: string;
   updatedAt: string;
   /** `hmac-sha256` (v1, a shared whsec_ secret) or `ed25519` (v1a, verified with the whpk_ public key). */

@@ -112,6 +112,8 @@ export function EndpointDetailView({ endpointId }: { endpointId: string }) {
         <dl className="facts">
           <dt>Event types</dt>
           <dd>{e.eventTypes.length === 0 ? 'All types' : e.eventTypes.map((t) => <code key={t} className="chip">{t}</code>)}</dd>
+          <dt>Filter</dt>
+          <dd data-testid="endpoint-filter">{e.filter ? <code className="chip">{JSON.stringify(e.filter)}</code> : 'None: every event of its types'}</dd>
           <dt>Rate limit</dt>
           <dd>{e.rateLimitPerSecond ? `${e.rateLimitPerSecond} / s` : 'No limit'}</dd>
           <dt>Custom headers</dt>

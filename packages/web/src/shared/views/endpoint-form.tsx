@@ -4,13 +4,14 @@ import { ErrorNote } from '../components/feedback.tsx';
 import { useAction, useLoad } from '../hooks.ts';
 import { useScope } from '../scope.ts';
 import type { Endpoint, EventType, Page, SignatureScheme } from '../types.ts';
+import { FilterField, parseFilterText } from './filter-field.tsx';
 
 interface HeaderRow {
   name: string;
   value: string;
 }
 
-/** The fields of an endpoint the customer edits: URL, description, event-type filter, rate limit, headers. */
+/** The fields of an endpoint the customer edits: URL, description, event types, content filter, rate limit, headers. */
 export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpoint; onSaved: (e: Endpoint) => void; onCancel: () => void }) {
   const { api, app } = useScope();
   const catalogue = useLoad(() => api.get<Page<EventType>>(`${appBase(app)}/event-types`, { limit: 250 }), [app]);
@@ -20,14 +21,18 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
   const [otherType, setOtherType] = useState('');
   const [rate, setRate] = useState(endpoint?.rateLimitPerSecond != null ? String(endpoint.rateLimitPerSecond) : '');
   const [headers, setHeaders] = useState<HeaderRow[]>(Object.entries(endpoint?.headers ?? {}).map(([name, value]) => ({ name, value })));
+  const [filterText, setFilterText] = useState(endpoint?.filter ? JSON.stringify(endpoint.filter, null, 2) : '');
   const [scheme, setScheme] = useState<SignatureScheme>('hmac-sha256');
   const save = useAction(async () => {
+    const filter = parseFilterText(filterText);
+    if ('error' in filter) throw new Error(`The filter is not valid JSON: ${filter.error}`);
     const body = {
       url: url.trim(),
       description,
       eventTypes: types,
       rateLimitPerSecond: rate.trim() === '' ? null : Number(rate),
       headers: Object.fromEntries(headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value])),
+      filter: filter.value,
     };
     // The scheme is chosen once, at creation (rotation keeps it).
     const saved = endpoint
@@ -80,6 +85,7 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
           </button>
         </div>
       </fieldset>
+      <FilterField text={filterText} onChange={setFilterText} error={save.error} {...(endpoint ? { endpointPath: `${appBase(app)}/endpoints/${encodeURIComponent(endpoint.id)}` } : {})} />
       <label className="field narrow">
         <span>Rate limit (requests per second)</span>
         <input type="number" min={1} max={100000} step={1} placeholder="No limit" value={rate} onChange={(e) => setRate(e.target.value)} data-testid="endpoint-rate-input" />

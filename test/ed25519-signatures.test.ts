@@ -134,4 +134,18 @@ describe('ed25519 endpoints: v1a signatures a receiver verifies with the public 
     expect(rotated.json).toEqual({ scheme: 'ed25519', publicKey: expect.stringMatching(/^whpk_/) });
     expect(rotated.json.publicKey).not.toBe(inApp.json.publicKey);
   });
+
+  it('is in the OpenAPI document: the scheme on create and in the endpoint, the public key from the secret routes', async () => {
+    const doc = (await call('GET', `${api}/openapi.json`)).json;
+    for (const base of ['/v1/endpoints', '/v1/applications/{app}/endpoints']) {
+      const create = JSON.stringify(doc.paths[base].post);
+      expect(create, base).toContain('"signatureScheme"');
+      expect(create, base).toMatch(/"enum":\["hmac-sha256","ed25519"\]/);
+      expect(create, base).toContain('"publicKey"');
+      for (const route of [doc.paths[`${base}/{id}/secret`].get, doc.paths[`${base}/{id}/secret/rotate`].post]) {
+        expect(JSON.stringify(route.responses['200']), base).toContain('"publicKey"');
+        expect(JSON.stringify(route.responses['200']), base).toContain('"const":"ed25519"');
+      }
+    }
+  });
 });

@@ -65,4 +65,19 @@ describe('CoalescingSender against the real broker', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(40);
     expect(await recordCount(world, topic())).toBe(before + 3);
   });
+
+  it('fails only the caller whose records the broker refuses; the others sharing its request are sent again alone', async () => {
+    const small = `${world.prefix}.coalesce-small`;
+    await ensureTopics(world.kafka, [{ topic: small, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '512' }] }], { numPartitions: 1, replicationFactor: 1 });
+    const before = await recordCount(world, topic());
+    const sender = new CoalescingSender(producer, { lingerMs: 60_000 });
+    // Both linger until the last send, which takes them along: one request, records for both topics.
+    const refused = sender.send(small, [{ key: 'big', value: 'z'.repeat(4_096) }], { linger: true });
+    const fine = sender.send(topic(), [{ key: 'ok', value: 'fits' }], { linger: true });
+    const urgent = sender.send(small, [{ key: 'small', value: 'tiny' }]);
+    const outcomes = await Promise.allSettled([refused, fine, urgent]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(await recordCount(world, topic())).toBe(before + 1);
+    expect(await recordCount(world, small)).toBe(1);
+  });
 });

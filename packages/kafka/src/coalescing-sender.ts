@@ -136,7 +136,12 @@ export class CoalescingSender {
         .sendBatch({ acks: ACKS_ALL, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
         .then(
           () => batch.forEach((w) => w.resolve()),
-          (err: unknown) => batch.forEach((w) => w.reject(err)),
+          async (err: unknown) => {
+            if (batch.length === 1 || !refusedRecords(err)) return batch.forEach((w) => w.reject(err));
+            // The broker refused records of the request (too large, invalid): they fail only their own caller; the
+            // others are sent again, each alone, on this lane.
+            for (const w of batch) await producer.sendBatch({ acks: ACKS_ALL, topicMessages: w.topicMessages }).then(w.resolve, w.reject);
+          },
         )
         .finally(() => {
           this.#idle.push(producer);
@@ -144,6 +149,15 @@ export class CoalescingSender {
         });
     }
   }
+}
+
+/**
+ * The broker answered that it will not take records of the request (an error code that retrying cannot fix, e.g.
+ * MESSAGE_TOO_LARGE): unlike an unreachable broker, that is about some records, not the request.
+ */
+function refusedRecords(err: unknown): boolean {
+  const e = err as { name?: string; retriable?: boolean };
+  return e?.name === 'KafkaJSProtocolError' && e.retriable === false;
 }
 
 /** Approximate bytes a record takes in a request (value, key and headers). */

@@ -10,7 +10,7 @@ import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, Endp
 import { headerString, recordFailure, traceparentFor } from '@hookline/kafka';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '@hookline/telemetry';
-import type { IHeaders, Producer } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 import type { HealthChange } from '../domain/endpoint-health.ts';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
 import { attemptHandOff, retryRecords, type TopicRecords } from '../domain/handoff-records.ts';
@@ -22,11 +22,13 @@ import { CircuitOpenError, type BreakerRegistry } from './breakers.ts';
 import type { EndpointLimits } from './endpoint-limits.ts';
 import type { HealthTracker } from './health-tracker.ts';
 import { aborted, HandOff } from '../handoff/hand-off.ts';
+import type { CoalescingSender } from '@hookline/kafka';
 import type { OperationalEvents } from '../handoff/operational-events.ts';
 import type { DispatcherMetrics } from '../metrics/dispatcher-metrics.ts';
 
 export interface DelivererDeps {
-  producer: Producer;
+  /** The dispatcher's one sender, which the hand-off after each attempt produces through. */
+  sender: CoalescingSender;
   topics: TopicNames;
   directory: EndpointDirectory;
   endpoints: EndpointDirectoryRepository;
@@ -104,7 +106,7 @@ export class Deliverer {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
     this.#random = deps.random ?? Math.random;
-    this.#handOff = new HandOff({ producer: deps.producer, log: deps.log, metrics: deps.metrics, random: this.#random });
+    this.#handOff = new HandOff({ sender: deps.sender, log: deps.log, metrics: deps.metrics, random: this.#random });
   }
 
   /** Reports a breaker state change (endpoint_health, logs). */

@@ -12,7 +12,6 @@ import {
   type TopicNames,
 } from '@hookline/contracts';
 import {
-  CoalescingSender,
   endSpan,
   headersFor,
   IntervalCommitter,
@@ -21,6 +20,7 @@ import {
   sendToInvalid,
   startProcessSpan,
   startProducerSpan,
+  type CoalescingSender,
 } from '@hookline/kafka';
 import type { DirectoryEndpoint } from '@hookline/db';
 import type { EventDecoder } from '@hookline/registry';
@@ -92,6 +92,8 @@ export class FanoutConsumer {
   constructor(deps: {
     consumer: Consumer;
     producer: Producer;
+    /** The dispatcher's one sender: delivery records leave at once, with whatever hand-off records linger in it. */
+    sender: CoalescingSender;
     directory: EndpointDirectory;
     topics: TopicNames;
     /** Topics consumed besides the events topic (`SOURCE_TOPICS`). */
@@ -99,7 +101,7 @@ export class FanoutConsumer {
     decoder: EventDecoder;
     log: Logger;
   }) {
-    this.#sender = new CoalescingSender(deps.producer);
+    this.#sender = deps.sender;
     this.#consumer = deps.consumer;
     this.#producer = deps.producer;
     this.#directory = deps.directory;

@@ -1,11 +1,18 @@
 import { backoffMs, HooklineError, type DeliveryRecord, type FailureStage } from '@hookline/contracts';
-import { CoalescingSender, traceSends } from '@hookline/kafka';
+import { traceSends, type CoalescingSender } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Attributes } from '@opentelemetry/api';
-import type { Producer, TopicMessages } from 'kafkajs';
+import type { TopicMessages } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TopicRecords } from '../domain/handoff-records.ts';
 import type { DispatcherMetrics } from '../metrics/dispatcher-metrics.ts';
+
+/**
+ * Hand-off records may linger in the sender (up to its `lingerMs`): nobody waits on them but the delivery's offset
+ * commit, so at moderate rates they ride along with fan-out's next delivery records instead of costing a produce
+ * request each.
+ */
+const LINGER = { linger: true };
 
 /** How long the hand-off after a sent webhook waits between tries (it tries until it succeeds or the process stops). */
 const HAND_OFF_BACKOFF = { baseMs: 100, maxMs: 5_000 };
@@ -15,7 +22,8 @@ export const aborted = (stage: FailureStage, cause?: unknown) =>
   new HooklineError({ code: 'HKL_DISPATCH_ABORTED', message: 'shutting down', retryable: true, stage, cause });
 
 export interface HandOffDeps {
-  producer: Producer;
+  /** The dispatcher's one sender (fan-out's delivery records share its requests). */
+  sender: CoalescingSender;
   log: Logger;
   metrics?: DispatcherMetrics | undefined;
   random?: () => number;
@@ -36,7 +44,7 @@ export class HandOff {
   readonly #random: () => number;
 
   constructor(d: HandOffDeps) {
-    this.#sender = new CoalescingSender(d.producer);
+    this.#sender = d.sender;
     this.#log = d.log;
     this.#metrics = d.metrics;
     this.#random = d.random ?? Math.random;
@@ -44,7 +52,7 @@ export class HandOff {
 
   /** Produces the records once; a failure is the caller's (before an attempt: the whole delivery runs again). */
   async send(records: TopicRecords[], delivery: DeliveryRecord, traceparent: string | undefined): Promise<void> {
-    await this.#traced(records, handOffAttributes(delivery), traceparent, (traced) => this.#sender.sendBatch(traced));
+    await this.#traced(records, handOffAttributes(delivery), traceparent, (traced) => this.#sender.sendBatch(traced, LINGER));
   }
 
   /**
@@ -60,7 +68,7 @@ export class HandOff {
     signal: AbortSignal,
   ): Promise<void> {
     await this.#traced(records, { ...handOffAttributes(delivery), 'hookline.attempt': attempt }, traceparent, (traced) =>
-      this.retryAfterSend('hand-off', ids, signal, () => this.#sender.sendBatch(traced)),
+      this.retryAfterSend('hand-off', ids, signal, () => this.#sender.sendBatch(traced, LINGER)),
     );
   }
 

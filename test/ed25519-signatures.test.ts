@@ -109,6 +109,10 @@ describe('ed25519 endpoints: v1a signatures a receiver verifies with the public 
     const supplied = await call('POST', `${api}/v1/endpoints`, tenant.apiKey, { url: receiver.url('/x'), signatureScheme: 'ed25519', secret: `whsk_${seed}` });
     expect(supplied.status).toBe(201);
     expect(supplied.json.publicKey).toMatch(/^whpk_/);
+    // Stored like HMAC secrets: encrypted (SecretBox), so the table holds neither the key nor its seed bytes.
+    const stored = (await world.pool.query<{ secrets: string }>(`SELECT secrets::text FROM "${world.schema}".endpoints WHERE id = $1`, [supplied.json.id])).rows[0]!.secrets;
+    expect(stored).toMatch(/ciphertext/);
+    for (const form of [seed, Buffer.alloc(32, 9).toString('hex'), 'whsk_']) expect(stored).not.toContain(form);
 
     const whsec = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
     const problems = [

@@ -23,7 +23,7 @@ export class RegexSyntaxError extends Error {}
 
 type CharTest = (c: number) => boolean;
 type Node =
-  | { k: 'char'; test: CharTest }
+  | { k: 'char'; test: CharTest; code?: number }
   | { k: 'bol' }
   | { k: 'eol' }
   | { k: 'cat'; parts: Node[] }
@@ -125,10 +125,10 @@ class Parser {
         return { k: 'char', test: this.#class(at) };
       case '\\': {
         const e = this.#escape(false);
-        return { k: 'char', test: typeof e === 'number' ? (x) => x === e : e };
+        return typeof e === 'number' ? { k: 'char', test: (x) => x === e, code: e } : { k: 'char', test: e };
       }
       default:
-        return { k: 'char', test: ((code) => (x: number) => x === code)(c.charCodeAt(0)) };
+        return ((code) => ({ k: 'char', test: (x: number) => x === code, code }))(c.charCodeAt(0));
     }
   }
 
@@ -190,6 +190,8 @@ interface State {
   id: number;
   k: 'char' | 'split' | 'bol' | 'eol' | 'match';
   test?: CharTest;
+  /** The one character a char state accepts, when that is all it tests (checked without a call). */
+  code?: number;
   out?: State;
   out2?: State;
 }
@@ -203,9 +205,9 @@ interface Frag {
 class Compiler {
   readonly states: State[] = [];
 
-  state(k: State['k'], test?: CharTest): State {
+  state(k: State['k'], test?: CharTest, code?: number): State {
     if (this.states.length >= MAX_PROGRAM_STATES) throw new RegexSyntaxError(`the pattern is too complex (more than ${MAX_PROGRAM_STATES} states once its counts are expanded)`);
-    const s: State = { id: this.states.length, k, ...(test ? { test } : {}) };
+    const s: State = { id: this.states.length, k, ...(test ? { test } : {}), ...(code === undefined ? {} : { code }) };
     this.states.push(s);
     return s;
   }
@@ -214,7 +216,7 @@ class Compiler {
   frag(n: Node): Frag | null {
     switch (n.k) {
       case 'char': case 'bol': case 'eol': {
-        const s = this.state(n.k, n.k === 'char' ? n.test : undefined);
+        const s = n.k === 'char' ? this.state('char', n.test, n.code) : this.state(n.k);
         return { start: s, ends: [{ s, slot: 'out' }] };
       }
       case 'cat': {
@@ -293,52 +295,99 @@ export function compileRegex(pattern: string, flags = ''): LinearRegex {
     for (const e of body.ends) e.s[e.slot] = matchState;
     start = body.start;
   }
-  const size = compiler.states.length;
-  return {
-    test(subject: string): boolean {
-      const marks = new Int32Array(size).fill(-1);
-      let current: State[] = [];
-      let next: State[] = [];
-      const stack: State[] = [];
-      const add = (list: State[], s0: State, pos: number, gen: number): boolean => {
-        stack.push(s0);
-        while (stack.length > 0) {
-          const s = stack.pop()!;
-          if (marks[s.id] === gen) continue;
-          marks[s.id] = gen;
-          switch (s.k) {
-            case 'match':
-              stack.length = 0;
-              return true;
-            case 'split':
-              if (s.out2) stack.push(s.out2);
-              if (s.out) stack.push(s.out);
-              break;
-            case 'bol':
-              if (pos === 0) stack.push(s.out!);
-              break;
-            case 'eol':
-              if (pos === subject.length) stack.push(s.out!);
-              break;
-            case 'char':
-              list.push(s);
-          }
+  return new Program(compiler.states, start);
+}
+
+const K_CHAR = 0;
+const K_SPLIT = 1;
+const K_BOL = 2;
+const K_EOL = 3;
+const K_MATCH = 4;
+const KINDS: Record<State['k'], number> = { char: K_CHAR, split: K_SPLIT, bol: K_BOL, eol: K_EOL, match: K_MATCH };
+
+/**
+ * The program, simulated as a set of threads advancing together one character at a time (each state at most once
+ * per position): at most (subject length + 1) × (states) steps. Flat arrays, so a step is a few array reads.
+ */
+class Program {
+  readonly #kind: Int8Array;
+  readonly #out: Int32Array;
+  readonly #out2: Int32Array;
+  readonly #tests: CharTest[];
+  /** The character of a literal state; -1: call its test. */
+  readonly #codes: Int32Array;
+  readonly #start: number;
+
+  constructor(states: State[], start: State) {
+    this.#kind = Int8Array.from(states, (s) => KINDS[s.k]);
+    this.#out = Int32Array.from(states, (s) => s.out?.id ?? -1);
+    this.#out2 = Int32Array.from(states, (s) => s.out2?.id ?? -1);
+    this.#tests = states.map((s) => s.test ?? (() => false));
+    this.#codes = Int32Array.from(states, (s) => s.code ?? -1);
+    this.#start = start.id;
+  }
+
+  test(subject: string): boolean {
+    const kind = this.#kind;
+    const out = this.#out;
+    const out2 = this.#out2;
+    const tests = this.#tests;
+    const codes = this.#codes;
+    const size = kind.length;
+    const n = subject.length;
+    const marks = new Int32Array(size).fill(-1);
+    const stack = new Int32Array(size * 2 + 2);
+    let current = new Int32Array(size);
+    let next = new Int32Array(size);
+    let count = 0;
+    /** Adds the char states reachable from `from` without reading to `list`; -1 when the match is reachable. */
+    const add = (from: number, list: Int32Array, length: number, pos: number): number => {
+      let top = 0;
+      stack[top++] = from;
+      while (top > 0) {
+        const s = stack[--top]!;
+        if (s === -1 || marks[s] === pos) continue;
+        marks[s] = pos;
+        switch (kind[s]) {
+          case K_CHAR:
+            list[length++] = s;
+            break;
+          case K_SPLIT:
+            stack[top++] = out2[s]!;
+            stack[top++] = out[s]!;
+            break;
+          case K_BOL:
+            if (pos === 0) stack[top++] = out[s]!;
+            break;
+          case K_EOL:
+            if (pos === n) stack[top++] = out[s]!;
+            break;
+          case K_MATCH:
+            return -1;
         }
-        return false;
-      };
-      for (let pos = 0; pos <= subject.length; pos++) {
-        // Unanchored search: a new thread starts at every position.
-        if (add(current, start, pos, pos)) return true;
-        if (pos === subject.length) break;
-        const c = subject.charCodeAt(pos);
-        next.length = 0;
-        for (const s of current) if (s.test!(c) && add(next, s.out!, pos + 1, pos + 1)) return true;
-        [current, next] = [next, current];
-        // States already in `current` carry mark pos+1; the start state is added at the next turn with that mark.
       }
-      return false;
-    },
-  };
+      return length;
+    };
+    for (let pos = 0; pos <= n; pos++) {
+      // Unanchored search: a new thread starts at every position.
+      count = add(this.#start, current, count, pos);
+      if (count === -1) return true;
+      if (pos === n) break;
+      if (count === 0) continue;
+      const c = subject.charCodeAt(pos);
+      let length = 0;
+      for (let i = 0; i < count; i++) {
+        const s = current[i]!;
+        const code = codes[s]!;
+        if (code === -1 ? !tests[s]!(c) : code !== c) continue;
+        length = add(out[s]!, next, length, pos + 1);
+        if (length === -1) return true;
+      }
+      [current, next] = [next, current];
+      count = length;
+    }
+    return false;
+  }
 }
 
 /** The same tree with every character test made case-insensitive. */

@@ -15,9 +15,6 @@ export interface RecordContext {
 /** Backoff between tries of a record whose handling failed: up to 0.1 s, doubling, up to 5 s. */
 const HANDLE_BACKOFF = { baseMs: 100, maxMs: 5_000 };
 
-/** How long a finished record's offset may wait before it is committed (the commits of that time go as one). */
-const COMMIT_INTERVAL_MS = 50;
-
 export interface PipelineOptions {
   consumer: Consumer;
   topics: string[];
@@ -61,7 +58,6 @@ export class PartitionPipeline {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.#committer = new IntervalCommitter(options.consumer, {
-      intervalMs: COMMIT_INTERVAL_MS,
       onError: (err) => options.log.warn({ err }, 'offset commit failed'),
     });
   }

@@ -40,6 +40,20 @@ describe('BreakerRegistry (fake clock)', () => {
     r.shutdown();
   });
 
+  it('forgets failures once they leave the rolling window (every breaker turned by one timer of the registry)', async () => {
+    const r = new BreakerRegistry({ ...settings, windowMs: 10_000 });
+    for (let i = 0; i < 9; i++) await r.run('old', fail, isFailure);
+    for (let i = 0; i < 9; i++) await r.run('other', fail, isFailure);
+    vi.advanceTimersByTime(10_001);
+    // The nine failures are out of the window: one more failure and nine successes are 10 % failed, not 53 %.
+    for (const id of ['old', 'other']) {
+      await r.run(id, fail, isFailure);
+      for (let i = 0; i < 9; i++) await r.run(id, ok, isFailure);
+      expect(r.state(id)).toBe('closed');
+    }
+    r.shutdown();
+  });
+
   it('a failed probe opens it again', async () => {
     const r = new BreakerRegistry({ ...settings, volumeThreshold: 1 });
     await r.run('ep', fail, isFailure);

@@ -307,6 +307,7 @@ function sample(schema: JsonSchema): unknown {
   if (type === 'integer' || type === 'number') return schema.minimum ?? 1;
   if (type === 'boolean') return false;
   if (type === 'array') return [];
-  if (type === 'object') return {};
+  // An object's required fields too (a body field that is itself an object, e.g. the filter test's `event`).
+  if (type === 'object') return Object.fromEntries((schema.required ?? []).map((name) => [name, sample(schema.properties?.[name] ?? {})]));
   return 'x';
 }

@@ -182,6 +182,22 @@ describe('content filters on endpoints', () => {
     expect((await test({ event: { type: 'x', data: {} } }, '/v1/applications/cust-test-route', ep.json.id)).status).toBe(404);
   });
 
+  it('a stored filter that does not compile (written around the API) lets nothing through, and the test route names its problem', { timeout: 60_000 }, async () => {
+    const broken = await call('POST', `${api}/v1/endpoints`, tenant.apiKey, { url: receiver.url('/broken'), eventTypes: ['broken.test'] });
+    const witness = await call('POST', `${api}/v1/endpoints`, tenant.apiKey, { url: receiver.url('/witness'), eventTypes: ['broken.test'] });
+    expect([broken.status, witness.status]).toEqual([201, 201]);
+    await world.pool.query(`UPDATE endpoints SET filter = '{"data.n": {"$gt": true}}' WHERE id = $1`, [broken.json.id]);
+    const id = await publish('broken.test', { n: 1 });
+    // Fan-out handled the event (the witness got it), and gave the broken endpoint nothing.
+    await waitFor(() => receivedAt('/witness').includes(id), { timeoutMs: 20_000, description: 'the witness delivery' });
+    const deliveries = await world.pool.query('SELECT 1 FROM deliveries WHERE endpoint_id = $1', [broken.json.id]);
+    expect(deliveries.rowCount).toBe(0);
+    expect(receivedAt('/broken')).toEqual([]);
+    const tested = await call('POST', `${api}/v1/endpoints/${broken.json.id}/filter/test`, tenant.apiKey, { event: { type: 'broken.test', data: { n: 1 } } });
+    expect(tested.status).toBe(422);
+    expect(tested.json.errors).toEqual([{ path: 'filter.data.n.$gt', message: 'must be a number or a string' }]);
+  });
+
   it('documents the filter field and the test route in the OpenAPI document', async () => {
     const doc = (await call('GET', `${api}/openapi.json`)).json;
     for (const prefix of ['/v1', '/v1/applications/{app}']) {

@@ -22,8 +22,11 @@ export class EndpointDirectory {
   readonly #byApplication = new Map<string, Map<string, DirectoryEndpoint>>();
   readonly #byTenant = new Map<string, Map<string, DirectoryEndpoint>>();
   readonly #static = new Map<string, DirectoryEndpoint>();
-  /** Endpoint id → its compiled content filter (compiled once per change; absent: no filter). */
-  readonly #filters = new Map<string, EventMatcher>();
+  /**
+   * Endpoint id → its content filter compiled, with the JSON it was compiled from (absent: no filter). A reload
+   * compiles again only the filters that changed.
+   */
+  readonly #filters = new Map<string, { json: string; match: EventMatcher }>();
   readonly #pendingIds = new Set<string>();
   readonly #apps = new Map<string, DirectoryApplication>();
   /** `tenant NUL uid` → application id; `tenant NUL` → the tenant's default application id. */
@@ -70,8 +73,8 @@ export class EndpointDirectory {
       this.#byId.clear();
       this.#byApplication.clear();
       this.#byTenant.clear();
-      this.#filters.clear();
       for (const e of all) this.#put(e);
+      for (const id of this.#filters.keys()) if (!this.#byId.has(id)) this.#filters.delete(id);
       this.#apps.clear();
       this.#appRefs.clear();
       this.#missingRefs.clear();
@@ -164,8 +167,8 @@ export class EndpointDirectory {
    * compiled when the endpoint was loaded. A stored filter that no longer compiles lets nothing through (logged).
    */
   accepts(endpoint: DirectoryEndpoint, event: FilterableEvent): boolean {
-    const match = this.#filters.get(endpoint.id);
-    return match === undefined || match(event);
+    const filter = this.#filters.get(endpoint.id);
+    return filter === undefined || filter.match(event);
   }
 
   /** Applies a change made by this process (e.g. a disable) at once, before its notification arrives. */
@@ -210,7 +213,11 @@ export class EndpointDirectory {
       ]);
       const seen = new Set(found.map((e) => e.id));
       for (const e of found) this.#put(e);
-      for (const id of ids) if (!seen.has(id)) this.#remove(id);
+      for (const id of ids) {
+        if (seen.has(id)) continue;
+        this.#remove(id);
+        this.#filters.delete(id);
+      }
       for (const id of appIds) this.#removeApp(id);
       for (const a of apps) this.#putApp(a);
     } catch (err) {
@@ -222,7 +229,7 @@ export class EndpointDirectory {
   #put(e: DirectoryEndpoint): void {
     this.#remove(e.id);
     this.#byId.set(e.id, e);
-    if (e.filter) this.#filters.set(e.id, this.#compile(e.id, e.filter));
+    this.#putFilter(e);
     for (const [index, key] of [[this.#byApplication, e.applicationId], [this.#byTenant, e.tenantId]] as const) {
       let mine = index.get(key);
       if (!mine) index.set(key, (mine = new Map()));
@@ -230,11 +237,16 @@ export class EndpointDirectory {
     }
   }
 
-  #compile(id: string, filter: Record<string, unknown>): EventMatcher {
-    const compiled = compileFilter(filter);
-    if (compiled.ok) return compiled.match;
-    this.#log.warn({ endpoint_id: id, path: compiled.problem.path, problem: compiled.problem.message }, 'stored endpoint filter does not compile: no event matches it');
-    return () => false;
+  #putFilter(e: DirectoryEndpoint): void {
+    if (!e.filter) {
+      this.#filters.delete(e.id);
+      return;
+    }
+    const json = JSON.stringify(e.filter);
+    if (this.#filters.get(e.id)?.json === json) return;
+    const compiled = compileFilter(e.filter);
+    if (!compiled.ok) this.#log.warn({ endpoint_id: e.id, path: compiled.problem.path, problem: compiled.problem.message }, 'stored endpoint filter does not compile: no event matches it');
+    this.#filters.set(e.id, { json, match: compiled.ok ? compiled.match : () => false });
   }
 
   #putApp(a: DirectoryApplication): void {
@@ -256,7 +268,6 @@ export class EndpointDirectory {
     const old = this.#byId.get(id);
     if (!old) return;
     this.#byId.delete(id);
-    this.#filters.delete(id);
     this.#byApplication.get(old.applicationId)?.delete(id);
     this.#byTenant.get(old.tenantId)?.delete(id);
   }

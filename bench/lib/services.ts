@@ -75,7 +75,8 @@ export function serviceEnv(ctx: BenchContext, world: World): Record<string, stri
 
 /** Starts the chosen services as `node services/<name>/src/main.ts` processes and waits until each is ready. */
 export async function startServices(ctx: BenchContext, world: World, names: readonly ServiceName[], extraEnv: Record<string, string> = {}): Promise<Services> {
-  const env = { ...serviceEnv(ctx, world), ...extraEnv };
+  // BENCH_SERVICE_ENV: a JSON object of variables for the services (e.g. {"LOG_LEVEL":"warn","OTEL_SDK_DISABLED":"true"}).
+  const env = { ...serviceEnv(ctx, world), ...extraEnv, ...(JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}') as Record<string, string>) };
   const children = new Map<ServiceName, Child>();
   const ports = new Map<ServiceName, number>();
   try {

@@ -23,7 +23,7 @@ export const trackerConfigShape = {
   TRACKER_FETCH_MIN_BYTES: positiveInt(131_072, MAX_FETCH_MIN_BYTES).describe(
     'Bytes the broker gathers before answering a tracker fetch (or TRACKER_FETCH_MAX_WAIT passes): larger fetches make fewer, larger transactions at moderate rates. At most 10 MiB (one fetch).',
   ),
-  TRACKER_FETCH_MAX_WAIT: duration('250ms', MAX_FETCH_WAIT_MS).describe(
+  TRACKER_FETCH_MAX_WAIT: duration('1s', MAX_FETCH_WAIT_MS).describe(
     'Longest the broker holds a tracker fetch waiting for TRACKER_FETCH_MIN_BYTES; bounds how late a record reaches PostgreSQL at low rates. At most 10s (the consumer heartbeats between fetches).',
   ),
   RETENTION_DAYS: positiveInt(30).describe(

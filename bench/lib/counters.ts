@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'undici';
 import type { Rig } from './rig.ts';
 
@@ -47,3 +48,31 @@ export function delta(before: Map<string, number>, after: Map<string, number>): 
 }
 
 export const total = (d: Array<[string, number]>): number => d.reduce((a, [, n]) => a + n, 0);
+
+/**
+ * CPU-seconds used so far by the machine's Kafka brokers (JVMs running `kafka.Kafka`) and PostgreSQL processes
+ * (every backend, the postmaster and its workers), from /proc: the share of an event's cost the services do not
+ * show. On a machine that runs other brokers or clusters than the bench's, theirs are counted too.
+ */
+export function infraCpuSeconds(): { broker: number; postgres: number } {
+  const ticks = 100;
+  let broker = 0;
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const isBroker = cmdline.includes('kafka.Kafka');
+      const argv0 = cmdline.split('\0')[0] ?? '';
+      const isPostgres = !isBroker && (argv0.endsWith('/postgres') || argv0.startsWith('postgres:'));
+      if (!isBroker && !isPostgres) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+      if (isBroker) broker += seconds;
+      else postgres += seconds;
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return { broker, postgres };
+}

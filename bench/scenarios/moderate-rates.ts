@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { abortController } from '../lib/children.ts';
-import { delta, kafkaRequests, pgStatements, total } from '../lib/counters.ts';
+import { delta, infraCpuSeconds, kafkaRequests, pgStatements, total } from '../lib/counters.ts';
 import { machineBusySeconds } from '../lib/proc-stats.ts';
 import type { Rig } from '../lib/rig.ts';
 import { round, summarize } from '../lib/stats.ts';
@@ -18,13 +18,20 @@ async function meter(rig: Rig): Promise<Meter> {
   const kafka0 = await kafkaRequests(rig);
   const pg0 = await pgStatements(rig);
   const procs0 = new Map(rig.children.map((c) => [c.name, c.sample()?.cpuSeconds ?? 0]));
+  const infra0 = infraCpuSeconds();
   const busy0 = machineBusySeconds();
   const t0 = Date.now();
   return {
     async stop(events) {
       const busy = machineBusySeconds() - busy0;
       const seconds = (Date.now() - t0) / 1000;
-      const procs = Object.fromEntries(rig.children.map((c) => [c.name, round(((c.sample()?.cpuSeconds ?? 0) - (procs0.get(c.name) ?? 0)) / Math.max(1, events) * 1000, 3)]));
+      const infra = infraCpuSeconds();
+      const perEvent = (cpuSeconds: number) => round((cpuSeconds / Math.max(1, events)) * 1000, 3);
+      const procs = {
+        ...Object.fromEntries(rig.children.map((c) => [c.name, perEvent((c.sample()?.cpuSeconds ?? 0) - (procs0.get(c.name) ?? 0))])),
+        broker: perEvent(infra.broker - infra0.broker),
+        postgres: perEvent(infra.postgres - infra0.postgres),
+      };
       const kafka = delta(kafka0, await kafkaRequests(rig));
       const pg1 = await pgStatements(rig);
       const pg = pg0 && pg1 ? delta(pg0, pg1) : null;

@@ -31,6 +31,7 @@ export {
   type NewEndpoint,
   type SignatureScheme,
 } from './repositories/endpoints-repository.ts';
+export { kafkaUrl, type EndpointType, type KafkaDestination, type KafkaDestinationView, type SaslMechanism } from './repositories/kafka-destination.ts';
 export { RequeueJobsRepository, type RequeueJob } from './repositories/requeue-jobs-repository.ts';
 export {
   EventTypesRepository,

@@ -21,6 +21,7 @@ import { longestRetryWaitMs, tiersOf } from './domain/retry-policy.ts';
 import { AddressPolicy, type HostResolver } from '@hookline/netguard';
 import { createGuardedAgent } from './deliver/guarded-agent.ts';
 import { WebhookClient } from './deliver/webhook-client.ts';
+import { KafkaDestinationClient } from './deliver/kafka-destination-client.ts';
 import { EndpointDirectory } from './fanout/endpoint-directory.ts';
 
 /**
@@ -86,6 +87,10 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     agent: createGuardedAgent(policy, { dnsServers: config.DNS_SERVERS, ...(overrides.resolve ? { resolve: overrides.resolve } : {}) }),
     allowHttp: config.ALLOW_HTTP_TARGETS,
   });
+  const kafkaDestinations = new KafkaDestinationClient({
+    policy, log, clientId: `hookline-dispatcher/${pkg.version}`, dnsServers: config.DNS_SERVERS,
+    ...(overrides.resolve ? { resolve: overrides.resolve } : {}),
+  });
   const breakers = new BreakerRegistry(
     {
       errorThresholdPercent: config.CIRCUIT_ERROR_THRESHOLD_PERCENT,
@@ -117,7 +122,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const deliverer = new Deliverer({
     sender, topics, directory, endpoints: endpointsRepo, healthRepo,
     health: new HealthTracker(healthRepo, config.ENDPOINT_DISABLE_AFTER),
-    client, breakers, limits: new EndpointLimits(),
+    client, kafka: kafkaDestinations, breakers, limits: new EndpointLimits(),
     operational: new OperationalEvents(topics, { webhook: Boolean(config.OPERATIONAL_WEBHOOK_URL) }),
     schedule: config.RETRY_SCHEDULE, tiers,
     userAgent: `Hookline/${pkg.version}`,
@@ -167,7 +172,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
       const drainMs = drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS);
       await Promise.allSettled([fanout.stop(drainMs), deliver.stop(drainMs), retry.stop(drainMs)]);
       breakers.shutdown();
-      await Promise.allSettled([directory.close(), k.disconnect(), client.close(), ops.close()]);
+      await Promise.allSettled([directory.close(), k.disconnect(), client.close(), kafkaDestinations.close(), ops.close()]);
       await pool.end();
     },
   };

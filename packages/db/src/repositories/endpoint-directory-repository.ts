@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { SecretBox } from '../secret-box.ts';
+import { openKafkaSettings, type EndpointType, type KafkaDestination, type StoredKafkaDestination } from './kafka-destination.ts';
 
 /** One signing secret of an endpoint, decrypted, with the end of its rotation grace (null: no end). */
 export interface DirectorySecret {
@@ -24,6 +25,10 @@ export interface DirectoryEndpoint {
   secrets: DirectorySecret[];
   /** The content filter as stored (validated on save); null or absent (the operational webhook): every event of its types. */
   filter?: Record<string, unknown> | null;
+  /** Absent (the operational webhook): `http`. */
+  type?: EndpointType;
+  /** A kafka endpoint's destination, secrets decrypted. */
+  kafka?: KafkaDestination | null;
 }
 
 interface Row {
@@ -40,6 +45,8 @@ interface Row {
   disabled: boolean;
   disabled_reason: string | null;
   filter: Record<string, unknown> | null;
+  type: EndpointType;
+  kafka: StoredKafkaDestination | null;
 }
 
 /** What fan-out needs of an application: to find it by uid, and the tenant's default one. */
@@ -139,6 +146,8 @@ export class EndpointDirectoryRepository {
       disabled: r.disabled,
       disabledReason: r.disabled_reason,
       filter: r.filter,
+      type: r.type,
+      kafka: r.kafka ? openKafkaSettings(r.kafka, this.#box) : null,
       secrets: r.secrets.map((s) => ({ secret: this.#box.decrypt(s.ciphertext), expiresAt: s.expiresAt === null ? null : Date.parse(s.expiresAt) })),
     };
   }

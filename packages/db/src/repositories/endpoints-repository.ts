@@ -2,6 +2,7 @@ import { newId } from '@hookline/contracts';
 import type pg from 'pg';
 import type { SecretBox } from '../secret-box.ts';
 import { ApplicationsRepository } from './applications-repository.ts';
+import { kafkaUrl, sealKafka, viewKafka, type EndpointType, type KafkaDestination, type KafkaDestinationView, type StoredKafkaDestination } from './kafka-destination.ts';
 
 /** How an endpoint signs: `v1` HMAC with `whsec_` secrets, or `v1a` ed25519 with `whsk_` secret keys. */
 export type SignatureScheme = 'hmac-sha256' | 'ed25519';
@@ -24,6 +25,10 @@ export interface Endpoint {
   /** The content filter (docs/filters.md); null: every event of its types. */
   filter: Record<string, unknown> | null;
   signatureScheme: SignatureScheme;
+  /** `http`: POST to `url`; `kafka`: produce to the `kafka` destination (`url` then only describes it). */
+  type: EndpointType;
+  /** The Kafka destination without its secrets (kafka endpoints only). */
+  kafka: KafkaDestinationView | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,7 +36,11 @@ export interface Endpoint {
 export interface NewEndpoint {
   /** The application it belongs to; absent: the tenant's default application. */
   applicationId?: string | undefined;
+  /** Ignored for kafka endpoints (derived from the destination). */
   url: string;
+  type?: EndpointType;
+  /** Required when `type` is `kafka`; its secrets are encrypted before they are stored. */
+  kafka?: KafkaDestination | undefined;
   /** A `whsec_` secret, or a `whsk_` secret key when `signatureScheme` is `ed25519`. */
   secret: string;
   signatureScheme?: SignatureScheme;
@@ -60,6 +69,8 @@ export interface EndpointPatch {
   metadata?: Record<string, unknown>;
   /** A filter already validated (compileFilter); null or absent: none. */
   filter?: Record<string, unknown> | null;
+  /** The whole destination of a kafka endpoint (secrets included), replacing the stored one. */
+  kafka?: KafkaDestination;
 }
 
 interface EndpointRow {
@@ -80,6 +91,8 @@ interface EndpointRow {
   metadata: Record<string, unknown>;
   filter: Record<string, unknown> | null;
   signature_scheme: SignatureScheme;
+  type: EndpointType;
+  kafka: StoredKafkaDestination | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -100,6 +113,8 @@ const toEndpoint = (r: EndpointRow): Endpoint => ({
   metadata: r.metadata,
   filter: r.filter,
   signatureScheme: r.signature_scheme,
+  type: r.type,
+  kafka: r.kafka ? viewKafka(r.kafka) : null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -121,13 +136,13 @@ export class EndpointsRepository {
     const applicationId = input.applicationId ?? (await new ApplicationsRepository(this.#pool).ensureDefault(tenantId)).id;
     const { rows } = await this.#pool.query<EndpointRow>(
       `INSERT INTO endpoints (id, tenant_id, url, description, event_types, secrets, headers, rate_limit_per_second,
-         timeout_ms, max_concurrency, disabled, metadata, filter, application_id, signature_scheme)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, id, $14 FROM applications WHERE id = $13 AND tenant_id = $2
+         timeout_ms, max_concurrency, disabled, metadata, filter, application_id, signature_scheme, type, kafka)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, id, $14, $16, $17 FROM applications WHERE id = $13 AND tenant_id = $2
        RETURNING *`,
       [
         newId('ep'),
         tenantId,
-        input.url,
+        input.kafka ? kafkaUrl(input.kafka) : input.url,
         input.description ?? '',
         input.eventTypes ?? [],
         JSON.stringify([{ ciphertext: this.#box.encrypt(input.secret), expiresAt: null }]),
@@ -140,6 +155,8 @@ export class EndpointsRepository {
         applicationId,
         input.signatureScheme ?? 'hmac-sha256',
         input.filter ? JSON.stringify(input.filter) : null,
+        input.kafka ? 'kafka' : (input.type ?? 'http'),
+        input.kafka ? JSON.stringify(sealKafka(input.kafka, this.#box)) : null,
       ],
     );
     // No row: the application is not the tenant's (or was deleted meanwhile).
@@ -164,19 +181,24 @@ export class EndpointsRepository {
 
   /** Applies a partial update; returns the updated endpoint, or null when the tenant has no such endpoint. */
   async update(tenantId: string, id: string, patch: EndpointPatch, applicationId?: string): Promise<Endpoint | null> {
-    const columns: Record<keyof EndpointPatch, string> = {
+    const columns: Record<Exclude<keyof EndpointPatch, 'kafka'>, string> = {
       url: 'url', description: 'description', eventTypes: 'event_types', headers: 'headers',
       rateLimitPerSecond: 'rate_limit_per_second', timeoutMs: 'timeout_ms', maxConcurrency: 'max_concurrency',
       disabled: 'disabled', metadata: 'metadata', filter: 'filter',
     };
     const sets: string[] = [];
     const values: unknown[] = [tenantId, id, applicationId ?? null];
-    for (const [field, column] of Object.entries(columns) as Array<[keyof EndpointPatch, string]>) {
+    for (const [field, column] of Object.entries(columns) as Array<[Exclude<keyof EndpointPatch, 'kafka'>, string]>) {
       const value = patch[field];
       if (value === undefined) continue;
       // A null filter clears it (SQL NULL, not the JSON null).
       values.push(field === 'headers' || field === 'metadata' || (field === 'filter' && value !== null) ? JSON.stringify(value) : value);
       sets.push(`${column} = $${values.length}`);
+    }
+    // A new Kafka destination (only of a kafka endpoint) replaces the stored one, and the url that describes it.
+    if (patch.kafka) {
+      values.push(JSON.stringify(sealKafka(patch.kafka, this.#box)), kafkaUrl(patch.kafka));
+      sets.push(`kafka = CASE WHEN type = 'kafka' THEN $${values.length - 1}::jsonb ELSE kafka END`, `url = CASE WHEN type = 'kafka' THEN $${values.length} ELSE url END`);
     }
     // Re-enabling clears why it was disabled; disabling by hand records that.
     if (patch.disabled === false) sets.push('disabled_reason = NULL');

@@ -17,6 +17,9 @@ import { attemptHandOff, retryRecords, type TopicRecords } from '../domain/hando
 import type { RetryTier } from '../domain/retry-policy.ts';
 import { buildWebhookRequest, recordableHeaders } from '../domain/webhook-request.ts';
 import type { SendOutcome, WebhookClient } from './webhook-client.ts';
+import type { KafkaDestinationClient } from './kafka-destination-client.ts';
+import { kafkaRecordHeaders, kafkaRecordKey } from '../domain/kafka-record-key.ts';
+import type { WebhookRequest } from '../domain/webhook-request.ts';
 import { activeSecrets, type EndpointDirectory } from '../fanout/endpoint-directory.ts';
 import { CircuitOpenError, type BreakerRegistry } from './breakers.ts';
 import type { EndpointLimits } from './endpoint-limits.ts';
@@ -35,6 +38,8 @@ export interface DelivererDeps {
   healthRepo: EndpointHealthRepository;
   health: HealthTracker;
   client: WebhookClient;
+  /** Delivers to `kafka` endpoints (the same signed body as a record on their topic). */
+  kafka: KafkaDestinationClient;
   breakers: BreakerRegistry;
   limits: EndpointLimits;
   operational: OperationalEvents;
@@ -71,6 +76,20 @@ function clientSpanAttributes(delivery: DeliveryRecord, endpoint: DirectoryEndpo
     url = new URL(endpoint.url);
   } catch {
     url = undefined;
+  }
+  if (endpoint.type === 'kafka' && endpoint.kafka) {
+    return {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': endpoint.kafka.topic,
+      'server.address': endpoint.kafka.bootstrapServers[0] ?? '',
+      'hookline.event_id': delivery.eventId,
+      'hookline.delivery_id': delivery.deliveryId,
+      'hookline.endpoint_id': endpoint.id,
+      'hookline.tenant_id': delivery.tenantId,
+      'hookline.application_id': delivery.applicationId ?? endpoint.applicationId,
+      'hookline.attempt': delivery.attempt + 1,
+    };
   }
   return {
     'http.request.method': 'POST',
@@ -153,7 +172,8 @@ export class Deliverer {
 
   /** One attempt inside an HTTP CLIENT span (OpenTelemetry HTTP conventions) whose context the webhook carries. */
   async #attempt(delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal, release: () => void): Promise<void> {
-    return tracer.startActiveSpan('POST', { kind: SpanKind.CLIENT }, async (span) => {
+    const name = endpoint.type === 'kafka' && endpoint.kafka ? `send ${endpoint.kafka.topic}` : 'POST';
+    return tracer.startActiveSpan(name, { kind: endpoint.type === 'kafka' ? SpanKind.PRODUCER : SpanKind.CLIENT }, async (span) => {
       // Attributes only for a span that records: most attempts are not sampled.
       if (span.isRecording()) span.setAttributes(clientSpanAttributes(delivery, endpoint));
       try {
@@ -187,7 +207,7 @@ export class Deliverer {
     try {
       sent = await this.#d.breakers.run(
         endpoint.id,
-        () => this.#d.client.post(endpoint.url, request, endpoint.timeoutMs ?? this.#d.defaultTimeoutMs, signal),
+        () => this.#send(endpoint, delivery, request, endpoint.timeoutMs ?? this.#d.defaultTimeoutMs, signal),
         (s) => FAILURES.has(outcomeOf(s.result)),
       );
     } catch (err) {
@@ -247,6 +267,13 @@ export class Deliverer {
         next_attempt_at: attempt.nextAttemptAt },
       'delivery attempt',
     );
+  }
+
+  /** The send, by the endpoint's type: a signed POST, or the same body and headers as a record on its Kafka topic. */
+  #send(endpoint: DirectoryEndpoint, delivery: DeliveryRecord, request: WebhookRequest, timeoutMs: number, signal: AbortSignal): Promise<SendOutcome> {
+    if (endpoint.type !== 'kafka' || !endpoint.kafka) return this.#d.client.post(endpoint.url, request, timeoutMs, signal);
+    const record = { key: kafkaRecordKey(delivery, endpoint.kafka.key), value: request.body, headers: kafkaRecordHeaders(request.headers) };
+    return this.#d.kafka.send(endpoint.id, endpoint.kafka, record, timeoutMs, signal);
   }
 
   /**

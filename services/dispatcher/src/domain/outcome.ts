@@ -4,12 +4,15 @@ import { parseRetryAfter, retryDelay } from './retry-policy.ts';
 /** What happened when we tried to send: a response with a status, or a failure before one arrived. */
 export type SendResult =
   | { kind: 'response'; statusCode: number; retryAfter?: string | undefined }
+  /** A Kafka destination acknowledged the record (acks=all). */
+  | { kind: 'produced' }
   | { kind: 'timeout' }
   | { kind: 'network_error'; message: string }
   | { kind: 'ssrf_blocked'; message: string };
 
 /** Maps the result of one HTTP attempt to the attempt outcome. */
 export function outcomeOf(result: SendResult): AttemptOutcome {
+  if (result.kind === 'produced') return 'succeeded';
   if (result.kind !== 'response') return result.kind;
   if (result.statusCode >= 200 && result.statusCode < 300) return 'succeeded';
   if (result.statusCode === 410) return 'gone';

@@ -28,8 +28,12 @@ export class TargetChecker {
   async problem(raw: string): Promise<string | null> {
     const textProblem = endpointUrlProblem(raw, { allowHttp: this.#allowHttp });
     if (textProblem) return textProblem;
+    return this.hostProblem(new URL(raw).hostname.replace(/^\[|\]$/g, ''));
+  }
+
+  /** Null when the host (a name or an IP literal, e.g. a Kafka broker's) may be connected to, else why not. */
+  async hostProblem(host: string): Promise<string | null> {
     if (this.#allowPrivate) return null;
-    const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
     const addresses = await this.#addresses(host);
     for (const address of addresses) {
       const refusal = this.#policy.check(address);

@@ -6,6 +6,7 @@ import { notFound, validationFailed } from '../../domain/errors.ts';
 import type { PublishService } from '../../publishing/publish-service.ts';
 import type { TargetChecker } from '../../targets/target-checker.ts';
 import type { ApiRoutes } from '../api-routes.ts';
+import { checkBrokers, destinationView, endpointType, kafkaDestination, toKafkaDestination } from './endpoint-destinations.ts';
 import { filterField } from './endpoint-filters.ts';
 import { appOf, tenantOf } from '../auth.ts';
 import { APPLICATION_MOUNTS } from '../mounts.ts';
@@ -49,7 +50,9 @@ const endpointFields = {
   filter: filterField,
 };
 const createEndpoint = z.strictObject({
-  url: endpointFields.url,
+  url: endpointFields.url.optional().describe('Where an `http` endpoint POSTs (required for `http`; a `kafka` endpoint has none)'),
+  type: endpointType.optional(),
+  kafka: kafkaDestination.optional(),
   eventTypes: endpointFields.eventTypes.optional(),
   description: endpointFields.description.optional(),
   secret: secretField.optional().describe('The signing secret (`whsec_`) or, for `ed25519`, secret key (`whsk_`); generated when absent'),
@@ -62,7 +65,7 @@ const createEndpoint = z.strictObject({
   metadata: endpointFields.metadata.optional(),
   filter: endpointFields.filter.optional(),
 });
-const patchEndpoint = createEndpoint.omit({ secret: true, signatureScheme: true }).partial();
+const patchEndpoint = createEndpoint.omit({ secret: true, signatureScheme: true, type: true }).partial();
 
 const endpointView = z
   .object({
@@ -80,6 +83,7 @@ const endpointView = z
     metadata: z.record(z.string(), z.unknown()),
     filter: z.record(z.string(), z.unknown()).nullable().describe('The content filter (docs/filters.md); null: none'),
     signatureScheme,
+    ...destinationView,
     createdAt: z.string(),
     updatedAt: z.string(),
   });
@@ -125,6 +129,8 @@ const view = (e: Endpoint, d: EndpointDefaults) => ({
   metadata: e.metadata,
   filter: e.filter,
   signatureScheme: e.signatureScheme,
+  type: e.type,
+  kafka: e.kafka,
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),
 });
@@ -162,9 +168,19 @@ export function endpointRoutes(
       async (_req, res, input) => {
         const scheme = input.signatureScheme ?? 'hmac-sha256';
         const secret = signingKey(scheme, input.secret, 'secret');
+        const type = input.type ?? 'http';
+        if (type === 'http' && input.url === undefined) throw validationFailed([{ path: 'url', message: 'an http endpoint needs a url' }]);
+        if (type === 'http' && input.kafka !== undefined) throw validationFailed([{ path: 'kafka', message: 'only a kafka endpoint has kafka settings' }]);
+        if (type === 'kafka' && input.kafka === undefined) throw validationFailed([{ path: 'kafka', message: 'a kafka endpoint needs kafka settings (bootstrapServers, topic)' }]);
+        if (type === 'kafka' && input.url !== undefined) throw validationFailed([{ path: 'url', message: 'a kafka endpoint has no url' }]);
         await checkUrl(input.url);
+        if (input.kafka) await checkBrokers(targets, input.kafka);
+        const { kafka, url, ...rest } = input;
         const endpoint = await endpoints.create(tenantOf(res), {
-          ...input,
+          ...rest,
+          url: url ?? '',
+          type,
+          kafka: kafka ? toKafkaDestination(kafka) : undefined,
           applicationId: appOf(res).id,
           secret,
           signatureScheme: scheme,
@@ -208,8 +224,16 @@ export function endpointRoutes(
         summary: 'Change an endpoint (re-enabling a disabled endpoint resumes delivery)',
         responses: { 200: { description: 'The updated endpoint', schema: endpointView } },
       },
-      async (req, res, patch) => {
-        await checkUrl(patch.url);
+      async (req, res, input) => {
+        if (input.url !== undefined || input.kafka !== undefined) {
+          const { type } = await mustExist(res, String(req.params.id));
+          if (type === 'kafka' && input.url !== undefined) throw validationFailed([{ path: 'url', message: 'a kafka endpoint has no url' }]);
+          if (type !== 'kafka' && input.kafka !== undefined) throw validationFailed([{ path: 'kafka', message: 'only a kafka endpoint has kafka settings' }]);
+        }
+        await checkUrl(input.url);
+        if (input.kafka) await checkBrokers(targets, input.kafka);
+        const { kafka, ...rest } = input;
+        const patch = { ...rest, ...(kafka ? { kafka: toKafkaDestination(kafka) } : {}) };
         const updated = await endpoints.update(tenantOf(res), String(req.params.id), patch, appOf(res).id);
         if (!updated) throw notFound('endpoint');
         res.json(view(updated, defaults));

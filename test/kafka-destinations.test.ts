@@ -181,6 +181,20 @@ describe('Kafka-topic destinations', () => {
     expect(patched.json.kafka).toEqual({ bootstrapServers: [dest], topic: 'other-topic', key: 'orderingKey', sasl: null, tls: false });
   });
 
+  it('is in the OpenAPI document: type and kafka on create, update and in the endpoint (without the password)', async () => {
+    const doc = (await call('GET', `${api}/openapi.json`)).json;
+    for (const base of ['/v1/endpoints', '/v1/applications/{app}/endpoints']) {
+      const create = JSON.stringify(doc.paths[base].post);
+      expect(create, base).toMatch(/"enum":\["http","kafka"\]/);
+      expect(create, base).toContain('"bootstrapServers"');
+      expect(create, base).toMatch(/"enum":\["plain","scram-sha-256","scram-sha-512"\]/);
+      expect(JSON.stringify(doc.paths[`${base}/{id}`].patch.requestBody), base).toContain('"bootstrapServers"');
+      const shown = JSON.stringify(doc.paths[`${base}/{id}`].get.responses['200']);
+      expect(shown, base).toContain('"hasClientKey"');
+      expect(shown, base).not.toContain('"password"');
+    }
+  });
+
   it('applies the SSRF policy to the brokers: refused on save, and at connect time', { timeout: 60_000 }, async () => {
     const refused = await kafkaEndpoint({}, { bootstrapServers: [dest, `127.0.0.2:${DEST_PORT}`] });
     expect(refused.status).toBe(422);

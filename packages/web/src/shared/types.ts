@@ -41,7 +41,23 @@ export interface Endpoint {
   secret?: string;
   /** Only when an ed25519 endpoint was just created. */
   publicKey?: string;
+  /** `http` (POST to url) or `kafka` (a record on `kafka.topic`). */
+  type?: EndpointType;
+  /** The Kafka destination (kafka endpoints), never with its password or TLS key. */
+  kafka?: KafkaDestinationView | null;
 }
+
+export type EndpointType = 'http' | 'kafka';
+
+export interface KafkaDestinationView {
+  bootstrapServers: string[];
+  topic: string;
+  key: string;
+  sasl: { mechanism: SaslMechanism; username: string } | null;
+  tls: boolean | { ca?: string; cert?: string; rejectUnauthorized?: boolean; hasClientKey: boolean };
+}
+
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
 export type SignatureScheme = 'hmac-sha256' | 'ed25519';
 

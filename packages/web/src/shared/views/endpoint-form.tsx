@@ -3,8 +3,9 @@ import { appBase } from '../api.ts';
 import { ErrorNote } from '../components/feedback.tsx';
 import { useAction, useLoad } from '../hooks.ts';
 import { useScope } from '../scope.ts';
-import type { Endpoint, EventType, Page, SignatureScheme } from '../types.ts';
+import type { Endpoint, EndpointType, EventType, Page, SignatureScheme } from '../types.ts';
 import { FilterField, parseFilterText } from './filter-field.tsx';
+import { KafkaDestinationFields, kafkaBodyOf, kafkaFieldsOf } from './kafka-destination-fields.tsx';
 
 interface HeaderRow {
   name: string;
@@ -23,11 +24,16 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
   const [headers, setHeaders] = useState<HeaderRow[]>(Object.entries(endpoint?.headers ?? {}).map(([name, value]) => ({ name, value })));
   const [filterText, setFilterText] = useState(endpoint?.filter ? JSON.stringify(endpoint.filter, null, 2) : '');
   const [scheme, setScheme] = useState<SignatureScheme>('hmac-sha256');
+  const [type, setType] = useState<EndpointType>(endpoint?.type ?? 'http');
+  const [kafka, setKafka] = useState(kafkaFieldsOf(endpoint));
+  const [kafkaTouched, setKafkaTouched] = useState(false);
   const save = useAction(async () => {
     const filter = parseFilterText(filterText);
     if ('error' in filter) throw new Error(`The filter is not valid JSON: ${filter.error}`);
+    const destination =
+      type === 'kafka' ? (endpoint && !kafkaTouched ? {} : { kafka: kafkaBodyOf(kafka) }) : { url: url.trim() };
     const body = {
-      url: url.trim(),
+      ...destination,
       description,
       eventTypes: types,
       rateLimitPerSecond: rate.trim() === '' ? null : Number(rate),
@@ -37,7 +43,7 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
     // The scheme is chosen once, at creation (rotation keeps it).
     const saved = endpoint
       ? await api.patch<Endpoint>(`${appBase(app)}/endpoints/${encodeURIComponent(endpoint.id)}`, body)
-      : await api.post<Endpoint>(`${appBase(app)}/endpoints`, { ...body, signatureScheme: scheme });
+      : await api.post<Endpoint>(`${appBase(app)}/endpoints`, { ...body, signatureScheme: scheme, ...(type === 'kafka' ? { type } : {}) });
     onSaved(saved);
   });
   const submit = (e: FormEvent) => {
@@ -56,11 +62,28 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
   return (
     <form className="card form" onSubmit={submit} data-testid="endpoint-form">
       <h2>{endpoint ? 'Edit endpoint' : 'Add an endpoint'}</h2>
-      <label className="field">
-        <span>Endpoint URL</span>
-        <input type="url" required placeholder="https://example.com/webhooks" value={url} onChange={(e) => setUrl(e.target.value)} data-testid="endpoint-url-input" autoFocus={!endpoint} />
-        <small className="muted">Where we send an HTTP POST for each event. Use https:// in production.</small>
-      </label>
+      {!endpoint && (
+        <fieldset className="field" data-testid="endpoint-destination">
+          <legend>Destination</legend>
+          <label className="check">
+            <input type="radio" name="endpoint-type" value="http" checked={type === 'http'} onChange={() => setType('http')} />
+            <span>HTTP: a signed POST to a URL</span>
+          </label>
+          <label className="check">
+            <input type="radio" name="endpoint-type" value="kafka" checked={type === 'kafka'} onChange={() => setType('kafka')} data-testid="endpoint-type-kafka" />
+            <span>Kafka: a signed record on a topic of your cluster</span>
+          </label>
+        </fieldset>
+      )}
+      {type === 'http' ? (
+        <label className="field">
+          <span>Endpoint URL</span>
+          <input type="url" required placeholder="https://example.com/webhooks" value={url} onChange={(e) => setUrl(e.target.value)} data-testid="endpoint-url-input" autoFocus={!endpoint} />
+          <small className="muted">Where we send an HTTP POST for each event. Use https:// in production.</small>
+        </label>
+      ) : (
+        <KafkaDestinationFields state={kafka} onChange={(s) => { setKafka(s); setKafkaTouched(true); }} editing={Boolean(endpoint)} />
+      )}
       <label className="field">
         <span>Description</span>
         <input type="text" maxLength={1000} placeholder="e.g. Production billing listener" value={description} onChange={(e) => setDescription(e.target.value)} data-testid="endpoint-description-input" />

@@ -7,6 +7,9 @@ import type { Admin, Consumer, KafkaMessage } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafka, stopKafka } from '../infra/kafka/launcher.ts';
+import { AddressPolicy } from '@hookline/netguard';
+import { createLogger } from '@hookline/telemetry';
+import { KafkaDestinationClient } from '../services/dispatcher/src/deliver/kafka-destination-client.ts';
 import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
 
 // The destination: a Kafka broker of this file's own (another port, another data dir), which the test stops and starts.
@@ -179,6 +182,31 @@ describe('Kafka-topic destinations', () => {
     const patched = await call('PATCH', `${api}/v1/endpoints/${ep.json.id}`, tenant.apiKey, { kafka: { bootstrapServers: [dest], topic: 'other-topic', key: 'orderingKey' } });
     expect(patched.status, JSON.stringify(patched.json)).toBe(200);
     expect(patched.json.kafka).toEqual({ bootstrapServers: [dest], topic: 'other-topic', key: 'orderingKey', sasl: null, tls: false });
+  });
+
+  it('keeps one producer per destination cluster: bounded, closed when an endpoint moves to another cluster or when idle', { timeout: 60_000 }, async () => {
+    const client = new KafkaDestinationClient({
+      policy: new AddressPolicy({ allowPrivate: true, allowlist: [] }), log: createLogger({ service: 'test', level: 'warn' }),
+      clientId: 'kafka-destinations-test', maxClusters: 2, idleMs: 1_500,
+    });
+    try {
+      const port = dest.slice(dest.lastIndexOf(':') + 1);
+      const destination = (servers: string[]) => ({ bootstrapServers: servers, topic: TOPIC, key: 'eventId', sasl: null, tls: null });
+      const record = { key: 'k', value: '{}', headers: { 'webhook-id': 'msg_1' } };
+      const send = async (endpointId: string, servers: string[]) => expect((await client.send(endpointId, destination(servers), record, 10_000)).result).toEqual({ kind: 'produced' });
+      await send('ep_a', [dest]);
+      await send('ep_b', [dest]); // the same cluster: the same producer
+      expect(client.openClusters).toBe(1);
+      await send('ep_c', [`localhost:${port}`]);
+      expect(client.openClusters).toBe(2);
+      await send('ep_d', [dest, `localhost:${port}`]); // over the bound: the least recently used one is closed
+      expect(client.openClusters).toBe(2);
+      await send('ep_d', [`127.0.0.1:${port}`, `localhost:${port}`]); // ep_d moved: its old cluster, used by no other endpoint, is closed
+      expect(client.openClusters).toBe(2);
+      await waitFor(() => client.openClusters === 0, { timeoutMs: 10_000, description: 'idle producers closed' });
+    } finally {
+      await client.close();
+    }
   });
 
   it('is in the OpenAPI document: type and kafka on create, update and in the endpoint (without the password)', async () => {

@@ -5,6 +5,9 @@ import type { Logger } from '@hookline/telemetry';
 import { Kafka, logLevel, Partitioners, type ISocketFactory, type Producer, type SASLOptions } from 'kafkajs';
 import { connect as netConnect, isIP, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import type { LookupAddress } from 'node:dns';
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 import { SsrfBlockedError } from './guarded-agent.ts';
 import type { SendOutcome } from './webhook-client.ts';
 
@@ -162,7 +165,8 @@ export class KafkaDestinationClient {
         const verdict = this.#policy.check(literal);
         if (verdict !== null) return refusedSocket(`${host}:${port} is ${verdict}`, onRefused);
       }
-      const lookup = (hostname: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) => {
+      // net.connect asks for every address (`all`, to try them in turn) or for one of a family.
+      const lookup = (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback) => {
         this.#resolve(hostname).then(
           (addresses) => {
             for (const a of addresses) {
@@ -172,9 +176,11 @@ export class KafkaDestinationClient {
                 return callback(new SsrfBlockedError(`${hostname} resolves to ${verdict}`), '', 0);
               }
             }
-            const first = addresses[0];
-            if (!first) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: 'ENOTFOUND' }), '', 0);
-            callback(null, first.address, first.family);
+            const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+            const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
+            if (usable.length === 0) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: 'ENOTFOUND' }), '', 0);
+            if (options.all) return callback(null, usable as LookupAddress[]);
+            callback(null, usable[0]!.address, usable[0]!.family);
           },
           (err: NodeJS.ErrnoException) => callback(err, '', 0),
         );

@@ -69,7 +69,7 @@ function safeUrl(raw: string): string {
   }
 }
 
-/** The CLIENT span's attributes (OpenTelemetry HTTP conventions plus Hookline's ids). */
+/** The attempt span's attributes: OpenTelemetry's HTTP conventions (CLIENT span) or messaging ones (PRODUCER span, Kafka destinations), plus Hookline's ids. */
 function clientSpanAttributes(delivery: DeliveryRecord, endpoint: DirectoryEndpoint): Attributes {
   let url: URL | undefined;
   try {
@@ -77,30 +77,28 @@ function clientSpanAttributes(delivery: DeliveryRecord, endpoint: DirectoryEndpo
   } catch {
     url = undefined;
   }
-  if (endpoint.type === 'kafka' && endpoint.kafka) {
-    return {
-      'messaging.system': 'kafka',
-      'messaging.operation.type': 'send',
-      'messaging.destination.name': endpoint.kafka.topic,
-      'server.address': endpoint.kafka.bootstrapServers[0] ?? '',
-      'hookline.event_id': delivery.eventId,
-      'hookline.delivery_id': delivery.deliveryId,
-      'hookline.endpoint_id': endpoint.id,
-      'hookline.tenant_id': delivery.tenantId,
-      'hookline.application_id': delivery.applicationId ?? endpoint.applicationId,
-      'hookline.attempt': delivery.attempt + 1,
-    };
-  }
-  return {
-    'http.request.method': 'POST',
-    'url.full': safeUrl(endpoint.url),
-    ...(url ? { 'server.address': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)) } : {}),
+  const ids: Attributes = {
     'hookline.event_id': delivery.eventId,
     'hookline.delivery_id': delivery.deliveryId,
     'hookline.endpoint_id': endpoint.id,
     'hookline.tenant_id': delivery.tenantId,
     'hookline.application_id': delivery.applicationId ?? endpoint.applicationId,
     'hookline.attempt': delivery.attempt + 1,
+  };
+  if (endpoint.type === 'kafka' && endpoint.kafka) {
+    return {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': endpoint.kafka.topic,
+      'server.address': endpoint.kafka.bootstrapServers[0] ?? '',
+      ...ids,
+    };
+  }
+  return {
+    'http.request.method': 'POST',
+    'url.full': safeUrl(endpoint.url),
+    ...(url ? { 'server.address': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)) } : {}),
+    ...ids,
   };
 }
 

@@ -73,7 +73,12 @@ export class KafkaDestinationClient {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
       timer.unref();
     });
-    const aborted = new Promise<'timeout'>((resolve) => abort?.addEventListener('abort', () => resolve('timeout'), { once: true }));
+    // The signal is the dispatcher's stop signal, shared by every delivery: the listener goes when the send ends.
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<'timeout'>((resolve) => {
+      onAbort = () => resolve('timeout');
+      abort?.addEventListener('abort', onAbort, { once: true });
+    });
     try {
       const sent = cluster.connected.then(() =>
         cluster.sender.send(destination.topic, [{ key: record.key, value: record.value, headers: record.headers }]),
@@ -89,6 +94,7 @@ export class KafkaDestinationClient {
       return { result, durationMs: elapsed(started), responseBody: null };
     } finally {
       clearTimeout(timer);
+      if (onAbort) abort?.removeEventListener('abort', onAbort);
     }
   }
 

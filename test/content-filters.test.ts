@@ -85,6 +85,42 @@ describe('content filters on endpoints', () => {
     expect(allDeliveries.rowCount).toBe(ids.length);
   });
 
+  it("filters on an event's metadata (HTTP publish, batch, filter test route); the history shows it; bad metadata is a 422", { timeout: 90_000 }, async () => {
+    const ep = await call('POST', `${api}/v1/endpoints`, tenant.apiKey, { url: receiver.url('/eu'), eventTypes: ['meta.test'], filter: { 'metadata.region': 'eu' } });
+    expect(ep.status, JSON.stringify(ep.json)).toBe(201);
+    const pub = (metadata?: Record<string, string>) => call('POST', `${api}/v1/events`, tenant.apiKey, { type: 'meta.test', data: { n: 1 }, ...(metadata ? { metadata } : {}) });
+    const eu = await pub({ region: 'eu', plan: 'pro' });
+    expect(eu.status, JSON.stringify(eu.json)).toBe(202);
+    const us = await pub({ region: 'us' });
+    const none = await pub();
+    const batch = await call('POST', `${api}/v1/events/batch`, tenant.apiKey, { events: [{ type: 'meta.test', data: {}, metadata: { region: 'eu' } }, { type: 'meta.test', data: {}, metadata: { region: 'apac' } }] });
+    expect(batch.status, JSON.stringify(batch.json)).toBe(202);
+    const [euBatch, apacBatch] = batch.json.data.map((d: { id: string }) => d.id);
+    // A sentinel for the same endpoint behind the others.
+    const sentinel = await pub({ region: 'eu' });
+    await waitFor(() => [eu.json.id, euBatch, sentinel.json.id].every((id) => receivedAt('/eu').includes(id)), { timeoutMs: 30_000, description: 'the eu events' });
+    for (const id of [us.json.id, none.json.id, apacBatch]) expect(receivedAt('/eu')).not.toContain(id);
+    // Metadata routes; it is not sent to the endpoint.
+    const body = receiver.requests.find((r) => eventIdOf(r) === eu.json.id)!.body;
+    expect(JSON.stringify(body)).not.toContain('metadata');
+
+    await waitFor(async () => (await call('GET', `${api}/v1/events/${eu.json.id}`, tenant.apiKey)).status === 200, { timeoutMs: 20_000, description: 'the event recorded' });
+    expect((await call('GET', `${api}/v1/events/${eu.json.id}`, tenant.apiKey)).json.metadata).toEqual({ region: 'eu', plan: 'pro' });
+    await waitFor(async () => (await call('GET', `${api}/v1/events/${none.json.id}`, tenant.apiKey)).status === 200, { timeoutMs: 20_000, description: 'the event recorded' });
+    expect((await call('GET', `${api}/v1/events/${none.json.id}`, tenant.apiKey)).json).not.toHaveProperty('metadata');
+
+    const tested = await call('POST', `${api}/v1/endpoints/${ep.json.id}/filter/test`, tenant.apiKey, { event: { type: 'meta.test', data: {}, metadata: { region: 'eu' } } });
+    expect(tested.json).toEqual({ matches: true });
+    expect((await call('POST', `${api}/v1/endpoints/${ep.json.id}/filter/test`, tenant.apiKey, { event: { type: 'meta.test', data: {} } })).json).toEqual({ matches: false });
+
+    for (const [metadata, path] of [[{ region: 1 }, 'metadata.region'], [{ 'bad key': 'x' }, 'metadata.bad key'], ['eu', 'metadata']] as const) {
+      const bad = await call('POST', `${api}/v1/events`, tenant.apiKey, { type: 'meta.test', data: {}, metadata });
+      expect(bad.status, JSON.stringify(metadata)).toBe(422);
+      expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(bad.json.errors.map((e: { path: string }) => e.path), JSON.stringify(bad.json)).toContain(path);
+    }
+  });
+
   it('a changed filter applies to the next event, and null clears it', { timeout: 90_000 }, async () => {
     const ep = await call('POST', `${api}/v1/endpoints`, tenant.apiKey, { url: receiver.url('/changing'), eventTypes: ['change.test'], filter: { 'data.n': { $lt: 10 } } });
     expect(ep.status).toBe(201);
@@ -123,7 +159,7 @@ describe('content filters on endpoints', () => {
     expect(bad.json.errors).toEqual([{ path: 'filter.data.amount.$gt', message: 'must be a number or a string' }]);
 
     const cases: Array<[unknown, string]> = [
-      [{ metadata: { plan: 'pro' } }, 'filter.metadata'],
+      [{ meta: { plan: 'pro' } }, 'filter.meta'],
       [{ $or: [{ type: 'a' }, { 'data.x': { $in: 'a' } }] }, 'filter.$or.1.data.x.$in'],
       [{ type: { $regex: '(a+)\\1' } }, 'filter.type.$regex'],
       [{ type: { $regex: 'a'.repeat(300) } }, 'filter.type.$regex'],

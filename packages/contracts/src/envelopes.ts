@@ -24,6 +24,21 @@ export const forwardedHeaders = z
   .refine((h) => Object.keys(h).length <= 32, 'at most 32 headers');
 
 /**
+ * An event's metadata (as Hookdeck Outpost's events have): string values under short keys, at most 32 of 1,000
+ * characters — what content filters match on besides `type` and `data` (`metadata.region`), kept with the event
+ * and shown in its history, not sent to endpoints (`headers` is what an event asks to forward).
+ */
+export const eventMetadata = z
+  .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[A-Za-z0-9_-]{1,64}$'), z.string().max(1_000))
+  .refine((m) => Object.keys(m).length <= 32, 'at most 32 keys');
+
+/**
+ * An event's ordering key: endpoints with `ordering: "key"` receive the events of one key one at a time, in publish
+ * order. Any non-empty string of at most 256 characters.
+ */
+export const orderingKey = z.string().min(1, 'must not be empty').max(256, 'at most 256 characters');
+
+/**
  * The value of a record on the events topic (JSON). Producers that publish straight to Kafka send at least
  * `{tenantId, type, data}`; `id` is optional (derived from the record's position when absent) and `createdAt`
  * defaults to the record timestamp. The record key is optional; ingest uses the event id (a tenant's events spread
@@ -45,6 +60,10 @@ export const eventRecord = z.object({
   application: externalId.optional(),
   /** Headers to forward with the event's webhooks (below the endpoint's own and the protocol's). */
   headers: forwardedHeaders.optional(),
+  /** String metadata content filters can match (`metadata.<key>`); kept with the event, not forwarded. */
+  metadata: eventMetadata.optional(),
+  /** Events of one key reach an ordered endpoint one at a time, in the order they were published. */
+  orderingKey: orderingKey.optional(),
 });
 export type EventRecord = z.infer<typeof eventRecord>;
 
@@ -65,6 +84,8 @@ export const deliveryRecord = z.object({
   headers: forwardedHeaders.optional(),
   /** Earliest time of the next attempt (retry tiers wait for it). */
   notBefore: isoTimestamp.optional(),
+  /** The event's ordering key (an endpoint with `ordering: "key"` delivers one key's events one at a time, in order). */
+  orderingKey: orderingKey.optional(),
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecord>;
 

@@ -19,6 +19,13 @@ export const recordHeaders = {
   type: 'hookline-type',
   eventId: 'hookline-event-id',
   application: 'hookline-application',
+  /** A registry-framed event's metadata: a JSON object of strings (the JSON envelope's `metadata`). */
+  metadata: 'hookline-metadata',
+  /**
+   * An event's ordering key, for producers writing to the events topic or a source topic (registry-framed or JSON):
+   * it wins over the JSON envelope's `orderingKey`, which wins over the record key (source topics only).
+   */
+  orderingKey: 'hookline-ordering-key',
 } as const;
 
 /** Standard Webhooks HTTP header names on outbound deliveries. */

@@ -4,10 +4,12 @@ export {
   attemptRecord,
   deliveryRecord,
   deliveryStatus,
+  eventMetadata,
   eventRecord,
   eventTypeName,
   operationalEventRecord,
   operationalEventType,
+  orderingKey,
   externalId,
   type AttemptOutcome,
   type AttemptRecord,
@@ -18,6 +20,7 @@ export {
   type OperationalEventType,
 } from './envelopes.ts';
 export { recordHeaders, webhookHeaders } from './headers.ts';
+export { orderingKeyOf } from './ordering-key.ts';
 export { histogramQuantile, LATENCY_BUCKETS_MS, latencyBucket, mergeHistograms } from './latency-histogram.ts';
 export { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';
 export { isSentAttempt, SKIPPED_OUTCOMES } from './sent-attempt.ts';

@@ -13,6 +13,13 @@ describe('routing a decoded registry-framed record', () => {
     });
   });
 
+  it('takes the metadata from the hookline-metadata header (a JSON object of strings), and refuses one that is not', () => {
+    const headers = { 'hookline-tenant-id': 'acme', 'hookline-type': 'order.placed', 'hookline-metadata': Buffer.from('{"region":"eu"}') };
+    expect(routeFrame('t', frame({ a: 1 }), headers, undefined)).toEqual({ ok: true, value: { tenantId: 'acme', type: 'order.placed', metadata: { region: 'eu' }, data: { a: 1 } } });
+    expect(routeFrame('t', frame({}), { ...headers, 'hookline-metadata': '{region' }, undefined)).toMatchObject({ ok: false, reason: expect.stringContaining('hookline-metadata: not JSON') });
+    expect(routeFrame('t', frame({}), { ...headers, 'hookline-metadata': '{"region":1}' }, undefined)).toMatchObject({ ok: false, reason: expect.stringContaining('metadata.region') });
+  });
+
   it('fills what the headers lack from the topic mapping: fields, the schema name, literals; headers win', () => {
     const routing = { tenantId: '$.owner.tenant', type: '$schema.name', id: '$.seq', application: 'billing' };
     const data = { owner: { tenant: 'acme' }, seq: 42 };

@@ -53,7 +53,16 @@ export function routeFrame(topic: string, frame: DecodedFrame, headers: RecordHe
   if (frame.data === null || typeof frame.data !== 'object' || Array.isArray(frame.data)) {
     return { ok: false, reason: `HKL_REGISTRY_UNDECODABLE: schema ${frame.schemaId} decodes to ${Array.isArray(frame.data) ? 'an array' : typeof frame.data}; an event's data must be an object` };
   }
-  const parsed = eventRecord.safeParse({ ...values, data: frame.data });
+  const metadataHeader = header(headers, recordHeaders.metadata);
+  let metadata: unknown;
+  if (metadataHeader !== undefined) {
+    try {
+      metadata = JSON.parse(metadataHeader);
+    } catch {
+      return { ok: false, reason: `${recordHeaders.metadata}: not JSON (a JSON object of strings is expected)` };
+    }
+  }
+  const parsed = eventRecord.safeParse({ ...values, data: frame.data, ...(metadata === undefined ? {} : { metadata }) });
   if (!parsed.success) {
     return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ').slice(0, 1_000) };
   }

@@ -164,7 +164,8 @@ describe('filter validation', () => {
     expect(problem({ $or: [{ type: 'a' }, { 'data.x': { $in: 'a' } }] })?.path).toBe('$or.1.data.x.$in');
     expect(problem({ $or: [] })?.path).toBe('$or');
     expect(problem({ $nor: [{ type: 'a' }] })?.path).toBe('$nor');
-    expect(problem({ metadata: 1 })).toEqual({ path: 'metadata', message: expect.stringContaining('unknown field "metadata"') });
+    expect(problem({ meta: 1 })).toEqual({ path: 'meta', message: expect.stringContaining('unknown field "meta"') });
+    expect(problem({ 'metadata.region': 'eu' })).toBeNull();
     expect(problem({ 'data..x': 1 })?.path).toBe('data..x');
     expect(problem({ 'data.x': { $exists: 'yes' } })?.path).toBe('data.x.$exists');
     expect(problem({ 'data.x': { $gt: 1, y: 2 } })?.path).toBe('data.x.y');

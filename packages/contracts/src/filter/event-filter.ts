@@ -5,13 +5,13 @@ import { compileRegex, RegexSyntaxError } from './linear-regex.ts';
  * saved and compiled once into a {@link EventMatcher} that fan-out runs for every event (pure, no I/O). The syntax
  * is in docs/filters.md.
  *
- * What a filter sees of an event: `type`, `data`, `headers` (forwarded headers, inbound sources), `id` and
- * `createdAt` ({@link FILTER_FIELDS}). A path's first segment must be one of them, so a typo is refused on save
+ * What a filter sees of an event: `type`, `data`, `metadata` (the event's string metadata), `headers` (forwarded
+ * headers, inbound sources), `id` and `createdAt` ({@link FILTER_FIELDS}). A path's first segment must be one of them, so a typo is refused on save
  * rather than silently matching nothing.
  */
 
 /** The event's fields a filter may name (the first segment of every path). */
-export const FILTER_FIELDS = ['type', 'data', 'headers', 'id', 'createdAt'] as const;
+export const FILTER_FIELDS = ['type', 'data', 'metadata', 'headers', 'id', 'createdAt'] as const;
 
 /** Limits on a filter: its JSON size, nesting, paths, lists. */
 export const FILTER_LIMITS = {
@@ -32,6 +32,7 @@ export const FILTER_LIMITS = {
 export interface FilterableEvent {
   type: string;
   data: Record<string, unknown>;
+  metadata?: Record<string, string> | undefined;
   headers?: Record<string, string> | undefined;
   id?: string | undefined;
   createdAt?: string | undefined;

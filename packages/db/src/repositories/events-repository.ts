@@ -9,6 +9,8 @@ export interface StoredEvent {
   applicationId: string | null;
   type: string;
   data: Record<string, unknown>;
+  /** The event's metadata as published (null: none). */
+  metadata: Record<string, string> | null;
   endpointId: string | null;
   createdAt: Date;
   recordedAt: Date;
@@ -23,6 +25,7 @@ export interface EventRow {
   application_id: string | null;
   type: string;
   payload: Record<string, unknown>;
+  metadata: Record<string, string> | null;
   endpoint_id: string | null;
   created_at: Date;
   recorded_at: Date;
@@ -37,6 +40,7 @@ export const toStoredEvent = (r: EventRow): StoredEvent => ({
   applicationId: r.application_id,
   type: r.type,
   data: r.payload,
+  metadata: r.metadata,
   endpointId: r.endpoint_id,
   createdAt: r.created_at,
   recordedAt: r.recorded_at,
@@ -63,7 +67,7 @@ export interface ListEventsOptions {
   endpointId?: string | undefined;
 }
 
-const COLUMNS = `id, tenant_id, application_id, type, payload, endpoint_id, created_at, recorded_at, kafka_partition, kafka_offset, ${usOf('created_at')} AS cursor_us`;
+const COLUMNS = `id, tenant_id, application_id, type, payload, metadata, endpoint_id, created_at, recorded_at, kafka_partition, kafka_offset, ${usOf('created_at')} AS cursor_us`;
 
 /** Events recorded by the tracker, read by the API. Partition pruning applies whenever a time bound is given. */
 export class EventsRepository {

@@ -212,7 +212,7 @@ export class FanoutConsumer {
     const applicationId = event.endpointId ? single?.applicationId : await this.#directory.application(event.tenantId, event.application);
     const targets = event.endpointId
       ? [single].filter((e) => e !== undefined && !e.disabled && e.tenantId === event.tenantId)
-      : applicationId === undefined ? [] : this.#subscribed(applicationId, { type: event.type, data: event.data, headers: event.headers, id: eventId, createdAt });
+      : applicationId === undefined ? [] : this.#subscribed(applicationId, { type: event.type, data: event.data, metadata: event.metadata, headers: event.headers, id: eventId, createdAt });
     const ids = {
       'hookline.event_id': eventId,
       'hookline.tenant_id': event.tenantId,

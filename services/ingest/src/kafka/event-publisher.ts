@@ -23,6 +23,7 @@ function messageOf(e: OutgoingEvent, trace: IHeaders): Message {
       [recordHeaders.type]: envelope.type,
       [recordHeaders.eventId]: envelope.id,
       ...(envelope.application ? { [recordHeaders.application]: envelope.application } : {}),
+      ...(envelope.metadata ? { [recordHeaders.metadata]: JSON.stringify(envelope.metadata) } : {}),
     },
   };
 }

@@ -17,6 +17,8 @@ export interface EventInput {
   endpointId?: string | undefined;
   /** Headers forwarded with the event's webhooks (inbound sources). */
   headers?: Record<string, string> | undefined;
+  /** String metadata content filters can match; kept with the event. */
+  metadata?: Record<string, string> | undefined;
 }
 
 /** The application events are published to: they fan out to its endpoints, within its publish rate. */
@@ -138,6 +140,7 @@ export class PublishService {
           data: inputs[index]!.data,
           endpointId: inputs[index]!.endpointId,
           ...(inputs[index]!.headers ? { headers: inputs[index]!.headers } : {}),
+          ...(inputs[index]!.metadata ? { metadata: inputs[index]!.metadata } : {}),
           framed: framed[index],
         })),
       );

@@ -20,6 +20,8 @@ export interface TrackedEvent {
   application: string | null;
   /** Headers the event forwards with its webhooks (kept for replays). */
   headers: Record<string, string> | null;
+  /** The event's metadata (what content filters matched besides the payload). */
+  metadata: Record<string, string> | null;
   createdAt: string;
   kafkaPartition: number;
   kafkaOffset: string;
@@ -85,6 +87,7 @@ export function trackedEvent(e: EventRecord, at: RecordPosition): TrackedEvent {
     endpointId: e.endpointId ?? null,
     application: e.application ?? null,
     headers: e.headers ? stripNul(e.headers) : null,
+    metadata: e.metadata ? stripNul(e.metadata) : null,
     createdAt: e.createdAt ?? isoFromKafkaTimestamp(at.timestamp),
     kafkaPartition: at.partition,
     kafkaOffset: at.offset,

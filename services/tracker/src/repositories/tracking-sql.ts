@@ -5,8 +5,8 @@
  */
 
 export const INSERT_EVENTS = `
-INSERT INTO events (id, tenant_id, type, payload, endpoint_id, created_at, kafka_partition, kafka_offset, traceparent, headers, application_id)
-SELECT id, "tenantId", type, payload, "endpointId", "createdAt", "kafkaPartition", "kafkaOffset"::bigint, traceparent, headers,
+INSERT INTO events (id, tenant_id, type, payload, endpoint_id, created_at, kafka_partition, kafka_offset, traceparent, headers, metadata, application_id)
+SELECT id, "tenantId", type, payload, "endpointId", "createdAt", "kafkaPartition", "kafkaOffset"::bigint, traceparent, headers, metadata,
   -- The application the event went to: its target endpoint's, else the one named (id first, then uid), else the default.
   CASE WHEN r."endpointId" IS NOT NULL
     THEN (SELECT e.application_id FROM endpoints e WHERE e.id = r."endpointId" AND e.tenant_id = r."tenantId")
@@ -15,7 +15,7 @@ SELECT id, "tenantId", type, payload, "endpointId", "createdAt", "kafkaPartition
           ORDER BY (a.id = r.application) DESC NULLS LAST LIMIT 1)
   END
 FROM json_to_recordset($1::json) AS r(id text, "tenantId" text, type text, payload jsonb, "endpointId" text,
-  "createdAt" timestamptz, "kafkaPartition" integer, "kafkaOffset" text, traceparent text, application text, headers jsonb)
+  "createdAt" timestamptz, "kafkaPartition" integer, "kafkaOffset" text, traceparent text, application text, headers jsonb, metadata jsonb)
 ON CONFLICT (id, created_at) DO NOTHING`;
 
 /** Fan-out's deliveries: new rows are pending; known rows only gain what an attempt record could not tell. */

@@ -1,4 +1,4 @@
-import { compileFilter, eventTypeName, externalId, FILTER_FIELDS } from '@hookline/contracts';
+import { compileFilter, eventMetadata, eventTypeName, externalId, FILTER_FIELDS } from '@hookline/contracts';
 import type { EndpointsRepository } from '@hookline/db';
 import { z } from 'zod';
 import { notFound, validationFailed } from '../../domain/errors.ts';
@@ -31,6 +31,7 @@ const testEvent = z.strictObject({
   data: z.record(z.string(), z.unknown()),
   id: externalId.optional(),
   createdAt: z.iso.datetime({ offset: true }).optional(),
+  metadata: eventMetadata.optional().describe("The event's metadata, as published"),
   headers: z.record(z.string(), z.string()).optional().describe('Forwarded headers, as on the events of an inbound source'),
 });
 const testBody = z.strictObject({

@@ -1,4 +1,4 @@
-import { eventTypeName, externalId } from '@hookline/contracts';
+import { eventMetadata, eventTypeName, externalId } from '@hookline/contracts';
 import { z } from 'zod';
 import type { PublishService } from '../../publishing/publish-service.ts';
 import type { ApiRoutes } from '../api-routes.ts';
@@ -10,6 +10,9 @@ const eventInput = z.strictObject({
   type: eventTypeName,
   data: z.record(z.string(), z.unknown()),
   id: externalId.optional().describe('Your own event id: unique per tenant; publishing it again returns the first event (200)'),
+  metadata: eventMetadata
+    .optional()
+    .describe('String metadata beside the payload (at most 32 keys of [A-Za-z0-9_-], values up to 1,000 characters): content filters match it as `metadata.<key>`; kept with the event, not sent to endpoints'),
 });
 const batchInput = z.strictObject({ events: z.array(eventInput).min(1).max(1_000) });
 const published = z.object({ id: z.string(), type: z.string(), createdAt: z.string() });

@@ -29,6 +29,7 @@ const eventView = z.object({
   applicationId: z.string().nullable(),
   type: z.string(),
   data: z.record(z.string(), z.unknown()),
+  metadata: z.record(z.string(), z.string()).optional().describe('The metadata the event was published with (absent: none)'),
   createdAt: z.string(),
 });
 const eventWithDeliveries = eventView.extend({
@@ -144,7 +145,7 @@ export function historyRoutes(
           }),
         );
         res.json({
-          data: page.data.map((e) => ({ id: e.id, applicationId: e.applicationId, type: e.type, data: e.data, createdAt: e.createdAt.toISOString() })),
+          data: page.data.map((e) => ({ id: e.id, applicationId: e.applicationId, type: e.type, data: e.data, ...(e.metadata ? { metadata: e.metadata } : {}), createdAt: e.createdAt.toISOString() })),
           nextCursor: page.nextCursor,
         });
       },
@@ -167,6 +168,7 @@ export function historyRoutes(
           applicationId: event.applicationId,
           type: event.type,
           data: event.data,
+          ...(event.metadata ? { metadata: event.metadata } : {}),
           createdAt: event.createdAt.toISOString(),
           deliveries: deliveries.map((d) => ({
             id: d.id,

@@ -1,4 +1,6 @@
 export { listenEndpointChanges, type EndpointChangesListener } from './endpoint-changes.ts';
+export { listenPullMessages, type PullMessageWakeups } from './pull-message-wakeups.ts';
+export { PULL_MESSAGES_CHANNEL, PullMessagesRepository, type NewPullMessage, type PullMessage } from './repositories/pull-messages-repository.ts';
 export { migrate, MIGRATIONS_DIR, type MigrateOptions } from './migrate.ts';
 export { openDatabase } from './open-database.ts';
 export { createPool, pingDatabase, type PoolOptions } from './pool.ts';

@@ -1,6 +1,6 @@
 import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
-import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, SecretBox } from '@hookline/db';
+import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, PullMessagesRepository, SecretBox } from '@hookline/db';
 import { CoalescingSender, CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { eventDecoderFor } from '@hookline/registry';
 import { isValidSecret } from '@hookline/signing';
@@ -22,6 +22,7 @@ import { AddressPolicy, type HostResolver } from '@hookline/netguard';
 import { createGuardedAgent } from './deliver/guarded-agent.ts';
 import { WebhookClient } from './deliver/webhook-client.ts';
 import { KafkaDestinationClient } from './deliver/kafka-destination-client.ts';
+import { PullStoreClient } from './deliver/pull-store-client.ts';
 import { EndpointDirectory } from './fanout/endpoint-directory.ts';
 
 /**
@@ -122,7 +123,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const deliverer = new Deliverer({
     sender, topics, directory, endpoints: endpointsRepo, healthRepo,
     health: new HealthTracker(healthRepo, config.ENDPOINT_DISABLE_AFTER),
-    client, kafka: kafkaDestinations, breakers, limits: new EndpointLimits(),
+    client, kafka: kafkaDestinations, pull: new PullStoreClient(new PullMessagesRepository(pool)), breakers, limits: new EndpointLimits(),
     operational: new OperationalEvents(topics, { webhook: Boolean(config.OPERATIONAL_WEBHOOK_URL) }),
     schedule: config.RETRY_SCHEDULE, tiers,
     userAgent: `Hookline/${pkg.version}`,

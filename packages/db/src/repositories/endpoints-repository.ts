@@ -4,6 +4,9 @@ import type { SecretBox } from '../secret-box.ts';
 import { ApplicationsRepository } from './applications-repository.ts';
 import { kafkaUrl, sealKafka, viewKafka, type EndpointType, type KafkaDestination, type KafkaDestinationView, type StoredKafkaDestination } from './kafka-destination.ts';
 
+/** What a pull endpoint's `url` says: it has none to connect to, only the place its messages are read from. */
+export const pullUrl = (id: string): string => `pull://${id}`;
+
 /** How an endpoint signs: `v1` HMAC with `whsec_` secrets, or `v1a` ed25519 with `whsk_` secret keys. */
 export type SignatureScheme = 'hmac-sha256' | 'ed25519';
 
@@ -29,6 +32,8 @@ export interface Endpoint {
   type: EndpointType;
   /** The Kafka destination without its secrets (kafka endpoints only). */
   kafka: KafkaDestinationView | null;
+  /** A temporary pull endpoint's expiry (renewed by its reads); null: permanent. */
+  expiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,6 +46,8 @@ export interface NewEndpoint {
   type?: EndpointType;
   /** Required when `type` is `kafka`; its secrets are encrypted before they are stored. */
   kafka?: KafkaDestination | undefined;
+  /** A temporary pull endpoint: it expires this long after its creation or its last read. */
+  expiresInSeconds?: number | undefined;
   /** A `whsec_` secret, or a `whsk_` secret key when `signatureScheme` is `ed25519`. */
   secret: string;
   signatureScheme?: SignatureScheme;
@@ -93,6 +100,7 @@ interface EndpointRow {
   signature_scheme: SignatureScheme;
   type: EndpointType;
   kafka: StoredKafkaDestination | null;
+  expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -115,6 +123,7 @@ const toEndpoint = (r: EndpointRow): Endpoint => ({
   signatureScheme: r.signature_scheme,
   type: r.type,
   kafka: r.kafka ? viewKafka(r.kafka) : null,
+  expiresAt: r.expires_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -134,15 +143,18 @@ export class EndpointsRepository {
 
   async create(tenantId: string, input: NewEndpoint): Promise<Endpoint> {
     const applicationId = input.applicationId ?? (await new ApplicationsRepository(this.#pool).ensureDefault(tenantId)).id;
+    const id = newId('ep');
     const { rows } = await this.#pool.query<EndpointRow>(
       `INSERT INTO endpoints (id, tenant_id, url, description, event_types, secrets, headers, rate_limit_per_second,
-         timeout_ms, max_concurrency, disabled, metadata, filter, application_id, signature_scheme, type, kafka)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, id, $14, $16, $17 FROM applications WHERE id = $13 AND tenant_id = $2
+         timeout_ms, max_concurrency, disabled, metadata, filter, application_id, signature_scheme, type, kafka,
+         expires_in_seconds, expires_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, id, $14, $16, $17,
+         $18::integer, now() + make_interval(secs => $18::integer) FROM applications WHERE id = $13 AND tenant_id = $2
        RETURNING *`,
       [
-        newId('ep'),
+        id,
         tenantId,
-        input.kafka ? kafkaUrl(input.kafka) : input.url,
+        input.kafka ? kafkaUrl(input.kafka) : input.type === 'pull' ? pullUrl(id) : input.url,
         input.description ?? '',
         input.eventTypes ?? [],
         JSON.stringify([{ ciphertext: this.#box.encrypt(input.secret), expiresAt: null }]),
@@ -157,6 +169,7 @@ export class EndpointsRepository {
         input.filter ? JSON.stringify(input.filter) : null,
         input.kafka ? 'kafka' : (input.type ?? 'http'),
         input.kafka ? JSON.stringify(sealKafka(input.kafka, this.#box)) : null,
+        input.type === 'pull' ? (input.expiresInSeconds ?? null) : null,
       ],
     );
     // No row: the application is not the tenant's (or was deleted meanwhile).

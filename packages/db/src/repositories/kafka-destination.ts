@@ -1,7 +1,10 @@
 import type { SecretBox } from '../secret-box.ts';
 
-/** Where an endpoint's deliveries go: an HTTP POST to its url (default) or a record on a Kafka topic. `pull` comes later. */
-export type EndpointType = 'http' | 'kafka';
+/**
+ * Where an endpoint's deliveries go: an HTTP POST to its url (default), a record on a Kafka topic, or stored for its
+ * consumer to pull (GET /v1/endpoints/{id}/messages).
+ */
+export type EndpointType = 'http' | 'kafka' | 'pull';
 
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 

@@ -18,6 +18,7 @@ import type { RetryTier } from '../domain/retry-policy.ts';
 import { buildWebhookRequest, recordableHeaders } from '../domain/webhook-request.ts';
 import type { SendOutcome, WebhookClient } from './webhook-client.ts';
 import type { KafkaDestinationClient } from './kafka-destination-client.ts';
+import type { PullStoreClient } from './pull-store-client.ts';
 import { kafkaRecordHeaders, kafkaRecordKey } from '../domain/kafka-record-key.ts';
 import type { WebhookRequest } from '../domain/webhook-request.ts';
 import { activeSecrets, type EndpointDirectory } from '../fanout/endpoint-directory.ts';
@@ -40,6 +41,8 @@ export interface DelivererDeps {
   client: WebhookClient;
   /** Delivers to `kafka` endpoints (the same signed body as a record on their topic). */
   kafka: KafkaDestinationClient;
+  /** Delivers to `pull` endpoints (the signed request stored for their consumer). */
+  pull: PullStoreClient;
   breakers: BreakerRegistry;
   limits: EndpointLimits;
   operational: OperationalEvents;
@@ -85,6 +88,7 @@ function clientSpanAttributes(delivery: DeliveryRecord, endpoint: DirectoryEndpo
     'hookline.application_id': delivery.applicationId ?? endpoint.applicationId,
     'hookline.attempt': delivery.attempt + 1,
   };
+  if (endpoint.type === 'pull') return { 'db.system.name': 'postgresql', 'db.collection.name': 'pull_messages', ...ids };
   if (endpoint.type === 'kafka' && endpoint.kafka) {
     return {
       'messaging.system': 'kafka',
@@ -170,7 +174,7 @@ export class Deliverer {
 
   /** One attempt inside an HTTP CLIENT span (OpenTelemetry HTTP conventions) whose context the webhook carries. */
   async #attempt(delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal, release: () => void): Promise<void> {
-    const name = endpoint.type === 'kafka' && endpoint.kafka ? `send ${endpoint.kafka.topic}` : 'POST';
+    const name = endpoint.type === 'kafka' && endpoint.kafka ? `send ${endpoint.kafka.topic}` : endpoint.type === 'pull' ? 'INSERT pull_messages' : 'POST';
     return tracer.startActiveSpan(name, { kind: endpoint.type === 'kafka' ? SpanKind.PRODUCER : SpanKind.CLIENT }, async (span) => {
       // Attributes only for a span that records: most attempts are not sampled.
       if (span.isRecording()) span.setAttributes(clientSpanAttributes(delivery, endpoint));
@@ -267,8 +271,9 @@ export class Deliverer {
     );
   }
 
-  /** The send, by the endpoint's type: a signed POST, or the same body and headers as a record on its Kafka topic. */
+  /** The send, by the endpoint's type: a signed POST, the same body and headers as a record on its Kafka topic, or stored for a pull endpoint's consumer. */
   #send(endpoint: DirectoryEndpoint, delivery: DeliveryRecord, request: WebhookRequest, timeoutMs: number, signal: AbortSignal): Promise<SendOutcome> {
+    if (endpoint.type === 'pull') return this.#d.pull.store(endpoint.id, delivery, request);
     if (endpoint.type !== 'kafka' || !endpoint.kafka) return this.#d.client.post(endpoint.url, request, timeoutMs, signal);
     const record = { key: kafkaRecordKey(delivery, endpoint.kafka.key), value: request.body, headers: kafkaRecordHeaders(request.headers) };
     return this.#d.kafka.send(endpoint.id, endpoint.kafka, record, timeoutMs, signal);

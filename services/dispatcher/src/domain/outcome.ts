@@ -6,13 +6,15 @@ export type SendResult =
   | { kind: 'response'; statusCode: number; retryAfter?: string | undefined }
   /** A Kafka destination acknowledged the record (acks=all). */
   | { kind: 'produced' }
+  /** Stored for a pull endpoint's consumer (GET /v1/endpoints/{id}/messages). */
+  | { kind: 'stored' }
   | { kind: 'timeout' }
   | { kind: 'network_error'; message: string }
   | { kind: 'ssrf_blocked'; message: string };
 
 /** Maps the result of one HTTP attempt to the attempt outcome. */
 export function outcomeOf(result: SendResult): AttemptOutcome {
-  if (result.kind === 'produced') return 'succeeded';
+  if (result.kind === 'produced' || result.kind === 'stored') return 'succeeded';
   if (result.kind !== 'response') return result.kind;
   if (result.statusCode >= 200 && result.statusCode < 300) return 'succeeded';
   if (result.statusCode === 410) return 'gone';

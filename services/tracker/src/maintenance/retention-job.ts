@@ -24,7 +24,7 @@ export interface RetentionReport {
 
 /**
  * The tracker's periodic maintenance: keeps day partitions ready ahead of time, drops partitions past retention,
- * and deletes expired rows of unpartitioned tables in bounded batches. One instance at a time (advisory lock).
+ * and deletes expired rows of unpartitioned tables in bounded batches (pull endpoints' messages included, committed or not). One instance at a time (advisory lock).
  */
 export class RetentionJob {
   readonly #partitions: PgPartitions;
@@ -56,7 +56,7 @@ export class RetentionJob {
       }
       const cutoff = retentionCutoff(nowMs, this.#opts.retentionDays);
       const rollupCutoff = retentionCutoff(nowMs, Math.min(this.#opts.rollupRetentionDays, this.#opts.retentionDays));
-      for (const [target, before] of [['events_default', cutoff], ['attempts_default', cutoff], ['deliveries', cutoff], ['endpoint_health_minutes', rollupCutoff]] as const) {
+      for (const [target, before] of [['events_default', cutoff], ['attempts_default', cutoff], ['deliveries', cutoff], ['endpoint_health_minutes', rollupCutoff], ['pull_messages', cutoff]] as const) {
         let total = 0;
         for (let i = 0; i < this.#opts.maxBatchesPerRun; i++) {
           const n = await this.#partitions.deleteExpired(target, before, this.#opts.batchRows);

@@ -58,7 +58,7 @@ export class PgPartitions {
    * Deletes up to `limit` rows created before `cutoff` from a table that is not dropped by partition (a default
    * partition, deliveries, rollups) in one short statement; returns how many went.
    */
-  async deleteExpired(target: 'events_default' | 'attempts_default' | 'deliveries' | 'endpoint_health_minutes', cutoff: Date, limit: number): Promise<number> {
+  async deleteExpired(target: 'events_default' | 'attempts_default' | 'deliveries' | 'endpoint_health_minutes' | 'pull_messages', cutoff: Date, limit: number): Promise<number> {
     const column = target === 'endpoint_health_minutes' ? 'minute' : 'created_at';
     const result = await this.#pool.query(
       `DELETE FROM ${target} WHERE ctid IN (SELECT ctid FROM ${target} WHERE ${column} < $1 LIMIT $2)`,

@@ -1,0 +1,98 @@
+import { backoffMs } from '@hookline/contracts';
+import type pg from 'pg';
+import { PULL_MESSAGES_CHANNEL } from './repositories/pull-messages-repository.ts';
+
+/** A running LISTEN on stored pull messages. */
+export interface PullMessageWakeups {
+  /**
+   * Resolves true when a message is stored for the endpoint after this call, false after `timeoutMs` or when
+   * `signal` aborts. Register before reading, await after an empty read: nothing stored in between is missed.
+   */
+  next(endpointId: string, timeoutMs: number, signal?: AbortSignal): { arrived: Promise<boolean>; cancel(): void };
+  close(): Promise<void>;
+}
+
+const RECONNECT_BACKOFF = { baseMs: 100, maxMs: 5_000 };
+
+/**
+ * One LISTEN connection of `pool` (schema `schema`) that wakes the readers waiting on an endpoint's messages (long
+ * polls and streams), whatever their number. When the connection is lost it reconnects with bounded backoff and
+ * wakes every waiter (a notification may have been missed; they read again).
+ */
+export async function listenPullMessages(pool: pg.Pool, schema: string, onError?: (err: unknown) => void): Promise<PullMessageWakeups> {
+  const prefix = `${schema}:`;
+  const waiters = new Map<string, Set<() => void>>();
+  let closed = false;
+  let client: pg.PoolClient | null = null;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const wake = (endpointId: string) => {
+    const set = waiters.get(endpointId);
+    if (!set) return;
+    waiters.delete(endpointId);
+    for (const w of set) w();
+  };
+  const wakeAll = () => [...waiters.keys()].forEach(wake);
+
+  const connect = async (): Promise<void> => {
+    const c = await pool.connect();
+    c.on('notification', (n) => {
+      if (n.channel === PULL_MESSAGES_CHANNEL && n.payload?.startsWith(prefix)) wake(n.payload.slice(prefix.length));
+    });
+    c.on('error', (err) => {
+      onError?.(err);
+      c.release(err);
+      if (client === c) client = null;
+      scheduleReconnect(1);
+    });
+    await c.query(`LISTEN ${PULL_MESSAGES_CHANNEL}`);
+    client = c;
+  };
+  const scheduleReconnect = (attempt: number) => {
+    if (closed) return;
+    retryTimer = setTimeout(() => {
+      connect().then(wakeAll, (err: unknown) => {
+        onError?.(err);
+        scheduleReconnect(attempt + 1);
+      });
+    }, backoffMs(attempt, RECONNECT_BACKOFF));
+  };
+
+  await connect();
+  return {
+    next(endpointId, timeoutMs, signal) {
+      if (closed || signal?.aborted) return { arrived: Promise.resolve(false), cancel: () => {} };
+      let settle: (v: boolean) => void = () => {};
+      const arrived = new Promise<boolean>((resolve) => {
+        settle = resolve;
+      });
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const set = waiters.get(endpointId);
+        set?.delete(onWake);
+        if (set?.size === 0) waiters.delete(endpointId);
+        settle(v);
+      };
+      const onWake = () => done(true);
+      const onAbort = () => done(false);
+      let set = waiters.get(endpointId);
+      if (!set) waiters.set(endpointId, (set = new Set()));
+      set.add(onWake);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      return { arrived, cancel: () => done(false) };
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      wakeAll();
+      const c = client;
+      client = null;
+      if (c) {
+        await c.query(`UNLISTEN ${PULL_MESSAGES_CHANNEL}`).catch(() => {});
+        c.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import type pg from 'pg';
+
+/** The channel a stored pull message is announced on (payload `<schema>:<endpoint id>`; migration 0015's trigger). */
+export const PULL_MESSAGES_CHANNEL = 'hookline_pull';
+
+/** A webhook as the dispatcher stores it for a pull endpoint: what an HTTP receiver would have been sent. */
+export interface NewPullMessage {
+  endpointId: string;
+  tenantId: string;
+  /** The `webhook-id` header. */
+  messageId: string;
+  deliveryId: string;
+  /** The delivery's attempt number (a redelivery of the same attempt after a crash stores nothing new). */
+  attempt: number;
+  eventId: string;
+  eventType: string;
+  eventCreatedAt: Date;
+  /** The signed request's headers (Standard Webhooks, content-type, the endpoint's own headers). */
+  headers: Record<string, string>;
+  /** The signed body, byte for byte. */
+  body: string;
+}
+
+/** A stored message with its place in the endpoint's sequence. */
+export interface PullMessage {
+  seq: number;
+  messageId: string;
+  eventId: string;
+  eventType: string;
+  eventCreatedAt: Date;
+  attempt: number;
+  headers: Record<string, string>;
+  body: string;
+  createdAt: Date;
+}
+
+interface Row {
+  seq: string;
+  message_id: string;
+  event_id: string;
+  event_type: string;
+  event_created_at: Date;
+  attempt: number;
+  headers: Record<string, string>;
+  body: string;
+  created_at: Date;
+}
+
+/**
+ * The messages of pull endpoints (migration 0015): written by the dispatcher, read and committed through the API.
+ * Each endpoint numbers its messages under the lock of its `pull_cursors` row, so they become visible in the order
+ * of their numbers: a reader that saw number n never later finds a smaller one appear.
+ */
+export class PullMessagesRepository {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** Stores a message (once per delivery attempt); false when it was already stored. */
+  async store(m: NewPullMessage): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `WITH numbered AS (
+         INSERT INTO pull_cursors (endpoint_id, last_seq) VALUES ($1, 1)
+         ON CONFLICT (endpoint_id) DO UPDATE SET last_seq = pull_cursors.last_seq + 1
+         RETURNING last_seq)
+       INSERT INTO pull_messages (endpoint_id, seq, message_id, delivery_id, attempt, tenant_id, event_id, event_type, event_created_at, headers, body)
+       SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM numbered
+       ON CONFLICT (endpoint_id, delivery_id, attempt) DO NOTHING`,
+      [m.endpointId, m.messageId, m.deliveryId, m.attempt, m.tenantId, m.eventId, m.eventType, m.eventCreatedAt, JSON.stringify(m.headers), m.body],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Up to `limit` messages after `afterSeq`, in order. */
+  async read(endpointId: string, afterSeq: number, limit: number): Promise<PullMessage[]> {
+    const { rows } = await this.#pool.query<Row>(
+      `SELECT seq, message_id, event_id, event_type, event_created_at, attempt, headers, body, created_at
+       FROM pull_messages WHERE endpoint_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [endpointId, afterSeq, limit],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq), messageId: r.message_id, eventId: r.event_id, eventType: r.event_type, eventCreatedAt: r.event_created_at,
+      attempt: r.attempt, headers: r.headers, body: r.body, createdAt: r.created_at,
+    }));
+  }
+
+  /**
+   * Commits everything up to `seq` (never past the last stored message, never backwards) and returns the committed
+   * position; without `seq`, only returns it (0 before the first commit).
+   */
+  async commit(endpointId: string, seq?: number): Promise<number> {
+    if (seq === undefined) {
+      const { rows } = await this.#pool.query<{ committed_seq: string }>('SELECT committed_seq FROM pull_cursors WHERE endpoint_id = $1', [endpointId]);
+      return rows[0] ? Number(rows[0].committed_seq) : 0;
+    }
+    const { rows } = await this.#pool.query<{ committed_seq: string }>(
+      `UPDATE pull_cursors SET committed_seq = GREATEST(committed_seq, LEAST($2::bigint, last_seq))
+       WHERE endpoint_id = $1 RETURNING committed_seq`,
+      [endpointId, seq],
+    );
+    return rows[0] ? Number(rows[0].committed_seq) : 0;
+  }
+
+  /**
+   * A read renews a temporary endpoint: its expiry moves to now + its `expires_in_seconds`, written only once less
+   * than half of that is left (each write also tells the dispatchers that the endpoint changed).
+   */
+  async renew(endpointId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE endpoints SET expires_at = now() + make_interval(secs => expires_in_seconds)
+       WHERE id = $1 AND expires_at IS NOT NULL AND expires_at < now() + make_interval(secs => expires_in_seconds / 2.0)`,
+      [endpointId],
+    );
+  }
+
+  /** Deletes up to `limit` temporary endpoints past their expiry (their messages go with them); returns their ids. */
+  async deleteExpiredEndpoints(limit: number): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ id: string }>(
+      'DELETE FROM endpoints WHERE id IN (SELECT id FROM endpoints WHERE expires_at < now() LIMIT $1) RETURNING id',
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+}

@@ -143,7 +143,7 @@ describe('Kafka-topic destinations', () => {
       [{ type: 'kafka', kafka: { bootstrapServers: [dest], topic: TOPIC, key: 'a..b' } }, 'kafka.key'],
       [{ type: 'kafka', kafka: { bootstrapServers: [dest], topic: TOPIC, sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } } }, 'kafka.sasl.mechanism'],
       [{ type: 'kafka', kafka: { bootstrapServers: [dest], topic: TOPIC, sasl: { mechanism: 'plain', username: 'u' } } }, 'kafka.sasl.password'],
-      [{ type: 'pull' }, 'type'],
+      [{ type: 'queue' }, 'type'],
       [{}, 'url'],
     ];
     for (const [body, path] of problems) {

@@ -15,12 +15,13 @@ export interface PullMessageWakeups {
 const RECONNECT_BACKOFF = { baseMs: 100, maxMs: 5_000 };
 
 /**
- * One LISTEN connection of `pool` (schema `schema`) that wakes the readers waiting on an endpoint's messages (long
+ * One LISTEN connection of `pool` (notifications of the pool's current schema) that wakes the readers waiting on an endpoint's messages (long
  * polls and streams), whatever their number. When the connection is lost it reconnects with bounded backoff and
  * wakes every waiter (a notification may have been missed; they read again).
  */
-export async function listenPullMessages(pool: pg.Pool, schema: string, onError?: (err: unknown) => void): Promise<PullMessageWakeups> {
-  const prefix = `${schema}:`;
+export async function listenPullMessages(pool: pg.Pool, onError?: (err: unknown) => void): Promise<PullMessageWakeups> {
+  const { rows } = await pool.query<{ s: string }>('SELECT current_schema() AS s');
+  const prefix = `${rows[0]!.s}:`;
   const waiters = new Map<string, Set<() => void>>();
   let closed = false;
   let client: pg.PoolClient | null = null;

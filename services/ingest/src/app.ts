@@ -11,9 +11,11 @@ import {
   EventsRepository,
   EventTypesRepository,
   IdempotencyRepository,
+  listenPullMessages,
   openDatabase,
   pingDatabase,
   PortalSessionsRepository,
+  PullMessagesRepository,
   RequeueJobsRepository,
   SecretBox,
   SourceRequestsRepository,
@@ -38,6 +40,9 @@ import { SchemaRegistryClient } from './schemas/schema-registry-client.ts';
 import { SchemaValidator } from './schemas/schema-validator.ts';
 import { SystemMetrics } from './system/system-metrics.ts';
 import { TargetChecker } from './targets/target-checker.ts';
+
+/** How often ingest deletes expired temporary pull endpoints. */
+const EXPIRED_ENDPOINT_SWEEP_MS = 5_000;
 
 /** A running ingest service. */
 export interface IngestApp {
@@ -80,6 +85,9 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
   const portalSessions = new PortalSessionsRepository(pool);
   const sourceRequests = new SourceRequestsRepository(pool);
   const sourceRequestLog = new SourceRequestLog(sourceRequests, log);
+  const pullMessages = new PullMessagesRepository(pool);
+  const pullWakeups = await listenPullMessages(pool, (err) => log.warn({ err }, 'listening for pull messages failed; reconnecting'));
+  const stopping = new AbortController();
   const { app } = buildHttpApp({
     log,
     version: pkg.version,
@@ -88,6 +96,7 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     applications: new ApplicationsRepository(pool),
     portalSessions,
     endpoints: new EndpointsRepository(pool, new SecretBox(config.ENCRYPTION_KEY)),
+    pull: { messages: pullMessages, wakeups: pullWakeups, stopping: stopping.signal },
     eventTypes,
     eventTypeCache,
     validator,
@@ -139,6 +148,14 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
       .catch((err: unknown) => log.warn({ err }, 'purging old inbound source requests failed'));
   }, 600_000);
   purge.unref();
+  // Temporary pull endpoints (`hookline listen`) whose consumer stopped reading are deleted within this interval.
+  const sweep = setInterval(() => {
+    pullMessages
+      .deleteExpiredEndpoints(500)
+      .then((ids) => ids.length > 0 && log.info({ endpoint_ids: ids }, 'deleted expired temporary pull endpoints'))
+      .catch((err: unknown) => log.warn({ err }, 'deleting expired temporary pull endpoints failed'));
+  }, EXPIRED_ENDPOINT_SWEEP_MS);
+  sweep.unref();
 
   // Headers and body must arrive within HTTP_REQUEST_TIMEOUT, checked every second (Node's defaults: 60 s for
   // the headers, 5 min for the whole request, checked every 30 s), so a slowloris client is dropped quickly.
@@ -164,12 +181,16 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
     routes: registeredRoutes(app),
     async stop() {
       clearInterval(purge);
+      clearInterval(sweep);
+      // Long polls answer and message streams end, so the server can close.
+      stopping.abort();
       await requeue.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await sourceRequestLog.close();
+      await pullWakeups.close();
       await k.disconnect();
       await pool.end();
     },

@@ -58,19 +58,30 @@ export class PullMessagesRepository {
     this.#pool = pool;
   }
 
-  /** Stores a message (once per delivery attempt); false when it was already stored. */
-  async store(m: NewPullMessage): Promise<boolean> {
+  /**
+   * Stores messages of one endpoint in this order, numbered consecutively, in one statement (each delivery attempt
+   * once: one already stored is skipped); returns how many were new.
+   */
+  async storeMany(endpointId: string, messages: readonly Omit<NewPullMessage, 'endpointId'>[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    const rows = messages.map((m, i) => ({
+      i: i + 1, message_id: m.messageId, delivery_id: m.deliveryId, attempt: m.attempt, tenant_id: m.tenantId, event_id: m.eventId,
+      event_type: m.eventType, event_created_at: m.eventCreatedAt.toISOString(), headers: m.headers, body: m.body,
+    }));
     const { rowCount } = await this.#pool.query(
       `WITH numbered AS (
-         INSERT INTO pull_cursors (endpoint_id, last_seq) VALUES ($1, 1)
-         ON CONFLICT (endpoint_id) DO UPDATE SET last_seq = pull_cursors.last_seq + 1
+         INSERT INTO pull_cursors (endpoint_id, last_seq) VALUES ($1, $2)
+         ON CONFLICT (endpoint_id) DO UPDATE SET last_seq = pull_cursors.last_seq + $2
          RETURNING last_seq)
        INSERT INTO pull_messages (endpoint_id, seq, message_id, delivery_id, attempt, tenant_id, event_id, event_type, event_created_at, headers, body)
-       SELECT $1, last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM numbered
+       SELECT $1, numbered.last_seq - $2 + m.i, m.message_id, m.delivery_id, m.attempt, m.tenant_id, m.event_id, m.event_type, m.event_created_at, m.headers, m.body
+       FROM numbered, jsonb_to_recordset($3::jsonb) AS m(i int, message_id text, delivery_id text, attempt int, tenant_id text, event_id text,
+         event_type text, event_created_at timestamptz, headers jsonb, body text)
+       ORDER BY m.i
        ON CONFLICT (endpoint_id, delivery_id, attempt) DO NOTHING`,
-      [m.endpointId, m.messageId, m.deliveryId, m.attempt, m.tenantId, m.eventId, m.eventType, m.eventCreatedAt, JSON.stringify(m.headers), m.body],
+      [endpointId, messages.length, JSON.stringify(rows)],
     );
-    return (rowCount ?? 0) > 0;
+    return rowCount ?? 0;
   }
 
   /** Up to `limit` messages after `afterSeq`, in order. */

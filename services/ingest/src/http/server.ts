@@ -36,6 +36,7 @@ import { publishMetrics } from './publish-metrics.ts';
 import { requestMetrics } from './request-metrics.ts';
 import { requestTracing } from './tracing.ts';
 import { endpointRoutes, type EndpointDefaults } from './routes/endpoints.ts';
+import { pullMessageRoutes, type PullMessageDeps } from './routes/pull-messages.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { endpointOperationRoutes } from './routes/endpoint-operations.ts';
@@ -63,6 +64,8 @@ export interface HttpDeps {
   applications: ApplicationsRepository;
   portalSessions: PortalSessionsRepository;
   endpoints: EndpointsRepository;
+  /** Pull endpoints' stored messages, the wake-ups of readers waiting for them, and the stop signal of streams. */
+  pull: Omit<PullMessageDeps, 'endpoints' | 'log'>;
   eventTypes: EventTypesRepository;
   eventTypeCache: EventTypeCache;
   validator: SchemaValidator;
@@ -125,6 +128,7 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   portalSessionRoutes(api, { sessions: deps.portalSessions, publicUrl: deps.publicUrl });
   endpointRoutes(api, { endpoints: deps.endpoints, targets: deps.targets, publish: deps.publish, defaults: deps.endpointDefaults });
   endpointFilterRoutes(api, { endpoints: deps.endpoints });
+  pullMessageRoutes(api, { ...deps.pull, endpoints: deps.endpoints, log: deps.log });
   eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry, schemas: deps.schemas });
   eventRoutes(api, deps.publish);
   const h = deps.history;

@@ -6,10 +6,20 @@ import type { TargetChecker } from '../../targets/target-checker.ts';
 /**
  * An endpoint's destination (issue 22): `type` `http` (default: a signed POST to `url`) or `kafka` (the same signed
  * body produced to a topic of the endpoint owner's cluster, Standard Webhooks headers as record headers). The shape
- * follows Outpost's Kafka destination and Svix's stream sinks: bootstrap servers, topic, key, SASL, TLS. `pull` will
- * be a third type.
+ * follows Outpost's Kafka destination and Svix's stream sinks: bootstrap servers, topic, key, SASL, TLS. `pull`
+ * endpoints have neither: their consumer reads the stored deliveries (routes/pull-messages.ts).
  */
-export const endpointType = z.enum(['http', 'kafka']).describe('Where deliveries go: `http` (default) POSTs to `url`; `kafka` produces to `kafka.topic`');
+export const endpointType = z
+  .enum(['http', 'kafka', 'pull'])
+  .describe('Where deliveries go: `http` (default) POSTs to `url`; `kafka` produces to `kafka.topic`; `pull` stores them for GET /v1/endpoints/{id}/messages (no url)');
+
+/** A temporary pull endpoint's lifetime after its creation and after each read (e.g. `hookline listen`: 300). */
+export const expiresInSeconds = z
+  .number()
+  .int()
+  .min(10)
+  .max(604_800)
+  .describe('Pull endpoints only: make the endpoint temporary. It is deleted this many seconds after its creation or its last read of messages (10–604800); absent: permanent');
 
 const brokerAddress = z
   .string()
@@ -62,7 +72,15 @@ const kafkaView = z.object({
 export const destinationView = {
   type: endpointType,
   kafka: kafkaView.nullable().describe('The Kafka destination (type `kafka`), without secrets; null for http endpoints'),
+  expiresAt: z.string().nullable().describe('A temporary pull endpoint: when it is deleted unless read before (each read of its messages renews it); null: permanent'),
 };
+
+/** 422 for what only a pull endpoint has (`expiresInSeconds`) or what it cannot have (`url`, `kafka`). */
+export function checkPullFields(type: 'http' | 'kafka' | 'pull', input: { url?: string | undefined; kafka?: unknown; expiresInSeconds?: number | undefined }): void {
+  if (type !== 'pull' && input.expiresInSeconds !== undefined) throw validationFailed([{ path: 'expiresInSeconds', message: 'only a pull endpoint expires' }]);
+  if (type === 'pull' && input.url !== undefined) throw validationFailed([{ path: 'url', message: 'a pull endpoint has no url: its consumer reads GET /v1/endpoints/{id}/messages' }]);
+  if (type === 'pull' && input.kafka !== undefined) throw validationFailed([{ path: 'kafka', message: 'only a kafka endpoint has kafka settings' }]);
+}
 
 /** The stored form of a validated destination. */
 export function toKafkaDestination(d: KafkaDestinationInput): KafkaDestination {

@@ -6,7 +6,7 @@ import { notFound, validationFailed } from '../../domain/errors.ts';
 import type { PublishService } from '../../publishing/publish-service.ts';
 import type { TargetChecker } from '../../targets/target-checker.ts';
 import type { ApiRoutes } from '../api-routes.ts';
-import { checkBrokers, destinationView, endpointType, kafkaDestination, toKafkaDestination } from './endpoint-destinations.ts';
+import { checkBrokers, checkPullFields, destinationView, endpointType, expiresInSeconds, kafkaDestination, toKafkaDestination } from './endpoint-destinations.ts';
 import { filterField } from './endpoint-filters.ts';
 import { appOf, tenantOf } from '../auth.ts';
 import { APPLICATION_MOUNTS } from '../mounts.ts';
@@ -50,9 +50,10 @@ const endpointFields = {
   filter: filterField,
 };
 const createEndpoint = z.strictObject({
-  url: endpointFields.url.optional().describe('Where an `http` endpoint POSTs (required for `http`; a `kafka` endpoint has none)'),
+  url: endpointFields.url.optional().describe('Where an `http` endpoint POSTs (required for `http`; `kafka` and `pull` endpoints have none)'),
   type: endpointType.optional(),
   kafka: kafkaDestination.optional(),
+  expiresInSeconds: expiresInSeconds.optional(),
   eventTypes: endpointFields.eventTypes.optional(),
   description: endpointFields.description.optional(),
   secret: secretField.optional().describe('The signing secret (`whsec_`) or, for `ed25519`, secret key (`whsk_`); generated when absent'),
@@ -65,7 +66,7 @@ const createEndpoint = z.strictObject({
   metadata: endpointFields.metadata.optional(),
   filter: endpointFields.filter.optional(),
 });
-const patchEndpoint = createEndpoint.omit({ secret: true, signatureScheme: true, type: true }).partial();
+const patchEndpoint = createEndpoint.omit({ secret: true, signatureScheme: true, type: true, expiresInSeconds: true }).partial();
 
 const endpointView = z
   .object({
@@ -131,6 +132,7 @@ const view = (e: Endpoint, d: EndpointDefaults) => ({
   signatureScheme: e.signatureScheme,
   type: e.type,
   kafka: e.kafka,
+  expiresAt: e.expiresAt ? e.expiresAt.toISOString() : null,
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),
 });
@@ -173,6 +175,7 @@ export function endpointRoutes(
         if (type === 'http' && input.kafka !== undefined) throw validationFailed([{ path: 'kafka', message: 'only a kafka endpoint has kafka settings' }]);
         if (type === 'kafka' && input.kafka === undefined) throw validationFailed([{ path: 'kafka', message: 'a kafka endpoint needs kafka settings (bootstrapServers, topic)' }]);
         if (type === 'kafka' && input.url !== undefined) throw validationFailed([{ path: 'url', message: 'a kafka endpoint has no url' }]);
+        checkPullFields(type, input);
         await checkUrl(input.url);
         if (input.kafka) await checkBrokers(targets, input.kafka);
         const { kafka, url, ...rest } = input;
@@ -228,6 +231,7 @@ export function endpointRoutes(
         if (input.url !== undefined || input.kafka !== undefined) {
           const { type } = await mustExist(res, String(req.params.id));
           if (type === 'kafka' && input.url !== undefined) throw validationFailed([{ path: 'url', message: 'a kafka endpoint has no url' }]);
+          if (type === 'pull') checkPullFields(type, input);
           if (type !== 'kafka' && input.kafka !== undefined) throw validationFailed([{ path: 'kafka', message: 'only a kafka endpoint has kafka settings' }]);
         }
         await checkUrl(input.url);

@@ -1,0 +1,311 @@
+import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
+import { createLogger } from '@hookline/telemetry';
+import { Webhook } from 'standardwebhooks';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RetentionJob } from '../services/tracker/src/maintenance/retention-job.ts';
+import { PgPartitions } from '../services/tracker/src/repositories/pg-partitions.ts';
+import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+
+interface Message {
+  id: string;
+  cursor: string;
+  eventId: string;
+  eventType: string;
+  eventCreatedAt: string;
+  createdAt: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Pull endpoints (issue 22) against the real stack: ingest and tracker in one pipeline, the dispatcher in another
+ * (so the test can stop and start it), the shared broker and PostgreSQL. Long polls wake on publish, the cursor
+ * commits, messages come in order and at least once (across a dispatcher restart), signed as an HTTP receiver would
+ * get them (verified with `standardwebhooks`), as Server-Sent Events too; validation, tenant and application
+ * isolation, temporary endpoints' expiry and retention.
+ */
+describe('pull endpoints', () => {
+  let world: TestWorld;
+  let api: Pipeline;
+  let dispatcher: Pipeline;
+  let base: string;
+  let tenant: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    world = createTestWorld('pull-endpoints');
+    // One events partition: Kafka keeps the publish order of all the test's events (with more partitions it keeps the
+    // order of each ordering key's events), and the order a pull endpoint's messages are stored in follows it.
+    world.env.TOPIC_PARTITIONS = '1';
+    api = await startPipeline(world, { services: ['ingest', 'tracker'] });
+    dispatcher = await startPipeline(world, { services: ['dispatcher'] });
+    base = api.api;
+    tenant = await createTenant(base, world.env.ADMIN_TOKEN!);
+  }, 120_000);
+  afterAll(async () => {
+    await dispatcher?.stop();
+    await api?.stop();
+    await world?.cleanup();
+  });
+
+  const pullEndpoint = async (eventTypes: string[], extra: Record<string, unknown> = {}, key = tenant.apiKey, prefix = '/v1') => {
+    const res = await call('POST', `${base}${prefix}/endpoints`, key, { type: 'pull', eventTypes, ...extra });
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    // The dispatcher subscribes it before the test publishes.
+    await waitFor(() => dispatcher.dispatcher!.subscribed(tenant.id, eventTypes[0]!).includes(res.json.id), { timeoutMs: 10_000, description: 'the endpoint subscribed' });
+    return res.json as { id: string; secret: string; url: string; type: string; expiresAt: string | null };
+  };
+  const publish = async (type: string, data: Record<string, unknown>) => {
+    const res = await call('POST', `${base}/v1/events`, tenant.apiKey, { type, data });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    return res.json.id as string;
+  };
+  const read = async (id: string, query = '', key = tenant.apiKey) => {
+    const res = await call('GET', `${base}/v1/endpoints/${id}/messages${query}`, key);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    return res.json as { data: Message[]; cursor: string; done: boolean };
+  };
+  /** Reads (without committing) until `n` messages wait. */
+  const readAll = async (id: string, n: number) => {
+    let page = await read(id, '?limit=1000');
+    await waitFor(async () => (page = await read(id, '?limit=1000')).data.length >= n, { timeoutMs: 30_000, description: `${n} stored messages` });
+    return page;
+  };
+
+  it('creates pull endpoints without a url (create, get, list, update) and refuses what does not fit, with problem+json', { timeout: 30_000 }, async () => {
+    const ep = await pullEndpoint(['pull.crud']);
+    expect(ep).toMatchObject({ type: 'pull', url: `pull://${ep.id}`, expiresAt: null, kafka: null });
+    expect(ep.secret).toMatch(/^whsec_/);
+    expect((await call('GET', `${base}/v1/endpoints/${ep.id}`, tenant.apiKey)).json).toMatchObject({ type: 'pull', url: `pull://${ep.id}` });
+    const listed = await call('GET', `${base}/v1/endpoints?limit=250`, tenant.apiKey);
+    expect(listed.json.data.find((e: { id: string }) => e.id === ep.id)).toMatchObject({ type: 'pull' });
+    const patched = await call('PATCH', `${base}/v1/endpoints/${ep.id}`, tenant.apiKey, { description: 'pulled', eventTypes: ['pull.crud', 'pull.other'] });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ type: 'pull', description: 'pulled', url: `pull://${ep.id}` });
+
+    const http = await call('POST', `${base}/v1/endpoints`, tenant.apiKey, { url: 'http://127.0.0.1:9/hook' });
+    const bad: Array<[string, string, unknown, number, string]> = [
+      ['POST', '/v1/endpoints', { type: 'pull', url: 'https://example.com/x' }, 422, 'url'],
+      ['POST', '/v1/endpoints', { type: 'pull', kafka: { bootstrapServers: ['127.0.0.1:9092'], topic: 't' } }, 422, 'kafka'],
+      ['POST', '/v1/endpoints', { url: 'https://example.com/x', expiresInSeconds: 60 }, 422, 'expiresInSeconds'],
+      ['POST', '/v1/endpoints', { type: 'pull', expiresInSeconds: 1 }, 422, 'expiresInSeconds'],
+      ['POST', '/v1/endpoints', { type: 'push' }, 422, 'type'],
+      ['PATCH', `/v1/endpoints/${ep.id}`, { url: 'https://example.com/x' }, 422, 'url'],
+      ['PATCH', `/v1/endpoints/${ep.id}`, { expiresInSeconds: 60 }, 422, 'expiresInSeconds'],
+      ['GET', `/v1/endpoints/${ep.id}/messages?limit=0`, undefined, 422, 'limit'],
+      ['GET', `/v1/endpoints/${ep.id}/messages?limit=1001`, undefined, 422, 'limit'],
+      ['GET', `/v1/endpoints/${ep.id}/messages?limit=ten`, undefined, 422, 'limit'],
+      ['GET', `/v1/endpoints/${ep.id}/messages?wait=31`, undefined, 422, 'wait'],
+      ['GET', `/v1/endpoints/${ep.id}/messages?wait=-1`, undefined, 422, 'wait'],
+      ['GET', `/v1/endpoints/${ep.id}/messages?cursor=abc`, undefined, 422, 'cursor'],
+      ['GET', `/v1/endpoints/${ep.id}/messages?cursor=1&cursor=2`, undefined, 422, 'cursor'],
+      ['GET', `/v1/endpoints/${http.json.id}/messages`, undefined, 409, ''],
+      ['GET', '/v1/endpoints/ep_nope/messages', undefined, 404, ''],
+    ];
+    for (const [method, path, body, status, field] of bad) {
+      const res = await call(method as 'GET', `${base}${path}`, tenant.apiKey, body);
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(res.json)}`).toBe(status);
+      expect(String(res.headers['content-type'])).toContain('application/problem+json');
+      if (field) expect(res.json.errors.map((e: { path: string }) => e.path), path).toContain(field);
+    }
+    const badEventId = await request(`${base}/v1/endpoints/${ep.id}/messages`, { headers: { authorization: `Bearer ${tenant.apiKey}`, accept: 'text/event-stream', 'last-event-id': 'x' } });
+    expect(badEventId.statusCode).toBe(422);
+    expect(String(badEventId.headers['content-type'])).toContain('application/problem+json');
+    await badEventId.body.text();
+  });
+
+  it('answers at once when nothing waits, and a long poll wakes when a message is stored', { timeout: 60_000 }, async () => {
+    const ep = await pullEndpoint(['pull.wake']);
+    const started = Date.now();
+    expect(await read(ep.id)).toEqual({ data: [], cursor: '0', done: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    const pollStarted = Date.now();
+    const poll = read(ep.id, '?wait=25');
+    const id = await publish('pull.wake', { n: 1 });
+    const page = await poll;
+    const took = Date.now() - pollStarted;
+    expect(page.data.map((m) => m.eventId)).toEqual([id]);
+    expect(page).toMatchObject({ cursor: page.data[0]!.cursor, done: true });
+    // Woken by the message (publish → fan-out → store), not by the 25 s deadline.
+    expect(took).toBeLessThan(20_000);
+
+    // A poll with nothing to read waits out its `wait`, then answers empty at the same cursor.
+    const emptyStarted = Date.now();
+    const empty = await read(ep.id, `?cursor=${page.cursor}&wait=1`);
+    expect(empty).toEqual({ data: [], cursor: page.cursor, done: true });
+    expect(Date.now() - emptyStarted).toBeGreaterThanOrEqual(900);
+  });
+
+  it('delivers in order, at least once: a read without a cursor returns the same messages, a cursor commits them; signed like an HTTP delivery', { timeout: 60_000 }, async () => {
+    const ep = await pullEndpoint(['pull.order']);
+    const ids: string[] = [];
+    for (let n = 0; n < 20; n++) ids.push(await publish('pull.order', { n }));
+    const all = await readAll(ep.id, 20);
+    expect(all.data.map((m) => m.eventId)).toEqual(ids);
+    expect(all.done).toBe(true);
+    const cursors = all.data.map((m) => Number(m.cursor));
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+
+    for (const [i, m] of all.data.entries()) {
+      expect(m).toMatchObject({ id: ids[i], eventType: 'pull.order' });
+      expect(m.headers['webhook-id']).toBe(ids[i]);
+      expect(m.headers['webhook-timestamp']).toMatch(/^\d+$/);
+      expect(m.headers['webhook-signature']).toMatch(/^v1,/);
+      expect(m.headers['content-type']).toBe('application/json');
+      // Verified by a Standard Webhooks implementation nobody here wrote, with the endpoint's secret.
+      expect(new Webhook(ep.secret).verify(m.body, m.headers)).toMatchObject({ id: ids[i], type: 'pull.order', data: { n: i } });
+    }
+
+    // Pages of 5: the same page again until a cursor commits it.
+    const first = await read(ep.id, '?limit=5');
+    expect(first.data.map((m) => m.eventId)).toEqual(ids.slice(0, 5));
+    expect(first.done).toBe(false);
+    expect((await read(ep.id, '?limit=5')).data.map((m) => m.eventId)).toEqual(ids.slice(0, 5));
+    const second = await read(ep.id, `?limit=5&cursor=${first.cursor}`);
+    expect(second.data.map((m) => m.eventId)).toEqual(ids.slice(5, 10));
+    // Without a cursor the read starts after the last commit (the first page), not from the start.
+    expect((await read(ep.id, '?limit=5')).data.map((m) => m.eventId)).toEqual(ids.slice(5, 10));
+    const rest = await read(ep.id, `?limit=100&cursor=${second.cursor}`);
+    expect(rest.data.map((m) => m.eventId)).toEqual(ids.slice(10));
+    const end = await read(ep.id, `?cursor=${rest.cursor}`);
+    expect(end).toEqual({ data: [], cursor: rest.cursor, done: true });
+    // A commit never goes back, nor past what is stored.
+    expect((await read(ep.id, '?cursor=1')).cursor).toBe(rest.cursor);
+    expect((await read(ep.id, '?cursor=999999999')).cursor).toBe(rest.cursor);
+    const later = await publish('pull.order', { n: 20 });
+    expect((await readAll(ep.id, 1)).data.map((m) => m.eventId)).toEqual([later]);
+
+    // Recorded as any delivery: one succeeded attempt per message.
+    await waitFor(async () => (await world.pool.query('SELECT 1 FROM attempts WHERE endpoint_id = $1', [ep.id])).rowCount === 21, { timeoutMs: 20_000, description: '21 attempts' });
+    const { rows } = await world.pool.query<{ outcome: string; status: string; status_code: number | null }>('SELECT DISTINCT outcome, status, status_code FROM attempts WHERE endpoint_id = $1', [ep.id]);
+    expect(rows).toEqual([{ outcome: 'succeeded', status: 'succeeded', status_code: null }]);
+  });
+
+  it('keeps every message across a dispatcher restart (published while it is down, stored once it is back)', { timeout: 120_000 }, async () => {
+    const ep = await pullEndpoint(['pull.restart']);
+    const before = await publish('pull.restart', { n: 0 });
+    await readAll(ep.id, 1);
+    await dispatcher.stop();
+    const during: string[] = [];
+    for (let n = 1; n <= 5; n++) during.push(await publish('pull.restart', { n }));
+    dispatcher = await startPipeline(world, { services: ['dispatcher'] });
+    const all = await readAll(ep.id, 6);
+    expect(all.data.map((m) => m.eventId)).toEqual([before, ...during]);
+    expect(new Set(all.data.map((m) => m.id)).size).toBe(6);
+  });
+
+  it('streams the messages as Server-Sent Events (id: = cursor) and resumes after Last-Event-ID', { timeout: 60_000 }, async () => {
+    const ep = await pullEndpoint(['pull.sse']);
+    const first = await publish('pull.sse', { n: 1 });
+    await readAll(ep.id, 1);
+
+    const open = async (lastEventId?: string) => {
+      const controller = new AbortController();
+      const res = await request(`${base}/v1/endpoints/${ep.id}/messages`, {
+        headers: { authorization: `Bearer ${tenant.apiKey}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        signal: controller.signal,
+      });
+      expect(res.statusCode).toBe(200);
+      expect(String(res.headers['content-type'])).toContain('text/event-stream');
+      const events: Array<{ id: string; data: Message }> = [];
+      let text = '';
+      const reading = (async () => {
+        try {
+          for await (const chunk of res.body) {
+            text += String(chunk);
+            let cut: number;
+            while ((cut = text.indexOf('\n\n')) >= 0) {
+              const block = text.slice(0, cut);
+              text = text.slice(cut + 2);
+              const id = /^id: (.*)$/m.exec(block)?.[1];
+              const data = /^data: (.*)$/m.exec(block)?.[1];
+              if (id && data) events.push({ id, data: JSON.parse(data) as Message });
+            }
+          }
+        } catch {
+          // aborted
+        }
+      })();
+      return { events, close: async () => { controller.abort(); await reading; } };
+    };
+
+    const stream = await open();
+    await waitFor(() => stream.events.length === 1, { timeoutMs: 10_000, description: 'the waiting message' });
+    expect(stream.events[0]!.data.eventId).toBe(first);
+    expect(stream.events[0]!.id).toBe(stream.events[0]!.data.cursor);
+    const second = await publish('pull.sse', { n: 2 });
+    await waitFor(() => stream.events.length === 2, { timeoutMs: 20_000, description: 'the new message, streamed as it is stored' });
+    expect(stream.events[1]!.data.eventId).toBe(second);
+    expect(new Webhook(ep.secret).verify(stream.events[1]!.data.body, stream.events[1]!.data.headers)).toMatchObject({ id: second });
+    await stream.close();
+
+    // Reconnecting with Last-Event-ID commits up to it and resumes after it.
+    const third = await publish('pull.sse', { n: 3 });
+    const resumed = await open(stream.events[0]!.id);
+    await waitFor(() => resumed.events.length === 2, { timeoutMs: 20_000, description: 'the messages after Last-Event-ID' });
+    expect(resumed.events.map((e) => e.data.eventId)).toEqual([second, third]);
+    await resumed.close();
+    expect((await read(ep.id)).data.map((m) => m.eventId)).toEqual([second, third]);
+  });
+
+  it("answers another tenant's or application's endpoint 404; a read-only portal session may read but not commit", { timeout: 60_000 }, async () => {
+    const other = await createTenant(base, world.env.ADMIN_TOKEN!, 'other');
+    const app = await call('POST', `${base}/v1/applications`, tenant.apiKey, { name: 'Pull customer', uid: 'pull-customer' });
+    expect(app.status, JSON.stringify(app.json)).toBe(201);
+    const ep = await pullEndpoint(['pull.portal'], {}, tenant.apiKey, '/v1/applications/pull-customer');
+    const id = await publish('pull.portal', { n: 1 });
+    // Published to the default application: the customer's endpoint gets it only when published to its application.
+    const pub = await call('POST', `${base}/v1/applications/pull-customer/events`, tenant.apiKey, { type: 'pull.portal', data: { n: 2 } });
+    expect(pub.status, JSON.stringify(pub.json)).toBe(202);
+    const path = `${base}/v1/applications/pull-customer/endpoints/${ep.id}/messages`;
+    await waitFor(async () => (await call('GET', path, tenant.apiKey)).json.data?.length === 1, { timeoutMs: 20_000, description: 'the application\'s message' });
+    expect((await call('GET', path, tenant.apiKey)).json.data[0].eventId).toBe(pub.json.id);
+    expect(id).not.toBe(pub.json.id);
+
+    expect((await call('GET', path, other.apiKey)).status).toBe(404);
+    expect((await call('GET', `${base}/v1/endpoints/${ep.id}/messages`, other.apiKey)).status).toBe(404);
+    // Under the default application's routes, another application's endpoint does not exist either.
+    expect((await call('GET', `${base}/v1/endpoints/${ep.id}/messages`, tenant.apiKey)).status).toBe(404);
+
+    const session = await call('POST', `${base}/v1/applications/pull-customer/portal-sessions`, tenant.apiKey, {});
+    const ro = await call('POST', `${base}/v1/applications/pull-customer/portal-sessions`, tenant.apiKey, { readOnly: true });
+    const page = await call('GET', path, session.json.token);
+    expect(page.status).toBe(200);
+    expect(page.json.data).toHaveLength(1);
+    const peek = await call('GET', path, ro.json.token);
+    expect(peek.status).toBe(200);
+    expect(peek.json.data).toHaveLength(1);
+    const refused = await call('GET', `${path}?cursor=${page.json.cursor}`, ro.json.token);
+    expect(refused.status).toBe(403);
+    expect(String(refused.headers['content-type'])).toContain('application/problem+json');
+    expect((await call('GET', `${path}?cursor=${page.json.cursor}`, session.json.token)).json.data).toEqual([]);
+    // Another application's portal session: 404.
+    const otherApp = await call('POST', `${base}/v1/applications`, tenant.apiKey, { name: 'Else', uid: 'pull-else' });
+    const elsewhere = await call('POST', `${base}/v1/applications/${otherApp.json.id}/portal-sessions`, tenant.apiKey, {});
+    expect((await call('GET', path, elsewhere.json.token)).status).toBe(404);
+  });
+
+  it('renews a temporary endpoint on each read and deletes it once expired; retention deletes old messages', { timeout: 60_000 }, async () => {
+    const ep = await pullEndpoint(['pull.temp'], { expiresInSeconds: 60 });
+    expect(Date.parse(ep.expiresAt!) - Date.now()).toBeGreaterThan(50_000);
+    // Nearly expired: a read renews it by expiresInSeconds.
+    await world.pool.query("UPDATE endpoints SET expires_at = now() + interval '2 seconds' WHERE id = $1", [ep.id]);
+    await read(ep.id);
+    const renewed = (await call('GET', `${base}/v1/endpoints/${ep.id}`, tenant.apiKey)).json;
+    expect(Date.parse(renewed.expiresAt) - Date.now()).toBeGreaterThan(50_000);
+
+    await publish('pull.temp', { n: 1 });
+    await readAll(ep.id, 1);
+    // Retention: the tracker's job deletes pull messages older than RETENTION_DAYS (its clock 31 days ahead).
+    const job = new RetentionJob(new PgPartitions(world.pool), { retentionDays: 30, daysAhead: 0, batchRows: 100, maxBatchesPerRun: 10, rollupRetentionDays: 2 },
+      createLogger({ service: 'test', level: 'silent' }), () => Date.now() + 31 * 86_400_000);
+    expect((await job.runOnce()).deleted.pull_messages).toBeGreaterThanOrEqual(1);
+    expect((await read(ep.id)).data).toEqual([]);
+
+    // The consumer stopped reading: past its expiry, ingest deletes it (and its messages).
+    await world.pool.query("UPDATE endpoints SET expires_at = now() - interval '1 second' WHERE id = $1", [ep.id]);
+    await waitFor(async () => (await call('GET', `${base}/v1/endpoints/${ep.id}`, tenant.apiKey)).status === 404, { timeoutMs: 20_000, description: 'the expired endpoint deleted' });
+    expect((await world.pool.query('SELECT 1 FROM pull_messages WHERE endpoint_id = $1', [ep.id])).rowCount).toBe(0);
+  });
+});

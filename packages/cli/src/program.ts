@@ -6,6 +6,7 @@ import { endpointCommands } from './commands/endpoints.ts';
 import { eventTypeCommands } from './commands/event-types.ts';
 import { eventCommands, replayCommand } from './commands/events.ts';
 import { jobCommands } from './commands/jobs.ts';
+import { listenCommand } from './commands/listen.ts';
 import { portalCommands } from './commands/portal.ts';
 import { profileCommands } from './commands/profiles.ts';
 import { sourceCommands } from './commands/sources.ts';
@@ -28,6 +29,7 @@ const groups: Array<(program: Command, runtime: Runtime) => void> = [
   deadLetterCommands,
   sourceCommands,
   jobCommands,
+  listenCommand,
   verifyCommand,
   profileCommands,
   completionCommand,
@@ -62,6 +64,7 @@ Examples:
   hookline --app acme-corp endpoints create --url https://acme.example/hooks
   hookline portal acme-corp --expires-in 2h
   hookline events tail
+  hookline listen --forward-to http://localhost:3000/webhooks --events invoice.paid
   hookline dead-letters redrive --endpoint ep_… --wait
   hookline sources create --name 'GitHub org' --provider github --secret … --app acme-corp
   hookline verify --secret whsec_… < request.http`;

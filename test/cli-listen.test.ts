@@ -1,0 +1,192 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+
+const bin = fileURLToPath(new URL('../packages/cli/bin/hookline.js', import.meta.url));
+
+/** A running `hookline listen`. */
+interface Listening {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** stdout's JSON lines (with --json). */
+  lines: () => Array<Record<string, any>>;
+  exited: Promise<number | null>;
+}
+
+/**
+ * `hookline listen` (issue 22) as a real process against the real stack: it creates a temporary pull endpoint,
+ * forwards each webhook to a local receiver with its original headers (the receiver verifies the signature with the
+ * secret listen printed), prints a line per webhook (JSON lines with --json), subscribes to --events only, keeps
+ * a webhook whose local server is down until it answers, deletes its endpoint on SIGINT, and an endpoint left by a
+ * killed listen expires and is deleted by ingest.
+ */
+describe('hookline listen', () => {
+  let world: TestWorld;
+  let pipeline: Pipeline;
+  let tenant: { id: string; apiKey: string };
+  const running: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    world = createTestWorld('cli-listen');
+    // One events partition: the publish order of the test's events is the order they reach the endpoint.
+    world.env.TOPIC_PARTITIONS = '1';
+    pipeline = await startPipeline(world);
+    tenant = await createTenant(pipeline.api, world.env.ADMIN_TOKEN!, 'listen');
+  }, 120_000);
+  afterAll(async () => {
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+    await pipeline?.stop();
+    await world?.cleanup();
+  });
+
+  const listen = (args: string[]): Listening => {
+    const child = spawn(process.execPath, [bin, 'listen', ...args], {
+      env: { PATH: process.env.PATH, HOME: '/nonexistent', HOOKLINE_URL: pipeline.api, HOOKLINE_API_KEY: tenant.apiKey, NO_COLOR: '1' } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const lines = () => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+    return { child, stdout: () => stdout, stderr: () => stderr, lines, exited };
+  };
+  const readyOf = async (l: Listening) => {
+    await waitFor(() => l.lines().some((x) => x.kind === 'ready'), { timeoutMs: 15_000, description: `listen ready (stderr: ${l.stderr()})` });
+    const ready = l.lines().find((x) => x.kind === 'ready')!;
+    // The dispatcher has subscribed the new endpoint before the test publishes.
+    const type = (ready.eventTypes as string[])[0] ?? 'listen.any';
+    await waitFor(() => pipeline.dispatcher!.subscribed(tenant.id, type).includes(ready.endpointId), { timeoutMs: 10_000, description: 'endpoint subscribed' });
+    return ready as { endpointId: string; secret: string; forwardTo: string; eventTypes: string[]; expiresAt: string };
+  };
+  const publish = async (type: string, data: Record<string, unknown>) => {
+    const res = await call('POST', `${pipeline.api}/v1/events`, tenant.apiKey, { type, data });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    return res.json.id as string;
+  };
+  const stringHeaders = (h: IncomingHttpHeaders) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, String(v)]));
+
+  it('forwards each webhook with its original headers (verified with the printed secret), prints JSON lines, subscribes to --events only and deletes its endpoint on SIGINT', { timeout: 90_000 }, async () => {
+    const receiver = await Receiver.start();
+    receiver.respondWith((req) => ({ status: req.body.includes('"n":2') ? 500 : 204 }));
+    try {
+      const l = listen(['--forward-to', receiver.url('/webhooks'), '--events', 'listen.paid,listen.failed', '--json']);
+      const ready = await readyOf(l);
+      expect(ready.secret).toMatch(/^whsec_/);
+      expect(ready.eventTypes).toEqual(['listen.paid', 'listen.failed']);
+      expect(Date.parse(ready.expiresAt) - Date.now()).toBeGreaterThan(200_000);
+      const endpoint = await call('GET', `${pipeline.api}/v1/endpoints/${ready.endpointId}`, tenant.apiKey);
+      expect(endpoint.json).toMatchObject({ type: 'pull', eventTypes: ['listen.paid', 'listen.failed'] });
+
+      const ids = [await publish('listen.paid', { n: 1 }), await publish('listen.other', { n: 0 }), await publish('listen.failed', { n: 2 }), await publish('listen.paid', { n: 3 })];
+      const wanted = [ids[0], ids[2], ids[3]];
+      await waitFor(() => l.lines().filter((x) => x.kind === 'webhook').length === 3, { timeoutMs: 30_000, description: `three webhooks forwarded (stderr: ${l.stderr()})` });
+      const printed = l.lines().filter((x) => x.kind === 'webhook');
+      expect(printed.map((x) => [x.eventId, x.eventType, x.status])).toEqual([[ids[0], 'listen.paid', 204], [ids[2], 'listen.failed', 500], [ids[3], 'listen.paid', 204]]);
+
+      // What the local app got: the webhooks in order, with the Standard Webhooks headers, verifiable with the secret.
+      const got = await receiver.waitForRequests(3, { timeoutMs: 5_000 });
+      expect(got.map((r) => r.path)).toEqual(['/webhooks', '/webhooks', '/webhooks']);
+      for (const [i, r] of got.entries()) {
+        expect(r.headers['webhook-id']).toBe(wanted[i]);
+        expect(r.headers['content-type']).toBe('application/json');
+        expect(new Webhook(ready.secret).verify(r.body, stringHeaders(r.headers))).toMatchObject({ id: wanted[i] });
+      }
+      // A 500 from the local app is an answer: shown, committed, not retried (as `stripe listen` does).
+      expect(receiver.requests.length).toBe(3);
+
+      l.child.kill('SIGINT');
+      expect(await l.exited).toBe(0);
+      expect(l.lines().at(-1)).toEqual({ kind: 'deleted', endpointId: ready.endpointId });
+      expect((await call('GET', `${pipeline.api}/v1/endpoints/${ready.endpointId}`, tenant.apiKey)).status).toBe(404);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('prints a line per webhook for people, and keeps a webhook whose local server is down until it answers', { timeout: 90_000 }, async () => {
+    // A port nobody listens on yet.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+    const l = listen(['--forward-to', `http://127.0.0.1:${port}/hooks`, '--events', 'listen.down']);
+    await waitFor(() => /Signing secret: (whsec_\S+)/.test(l.stdout()), { timeoutMs: 15_000, description: `listen ready (stderr: ${l.stderr()})` });
+    const secret = /Signing secret: (whsec_\S+)/.exec(l.stdout())![1]!;
+    const endpointId = /temporary endpoint (ep_\S+)/.exec(l.stdout())![1]!;
+    await waitFor(() => pipeline.dispatcher!.subscribed(tenant.id, 'listen.down').includes(endpointId), { timeoutMs: 10_000, description: 'endpoint subscribed' });
+
+    const first = await publish('listen.down', { n: 1 });
+    const second = await publish('listen.down', { n: 2 });
+    await waitFor(() => /could not forward/.test(l.stderr()), { timeoutMs: 30_000, description: 'the forwarding error printed' });
+    expect(l.stderr()).toContain(first);
+    expect(l.stdout()).not.toContain(first);
+
+    // The local server comes up: the waiting webhook and the next one arrive, in order, none lost.
+    const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      await waitFor(() => received.length >= 2, { timeoutMs: 30_000, description: 'both webhooks forwarded once the server is up' });
+      expect(received.map((r) => r.headers['webhook-id'])).toEqual([first, second]);
+      for (const r of received) expect(new Webhook(secret).verify(r.body, stringHeaders(r.headers))).toBeTruthy();
+      await waitFor(() => l.stdout().includes(second), { timeoutMs: 5_000, description: 'the second line' });
+      const lines = l.stdout().split('\n').filter((x) => x.includes('  listen.down  '));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d  listen\\.down  ${first}  → 200$`));
+      expect(lines[1]).toContain(second);
+
+      l.child.kill('SIGTERM');
+      expect(await l.exited).toBe(0);
+      expect(l.stderr()).toContain(`deleted endpoint ${endpointId}`);
+      expect((await call('GET', `${pipeline.api}/v1/endpoints/${endpointId}`, tenant.apiKey)).status).toBe(404);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('leaves a temporary endpoint when killed; it expires and ingest deletes it', { timeout: 60_000 }, async () => {
+    const l = listen(['--forward-to', 'http://127.0.0.1:9/unused', '--json']);
+    const ready = await readyOf(l);
+    // Every event type when --events is not given.
+    expect(ready.eventTypes).toEqual([]);
+    l.child.kill('SIGKILL');
+    await l.exited;
+    const left = await call('GET', `${pipeline.api}/v1/endpoints/${ready.endpointId}`, tenant.apiKey);
+    expect(left.json).toMatchObject({ type: 'pull', expiresAt: expect.any(String) });
+    // Nobody reads it any more: five minutes later (moved here instead of waited for) it has expired.
+    await world.pool.query("UPDATE endpoints SET expires_at = now() - interval '1 second' WHERE id = $1", [ready.endpointId]);
+    await waitFor(async () => (await call('GET', `${pipeline.api}/v1/endpoints/${ready.endpointId}`, tenant.apiKey)).status === 404, {
+      timeoutMs: 20_000,
+      description: 'the expired endpoint deleted by ingest',
+    });
+  });
+
+  it('refuses a --forward-to that is not an http(s) URL (exit 2) without creating an endpoint', { timeout: 30_000 }, async () => {
+    const before = (await call('GET', `${pipeline.api}/v1/endpoints?limit=250`, tenant.apiKey)).json.data.length;
+    for (const bad of ['localhost:3000', 'ftp://localhost/x']) {
+      const l = listen(['--forward-to', bad]);
+      expect(await l.exited).toBe(2);
+      expect(l.stderr()).toContain('--forward-to');
+    }
+    const missing = listen([]);
+    expect(await missing.exited).toBe(2);
+    expect((await call('GET', `${pipeline.api}/v1/endpoints?limit=250`, tenant.apiKey)).json.data.length).toBe(before);
+  });
+});

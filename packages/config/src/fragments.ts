@@ -37,7 +37,9 @@ export const httpFragment = (defaultPort: number) => ({
   HTTP_PORT: port(defaultPort).describe('Port of the HTTP server.'),
 });
 
-/** Logging and OpenTelemetry switches (the SDK itself reads the standard OTEL_* variables). */
+const otlpProtocol = z.enum(['http/protobuf', 'http/json', 'grpc']);
+
+/** Logging and OpenTelemetry switches (the OTLP exporter itself reads the standard OTEL_EXPORTER_OTLP_* endpoint variables). */
 export const telemetryFragment = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('pino log level.'),
   LOG_FORMAT: z
@@ -52,6 +54,20 @@ export const telemetryFragment = {
     .default('parentbased_traceidratio')
     .describe('Trace sampler (OpenTelemetry names). The default keeps every trace a caller started sampled and samples OTEL_TRACES_SAMPLER_ARG of the rest.'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(0.1).describe('Share of new traces sampled by the ratio samplers (0–1).'),
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .default('otlp')
+    .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'null'))])
+    .pipe(z.array(z.enum(['otlp', 'console', 'none'])))
+    .describe('Where sampled spans go: otlp (default), console, or none (spans are neither recorded nor exported; trace context still propagates). Comma-separated for several.'),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.default('http/protobuf').describe('OTLP transport: http/protobuf (default), http/json or grpc. The endpoint, headers and timeout come from the standard OTEL_EXPORTER_OTLP_* variables, read by the exporter.'),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional().describe('OTLP transport for traces; overrides OTEL_EXPORTER_OTLP_PROTOCOL.'),
+  OTEL_PROPAGATORS: z
+    .string()
+    .default('tracecontext,baggage')
+    .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
+    .pipe(z.array(z.enum(['tracecontext', 'baggage', 'none'])))
+    .describe('Context propagation formats on Kafka records and webhooks: tracecontext and baggage (W3C; default both), or none.'),
 };
 
 /** Which webhook targets are acceptable: checked by ingest when an endpoint is saved and by the dispatcher at connect time. */

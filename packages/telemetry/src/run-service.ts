@@ -1,6 +1,6 @@
 import { createLogger, type Logger } from './logger.ts';
 import { exitOnStartupError, stopOnSignals } from './lifecycle.ts';
-import { startTelemetry, type SamplerName } from './sdk.ts';
+import { startTelemetry, type OtlpProtocol, type SamplerName } from './sdk.ts';
 
 /** The configuration every service has (from the shared fragments). */
 export interface ServiceBaseConfig {
@@ -8,6 +8,10 @@ export interface ServiceBaseConfig {
   OTEL_SDK_DISABLED: boolean;
   OTEL_TRACES_SAMPLER: SamplerName;
   OTEL_TRACES_SAMPLER_ARG: number;
+  OTEL_TRACES_EXPORTER: Array<'otlp' | 'console' | 'none'>;
+  OTEL_EXPORTER_OTLP_PROTOCOL: OtlpProtocol;
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: OtlpProtocol | undefined;
+  OTEL_PROPAGATORS: Array<'tracecontext' | 'baggage' | 'none'>;
   LOG_LEVEL: string;
   LOG_FORMAT: 'json' | 'pretty';
   NO_COLOR?: string | undefined;
@@ -26,11 +30,14 @@ export async function runService<C extends ServiceBaseConfig>(
 ): Promise<void> {
   try {
     const config = loadConfig();
-    const telemetry = startTelemetry({
+    const telemetry = await startTelemetry({
       serviceName: config.OTEL_SERVICE_NAME ?? `hookline-${service}`,
       disabled: config.OTEL_SDK_DISABLED,
       sampler: config.OTEL_TRACES_SAMPLER,
       samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
+      exporters: config.OTEL_TRACES_EXPORTER,
+      protocol: config.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? config.OTEL_EXPORTER_OTLP_PROTOCOL,
+      propagators: config.OTEL_PROPAGATORS,
     });
     const log = createLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT, colour: !config.NO_COLOR });
     // Signals are handled from the start: a SIGTERM during start-up waits for it, then stops cleanly.

@@ -31,8 +31,17 @@ export {
   type Endpoint,
   type EndpointPatch,
   type NewEndpoint,
+  type EndpointOrdering,
+  type OrderingOnDead,
   type SignatureScheme,
 } from './repositories/endpoints-repository.ts';
+export {
+  OrderedDeliveriesRepository,
+  type BlockedKey,
+  type OrderedAdmission,
+  type OrderedState,
+  type ReleasedDelivery,
+} from './repositories/ordered-deliveries-repository.ts';
 export { kafkaUrl, type EndpointType, type KafkaDestination, type KafkaDestinationView, type SaslMechanism } from './repositories/kafka-destination.ts';
 export { RequeueJobsRepository, type RequeueJob } from './repositories/requeue-jobs-repository.ts';
 export {

@@ -1,6 +1,6 @@
 import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
-import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, pingDatabase, PullMessagesRepository, SecretBox } from '@hookline/db';
+import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, OrderedDeliveriesRepository, pingDatabase, PullMessagesRepository, SecretBox } from '@hookline/db';
 import { CoalescingSender, CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { eventDecoderFor } from '@hookline/registry';
 import { isValidSecret } from '@hookline/signing';
@@ -24,6 +24,7 @@ import { WebhookClient } from './deliver/webhook-client.ts';
 import { KafkaDestinationClient } from './deliver/kafka-destination-client.ts';
 import { PullStoreClient } from './deliver/pull-store-client.ts';
 import { EndpointDirectory } from './fanout/endpoint-directory.ts';
+import { OrderingGate } from './deliver/ordering-gate.ts';
 
 /**
  * How long hand-off records (attempts, retry tiers, dead letters) may wait in the sender for other records: at
@@ -146,8 +147,10 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   };
   const failed = whenConsumersGiveUp(Object.values(consumers), log);
   const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, sender, directory, topics, sourceTopics, decoder, log });
+  const ordering = new OrderingGate({ repo: new OrderedDeliveriesRepository(pool), sender, deliveriesTopic: topics.deliveries, log });
+  ordering.start();
   const handling = {
-    producer, deliverer, topics, log, metrics,
+    producer, deliverer, directory, ordering, topics, log, metrics,
     succeeded: new SucceededCheck((ids) => deliveriesRepo.succeededAmong(ids), log),
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
@@ -173,6 +176,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
       const drainMs = drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS);
       await Promise.allSettled([fanout.stop(drainMs), deliver.stop(drainMs), retry.stop(drainMs)]);
       breakers.shutdown();
+      ordering.stop();
       await Promise.allSettled([directory.close(), k.disconnect(), client.close(), kafkaDestinations.close(), ops.close()]);
       await pool.end();
     },

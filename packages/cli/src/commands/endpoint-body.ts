@@ -16,6 +16,8 @@ export interface EndpointFlags {
   disabled?: boolean;
   enabled?: boolean;
   metadata?: string;
+  ordering?: string;
+  orderingOnDead?: string;
 }
 
 /** Adds the flags that set endpoint fields. */
@@ -27,7 +29,9 @@ export function withEndpointFlags(command: Command, mode: 'create' | 'update'): 
     .option('--rate-limit <perSecond>', "deliveries per second at most ('none' to lift it)")
     .option('--timeout <ms>', 'request timeout in milliseconds (1000–30000)')
     .option('--max-concurrency <n>', 'deliveries in flight at once')
-    .option('--metadata <json>', 'a JSON object kept with the endpoint');
+    .option('--metadata <json>', 'a JSON object kept with the endpoint')
+    .option('--ordering <mode>', "'key': one ordering key's events one at a time, in publish order ('none': concurrent, the default)")
+    .option('--ordering-on-dead <action>', "with --ordering key, what a dead delivery does to its key: 'skip' (default) or 'block' (until redriven)");
   if (mode === 'create') {
     command
       .option('--secret <whsec>', 'use this signing secret (whsec_…, or whsk_… for ed25519) instead of a generated one')
@@ -51,6 +55,8 @@ export function endpointBody(flags: EndpointFlags & { disable?: boolean; enable?
   if (flags.timeout !== undefined) body.timeoutMs = parseInteger(flags.timeout, '--timeout', 1);
   if (flags.maxConcurrency !== undefined) body.maxConcurrency = parseInteger(flags.maxConcurrency, '--max-concurrency', 1);
   if (flags.metadata !== undefined) body.metadata = parseJsonObject(flags.metadata, '--metadata');
+  if (flags.ordering !== undefined) body.ordering = flags.ordering === 'none' ? null : flags.ordering;
+  if (flags.orderingOnDead !== undefined) body.orderingOnDead = flags.orderingOnDead;
   if (mode === 'create' && flags.disabled) body.disabled = true;
   if (mode === 'update') {
     if (flags.disable && flags.enable) throw new UsageError('--disable and --enable contradict each other');

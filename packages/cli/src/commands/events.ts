@@ -31,6 +31,7 @@ interface PublishOptions {
   type?: string;
   data?: string;
   id?: string;
+  orderingKey?: string;
   file?: string;
   idempotencyKey?: string;
 }
@@ -40,7 +41,7 @@ const eventPath = (ctx: CommandContext, id: string, rest = '') => scopedPath(ctx
 async function publish(ctx: CommandContext, opts: PublishOptions): Promise<void> {
   const headers = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : undefined;
   if (opts.file !== undefined) {
-    if (opts.type || opts.data || opts.id) throw new UsageError('--file holds whole events: do not combine it with --type, --data or --id');
+    if (opts.type || opts.data || opts.id || opts.orderingKey) throw new UsageError('--file holds whole events: do not combine it with --type, --data, --id or --ordering-key');
     const { events, single } = parseEventsText((await readPath(ctx.runtime, opts.file, '--file')).toString('utf8'), opts.file === '-' ? 'stdin' : opts.file);
     if (single) {
       const accepted = await ctx.api.request<Record<string, unknown>>('POST', scopedPath(ctx, '/events'), { body: events[0], ...(headers ? { headers } : {}) });
@@ -64,7 +65,7 @@ async function publish(ctx: CommandContext, opts: PublishOptions): Promise<void>
   }
   if (!opts.type) throw new UsageError('give --type (with --data) or --file (see hookline events publish --help)');
   const data = opts.data === undefined ? {} : parseJsonObject(await readInlineOrFile(ctx.runtime, opts.data, '--data'), '--data');
-  const body = { type: opts.type, data, ...(opts.id ? { id: opts.id } : {}) };
+  const body = { type: opts.type, data, ...(opts.id ? { id: opts.id } : {}), ...(opts.orderingKey ? { orderingKey: opts.orderingKey } : {}) };
   const accepted = await ctx.api.request<Record<string, unknown>>('POST', scopedPath(ctx, '/events'), { body, ...(headers ? { headers } : {}) });
   ctx.out.result(accepted, () => record(ctx.out, accepted));
 }
@@ -96,6 +97,7 @@ export function eventCommands(program: Command, runtime: Runtime): void {
     .option('-t, --type <type>', 'the event type')
     .option('-d, --data <json>', "the event's data: JSON, @file, or - for stdin (default {})")
     .option('--id <id>', 'your own event id (publishing it again returns the first event)')
+    .option('--ordering-key <key>', "endpoints with ordering 'key' receive one key's events one at a time, in publish order")
     .option('-f, --file <path>', "whole events {type, data, id?} from a file, or - for stdin")
     .option('--idempotency-key <key>', 'the same key within 24 h answers the first response and publishes nothing')
     .addHelpText('after', '\nExamples:\n  hookline events publish -t invoice.paid -d \'{"amount": 42}\'\n  hookline events publish -t invoice.paid -d @data.json\n  hookline events publish --file events.ndjson\n  cat events.ndjson | hookline events publish --file -')

@@ -29,6 +29,10 @@ export interface DirectoryEndpoint {
   type?: EndpointType;
   /** A kafka endpoint's destination, secrets decrypted. */
   kafka?: KafkaDestination | null;
+  /** `key`: one ordering key's deliveries one at a time, in order; null or absent: concurrent. */
+  ordering?: 'key' | null;
+  /** On an ordered endpoint, what a dead delivery does to its key (absent: `skip`). */
+  orderingOnDead?: 'skip' | 'block';
 }
 
 interface Row {
@@ -47,6 +51,8 @@ interface Row {
   filter: Record<string, unknown> | null;
   type: EndpointType;
   kafka: StoredKafkaDestination | null;
+  ordering: 'key' | null;
+  ordering_on_dead: 'skip' | 'block';
 }
 
 /** What fan-out needs of an application: to find it by uid, and the tenant's default one. */
@@ -148,6 +154,8 @@ export class EndpointDirectoryRepository {
       filter: r.filter,
       type: r.type,
       kafka: r.kafka ? openKafkaSettings(r.kafka, this.#box) : null,
+      ordering: r.ordering,
+      orderingOnDead: r.ordering_on_dead,
       secrets: r.secrets.map((s) => ({ secret: this.#box.decrypt(s.ciphertext), expiresAt: s.expiresAt === null ? null : Date.parse(s.expiresAt) })),
     };
   }

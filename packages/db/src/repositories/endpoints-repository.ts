@@ -7,6 +7,11 @@ import { kafkaUrl, sealKafka, viewKafka, type EndpointType, type KafkaDestinatio
 /** What a pull endpoint's `url` says: it has none to connect to, only the place its messages are read from. */
 export const pullUrl = (id: string): string => `pull://${id}`;
 
+/** `key`: one ordering key's events one at a time, in publish order (migration 0014); null: concurrent delivery. */
+export type EndpointOrdering = 'key' | null;
+/** What a dead delivery does to its key on an ordered endpoint: `skip` lets the next go, `block` waits for a redrive. */
+export type OrderingOnDead = 'skip' | 'block';
+
 /** How an endpoint signs: `v1` HMAC with `whsec_` secrets, or `v1a` ed25519 with `whsk_` secret keys. */
 export type SignatureScheme = 'hmac-sha256' | 'ed25519';
 
@@ -32,6 +37,9 @@ export interface Endpoint {
   type: EndpointType;
   /** The Kafka destination without its secrets (kafka endpoints only). */
   kafka: KafkaDestinationView | null;
+  /** `key`: ordered per ordering key; null: concurrent. */
+  ordering: EndpointOrdering;
+  orderingOnDead: OrderingOnDead;
   /** A temporary pull endpoint's expiry (renewed by its reads); null: permanent. */
   expiresAt: Date | null;
   createdAt: Date;
@@ -61,6 +69,8 @@ export interface NewEndpoint {
   metadata?: Record<string, unknown>;
   /** A filter already validated (compileFilter); null or absent: none. */
   filter?: Record<string, unknown> | null;
+  ordering?: EndpointOrdering | undefined;
+  orderingOnDead?: OrderingOnDead | undefined;
 }
 
 /** Fields a PATCH may change (undefined: unchanged; null: back to the default). */
@@ -78,6 +88,8 @@ export interface EndpointPatch {
   filter?: Record<string, unknown> | null;
   /** The whole destination of a kafka endpoint (secrets included), replacing the stored one. */
   kafka?: KafkaDestination;
+  ordering?: EndpointOrdering;
+  orderingOnDead?: OrderingOnDead;
 }
 
 interface EndpointRow {
@@ -100,6 +112,8 @@ interface EndpointRow {
   signature_scheme: SignatureScheme;
   type: EndpointType;
   kafka: StoredKafkaDestination | null;
+  ordering: EndpointOrdering;
+  ordering_on_dead: OrderingOnDead;
   expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -123,6 +137,8 @@ const toEndpoint = (r: EndpointRow): Endpoint => ({
   signatureScheme: r.signature_scheme,
   type: r.type,
   kafka: r.kafka ? viewKafka(r.kafka) : null,
+  ordering: r.ordering,
+  orderingOnDead: r.ordering_on_dead,
   expiresAt: r.expires_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -147,9 +163,9 @@ export class EndpointsRepository {
     const { rows } = await this.#pool.query<EndpointRow>(
       `INSERT INTO endpoints (id, tenant_id, url, description, event_types, secrets, headers, rate_limit_per_second,
          timeout_ms, max_concurrency, disabled, metadata, filter, application_id, signature_scheme, type, kafka,
-         expires_in_seconds, expires_at)
+         expires_in_seconds, expires_at, ordering, ordering_on_dead)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $15, id, $14, $16, $17,
-         $18::integer, now() + make_interval(secs => $18::integer) FROM applications WHERE id = $13 AND tenant_id = $2
+         $18::integer, now() + make_interval(secs => $18::integer), $19, $20 FROM applications WHERE id = $13 AND tenant_id = $2
        RETURNING *`,
       [
         id,
@@ -170,6 +186,8 @@ export class EndpointsRepository {
         input.kafka ? 'kafka' : (input.type ?? 'http'),
         input.kafka ? JSON.stringify(sealKafka(input.kafka, this.#box)) : null,
         input.type === 'pull' ? (input.expiresInSeconds ?? null) : null,
+        input.ordering ?? null,
+        input.orderingOnDead ?? 'skip',
       ],
     );
     // No row: the application is not the tenant's (or was deleted meanwhile).
@@ -197,7 +215,7 @@ export class EndpointsRepository {
     const columns: Record<Exclude<keyof EndpointPatch, 'kafka'>, string> = {
       url: 'url', description: 'description', eventTypes: 'event_types', headers: 'headers',
       rateLimitPerSecond: 'rate_limit_per_second', timeoutMs: 'timeout_ms', maxConcurrency: 'max_concurrency',
-      disabled: 'disabled', metadata: 'metadata', filter: 'filter',
+      disabled: 'disabled', metadata: 'metadata', filter: 'filter', ordering: 'ordering', orderingOnDead: 'ordering_on_dead',
     };
     const sets: string[] = [];
     const values: unknown[] = [tenantId, id, applicationId ?? null];

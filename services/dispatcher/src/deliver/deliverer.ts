@@ -4,6 +4,7 @@ import {
   recordHeaders,
   type AttemptOutcome,
   type DeliveryRecord,
+  type DeliveryStatus,
   type TopicNames,
 } from '@hookline/contracts';
 import type { CircuitState, DirectoryEndpoint, EndpointDirectoryRepository, EndpointHealthRepository } from '@hookline/db';
@@ -12,6 +13,7 @@ import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@op
 import type { Logger } from '@hookline/telemetry';
 import type { IHeaders } from 'kafkajs';
 import type { HealthChange } from '../domain/endpoint-health.ts';
+import type { DeliveryEnd } from '../domain/ordering.ts';
 import { decide, outcomeOf, type Decision } from '../domain/outcome.ts';
 import { attemptHandOff, retryRecords, type TopicRecords } from '../domain/handoff-records.ts';
 import type { RetryTier } from '../domain/retry-policy.ts';
@@ -138,14 +140,15 @@ export class Deliverer {
     };
   }
 
-  async deliver(delivery: DeliveryRecord, headers: IHeaders | undefined, signal: AbortSignal): Promise<void> {
+  /** Resolves, once the delivery's records are handed on, with how it ended (ordered delivery lets its key go on by it). */
+  async deliver(delivery: DeliveryRecord, headers: IHeaders | undefined, signal: AbortSignal): Promise<DeliveryEnd> {
     const endpoint = await this.#d.directory.resolve(delivery.endpointId);
     if (!endpoint || endpoint.disabled || endpoint.tenantId !== delivery.tenantId) {
       this.#d.log.info(
         { delivery_id: delivery.deliveryId, endpoint_id: delivery.endpointId, disabled_reason: endpoint?.disabledReason },
         'endpoint missing or disabled; delivery dropped',
       );
-      return;
+      return 'dropped';
     }
     const admission = await this.#d.limits.admit(endpoint.id, {
       maxConcurrency: endpoint.maxConcurrency ?? this.#d.defaultMaxConcurrency,
@@ -156,7 +159,7 @@ export class Deliverer {
       // (the rule: isSentAttempt in @hookline/contracts); counted as deferred.
       this.#d.metrics?.deferred(admission.reason);
       await this.#handOff.send([retryRecords(this.#d.topics, this.#d.tiers, delivery, admission.retryInMs, this.#now())], delivery, headerString(headers, recordHeaders.traceparent));
-      return;
+      return 'deferred';
     }
     // The endpoint's slot is held for the request only, not while the attempt's records are produced.
     let released = false;
@@ -166,20 +169,20 @@ export class Deliverer {
       admission.release();
     };
     try {
-      await this.#attempt(delivery, endpoint, headers, signal, release);
+      return await this.#attempt(delivery, endpoint, headers, signal, release);
     } finally {
       release();
     }
   }
 
   /** One attempt inside an HTTP CLIENT span (OpenTelemetry HTTP conventions) whose context the webhook carries. */
-  async #attempt(delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal, release: () => void): Promise<void> {
+  async #attempt(delivery: DeliveryRecord, endpoint: DirectoryEndpoint, headers: IHeaders | undefined, signal: AbortSignal, release: () => void): Promise<DeliveryStatus> {
     const name = endpoint.type === 'kafka' && endpoint.kafka ? `send ${endpoint.kafka.topic}` : endpoint.type === 'pull' ? 'INSERT pull_messages' : 'POST';
     return tracer.startActiveSpan(name, { kind: endpoint.type === 'kafka' ? SpanKind.PRODUCER : SpanKind.CLIENT }, async (span) => {
       // Attributes only for a span that records: most attempts are not sampled.
       if (span.isRecording()) span.setAttributes(clientSpanAttributes(delivery, endpoint));
       try {
-        await this.#attemptIn(span, delivery, endpoint, headers, signal, release);
+        return await this.#attemptIn(span, delivery, endpoint, headers, signal, release);
       } catch (err) {
         recordFailure(span, err);
         throw err;
@@ -196,7 +199,7 @@ export class Deliverer {
     headers: IHeaders | undefined,
     signal: AbortSignal,
     release: () => void,
-  ): Promise<void> {
+  ): Promise<DeliveryStatus> {
     const startedAt = new Date(this.#now());
     const traceparent = traceparentFor(span, headerString(headers, recordHeaders.traceparent));
     const request = buildWebhookRequest(
@@ -269,6 +272,7 @@ export class Deliverer {
         next_attempt_at: attempt.nextAttemptAt },
       'delivery attempt',
     );
+    return decision.status;
   }
 
   /** The send, by the endpoint's type: a signed POST, the same body and headers as a record on its Kafka topic, or stored for a pull endpoint's consumer. */

@@ -6,6 +6,8 @@ import {
   encodeRecord,
   eventIdForRecord,
   HooklineError,
+  orderingKeyOf,
+  recordHeaders,
   type Decoded,
   type EventRecord,
   type FilterableEvent,
@@ -14,6 +16,7 @@ import {
 import {
   endSpan,
   headersFor,
+  headerString,
   IntervalCommitter,
   MAX_RECORD_BATCH_BYTES,
   OffsetWatermark,
@@ -220,6 +223,13 @@ export class FanoutConsumer {
     };
     const span = startProcessSpan({ topic, partition, message }, { ...ids, 'hookline.fanout_count': targets.length });
     const deliveries: Message[] = [];
+    // One key's events reach the deliveries topic in the order read here: ordered endpoints deliver them in it.
+    const orderingKey = orderingKeyOf({
+      header: headerString(message.headers, recordHeaders.orderingKey),
+      envelope: event.orderingKey,
+      recordKey: message.key,
+      fromSourceTopic: topic !== this.#topics.events,
+    });
     for (const endpoint of targets) {
       deliveries.push({
         key: endpoint!.id,
@@ -234,6 +244,7 @@ export class FanoutConsumer {
           data: event.data,
           eventCreatedAt: createdAt,
           attempt: 0,
+          ...(orderingKey === undefined ? {} : { orderingKey }),
         }),
       });
     }

@@ -61,7 +61,7 @@ export class DispatcherMetrics {
     });
     this.#skipped = new Counter({
       name: 'hookline_deliveries_skipped_total',
-      help: 'Delivery records not sent because the tracker had already recorded the delivery as succeeded (a repeat)',
+      help: 'Delivery records not sent: already_succeeded (a repeat the tracker recorded as succeeded), ordering_wait (behind its key\'s head on an ordered endpoint; sent when its turn comes), ordering_done (a stale retry copy of an ordered delivery already done)',
       labelNames: ['reason'],
       registers,
     });

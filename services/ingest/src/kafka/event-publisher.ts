@@ -9,12 +9,18 @@ import { HooklineError } from '../domain/errors.ts';
  */
 export type OutgoingEvent = EventRecord & { id: string; framed?: Buffer | undefined };
 
+/**
+ * The record key: the event id, or for an event with an ordering key the application and the key, so one key's
+ * events share a partition and fan-out reads them in publish order.
+ */
+const recordKey = (e: OutgoingEvent): string => (e.orderingKey === undefined ? e.id : `${e.application ?? e.tenantId}\u001f${e.orderingKey}`);
+
 /** The record of one event: the JSON envelope, or the registry-framed value with routing headers and the event's time. */
 function messageOf(e: OutgoingEvent, trace: IHeaders): Message {
-  if (!e.framed) return { key: e.id, value: encodeRecord(eventRecord, e), headers: trace };
+  if (!e.framed) return { key: recordKey(e), value: encodeRecord(eventRecord, e), headers: trace };
   const { framed, ...envelope } = e;
   return {
-    key: e.id,
+    key: recordKey(e),
     value: framed,
     timestamp: String(Date.parse(envelope.createdAt!)),
     headers: {
@@ -24,6 +30,7 @@ function messageOf(e: OutgoingEvent, trace: IHeaders): Message {
       [recordHeaders.eventId]: envelope.id,
       ...(envelope.application ? { [recordHeaders.application]: envelope.application } : {}),
       ...(envelope.metadata ? { [recordHeaders.metadata]: JSON.stringify(envelope.metadata) } : {}),
+      ...(envelope.orderingKey ? { [recordHeaders.orderingKey]: envelope.orderingKey } : {}),
     },
   };
 }

@@ -19,6 +19,8 @@ export interface EventInput {
   headers?: Record<string, string> | undefined;
   /** String metadata content filters can match; kept with the event. */
   metadata?: Record<string, string> | undefined;
+  /** Ordered endpoints receive one key's events one at a time, in publish order. */
+  orderingKey?: string | undefined;
 }
 
 /** The application events are published to: they fan out to its endpoints, within its publish rate. */
@@ -141,6 +143,7 @@ export class PublishService {
           endpointId: inputs[index]!.endpointId,
           ...(inputs[index]!.headers ? { headers: inputs[index]!.headers } : {}),
           ...(inputs[index]!.metadata ? { metadata: inputs[index]!.metadata } : {}),
+          ...(inputs[index]!.orderingKey ? { orderingKey: inputs[index]!.orderingKey } : {}),
           framed: framed[index],
         })),
       );

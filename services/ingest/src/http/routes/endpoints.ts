@@ -8,6 +8,7 @@ import type { TargetChecker } from '../../targets/target-checker.ts';
 import type { ApiRoutes } from '../api-routes.ts';
 import { checkBrokers, checkPullFields, destinationView, endpointType, expiresInSeconds, kafkaDestination, toKafkaDestination } from './endpoint-destinations.ts';
 import { filterField } from './endpoint-filters.ts';
+import { endpointOrdering, orderingOnDead } from './endpoint-ordering.ts';
 import { appOf, tenantOf } from '../auth.ts';
 import { APPLICATION_MOUNTS } from '../mounts.ts';
 import { decodeCursor, page, pageOf, pageQuery } from '../pagination.ts';
@@ -48,6 +49,8 @@ const endpointFields = {
   disabled: z.boolean(),
   metadata: z.record(z.string(), z.unknown()),
   filter: filterField,
+  ordering: endpointOrdering,
+  orderingOnDead: orderingOnDead,
 };
 const createEndpoint = z.strictObject({
   url: endpointFields.url.optional().describe('Where an `http` endpoint POSTs (required for `http`; `kafka` and `pull` endpoints have none)'),
@@ -65,6 +68,8 @@ const createEndpoint = z.strictObject({
   disabled: endpointFields.disabled.optional(),
   metadata: endpointFields.metadata.optional(),
   filter: endpointFields.filter.optional(),
+  ordering: endpointFields.ordering.optional(),
+  orderingOnDead: endpointFields.orderingOnDead.optional(),
 });
 const patchEndpoint = createEndpoint.omit({ secret: true, signatureScheme: true, type: true, expiresInSeconds: true }).partial();
 
@@ -85,6 +90,8 @@ const endpointView = z
     filter: z.record(z.string(), z.unknown()).nullable().describe('The content filter (docs/filters.md); null: none'),
     signatureScheme,
     ...destinationView,
+    ordering: endpointOrdering,
+    orderingOnDead,
     createdAt: z.string(),
     updatedAt: z.string(),
   });
@@ -133,6 +140,8 @@ const view = (e: Endpoint, d: EndpointDefaults) => ({
   type: e.type,
   kafka: e.kafka,
   expiresAt: e.expiresAt ? e.expiresAt.toISOString() : null,
+  ordering: e.ordering,
+  orderingOnDead: e.orderingOnDead,
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),
 });

@@ -1,4 +1,4 @@
-import { eventMetadata, eventTypeName, externalId } from '@hookline/contracts';
+import { eventMetadata, eventTypeName, externalId, orderingKey } from '@hookline/contracts';
 import { z } from 'zod';
 import type { PublishService } from '../../publishing/publish-service.ts';
 import type { ApiRoutes } from '../api-routes.ts';
@@ -13,6 +13,9 @@ const eventInput = z.strictObject({
   metadata: eventMetadata
     .optional()
     .describe('String metadata beside the payload (at most 32 keys of [A-Za-z0-9_-], values up to 1,000 characters): content filters match it as `metadata.<key>`; kept with the event, not sent to endpoints'),
+  orderingKey: orderingKey
+    .optional()
+    .describe('Endpoints with `ordering: "key"` receive the events of one ordering key one at a time, in publish order (1–256 characters, e.g. a customer or order id)'),
 });
 const batchInput = z.strictObject({ events: z.array(eventInput).min(1).max(1_000) });
 const published = z.object({ id: z.string(), type: z.string(), createdAt: z.string() });

@@ -1,0 +1,143 @@
+import type pg from 'pg';
+
+/** Where an ordered delivery stands (migration 0014): `waiting` its turn or in progress, `blocked` dead until redriven, `done`. */
+export type OrderedState = 'waiting' | 'blocked' | 'done';
+
+/** What the deliver stage learns of a delivery of an ordered endpoint when its record comes. */
+export interface OrderedAdmission {
+  state: OrderedState;
+  /** No earlier delivery of its key is waiting or blocked: this one may be attempted. */
+  head: boolean;
+}
+
+/** A delivery that was waiting behind another and is now its key's head: its record, to produce again. */
+export interface ReleasedDelivery {
+  deliveryId: string;
+  endpointId: string;
+  record: Buffer;
+  traceparent: string | null;
+}
+
+/** A blocked key: the dead delivery holding it, and how many wait behind it. */
+export interface BlockedKey {
+  orderingKey: string;
+  deliveryId: string;
+  waiting: number;
+  blockedSince: Date;
+}
+
+/** The key's rows are changed under one transaction-scoped advisory lock, so an arrival and a release never interleave. */
+const LOCK = 'SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 0))';
+
+/**
+ * The order of ordered endpoints' deliveries, one row per delivery that carries an ordering key
+ * (`ordered_deliveries`). Every change to a key runs in a transaction holding the key's advisory lock.
+ */
+export class OrderedDeliveriesRepository {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /**
+   * A delivery record arrived: when `arrival` is given (a fresh record that carries its ordering key), the delivery
+   * takes its place in its key's order at `seq` unless it has one already. Answers its state and whether it is its
+   * key's head, or null when the delivery has no place in any order.
+   */
+  async admit(
+    deliveryId: string,
+    arrival?: { endpointId: string; orderingKey: string; seq: bigint; record: Buffer; traceparent: string | undefined },
+  ): Promise<OrderedAdmission | null> {
+    const select = `SELECT d.state, NOT EXISTS (
+        SELECT 1 FROM ordered_deliveries w
+        WHERE w.endpoint_id = d.endpoint_id AND w.ordering_key = d.ordering_key AND w.state <> 'done' AND w.seq < d.seq
+      ) AS head
+      FROM ordered_deliveries d WHERE d.delivery_id = $1`;
+    if (!arrival) {
+      const { rows } = await this.#pool.query<OrderedAdmission>(select, [deliveryId]);
+      return rows[0] ?? null;
+    }
+    return this.#transaction(async (client) => {
+      await client.query(LOCK, [arrival.endpointId, arrival.orderingKey]);
+      await client.query(
+        `INSERT INTO ordered_deliveries (delivery_id, endpoint_id, ordering_key, seq, record, traceparent)
+         SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM endpoints WHERE id = $2)
+         ON CONFLICT (delivery_id) DO NOTHING`,
+        [deliveryId, arrival.endpointId, arrival.orderingKey, arrival.seq.toString(), arrival.record, arrival.traceparent ?? null],
+      );
+      const { rows } = await client.query<OrderedAdmission>(select, [deliveryId]);
+      return rows[0] ?? null;
+    });
+  }
+
+  /**
+   * The key's head ended: `done` (delivered, or given up with `skip`) lets the next delivery of its key go —
+   * `release` produces it again, inside the transaction, so a failed produce leaves the head unfinished and the
+   * caller tries again —; `blocked` (dead with `block`) keeps the key stopped. False when the delivery was done already.
+   */
+  async finish(deliveryId: string, state: 'done' | 'blocked', release: (next: ReleasedDelivery) => Promise<void>): Promise<boolean> {
+    return this.#transaction(async (client) => {
+      const { rows: found } = await client.query<{ endpoint_id: string; ordering_key: string }>(
+        `SELECT endpoint_id, ordering_key FROM ordered_deliveries WHERE delivery_id = $1 AND state <> 'done'`,
+        [deliveryId],
+      );
+      const row = found[0];
+      if (!row) return false;
+      await client.query(LOCK, [row.endpoint_id, row.ordering_key]);
+      const { rowCount } = await client.query(
+        `UPDATE ordered_deliveries SET state = $2, updated_at = now() WHERE delivery_id = $1 AND state <> 'done'`,
+        [deliveryId, state],
+      );
+      if (!rowCount) return false;
+      if (state === 'done') {
+        const { rows } = await client.query<{ delivery_id: string; record: Buffer; traceparent: string | null; state: OrderedState }>(
+          `SELECT delivery_id, record, traceparent, state FROM ordered_deliveries
+           WHERE endpoint_id = $1 AND ordering_key = $2 AND state <> 'done' ORDER BY seq LIMIT 1`,
+          [row.endpoint_id, row.ordering_key],
+        );
+        const next = rows[0];
+        if (next && next.state === 'waiting') {
+          await release({ deliveryId: next.delivery_id, endpointId: row.endpoint_id, record: next.record, traceparent: next.traceparent });
+        }
+      }
+      return true;
+    });
+  }
+
+  /** The endpoint's blocked keys (dead deliveries of an endpoint with `orderingOnDead: "block"`), oldest first. */
+  async blocked(endpointId: string, limit: number): Promise<BlockedKey[]> {
+    const { rows } = await this.#pool.query<{ ordering_key: string; delivery_id: string; waiting: string; updated_at: Date }>(
+      `SELECT b.ordering_key, b.delivery_id, b.updated_at,
+         (SELECT count(*) FROM ordered_deliveries w WHERE w.endpoint_id = b.endpoint_id AND w.ordering_key = b.ordering_key AND w.state = 'waiting') AS waiting
+       FROM ordered_deliveries b WHERE b.endpoint_id = $1 AND b.state = 'blocked' ORDER BY b.updated_at LIMIT $2`,
+      [endpointId, limit],
+    );
+    return rows.map((r) => ({ orderingKey: r.ordering_key, deliveryId: r.delivery_id, waiting: Number(r.waiting), blockedSince: r.updated_at }));
+  }
+
+  /** Deletes `done` rows last changed before `before` (at most `limit`); answers how many went. */
+  async deleteDone(before: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.#pool.query(
+      `DELETE FROM ordered_deliveries WHERE delivery_id IN (
+         SELECT delivery_id FROM ordered_deliveries WHERE state = 'done' AND updated_at < $1 LIMIT $2)`,
+      [before, limit],
+    );
+    return rowCount ?? 0;
+  }
+
+  async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await run(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

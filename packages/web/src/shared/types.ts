@@ -41,13 +41,15 @@ export interface Endpoint {
   secret?: string;
   /** Only when an ed25519 endpoint was just created. */
   publicKey?: string;
-  /** `http` (POST to url) or `kafka` (a record on `kafka.topic`). */
+  /** `http` (POST to url), `kafka` (a record on `kafka.topic`) or `pull` (read with GET …/messages). */
   type?: EndpointType;
   /** The Kafka destination (kafka endpoints), never with its password or TLS key. */
   kafka?: KafkaDestinationView | null;
+  /** A temporary pull endpoint's expiry (renewed by its reads); null: permanent. */
+  expiresAt?: string | null;
 }
 
-export type EndpointType = 'http' | 'kafka';
+export type EndpointType = 'http' | 'kafka' | 'pull';
 
 export interface KafkaDestinationView {
   bootstrapServers: string[];

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { appBase } from '../api.ts';
+import { PullEndpointNote } from './pull-endpoint-note.tsx';
 import { Badge } from '../components/badges.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { CopyId } from '../components/copy-button.tsx';
@@ -77,6 +78,7 @@ export function EndpointDetailView({ endpointId }: { endpointId: string }) {
         }
       />
       <ErrorNote error={setDisabled.error ?? remove.error ?? sendTest.error} />
+      {e.type === 'pull' && <PullEndpointNote endpoint={e} path={path} />}
       {testEvent && (
         <p className="note note-ok" data-testid="test-sent">
           Test event sent. <a href={links.event(testEvent)}>Follow its delivery →</a>

@@ -31,7 +31,7 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
     const filter = parseFilterText(filterText);
     if ('error' in filter) throw new Error(`The filter is not valid JSON: ${filter.error}`);
     const destination =
-      type === 'kafka' ? (endpoint && !kafkaTouched ? {} : { kafka: kafkaBodyOf(kafka) }) : { url: url.trim() };
+      type === 'kafka' ? (endpoint && !kafkaTouched ? {} : { kafka: kafkaBodyOf(kafka) }) : type === 'pull' ? {} : { url: url.trim() };
     const body = {
       ...destination,
       description,
@@ -43,7 +43,7 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
     // The scheme is chosen once, at creation (rotation keeps it).
     const saved = endpoint
       ? await api.patch<Endpoint>(`${appBase(app)}/endpoints/${encodeURIComponent(endpoint.id)}`, body)
-      : await api.post<Endpoint>(`${appBase(app)}/endpoints`, { ...body, signatureScheme: scheme, ...(type === 'kafka' ? { type } : {}) });
+      : await api.post<Endpoint>(`${appBase(app)}/endpoints`, { ...body, signatureScheme: scheme, ...(type !== 'http' ? { type } : {}) });
     onSaved(saved);
   });
   const submit = (e: FormEvent) => {
@@ -73,6 +73,10 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
             <input type="radio" name="endpoint-type" value="kafka" checked={type === 'kafka'} onChange={() => setType('kafka')} data-testid="endpoint-type-kafka" />
             <span>Kafka: a signed record on a topic of your cluster</span>
           </label>
+          <label className="check">
+            <input type="radio" name="endpoint-type" value="pull" checked={type === 'pull'} onChange={() => setType('pull')} data-testid="endpoint-type-pull" />
+            <span>Pull: no URL; your consumer reads the signed webhooks from the API (long poll or event stream)</span>
+          </label>
         </fieldset>
       )}
       {type === 'http' ? (
@@ -81,6 +85,10 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
           <input type="url" required placeholder="https://example.com/webhooks" value={url} onChange={(e) => setUrl(e.target.value)} data-testid="endpoint-url-input" autoFocus={!endpoint} />
           <small className="muted">Where we send an HTTP POST for each event. Use https:// in production.</small>
         </label>
+      ) : type === 'pull' ? (
+        <p className="muted" data-testid="pull-destination-hint">
+          Webhooks wait until your consumer reads them with <code>GET …/endpoints/&#123;id&#125;/messages</code> (the endpoint page shows how), in order, signed as HTTP deliveries are.
+        </p>
       ) : (
         <KafkaDestinationFields state={kafka} onChange={(s) => { setKafka(s); setKafkaTouched(true); }} editing={Boolean(endpoint)} />
       )}

@@ -1,0 +1,36 @@
+import { CodeBlock } from '../components/code-block.tsx';
+import { Time } from '../components/time.tsx';
+import type { Endpoint } from '../types.ts';
+
+/**
+ * How a pull endpoint's consumer reads its webhooks (no URL to send to): the long-poll route with its cursor, the
+ * event stream, and `hookline listen` for local development. A temporary endpoint shows when it expires.
+ */
+export function PullEndpointNote({ endpoint, path }: { endpoint: Endpoint; path: string }) {
+  const messages = `${window.location.origin}${path}/messages`;
+  const code = [
+    '# Long poll: waits up to 30 s for a message; pass the answer\'s cursor to acknowledge what you read',
+    `curl -H "Authorization: Bearer $HOOKLINE_API_KEY" "${messages}?wait=30&limit=100"`,
+    `curl -H "Authorization: Bearer $HOOKLINE_API_KEY" "${messages}?wait=30&limit=100&cursor=<cursor>"`,
+    '# The same messages as Server-Sent Events (resumes after Last-Event-ID)',
+    `curl -N -H "Accept: text/event-stream" -H "Authorization: Bearer $HOOKLINE_API_KEY" "${messages}"`,
+  ].join('\n');
+  return (
+    <div className="note" data-testid="pull-endpoint-note">
+      <strong>A pull endpoint: nothing is sent anywhere.</strong>
+      <span>
+        Each webhook waits here, signed as an HTTP delivery would be (the headers and body are in each message), until your consumer reads it.
+        Messages come in order and at least once: a read without a cursor returns what was not acknowledged yet.
+        {endpoint.expiresAt ? (
+          <>
+            {' '}This endpoint is temporary: it is deleted at <Time iso={endpoint.expiresAt} /> unless read before (each read renews it).
+          </>
+        ) : null}
+      </span>
+      <CodeBlock code={code} label="Read its messages" testId="pull-endpoint-code" />
+      <small className="muted">
+        For local development, <code>hookline listen --forward-to http://localhost:3000/webhooks</code> creates a temporary pull endpoint and forwards each webhook to your app.
+      </small>
+    </div>
+  );
+}

@@ -114,6 +114,24 @@ describe('pull endpoints', () => {
     await badEventId.body.text();
   });
 
+  it('is in the OpenAPI document: the messages route (cursor, limit, wait), type pull, expiresInSeconds and expiresAt', async () => {
+    const doc = (await call('GET', `${base}/openapi.json`)).json;
+    for (const path of ['/v1/endpoints/{id}/messages', '/v1/applications/{app}/endpoints/{id}/messages']) {
+      const op = doc.paths[path].get;
+      expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['id', 'cursor', 'limit', 'wait']));
+      expect(op.parameters.find((p: { name: string }) => p.name === 'wait').schema).toMatchObject({ minimum: 0, maximum: 30 });
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '409', '422']));
+      const page = op.responses['200'].content['application/json'].schema;
+      expect(Object.keys(page.properties)).toEqual(['data', 'cursor', 'done']);
+      expect(Object.keys(page.properties.data.items.properties)).toEqual(['id', 'cursor', 'eventId', 'eventType', 'eventCreatedAt', 'createdAt', 'headers', 'body']);
+    }
+    const create = doc.paths['/v1/endpoints'].post;
+    const body = create.requestBody.content['application/json'].schema;
+    expect(body.properties.type.enum).toEqual(['http', 'kafka', 'pull']);
+    expect(body.properties.expiresInSeconds).toMatchObject({ minimum: 10, maximum: 604_800 });
+    expect(create.responses['201'].content['application/json'].schema.properties).toHaveProperty('expiresAt');
+  });
+
   it('answers at once when nothing waits, and a long poll wakes when a message is stored', { timeout: 60_000 }, async () => {
     const ep = await pullEndpoint(['pull.wake']);
     const started = Date.now();

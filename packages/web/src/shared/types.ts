@@ -47,7 +47,13 @@ export interface Endpoint {
   kafka?: KafkaDestinationView | null;
   /** A temporary pull endpoint's expiry (renewed by its reads); null: permanent. */
   expiresAt?: string | null;
+  /** `key`: one ordering key's events one at a time, in publish order; null: concurrent. */
+  ordering?: 'key' | null;
+  /** On an ordered endpoint, what a dead delivery does to its key. */
+  orderingOnDead?: OrderingOnDead;
 }
+
+export type OrderingOnDead = 'skip' | 'block';
 
 export type EndpointType = 'http' | 'kafka' | 'pull';
 

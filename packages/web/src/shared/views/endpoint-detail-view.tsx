@@ -12,6 +12,7 @@ import { navigate } from '../router.ts';
 import { useScope } from '../scope.ts';
 import type { Endpoint, EventView, Page } from '../types.ts';
 import { EndpointForm } from './endpoint-form.tsx';
+import { orderingSummary } from './ordering-fields.tsx';
 import { EndpointHealthCard } from './endpoint-health.tsx';
 import { EndpointSecret } from './endpoint-secret.tsx';
 import { EventTable } from './event-table.tsx';
@@ -116,6 +117,8 @@ export function EndpointDetailView({ endpointId }: { endpointId: string }) {
           <dd>{e.eventTypes.length === 0 ? 'All types' : e.eventTypes.map((t) => <code key={t} className="chip">{t}</code>)}</dd>
           <dt>Filter</dt>
           <dd data-testid="endpoint-filter">{e.filter ? <code className="chip">{JSON.stringify(e.filter)}</code> : 'None: every event of its types'}</dd>
+          <dt>Order</dt>
+          <dd data-testid="endpoint-ordering-summary">{orderingSummary(e)}</dd>
           <dt>Rate limit</dt>
           <dd>{e.rateLimitPerSecond ? `${e.rateLimitPerSecond} / s` : 'No limit'}</dd>
           <dt>Custom headers</dt>

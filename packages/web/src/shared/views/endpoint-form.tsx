@@ -6,6 +6,7 @@ import { useScope } from '../scope.ts';
 import type { Endpoint, EndpointType, EventType, Page, SignatureScheme } from '../types.ts';
 import { FilterField, parseFilterText } from './filter-field.tsx';
 import { KafkaDestinationFields, kafkaBodyOf, kafkaFieldsOf } from './kafka-destination-fields.tsx';
+import { OrderingFields, orderingBodyOf, orderingStateOf } from './ordering-fields.tsx';
 
 interface HeaderRow {
   name: string;
@@ -27,6 +28,7 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
   const [type, setType] = useState<EndpointType>(endpoint?.type ?? 'http');
   const [kafka, setKafka] = useState(kafkaFieldsOf(endpoint));
   const [kafkaTouched, setKafkaTouched] = useState(false);
+  const [ordering, setOrdering] = useState(orderingStateOf(endpoint));
   const save = useAction(async () => {
     const filter = parseFilterText(filterText);
     if ('error' in filter) throw new Error(`The filter is not valid JSON: ${filter.error}`);
@@ -39,6 +41,7 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
       rateLimitPerSecond: rate.trim() === '' ? null : Number(rate),
       headers: Object.fromEntries(headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value])),
       filter: filter.value,
+      ...orderingBodyOf(ordering),
     };
     // The scheme is chosen once, at creation (rotation keeps it).
     const saved = endpoint
@@ -117,6 +120,7 @@ export function EndpointForm({ endpoint, onSaved, onCancel }: { endpoint?: Endpo
         </div>
       </fieldset>
       <FilterField text={filterText} onChange={setFilterText} error={save.error} {...(endpoint ? { endpointPath: `${appBase(app)}/endpoints/${encodeURIComponent(endpoint.id)}` } : {})} />
+      <OrderingFields state={ordering} onChange={setOrdering} />
       <label className="field narrow">
         <span>Rate limit (requests per second)</span>
         <input type="number" min={1} max={100000} step={1} placeholder="No limit" value={rate} onChange={(e) => setRate(e.target.value)} data-testid="endpoint-rate-input" />

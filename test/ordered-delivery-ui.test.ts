@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { createTestWorld, type TestWorld } from '@hookline/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.ts';
+import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+
+/**
+ * The endpoint form's Order settings in a real browser (portal and console share the form): an endpoint is created
+ * with ordered delivery per key and `block` on dead events, its page says so, and editing can turn ordering off.
+ */
+describe('ordered delivery in the portal', () => {
+  let world: TestWorld;
+  let pipeline: Pipeline;
+  let browser: Browser;
+  let page: Page;
+  let api: string;
+  let key: string;
+  let app: { id: string; uid: string };
+  const run = randomBytes(3).toString('hex');
+
+  beforeAll(async () => {
+    world = createTestWorld('ordered-delivery-ui');
+    pipeline = await startPipeline(world, { services: ['ingest'] });
+    api = pipeline.api;
+    key = (await createTenant(api, world.env.ADMIN_TOKEN!, 'ordered-ui')).apiKey;
+    app = (await call('POST', `${api}/v1/applications`, key, { name: 'Acme', uid: `acme-${run}` })).json;
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.stop();
+    await world?.cleanup();
+  });
+
+  it('creates an endpoint ordered per key that blocks on dead events, shows it, and turns ordering off', { timeout: 60_000 }, async () => {
+    const session = (await call('POST', `${api}/v1/applications/${app.id}/portal-sessions`, key, {})).json;
+    await page.goto(session.url);
+    await page.getByTestId('add-endpoint').first().click();
+    await page.getByTestId('endpoint-url-input').fill('https://orders.example.com/hooks');
+    expect(await page.getByTestId('ordering-on-dead-block').count()).toBe(0);
+    await page.getByTestId('endpoint-ordering-key').check();
+    await page.getByTestId('ordering-on-dead-block').check();
+    await page.getByTestId('save-endpoint').click();
+    await page.getByTestId('endpoint-detail').waitFor();
+    const id = await page.getByTestId('endpoint-detail').getAttribute('data-id');
+    expect(await page.getByTestId('endpoint-ordering-summary').textContent()).toContain('stops its key until it is redriven');
+    expect((await call('GET', `${api}/v1/applications/${app.id}/endpoints/${id}`, key)).json).toMatchObject({ ordering: 'key', orderingOnDead: 'block' });
+
+    await page.getByTestId('edit-endpoint').click();
+    expect(await page.getByTestId('endpoint-ordering-key').isChecked()).toBe(true);
+    await page.getByTestId('endpoint-ordering-key').uncheck();
+    await page.getByTestId('save-endpoint').click();
+    await page.getByTestId('endpoint-ordering-summary').filter({ hasText: 'delivered concurrently' }).waitFor();
+    expect((await call('GET', `${api}/v1/applications/${app.id}/endpoints/${id}`, key)).json).toMatchObject({ ordering: null });
+  });
+});

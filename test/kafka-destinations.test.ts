@@ -213,7 +213,7 @@ describe('Kafka-topic destinations', () => {
     const doc = (await call('GET', `${api}/openapi.json`)).json;
     for (const base of ['/v1/endpoints', '/v1/applications/{app}/endpoints']) {
       const create = JSON.stringify(doc.paths[base].post);
-      expect(create, base).toMatch(/"enum":\["http","kafka"\]/);
+      expect(create, base).toMatch(/"enum":\["http","kafka","pull"\]/);
       expect(create, base).toContain('"bootstrapServers"');
       expect(create, base).toMatch(/"enum":\["plain","scram-sha-256","scram-sha-512"\]/);
       expect(JSON.stringify(doc.paths[`${base}/{id}`].patch.requestBody), base).toContain('"bootstrapServers"');

@@ -1,6 +1,6 @@
 import type { EndpointsRepository, PullMessage, PullMessagesRepository, PullMessageWakeups } from '@hookline/db';
 import type { Logger } from '@hookline/telemetry';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { conflict, forbidden, notFound, validationFailed } from '../../domain/errors.ts';
 import type { ApiRoutes } from '../api-routes.ts';
@@ -65,13 +65,10 @@ export interface PullMessageDeps {
   log: Logger;
 }
 
-/** Aborts when the client goes away or ingest stops. */
-function requestSignal(req: Request, res: Response, stopping: AbortSignal): AbortSignal {
+/** Aborts when the response closes (answered, or the client went away) or ingest stops. */
+function requestSignal(res: Response, stopping: AbortSignal): AbortSignal {
   const gone = new AbortController();
   res.on('close', () => gone.abort());
-  req.on('close', () => {
-    if (!res.writableEnded && req.destroyed) gone.abort();
-  });
   return AbortSignal.any([gone.signal, stopping]);
 }
 
@@ -115,7 +112,7 @@ export function pullMessageRoutes(api: ApiRoutes, deps: PullMessageDeps): void {
 
         const from = await messages.commit(endpoint.id, commitTo === undefined ? undefined : Number(commitTo));
         await messages.renew(endpoint.id);
-        const signal = requestSignal(req, res, stopping);
+        const signal = requestSignal(res, stopping);
         if (stream) return streamMessages(res, endpoint.id, from, signal);
 
         const deadline = Date.now() + q.wait * 1_000;

@@ -60,13 +60,24 @@ export class OrderedDeliveriesRepository {
     }
     return this.#transaction(async (client) => {
       await client.query(LOCK, [arrival.endpointId, arrival.orderingKey]);
-      await client.query(
-        `INSERT INTO ordered_deliveries (delivery_id, endpoint_id, ordering_key, seq, record, traceparent)
-         SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM endpoints WHERE id = $2)
-         ON CONFLICT (delivery_id) DO NOTHING`,
+      // One statement after the lock (its snapshot sees every change made under the lock before): the row as inserted,
+      // or as it was when the delivery already had one.
+      const { rows } = await client.query<OrderedAdmission>(
+        `WITH ins AS (
+           INSERT INTO ordered_deliveries (delivery_id, endpoint_id, ordering_key, seq, record, traceparent)
+           SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM endpoints WHERE id = $2)
+           ON CONFLICT (delivery_id) DO NOTHING
+           RETURNING state, endpoint_id, ordering_key, seq),
+         me AS (
+           SELECT state, endpoint_id, ordering_key, seq FROM ins
+           UNION ALL SELECT state, endpoint_id, ordering_key, seq FROM ordered_deliveries WHERE delivery_id = $1)
+         SELECT me.state, NOT EXISTS (
+             SELECT 1 FROM ordered_deliveries w
+             WHERE w.endpoint_id = me.endpoint_id AND w.ordering_key = me.ordering_key AND w.state <> 'done' AND w.seq < me.seq
+           ) AS head
+         FROM me LIMIT 1`,
         [deliveryId, arrival.endpointId, arrival.orderingKey, arrival.seq.toString(), arrival.record, arrival.traceparent ?? null],
       );
-      const { rows } = await client.query<OrderedAdmission>(select, [deliveryId]);
       return rows[0] ?? null;
     });
   }
@@ -78,28 +89,30 @@ export class OrderedDeliveriesRepository {
    */
   async finish(deliveryId: string, state: 'done' | 'blocked', release: (next: ReleasedDelivery) => Promise<void>): Promise<boolean> {
     return this.#transaction(async (client) => {
-      const { rows: found } = await client.query<{ endpoint_id: string; ordering_key: string }>(
-        `SELECT endpoint_id, ordering_key FROM ordered_deliveries WHERE delivery_id = $1 AND state <> 'done'`,
+      // The key's lock, taken only when the delivery is not done yet.
+      const { rowCount: open } = await client.query(
+        `SELECT pg_advisory_xact_lock(hashtextextended(endpoint_id || chr(31) || ordering_key, 0))
+         FROM ordered_deliveries WHERE delivery_id = $1 AND state <> 'done'`,
         [deliveryId],
       );
-      const row = found[0];
-      if (!row) return false;
-      await client.query(LOCK, [row.endpoint_id, row.ordering_key]);
-      const { rowCount } = await client.query(
-        `UPDATE ordered_deliveries SET state = $2, updated_at = now() WHERE delivery_id = $1 AND state <> 'done'`,
+      if (!open) return false;
+      // One statement after the lock: the head's new state and (for `done`) the key's next delivery, the head left out
+      // (the statement does not see its own update).
+      const { rows } = await client.query<{ updated: boolean; delivery_id: string | null; endpoint_id: string; record: Buffer | null; traceparent: string | null; state: OrderedState | null }>(
+        `WITH head AS (
+           UPDATE ordered_deliveries SET state = $2, updated_at = now() WHERE delivery_id = $1 AND state <> 'done'
+           RETURNING endpoint_id, ordering_key)
+         SELECT true AS updated, head.endpoint_id, n.delivery_id, n.record, n.traceparent, n.state
+         FROM head LEFT JOIN LATERAL (
+           SELECT delivery_id, record, traceparent, state FROM ordered_deliveries
+           WHERE $2 = 'done' AND endpoint_id = head.endpoint_id AND ordering_key = head.ordering_key AND state <> 'done' AND delivery_id <> $1
+           ORDER BY seq LIMIT 1) n ON true`,
         [deliveryId, state],
       );
-      if (!rowCount) return false;
-      if (state === 'done') {
-        const { rows } = await client.query<{ delivery_id: string; record: Buffer; traceparent: string | null; state: OrderedState }>(
-          `SELECT delivery_id, record, traceparent, state FROM ordered_deliveries
-           WHERE endpoint_id = $1 AND ordering_key = $2 AND state <> 'done' ORDER BY seq LIMIT 1`,
-          [row.endpoint_id, row.ordering_key],
-        );
-        const next = rows[0];
-        if (next && next.state === 'waiting') {
-          await release({ deliveryId: next.delivery_id, endpointId: row.endpoint_id, record: next.record, traceparent: next.traceparent });
-        }
+      const row = rows[0];
+      if (!row) return false;
+      if (row.delivery_id !== null && row.record !== null && row.state === 'waiting') {
+        await release({ deliveryId: row.delivery_id, endpointId: row.endpoint_id, record: row.record, traceparent: row.traceparent });
       }
       return true;
     });

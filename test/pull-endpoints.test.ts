@@ -213,6 +213,29 @@ describe('pull endpoints', () => {
     expect(new Set(all.data.map((m) => m.id)).size).toBe(6);
   });
 
+  it('offers a replayed event again once the earlier copy was committed (same webhook-id, re-signed, a new cursor)', { timeout: 60_000 }, async () => {
+    const ep = await pullEndpoint(['pull.replay']);
+    const id = await publish('pull.replay', { n: 1 });
+    const first = (await readAll(ep.id, 1)).data[0]!;
+    // Replayed while the first copy waits uncommitted: nothing new (the consumer gets it anyway).
+    await waitFor(async () => (await world.pool.query("SELECT 1 FROM deliveries WHERE endpoint_id = $1 AND status = 'succeeded'", [ep.id])).rowCount === 1, { timeoutMs: 20_000, description: 'the delivery recorded' });
+    const early = await call('POST', `${base}/v1/events/${id}/replay`, tenant.apiKey, { endpointId: ep.id });
+    expect(early.status, JSON.stringify(early.json)).toBe(202);
+    await waitFor(async () => (await call('GET', `${base}/v1/jobs/${early.json.job.id}`, tenant.apiKey)).json.status === 'completed', { timeoutMs: 20_000, description: 'the replay job done' });
+    await waitFor(async () => (await world.pool.query('SELECT 1 FROM attempts WHERE endpoint_id = $1', [ep.id])).rowCount === 2, { timeoutMs: 20_000, description: 'the replay attempted' });
+    expect((await read(ep.id)).data.map((m) => m.cursor)).toEqual([first.cursor]);
+
+    // Committed, then replayed: offered again after the commit, re-signed with the same webhook-id.
+    expect((await read(ep.id, `?cursor=${first.cursor}`)).data).toEqual([]);
+    await waitFor(async () => (await world.pool.query("SELECT 1 FROM deliveries WHERE endpoint_id = $1 AND status = 'succeeded'", [ep.id])).rowCount === 1, { timeoutMs: 20_000, description: 'the replayed delivery recorded' });
+    const late = await call('POST', `${base}/v1/events/${id}/replay`, tenant.apiKey, { endpointId: ep.id });
+    expect(late.status, JSON.stringify(late.json)).toBe(202);
+    const again = (await readAll(ep.id, 1)).data;
+    expect(again.map((m) => m.id)).toEqual([id]);
+    expect(Number(again[0]!.cursor)).toBeGreaterThan(Number(first.cursor));
+    expect(new Webhook(ep.secret).verify(again[0]!.body, again[0]!.headers)).toMatchObject({ id, data: { n: 1 } });
+  });
+
   it('streams the messages as Server-Sent Events (id: = cursor) and resumes after Last-Event-ID', { timeout: 60_000 }, async () => {
     const ep = await pullEndpoint(['pull.sse']);
     const first = await publish('pull.sse', { n: 1 });

@@ -59,12 +59,24 @@ export class PullMessagesRepository {
   }
 
   /**
-   * Stores messages of one endpoint in this order, numbered consecutively, in one statement (each delivery attempt
-   * once: one already stored is skipped); returns how many were new.
+   * Stores messages of one endpoint in this order, numbered consecutively, in one statement, and wakes its readers.
+   * A delivery attempt stored before (the same delivery and attempt number: its record consumed again after a crash,
+   * or replayed, recovered or redriven, which re-sends a delivery as attempt 0) is not stored twice: while the
+   * consumer has not committed the earlier copy it stays where it is (the consumer gets it anyway); once committed,
+   * it moves to the end, re-signed, and the consumer gets it again (as an HTTP endpoint would; receivers deduplicate
+   * by webhook-id). Returns how many rows were written.
    */
   async storeMany(endpointId: string, messages: readonly Omit<NewPullMessage, 'endpointId'>[]): Promise<number> {
-    if (messages.length === 0) return 0;
-    const rows = messages.map((m, i) => ({
+    // One row per delivery attempt: a statement may not write the same row twice.
+    const seen = new Set<string>();
+    const unique = messages.filter((m) => {
+      const key = `${m.deliveryId}\u0000${m.attempt}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (unique.length === 0) return 0;
+    const rows = unique.map((m, i) => ({
       i: i + 1, message_id: m.messageId, delivery_id: m.deliveryId, attempt: m.attempt, tenant_id: m.tenantId, event_id: m.eventId,
       event_type: m.eventType, event_created_at: m.eventCreatedAt.toISOString(), headers: m.headers, body: m.body,
     }));
@@ -72,14 +84,18 @@ export class PullMessagesRepository {
       `WITH numbered AS (
          INSERT INTO pull_cursors (endpoint_id, last_seq) VALUES ($1, $2)
          ON CONFLICT (endpoint_id) DO UPDATE SET last_seq = pull_cursors.last_seq + $2
-         RETURNING last_seq)
-       INSERT INTO pull_messages (endpoint_id, seq, message_id, delivery_id, attempt, tenant_id, event_id, event_type, event_created_at, headers, body)
+         RETURNING last_seq),
+       -- Readers wake at commit (the insert trigger announces new rows; this covers moved ones too, once per statement).
+       woken AS (SELECT pg_notify('${PULL_MESSAGES_CHANNEL}', current_schema() || ':' || $1) AS n)
+       INSERT INTO pull_messages AS p (endpoint_id, seq, message_id, delivery_id, attempt, tenant_id, event_id, event_type, event_created_at, headers, body)
        SELECT $1, numbered.last_seq - $2 + m.i, m.message_id, m.delivery_id, m.attempt, m.tenant_id, m.event_id, m.event_type, m.event_created_at, m.headers, m.body
-       FROM numbered, jsonb_to_recordset($3::jsonb) AS m(i int, message_id text, delivery_id text, attempt int, tenant_id text, event_id text,
+       FROM numbered, woken, jsonb_to_recordset($3::jsonb) AS m(i int, message_id text, delivery_id text, attempt int, tenant_id text, event_id text,
          event_type text, event_created_at timestamptz, headers jsonb, body text)
        ORDER BY m.i
-       ON CONFLICT (endpoint_id, delivery_id, attempt) DO NOTHING`,
-      [endpointId, messages.length, JSON.stringify(rows)],
+       ON CONFLICT (endpoint_id, delivery_id, attempt) DO UPDATE
+         SET seq = EXCLUDED.seq, message_id = EXCLUDED.message_id, headers = EXCLUDED.headers, body = EXCLUDED.body, created_at = now()
+         WHERE p.seq <= (SELECT committed_seq FROM pull_cursors c WHERE c.endpoint_id = p.endpoint_id)`,
+      [endpointId, unique.length, JSON.stringify(rows)],
     );
     return rowCount ?? 0;
   }

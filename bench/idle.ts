@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireInfra } from './lib/infra.ts';
 import { prime, withRig } from './scenarios/common.ts';
 import { ENDPOINT_TYPES } from './sizes.ts';
+import type { ServiceName } from './lib/services.ts';
 
 /** Context switches (voluntary and not) of every thread of `pid` so far. */
 function contextSwitches(pid: number): number {
@@ -29,6 +30,21 @@ function contextSwitches(pid: number): number {
   return n;
 }
 
+/** The V8 heap and external memory a service reports on its `/metrics` (where RSS goes). */
+async function heapOf(url: string | undefined): Promise<string> {
+  if (!url) return '';
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const mib = (name: string) => {
+      const m = new RegExp(`^hookline_${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
+      return m ? (Number(m[1]) / 1_048_576).toFixed(1) : '?';
+    };
+    return ` (heap used ${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')} MiB, external ${mib('nodejs_external_memory_bytes')} MiB)`;
+  } catch {
+    return '';
+  }
+}
+
 const seconds = Number(process.env.IDLE_S ?? 30);
 const log = (m: string) => console.log(`[idle ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const infra = await acquireInfra(log);
@@ -41,10 +57,10 @@ await withRig({ logDir: join(os.tmpdir(), `hookline-idle-${Date.now()}`), otlpEn
   const services = [...rig.services.children.values()];
   const before = services.map((c) => ({ cpu: c.sample()?.cpuSeconds ?? 0, switches: contextSwitches(c.proc.pid!) }));
   await sleep(seconds * 1_000);
-  services.forEach((c, i) => {
+  for (const [i, c] of services.entries()) {
     const s = c.sample();
-    log(`${c.name}: ${(((s?.cpuSeconds ?? 0) - before[i]!.cpu) / seconds).toFixed(4)} cores, ${((contextSwitches(c.proc.pid!) - before[i]!.switches) / seconds).toFixed(0)} context switches/s, RSS ${s?.rssMiB} MiB`);
-  });
+    log(`${c.name}: ${(((s?.cpuSeconds ?? 0) - before[i]!.cpu) / seconds).toFixed(4)} cores, ${((contextSwitches(c.proc.pid!) - before[i]!.switches) / seconds).toFixed(0)} context switches/s, RSS ${s?.rssMiB} MiB${await heapOf(rig.services.urls.get(c.name as ServiceName))}`);
+  }
   return { metrics: {} };
 });
 await infra.release();

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { SERVICE_NODE_ARGS } from '../../infra/node/service-node-args.js';
+import { buildStrippedCache } from '../../infra/node/strip-types.js';
 import { startChild, type Child } from './children.ts';
 import type { World } from './infra.ts';
 
@@ -77,6 +79,7 @@ export function serviceEnv(ctx: BenchContext, world: World): Record<string, stri
 export async function startServices(ctx: BenchContext, world: World, names: readonly ServiceName[], extraEnv: Record<string, string> = {}): Promise<Services> {
   // BENCH_SERVICE_ENV: a JSON object of variables for the services (e.g. {"LOG_LEVEL":"warn","OTEL_SDK_DISABLED":"true"}).
   const env = { ...serviceEnv(ctx, world), ...extraEnv, ...(JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}') as Record<string, string>) };
+  buildStrippedCache();
   const children = new Map<ServiceName, Child>();
   const ports = new Map<ServiceName, number>();
   try {
@@ -85,7 +88,9 @@ export async function startServices(ctx: BenchContext, world: World, names: read
       ports.set(name, port);
       // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the services (written when they stop), for flame graphs.
       // BENCH_NODE_OPTIONS: extra Node/V8 flags for the services only (e.g. heap sizing experiments).
+      // The services run as npm start runs them (SERVICE_NODE_ARGS: their TypeScript stripped ahead of time).
       const nodeOptions = [
+        SERVICE_NODE_ARGS.join(' '),
         process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}` : '',
         process.env.BENCH_NODE_OPTIONS ?? '',
       ].filter(Boolean).join(' ');

@@ -131,5 +131,10 @@ export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
       });
       details.drain = { ...figures.details, accepted: load.accepted, complete, publishFailures: load.failures, seconds: round(seconds, 1) };
     }
+    // Each service's peak resident memory over the whole run (VmHWM: start-up, the rates and the drain).
+    const services = rig.children.filter((c) => ['ingest', 'dispatcher', 'tracker'].includes(c.name));
+    const peaks = Object.fromEntries(services.map((c) => [c.name, c.sample()?.peakRssMiB ?? null]));
+    metrics.peak_service_rss_mib = Math.max(0, ...Object.values(peaks).map((v) => v ?? 0));
+    details.peakRssMiB = peaks;
     return { metrics, details };
   });

@@ -5,6 +5,8 @@ import { loadConfig, pgFragment } from '@hookline/config';
 import { migrate } from '@hookline/db';
 import { resolveHome } from '../kafka/paths.ts';
 import { isProcessAlive } from '../kafka/proc.ts';
+import { SERVICE_NODE_ARGS } from '../node/service-node-args.js';
+import { buildStrippedCache } from '../node/strip-types.js';
 import { ensureWebBuilt } from '../web/ensure-built.ts';
 import { seedDemo, startDemoReceiver, type Demo } from './demo.ts';
 import { loadDevSecrets } from './dev-secrets.ts';
@@ -176,10 +178,13 @@ async function main(): Promise<void> {
   if (stopping) return;
   ok(`database schema ${pgConfig.DATABASE_SCHEMA} ${applied.length > 0 ? `migrated (${applied.length} applied)` : 'up to date'}`);
 
+  // The services load their TypeScript stripped ahead of time (infra/node/stripped-ts.js: less memory each).
+  buildStrippedCache();
   supervisor = new Supervisor(
     (['ingest', 'dispatcher', 'tracker'] as const).map((name) => ({
       name,
       script: `services/${name}/src/main.ts`,
+      nodeArgs: SERVICE_NODE_ARGS,
       env: {
         ...env,
         HTTP_PORT: String(ports[name]),

@@ -9,6 +9,8 @@ export interface ServiceSpec {
   name: string;
   script: string;
   env: Record<string, string>;
+  /** Node flags before the script. */
+  nodeArgs?: readonly string[];
 }
 
 interface Waiting {
@@ -81,7 +83,7 @@ export class Supervisor {
     if (this.#stopping) return;
     const startedAt = Date.now();
     // Detached: Ctrl-C reaches only the supervisor, which then stops the services in order.
-    const child = spawn(process.execPath, [spec.script], {
+    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
       cwd: this.#cwd,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import type { SourceTopicMapping } from '@hookline/config';
 import { decodeRecord, eventRecord, type Decoded, type EventRecord } from '@hookline/contracts';
-import { FramedDecoder } from './framed-decoder.ts';
+import type { FramedDecoder } from './framed-decoder.ts';
 import { isRegistryFramed } from './framing.ts';
 import { RegistryError } from './registry-error.ts';
 import { routeFrame, type RecordHeaders } from './routing.ts';
@@ -11,11 +11,16 @@ import { routeFrame, type RecordHeaders } from './routing.ts';
  * headers or the topic's mapping). Used alike by the dispatcher's fan-out and the tracker, so both see the same event.
  */
 export class EventDecoder {
-  readonly #frames: FramedDecoder | undefined;
+  readonly #loadFrames: (() => Promise<FramedDecoder>) | undefined;
+  #frames: Promise<FramedDecoder> | undefined;
   readonly #mapping: SourceTopicMapping;
 
-  constructor(opts: { frames?: FramedDecoder | undefined; mapping?: SourceTopicMapping }) {
-    this.#frames = opts.frames;
+  /**
+   * `frames`: the registry decoder, made on the first framed record. Its libraries (the registry client, avsc,
+   * protobufjs, Ajv) cost each process ~20 MiB of memory once loaded, and most deployments never see a framed record.
+   */
+  constructor(opts: { frames?: (() => Promise<FramedDecoder>) | undefined; mapping?: SourceTopicMapping }) {
+    this.#loadFrames = opts.frames;
     this.#mapping = opts.mapping ?? {};
   }
 
@@ -34,11 +39,12 @@ export class EventDecoder {
    * Throws a retryable {@link RegistryError} (`unavailable`) when the registry is needed and does not answer.
    */
   async decodeFramed(topic: string, value: Buffer, headers: RecordHeaders | undefined): Promise<Decoded<EventRecord>> {
-    if (!this.#frames) {
+    if (!this.#loadFrames) {
       return { ok: false, reason: 'HKL_REGISTRY_NOT_CONFIGURED: a registry-framed value (magic byte 0), but no SCHEMA_REGISTRY_URL is configured to decode it' };
     }
+    this.#frames ??= this.#loadFrames();
     try {
-      return routeFrame(topic, await this.#frames.decode(value), headers, this.#mapping[topic]);
+      return routeFrame(topic, await (await this.#frames).decode(value), headers, this.#mapping[topic]);
     } catch (err) {
       if (err instanceof RegistryError && !err.retryable) return { ok: false, reason: err.reason };
       throw err;
@@ -56,7 +62,7 @@ export function eventDecoderFor(config: { SCHEMA_REGISTRY_URL?: string | undefin
     throw new Error(`SOURCE_TOPIC_MAPPING: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} neither in SOURCE_TOPICS nor the events topic (${consumedTopics.join(', ')})`);
   }
   return new EventDecoder({
-    frames: config.SCHEMA_REGISTRY_URL ? new FramedDecoder({ url: config.SCHEMA_REGISTRY_URL }) : undefined,
+    frames: config.SCHEMA_REGISTRY_URL ? async () => new (await import('./framed-decoder.ts')).FramedDecoder({ url: config.SCHEMA_REGISTRY_URL! }) : undefined,
     mapping: config.SOURCE_TOPIC_MAPPING,
   });
 }

@@ -226,14 +226,18 @@ describe('ordered delivery per key', () => {
     const pending = await statusOf(endpointId, 'stuck', 1);
     expect(pending).toBe('pending');
 
-    // What a user sees: the dead letter of the endpoint; redriving it unblocks the key.
+    // What a user sees: the blocked key with the dead delivery holding it, and that dead letter; redriving unblocks the key.
+    const blocked = await call('GET', `${api}/v1/endpoints/${endpointId}/blocked-keys`, tenant.apiKey);
+    expect(blocked.status).toBe(200);
     const dead = await call('GET', `${api}/v1/dead-letters?endpointId=${endpointId}`, tenant.apiKey);
     expect(dead.json.data).toHaveLength(1);
+    expect(blocked.json.data).toEqual([{ orderingKey: 'stuck', deliveryId: dead.json.data[0].id, waiting: 2, blockedSince: expect.any(String) }]);
     broken = false;
     const redrive = await call('POST', `${api}/v1/dead-letters/redrive`, tenant.apiKey, { endpointId });
     expect(redrive.status).toBe(202);
     await waitFor(() => log.succeeded('stuck').length === 3, { timeoutMs: 30_000, description: 'the key delivered after the redrive' });
     expect(log.succeeded('stuck')).toEqual([0, 1, 2]);
+    expect((await call('GET', `${api}/v1/endpoints/${endpointId}/blocked-keys`, tenant.apiKey)).json).toEqual({ data: [] });
   });
 
   it('endpoints without ordering deliver concurrently as before; events without a key reach an ordered endpoint unordered', { timeout: 90_000 }, async () => {

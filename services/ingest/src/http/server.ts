@@ -5,6 +5,7 @@ import type {
   DeliveriesRepository,
   EndpointHealthRepository,
   EndpointsRepository,
+  OrderedDeliveriesRepository,
   EndpointStatsRepository,
   EventsRepository,
   EventTypesRepository,
@@ -41,6 +42,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { endpointOperationRoutes } from './routes/endpoint-operations.ts';
 import { endpointFilterRoutes } from './routes/endpoint-filters.ts';
+import { endpointOrderingRoutes } from './routes/endpoint-ordering.ts';
 import { eventRoutes } from './routes/events.ts';
 import { historyRoutes } from './routes/history.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -64,6 +66,8 @@ export interface HttpDeps {
   applications: ApplicationsRepository;
   portalSessions: PortalSessionsRepository;
   endpoints: EndpointsRepository;
+  /** Ordered delivery per key: the keys a dead delivery blocked. */
+  ordered: OrderedDeliveriesRepository;
   /** Pull endpoints' stored messages, the wake-ups of readers waiting for them, and the stop signal of streams. */
   pull: Omit<PullMessageDeps, 'endpoints' | 'log'>;
   eventTypes: EventTypesRepository;
@@ -128,6 +132,7 @@ export function buildHttpApp(deps: HttpDeps): { app: Express; api: ApiRoutes } {
   portalSessionRoutes(api, { sessions: deps.portalSessions, publicUrl: deps.publicUrl });
   endpointRoutes(api, { endpoints: deps.endpoints, targets: deps.targets, publish: deps.publish, defaults: deps.endpointDefaults });
   endpointFilterRoutes(api, { endpoints: deps.endpoints });
+  endpointOrderingRoutes(api, { endpoints: deps.endpoints, ordered: deps.ordered });
   pullMessageRoutes(api, { ...deps.pull, endpoints: deps.endpoints, log: deps.log });
   eventTypeRoutes(api, { eventTypes: deps.eventTypes, cache: deps.eventTypeCache, validator: deps.validator, registry: deps.registry, schemas: deps.schemas });
   eventRoutes(api, deps.publish);

@@ -211,6 +211,37 @@ describe('pull endpoints', () => {
     const all = await readAll(ep.id, 6);
     expect(all.data.map((m) => m.eventId)).toEqual([before, ...during]);
     expect(new Set(all.data.map((m) => m.id)).size).toBe(6);
+
+    // Stopped again while a batch of 300 is being stored: none is lost, none is stored twice, the order holds.
+    await read(ep.id, `?cursor=${all.cursor}`);
+    const batch = await call('POST', `${base}/v1/events/batch`, tenant.apiKey, { events: Array.from({ length: 300 }, (_, n) => ({ type: 'pull.restart', data: { n } })) });
+    expect(batch.status, JSON.stringify(batch.json)).toBe(202);
+    const ids = (batch.json.data as Array<{ id: string }>).map((e) => e.id);
+    await waitFor(async () => (await read(ep.id, '?limit=1')).data.length > 0, { timeoutMs: 20_000, description: 'the batch being stored' });
+    await dispatcher.stop();
+    dispatcher = await startPipeline(world, { services: ['dispatcher'] });
+    const stored = await readAll(ep.id, 300);
+    expect(stored.data.map((m) => m.eventId)).toEqual(ids);
+  });
+
+  it('answers waiting long polls and ends open streams when ingest stops', { timeout: 60_000 }, async () => {
+    const ep = await pullEndpoint(['pull.stop']);
+    const other = await startPipeline(world, { services: ['ingest'] });
+    let stopped = false;
+    try {
+      const started = Date.now();
+      const poll = call('GET', `${other.api}/v1/endpoints/${ep.id}/messages?wait=25`, tenant.apiKey);
+      const stream = await request(`${other.api}/v1/endpoints/${ep.id}/messages`, { headers: { authorization: `Bearer ${tenant.apiKey}`, accept: 'text/event-stream' } });
+      expect(stream.statusCode).toBe(200);
+      const streamed = stream.body.text();
+      await other.stop();
+      stopped = true;
+      expect(await poll).toMatchObject({ status: 200, json: { data: [], done: true } });
+      expect(await streamed).toContain('retry: 2000');
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      if (!stopped) await other.stop();
+    }
   });
 
   it('offers a replayed event again once the earlier copy was committed (same webhook-id, re-signed, a new cursor)', { timeout: 60_000 }, async () => {

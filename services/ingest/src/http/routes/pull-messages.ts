@@ -128,6 +128,8 @@ export function pullMessageRoutes(api: ApiRoutes, deps: PullMessageDeps): void {
           }
           await waiter.arrived;
         }
+        // Answered because ingest stops: the connection closes with it (a kept-alive one would hold the server's close).
+        if (stopping.aborted) res.set('connection', 'close');
         res.json({ data: found.map(view), cursor: String(found.at(-1)?.seq ?? from), done: found.length < q.limit });
       },
     );
@@ -171,7 +173,10 @@ export function pullMessageRoutes(api: ApiRoutes, deps: PullMessageDeps): void {
     } catch (err) {
       log.warn({ err, endpoint_id: endpointId }, 'pull message stream failed; closing it (the client resumes with Last-Event-ID)');
     } finally {
+      const socket = res.socket;
       res.end();
+      // Ended because ingest stops: the connection goes too (a kept-alive one would hold the server's close).
+      if (stopping.aborted) socket?.end();
     }
   }
 }

@@ -178,6 +178,43 @@ describe('hookline listen', () => {
     });
   });
 
+  it('creates a pull endpoint (endpoints create --pull) and reads it (endpoints messages: --wait, --cursor commits, --json)', { timeout: 60_000 }, async () => {
+    const run = async (args: string[]) => {
+      const child = spawn(process.execPath, [bin, ...args], {
+        env: { PATH: process.env.PATH, HOME: '/nonexistent', HOOKLINE_URL: pipeline.api, HOOKLINE_API_KEY: tenant.apiKey, NO_COLOR: '1' } as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { code, stdout, stderr };
+    };
+    expect((await run(['endpoints', 'create', '--event-types', 'listen.cli'])).code).toBe(2);
+    expect((await run(['endpoints', 'create', '--pull', '--url', 'https://example.com/x'])).code).toBe(2);
+    const created = await run(['endpoints', 'create', '--pull', '--event-types', 'listen.cli', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const ep = JSON.parse(created.stdout) as { id: string; type: string; secret: string };
+    expect(ep).toMatchObject({ type: 'pull', url: `pull://${ep.id}` });
+    await waitFor(() => pipeline.dispatcher!.subscribed(tenant.id, 'listen.cli').includes(ep.id), { timeoutMs: 10_000, description: 'endpoint subscribed' });
+
+    const reading = run(['endpoints', 'messages', ep.id, '--wait', '20', '--json']);
+    const id = await publish('listen.cli', { n: 1 });
+    const first = await reading;
+    expect(first.code, first.stderr).toBe(0);
+    const page = JSON.parse(first.stdout) as { data: Array<{ eventId: string; body: string; headers: Record<string, string> }>; cursor: string; done: boolean };
+    expect(page.data.map((m) => m.eventId)).toEqual([id]);
+    expect(new Webhook(ep.secret).verify(page.data[0]!.body, page.data[0]!.headers)).toMatchObject({ id });
+    const human = await run(['endpoints', 'messages', ep.id]);
+    expect(human.stdout).toMatch(new RegExp(`${page.cursor} +listen\\.cli +${id}`));
+    expect(human.stdout).toContain(`pass --cursor ${page.cursor} to commit these`);
+    const committed = await run(['endpoints', 'messages', ep.id, '--cursor', page.cursor, '--json']);
+    expect(JSON.parse(committed.stdout)).toEqual({ data: [], cursor: page.cursor, done: true });
+    expect((await run(['endpoints', 'messages', ep.id])).stdout).toContain('no messages waiting');
+    expect((await run(['endpoints', 'messages', ep.id, '--wait', '31'])).code).toBe(2);
+  });
+
   it('refuses a --forward-to that is not an http(s) URL (exit 2) without creating an endpoint', { timeout: 30_000 }, async () => {
     const before = (await call('GET', `${pipeline.api}/v1/endpoints?limit=250`, tenant.apiKey)).json.data.length;
     for (const bad of ['localhost:3000', 'ftp://localhost/x']) {

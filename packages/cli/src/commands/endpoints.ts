@@ -4,6 +4,8 @@ import { act, type CommandContext, type Runtime } from '../context.ts';
 import { scopedPath } from './app-scope.ts';
 import { paintStatus, record } from '../output/output.ts';
 import { endpointBody, withEndpointFlags, type EndpointFlags } from './endpoint-body.ts';
+import { endpointMessagesCommand } from './endpoint-messages.ts';
+import { UsageError } from '../errors.ts';
 import { jobStarted, type Job } from './jobs-shared.ts';
 import { listRoute, withPaging, type ListOptions } from './listing.ts';
 
@@ -18,10 +20,14 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
   const endpoints = program.command('endpoints').alias('endpoint').description('create and operate endpoints (where webhooks are delivered)');
 
   withEndpointFlags(endpoints.command('create').description('create an endpoint; prints its id and signing secret'), 'create')
-    .requiredOption('--url <url>', 'where to deliver (https://…)')
+    .option('--url <url>', 'where to deliver (https://…); required unless --pull')
+    .option('--pull', 'a pull endpoint: no URL, its consumer reads the webhooks (`endpoints messages`, `hookline listen`)')
     .action(
-      act(runtime, async (ctx, opts: EndpointFlags) => {
-        const created = await ctx.api.request<Endpoint>('POST', scopedPath(ctx, '/endpoints'), { body: endpointBody(opts, 'create') });
+      act(runtime, async (ctx, opts: EndpointFlags & { pull?: boolean }) => {
+        if (opts.pull && opts.url !== undefined) throw new UsageError('endpoints create: a pull endpoint (--pull) has no --url');
+        if (!opts.pull && opts.url === undefined) throw new UsageError("endpoints create: required option '--url <url>' not specified (or --pull for a pull endpoint)");
+        const body = { ...endpointBody(opts, 'create'), ...(opts.pull ? { type: 'pull' } : {}) };
+        const created = await ctx.api.request<Endpoint>('POST', scopedPath(ctx, '/endpoints'), { body });
         ctx.out.result(created, () => record(ctx.out, created));
       }),
     );
@@ -69,6 +75,8 @@ export function endpointCommands(program: Command, runtime: Runtime): void {
         ctx.out.result({ deleted: true, id }, () => `deleted ${id}`);
       }),
     );
+
+  endpointMessagesCommand(endpoints, runtime);
 
   endpoints
     .command('secret')

@@ -240,6 +240,23 @@ describe('ordered delivery per key', () => {
     expect((await call('GET', `${api}/v1/endpoints/${endpointId}/blocked-keys`, tenant.apiKey)).json).toEqual({ data: [] });
   });
 
+  it('turning ordering off lets what waits go (a blocked dead delivery stays a dead letter)', { timeout: 90_000 }, async () => {
+    const path = '/turned-off';
+    const endpointId = await createEndpoint(path, { ordering: 'key', orderingOnDead: 'block' });
+    answers.set(path, (r) => bodyOf(r).data.seq !== 0);
+    await publishBatch(path, [0, 1, 2].map((seq) => ({ orderingKey: 'x', seq })));
+    await waitFor(async () => (await statusOf(endpointId, 'x', 0)) === 'dead', { timeoutMs: 60_000, description: 'the head dead' });
+    const log = logOf(path);
+    expect(log.requests.filter((r) => r.seq > 0)).toEqual([]);
+    const patched = await call('PATCH', `${api}/v1/endpoints/${endpointId}`, tenant.apiKey, { ordering: null });
+    expect(patched.json.ordering).toBeNull();
+    await waitFor(() => log.succeeded('x').length === 2, { timeoutMs: 30_000, description: 'the waiting events let go' });
+    expect(log.succeeded('x')).toEqual([1, 2]);
+    expect(log.requests.filter((r) => r.seq === 0)).toHaveLength(9);
+    expect(await statusOf(endpointId, 'x', 0)).toBe('dead');
+    expect((await call('GET', `${api}/v1/endpoints/${endpointId}/blocked-keys`, tenant.apiKey)).json).toEqual({ data: [] });
+  });
+
   it('endpoints without ordering deliver concurrently as before; events without a key reach an ordered endpoint unordered', { timeout: 90_000 }, async () => {
     const path = '/plain';
     const endpointId = await createEndpoint(path);

@@ -147,7 +147,13 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   };
   const failed = whenConsumersGiveUp(Object.values(consumers), log);
   const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, sender, directory, topics, sourceTopics, decoder, log });
-  const ordering = new OrderingGate({ repo: new OrderedDeliveriesRepository(pool), sender, deliveriesTopic: topics.deliveries, log });
+  const ordering = new OrderingGate({
+    repo: new OrderedDeliveriesRepository(pool), sender, deliveriesTopic: topics.deliveries, log,
+    ordered: (id) => {
+      const endpoint = directory.get(id);
+      return endpoint === undefined ? undefined : endpoint.ordering === 'key';
+    },
+  });
   ordering.start();
   const handling = {
     producer, deliverer, directory, ordering, topics, log, metrics,

@@ -129,6 +129,37 @@ export class OrderedDeliveriesRepository {
     return rows.map((r) => ({ orderingKey: r.ordering_key, deliveryId: r.delivery_id, waiting: Number(r.waiting), blockedSince: r.updated_at }));
   }
 
+  /** The endpoints that have deliveries waiting or blocked. */
+  async endpointsWithOpenRows(): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ endpoint_id: string }>(`SELECT DISTINCT endpoint_id FROM ordered_deliveries WHERE state <> 'done'`);
+    return rows.map((r) => r.endpoint_id);
+  }
+
+  /**
+   * An endpoint no longer ordered: up to `limit` of its open rows become `done`; the waiting ones are handed to
+   * `release` (in their order, inside the transaction), the blocked ones (dead) stay dead letters. Answers how many
+   * rows it closed (0: none left). Concurrent callers close disjoint rows.
+   */
+  async drain(endpointId: string, limit: number, release: (waiting: ReleasedDelivery[]) => Promise<void>): Promise<number> {
+    return this.#transaction(async (client) => {
+      const { rows } = await client.query<{ delivery_id: string; record: Buffer; traceparent: string | null; state: OrderedState; seq: string }>(
+        `WITH open AS (
+           SELECT delivery_id, state FROM ordered_deliveries WHERE endpoint_id = $1 AND state <> 'done'
+           ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+         UPDATE ordered_deliveries d SET state = 'done', updated_at = now() FROM open
+         WHERE d.delivery_id = open.delivery_id
+         RETURNING d.delivery_id, d.record, d.traceparent, open.state, d.seq`,
+        [endpointId, limit],
+      );
+      const waiting = rows
+        .filter((r) => r.state === 'waiting')
+        .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1))
+        .map((r) => ({ deliveryId: r.delivery_id, endpointId, record: r.record, traceparent: r.traceparent }));
+      if (waiting.length > 0) await release(waiting);
+      return rows.length;
+    });
+  }
+
   /** Deletes `done` rows last changed before `before` (at most `limit`); answers how many went. */
   async deleteDone(before: Date, limit: number): Promise<number> {
     const { rowCount } = await this.#pool.query(

@@ -13,12 +13,17 @@ const GATE_BACKOFF = { baseMs: 100, maxMs: 5_000 };
 const DONE_KEPT_MS = 24 * 3_600_000;
 const SWEEP_EVERY_MS = 10 * 60_000;
 const SWEEP_ROWS = 5_000;
+/** How often the deliveries still waiting at endpoints that are no longer ordered are let go. */
+const DRAIN_EVERY_MS = 10_000;
+const DRAIN_ROWS = 500;
 
 export interface OrderingGateDeps {
   repo: OrderedDeliveriesRepository;
   /** The dispatcher's one sender: a released delivery goes back onto the deliveries topic through it. */
   sender: CoalescingSender;
   deliveriesTopic: string;
+  /** Whether an endpoint is ordered now (undefined: not known, e.g. deleted). */
+  ordered: (endpointId: string) => boolean | undefined;
   log: Logger;
 }
 
@@ -46,6 +51,8 @@ export class OrderingGate {
   /** Per endpoint and key: the admission of the latest fresh record in flight (the next one waits for it). */
   readonly #tails = new Map<string, Promise<unknown>>();
   #sweep: NodeJS.Timeout | undefined;
+  #drain: NodeJS.Timeout | undefined;
+  #draining = false;
 
   constructor(deps: OrderingGateDeps) {
     this.#d = deps;
@@ -88,28 +95,55 @@ export class OrderingGate {
     const next = afterDelivery(end, endpoint.orderingOnDead ?? 'skip');
     if (next === 'hold') return;
     await this.#untilDone('finish', delivery, signal, () =>
-      this.#d.repo.finish(delivery.deliveryId, next, (released) =>
-        this.#d.sender.send(this.#d.deliveriesTopic, [
-          { key: released.endpointId, value: released.record, headers: released.traceparent ? { [recordHeaders.traceparent]: released.traceparent } : {} },
-        ]),
-      ),
+      this.#d.repo.finish(delivery.deliveryId, next, (released) => this.#send([released])),
     );
     if (next === 'blocked') {
       this.#d.log.warn({ delivery_id: delivery.deliveryId, endpoint_id: endpoint.id, ordering_key: delivery.orderingKey }, 'ordering key blocked by a dead delivery until it is redriven');
     }
   }
 
-  /** Deletes `done` rows older than a day now and every ten minutes. */
+  /**
+   * Deletes `done` rows older than a day every ten minutes; and every ten seconds (and now) lets go what still waits
+   * at endpoints whose `ordering` was turned off (their waiting deliveries produced again, unordered now; a blocked
+   * dead one stays a dead letter).
+   */
   start(): void {
     const sweep = () => {
       this.#d.repo.deleteDone(new Date(Date.now() - DONE_KEPT_MS), SWEEP_ROWS).catch((err: unknown) => this.#d.log.warn({ err }, 'deleting done ordered deliveries failed'));
     };
     this.#sweep = setInterval(sweep, SWEEP_EVERY_MS);
     this.#sweep.unref();
+    const drain = () => {
+      if (this.#draining) return;
+      this.#draining = true;
+      this.#drainUnordered()
+        .catch((err: unknown) => this.#d.log.warn({ err }, 'letting go of deliveries waiting at unordered endpoints failed'))
+        .finally(() => (this.#draining = false));
+    };
+    drain();
+    this.#drain = setInterval(drain, DRAIN_EVERY_MS);
+    this.#drain.unref();
   }
 
   stop(): void {
     clearInterval(this.#sweep);
+    clearInterval(this.#drain);
+  }
+
+  async #drainUnordered(): Promise<void> {
+    for (const endpointId of await this.#d.repo.endpointsWithOpenRows()) {
+      if (this.#d.ordered(endpointId) !== false) continue;
+      let closed = 0;
+      for (let n; (n = await this.#d.repo.drain(endpointId, DRAIN_ROWS, (waiting) => this.#send(waiting))) > 0; ) closed += n;
+      this.#d.log.info({ endpoint_id: endpointId, deliveries: closed }, 'ordering turned off: waiting deliveries let go');
+    }
+  }
+
+  #send(released: Array<{ endpointId: string; record: Buffer; traceparent: string | null }>): Promise<void> {
+    return this.#d.sender.send(
+      this.#d.deliveriesTopic,
+      released.map((r) => ({ key: r.endpointId, value: r.record, headers: r.traceparent ? { [recordHeaders.traceparent]: r.traceparent } : {} })),
+    );
   }
 
   #forget(key: string, p: Promise<unknown>): void {

@@ -9,11 +9,12 @@ import type { Endpoint } from '../types.ts';
 export function PullEndpointNote({ endpoint, path }: { endpoint: Endpoint; path: string }) {
   const messages = `${window.location.origin}${path}/messages`;
   const code = [
+    '# $TOKEN: an API key of the sender (hk_…) or a portal session token of this application (hlp_…)',
     '# Long poll: waits up to 30 s for a message; pass the answer\'s cursor to acknowledge what you read',
-    `curl -H "Authorization: Bearer $HOOKLINE_API_KEY" "${messages}?wait=30&limit=100"`,
-    `curl -H "Authorization: Bearer $HOOKLINE_API_KEY" "${messages}?wait=30&limit=100&cursor=<cursor>"`,
+    `curl -H "Authorization: Bearer $TOKEN" "${messages}?wait=30&limit=100"`,
+    `curl -H "Authorization: Bearer $TOKEN" "${messages}?wait=30&limit=100&cursor=<cursor>"`,
     '# The same messages as Server-Sent Events (resumes after Last-Event-ID)',
-    `curl -N -H "Accept: text/event-stream" -H "Authorization: Bearer $HOOKLINE_API_KEY" "${messages}"`,
+    `curl -N -H "Accept: text/event-stream" -H "Authorization: Bearer $TOKEN" "${messages}"`,
   ].join('\n');
   return (
     <div className="note" data-testid="pull-endpoint-note">

@@ -65,7 +65,9 @@ export class OrderingGate {
 
   /**
    * Where the record's delivery stands in its key's order. Call synchronously when the record is taken (records of
-   * one partition in offset order): fresh records of one key are admitted in that order.
+   * one partition in offset order): fresh records of one key are admitted in that order. A record from the deliveries
+   * topic that carries its key — a released one too — is admitted under the key's lock: a release is produced before
+   * the transaction marking its head done commits, and the lock makes its admission wait for that commit.
    */
   admit(r: GateRecord, signal: AbortSignal): Promise<OrderAdmission> {
     const { delivery, message } = r;

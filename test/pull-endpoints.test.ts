@@ -200,6 +200,35 @@ describe('pull endpoints', () => {
     expect(rows).toEqual([{ outcome: 'succeeded', status: 'succeeded', status_code: null }]);
   });
 
+  it("keeps each ordering key's publish order with the events spread over several partitions", { timeout: 90_000 }, async () => {
+    // A world of its own with three events partitions (this file's runs on one).
+    const spread = createTestWorld('pull-endpoints-keys');
+    const stack = await startPipeline(spread, { services: ['ingest', 'dispatcher'] });
+    try {
+      const owner = await createTenant(stack.api, spread.env.ADMIN_TOKEN!);
+      const ep = await call('POST', `${stack.api}/v1/endpoints`, owner.apiKey, { type: 'pull', eventTypes: ['pull.keyed'] });
+      expect(ep.status, JSON.stringify(ep.json)).toBe(201);
+      await waitFor(() => stack.dispatcher!.subscribed(owner.id, 'pull.keyed').includes(ep.json.id), { timeoutMs: 10_000, description: 'the endpoint subscribed' });
+      const keys = ['k-a', 'k-b', 'k-c', 'k-d', 'k-e', 'k-f'];
+      const events = Array.from({ length: 240 }, (_, n) => ({ type: 'pull.keyed', orderingKey: keys[n % keys.length], data: { key: keys[n % keys.length], n } }));
+      for (let i = 0; i < events.length; i += 60) {
+        const res = await call('POST', `${stack.api}/v1/events/batch`, owner.apiKey, { events: events.slice(i, i + 60) });
+        expect(res.status, JSON.stringify(res.json)).toBe(202);
+      }
+      const path = `${stack.api}/v1/endpoints/${ep.json.id}/messages?limit=1000`;
+      let page: Message[] = [];
+      await waitFor(async () => (page = (await call('GET', path, owner.apiKey)).json.data).length >= events.length, { timeoutMs: 30_000, description: 'every keyed message stored' });
+      const seen = page.map((m) => (JSON.parse(m.body) as { data: { key: string; n: number } }).data);
+      for (const key of keys) {
+        const ns = seen.filter((d) => d.key === key).map((d) => d.n);
+        expect(ns, key).toEqual(events.filter((e) => e.orderingKey === key).map((e) => e.data.n));
+      }
+    } finally {
+      await stack.stop();
+      await spread.cleanup();
+    }
+  });
+
   it('keeps every message across a dispatcher restart (published while it is down, stored once it is back)', { timeout: 120_000 }, async () => {
     const ep = await pullEndpoint(['pull.restart']);
     const before = await publish('pull.restart', { n: 0 });

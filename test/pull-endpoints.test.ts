@@ -1,6 +1,8 @@
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
 import { createLogger } from '@hookline/telemetry';
 import { Webhook } from 'standardwebhooks';
+import nacl from 'tweetnacl';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetentionJob } from '../services/tracker/src/maintenance/retention-job.ts';
@@ -227,6 +229,25 @@ describe('pull endpoints', () => {
       await stack.stop();
       await spread.cleanup();
     }
+  });
+
+  it('signs an ed25519 pull endpoint\'s messages v1a, verifiable with its public key (tweetnacl and node:crypto)', { timeout: 30_000 }, async () => {
+    const res = await call('POST', `${base}/v1/endpoints`, tenant.apiKey, { type: 'pull', eventTypes: ['pull.ed25519'], signatureScheme: 'ed25519' });
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    const publicKey = res.json.publicKey as string;
+    expect(publicKey).toMatch(/^whpk_/);
+    await waitFor(() => dispatcher.dispatcher!.subscribed(tenant.id, 'pull.ed25519').includes(res.json.id), { timeoutMs: 10_000, description: 'the endpoint subscribed' });
+    const id = await publish('pull.ed25519', { n: 1 });
+    const m = (await readAll(res.json.id, 1)).data[0]!;
+    expect(m.id).toBe(id);
+    const raw = Buffer.from(publicKey.slice('whpk_'.length), 'base64');
+    const jwk = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+    const content = Buffer.from(`${m.headers['webhook-id']}.${m.headers['webhook-timestamp']}.${m.body}`);
+    const parts = m.headers['webhook-signature']!.split(' ');
+    expect(parts.every((p) => p.startsWith('v1a,'))).toBe(true);
+    const sig = Buffer.from(parts[0]!.slice(4), 'base64');
+    expect(nacl.sign.detached.verify(content, sig, raw)).toBe(true);
+    expect(cryptoVerify(null, content, jwk, sig)).toBe(true);
   });
 
   it('keeps every message across a dispatcher restart (published while it is down, stored once it is back)', { timeout: 120_000 }, async () => {

@@ -26,6 +26,11 @@ export const recordHeaders = {
    * it wins over the JSON envelope's `orderingKey`, which wins over the record key (source topics only).
    */
   orderingKey: 'hookline-ordering-key',
+  /**
+   * On a delivery record an ordered endpoint's key produced again when the delivery before it ended: the delivery is
+   * its key's head (the dispatcher's ordered delivery; the value is `1`).
+   */
+  orderingReleased: 'hookline-ordering-released',
 } as const;
 
 /** Standard Webhooks HTTP header names on outbound deliveries. */

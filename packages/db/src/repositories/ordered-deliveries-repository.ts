@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /** Where an ordered delivery stands (migration 0014): `waiting` its turn or in progress, `blocked` dead until redriven, `done`. */
@@ -26,8 +27,14 @@ export interface BlockedKey {
   blockedSince: Date;
 }
 
-/** The key's rows are changed under one transaction-scoped advisory lock, so an arrival and a release never interleave. */
-const LOCK = 'SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 0))';
+/**
+ * The key's rows are changed under one transaction-scoped advisory lock, so an arrival and a release never interleave:
+ * its id is the first 8 bytes of SHA-256 over endpoint id and key, a number written into the statement that opens the
+ * transaction (one round trip for BEGIN and the lock).
+ */
+function lockId(endpointId: string, orderingKey: string): string {
+  return createHash('sha256').update(endpointId).update('\u001f').update(orderingKey).digest().readBigInt64BE(0).toString();
+}
 
 /**
  * The order of ordered endpoints' deliveries, one row per delivery that carries an ordering key
@@ -58,8 +65,7 @@ export class OrderedDeliveriesRepository {
       const { rows } = await this.#pool.query<OrderedAdmission>(select, [deliveryId]);
       return rows[0] ?? null;
     }
-    return this.#transaction(async (client) => {
-      await client.query(LOCK, [arrival.endpointId, arrival.orderingKey]);
+    return this.#locked(lockId(arrival.endpointId, arrival.orderingKey), async (client) => {
       // One statement after the lock (its snapshot sees every change made under the lock before): the row as inserted,
       // or as it was when the delivery already had one.
       const { rows } = await client.query<OrderedAdmission>(
@@ -85,24 +91,32 @@ export class OrderedDeliveriesRepository {
   /**
    * The key's head ended: `done` (delivered, or given up with `skip`) lets the next delivery of its key go —
    * `release` produces it again, inside the transaction, so a failed produce leaves the head unfinished and the
-   * caller tries again —; `blocked` (dead with `block`) keeps the key stopped. False when the delivery was done already.
+   * caller tries again —; `blocked` (dead with `block`) keeps the key stopped. False when the delivery was done already
+   * (or has no place in an order). `key`: the delivery's endpoint and ordering key when the caller knows them.
    */
-  async finish(deliveryId: string, state: 'done' | 'blocked', release: (next: ReleasedDelivery) => Promise<void>): Promise<boolean> {
-    return this.#transaction(async (client) => {
-      // The key's lock, taken only when the delivery is not done yet.
-      const { rowCount: open } = await client.query(
-        `SELECT pg_advisory_xact_lock(hashtextextended(endpoint_id || chr(31) || ordering_key, 0))
-         FROM ordered_deliveries WHERE delivery_id = $1 AND state <> 'done'`,
+  async finish(
+    deliveryId: string,
+    key: { endpointId: string; orderingKey: string } | undefined,
+    state: 'done' | 'blocked',
+    release: (next: ReleasedDelivery) => Promise<void>,
+  ): Promise<boolean> {
+    let known = key;
+    if (!known) {
+      const { rows } = await this.#pool.query<{ endpoint_id: string; ordering_key: string }>(
+        `SELECT endpoint_id, ordering_key FROM ordered_deliveries WHERE delivery_id = $1 AND state <> 'done'`,
         [deliveryId],
       );
-      if (!open) return false;
+      if (!rows[0]) return false;
+      known = { endpointId: rows[0].endpoint_id, orderingKey: rows[0].ordering_key };
+    }
+    return this.#locked(lockId(known.endpointId, known.orderingKey), async (client) => {
       // One statement after the lock: the head's new state and (for `done`) the key's next delivery, the head left out
       // (the statement does not see its own update).
-      const { rows } = await client.query<{ updated: boolean; delivery_id: string | null; endpoint_id: string; record: Buffer | null; traceparent: string | null; state: OrderedState | null }>(
+      const { rows } = await client.query<{ endpoint_id: string; delivery_id: string | null; record: Buffer | null; traceparent: string | null; state: OrderedState | null }>(
         `WITH head AS (
            UPDATE ordered_deliveries SET state = $2, updated_at = now() WHERE delivery_id = $1 AND state <> 'done'
            RETURNING endpoint_id, ordering_key)
-         SELECT true AS updated, head.endpoint_id, n.delivery_id, n.record, n.traceparent, n.state
+         SELECT head.endpoint_id, n.delivery_id, n.record, n.traceparent, n.state
          FROM head LEFT JOIN LATERAL (
            SELECT delivery_id, record, traceparent, state FROM ordered_deliveries
            WHERE $2 = 'done' AND endpoint_id = head.endpoint_id AND ordering_key = head.ordering_key AND state <> 'done' AND delivery_id <> $1
@@ -170,10 +184,15 @@ export class OrderedDeliveriesRepository {
     return rowCount ?? 0;
   }
 
-  async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** A transaction holding the advisory lock `id` (BEGIN and the lock in one round trip). */
+  async #locked<T>(id: string, run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#transaction(run, `BEGIN; SELECT pg_advisory_xact_lock(${id})`);
+  }
+
+  async #transaction<T>(run: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.#pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await run(client);
       await client.query('COMMIT');
       return result;

@@ -65,12 +65,14 @@ export class OrderingGate {
 
   /**
    * Where the record's delivery stands in its key's order. Call synchronously when the record is taken (records of
-   * one partition in offset order): fresh records of one key are admitted in that order. A record from the deliveries
-   * topic that carries its key — a released one too — is admitted under the key's lock: a release is produced before
-   * the transaction marking its head done commits, and the lock makes its admission wait for that commit.
+   * one partition in offset order): fresh records of one key are admitted in that order, under the key's lock. A
+   * released record (`hookline-ordering-released`) is its key's head: it was produced by the transaction that marked
+   * the delivery before it done (should that transaction fail after the produce, it runs again: the release may come
+   * twice, never before the delivery before it was attempted).
    */
   admit(r: GateRecord, signal: AbortSignal): Promise<OrderAdmission> {
     const { delivery, message } = r;
+    if (!r.fromRetryTier && headerString(message.headers, recordHeaders.orderingReleased) !== undefined) return Promise.resolve('deliver');
     const arrival = !r.fromRetryTier && delivery.orderingKey !== undefined
       ? {
           endpointId: delivery.endpointId,
@@ -97,7 +99,12 @@ export class OrderingGate {
     const next = afterDelivery(end, endpoint.orderingOnDead ?? 'skip');
     if (next === 'hold') return;
     await this.#untilDone('finish', delivery, signal, () =>
-      this.#d.repo.finish(delivery.deliveryId, next, (released) => this.#send([released])),
+      this.#d.repo.finish(
+        delivery.deliveryId,
+        delivery.orderingKey === undefined ? undefined : { endpointId: delivery.endpointId, orderingKey: delivery.orderingKey },
+        next,
+        (released) => this.#send([released], true),
+      ),
     );
     if (next === 'blocked') {
       this.#d.log.warn({ delivery_id: delivery.deliveryId, endpoint_id: endpoint.id, ordering_key: delivery.orderingKey }, 'ordering key blocked by a dead delivery until it is redriven');
@@ -136,15 +143,23 @@ export class OrderingGate {
     for (const endpointId of await this.#d.repo.endpointsWithOpenRows()) {
       if (this.#d.ordered(endpointId) !== false) continue;
       let closed = 0;
-      for (let n; (n = await this.#d.repo.drain(endpointId, DRAIN_ROWS, (waiting) => this.#send(waiting))) > 0; ) closed += n;
+      for (let n; (n = await this.#d.repo.drain(endpointId, DRAIN_ROWS, (waiting) => this.#send(waiting, false))) > 0; ) closed += n;
       this.#d.log.info({ endpoint_id: endpointId, deliveries: closed }, 'ordering turned off: waiting deliveries let go');
     }
   }
 
-  #send(released: Array<{ endpointId: string; record: Buffer; traceparent: string | null }>): Promise<void> {
+  /** Produces deliveries again onto the deliveries topic; `head`: each is its key's head (marked released). */
+  #send(released: Array<{ endpointId: string; record: Buffer; traceparent: string | null }>, head: boolean): Promise<void> {
     return this.#d.sender.send(
       this.#d.deliveriesTopic,
-      released.map((r) => ({ key: r.endpointId, value: r.record, headers: r.traceparent ? { [recordHeaders.traceparent]: r.traceparent } : {} })),
+      released.map((r) => ({
+        key: r.endpointId,
+        value: r.record,
+        headers: {
+          ...(r.traceparent ? { [recordHeaders.traceparent]: r.traceparent } : {}),
+          ...(head ? { [recordHeaders.orderingReleased]: '1' } : {}),
+        },
+      })),
     );
   }
 

@@ -1,8 +1,7 @@
 import type { EventType } from '@hookline/db';
 import { HooklineError } from '../domain/errors.ts';
-import { compileAvro } from './avro-codec.ts';
 import { jsonCodec } from './json-codec.ts';
-import { compileProtobuf } from './protobuf-codec.ts';
+import { avroCodec, protobufCodec } from './binary-codecs.ts';
 import { SchemaProblem, type SchemaCodec } from './schema-codec.ts';
 import { REGISTRY_TYPES, type SchemaRegistryClient } from './schema-registry-client.ts';
 import type { SchemaValidator } from './schema-validator.ts';
@@ -40,7 +39,7 @@ export class RegistrySchemas {
    * about to be written registry-framed with its schema id.
    */
   async codecFor(tenantId: string, type: EventType, framed: boolean): Promise<SchemaCodec> {
-    const codec = this.#compile(tenantId, type);
+    const codec = await this.#compile(tenantId, type);
     if (type.schemaFormat === 'json' && (!framed || type.schemaId === null)) return codec;
     if (type.schemaId === null || !this.#registry) {
       throw new HooklineError({
@@ -61,13 +60,13 @@ export class RegistrySchemas {
     return codec;
   }
 
-  #compile(tenantId: string, type: EventType): SchemaCodec {
+  async #compile(tenantId: string, type: EventType): Promise<SchemaCodec> {
     const key = `${tenantId}/${type.name}/${type.updatedAt.getTime()}`;
     let codec = this.#compiled.get(key);
     if (!codec) {
       codec =
-        type.schemaFormat === 'avro' ? compileAvro(type.avroSchema!)
-        : type.schemaFormat === 'protobuf' ? compileProtobuf(type.protobufSchema!)
+        type.schemaFormat === 'avro' ? (await avroCodec()).compileAvro(type.avroSchema!)
+        : type.schemaFormat === 'protobuf' ? (await protobufCodec()).compileProtobuf(type.protobufSchema!)
         : jsonCodec(this.#validator, key, type.schema!);
       this.#remember(this.#compiled, key, codec);
     }
@@ -87,8 +86,8 @@ export class RegistrySchemas {
     let registered: SchemaCodec;
     try {
       registered =
-        found.type === 'PROTOBUF' ? compileProtobuf(found.schema)
-        : found.type === 'AVRO' ? compileAvro(JSON.parse(found.schema) as Record<string, unknown>)
+        found.type === 'PROTOBUF' ? (await protobufCodec()).compileProtobuf(found.schema)
+        : found.type === 'AVRO' ? (await avroCodec()).compileAvro(JSON.parse(found.schema) as Record<string, unknown>)
         : jsonCodec(this.#validator, `id:${id}`, JSON.parse(found.schema) as Record<string, unknown>);
     } catch (err) {
       if (err instanceof SchemaProblem || err instanceof SyntaxError) throw stale(`cannot be compiled (${err.message})`);

@@ -3,8 +3,7 @@ import type { EventType, EventTypesRepository, SchemaFormat } from '@hookline/db
 import { z } from 'zod';
 import { notFound, validationFailed } from '../../domain/errors.ts';
 import type { EventTypeCache } from '../../publishing/event-type-cache.ts';
-import { compileAvro, parseAvroDocument } from '../../schemas/avro-codec.ts';
-import { compileProtobuf } from '../../schemas/protobuf-codec.ts';
+import { avroCodec, protobufCodec } from '../../schemas/binary-codecs.ts';
 import type { RegistrySchemas } from '../../schemas/registry-schemas.ts';
 import { canonicalJson, SchemaProblem } from '../../schemas/schema-codec.ts';
 import { REGISTRY_TYPES, SchemaRegistryClient } from '../../schemas/schema-registry-client.ts';
@@ -77,7 +76,7 @@ interface CheckedSchema {
 }
 
 /** Checks the body's schema (at most one, in a format the deployment can hold); 422 naming every problem. */
-function checkSchema(input: PutInput, validator: SchemaValidator, hasRegistry: boolean): CheckedSchema | null {
+async function checkSchema(input: PutInput, validator: SchemaValidator, hasRegistry: boolean): Promise<CheckedSchema | null> {
   const given = schemaFields.filter((f) => input[f] !== undefined && input[f] !== null);
   const problems: Array<{ path: string; message: string }> = [];
   if (given.length > 1) {
@@ -102,12 +101,13 @@ function checkSchema(input: PutInput, validator: SchemaValidator, hasRegistry: b
       return { format: 'json', field, stored: { schema, avroSchema: null, protobufSchema: null }, text: JSON.stringify(schema), fingerprint: canonicalJson(schema) };
     }
     if (field === 'avroSchema') {
+      const { compileAvro, parseAvroDocument } = await avroCodec();
       const doc = parseAvroDocument(input.avroSchema);
       const { fingerprint } = compileAvro(doc);
       return { format: 'avro', field, stored: { schema: null, avroSchema: doc, protobufSchema: null }, text: JSON.stringify(doc), fingerprint };
     }
     const text = input.protobufSchema!;
-    const { fingerprint } = compileProtobuf(text);
+    const { fingerprint } = (await protobufCodec()).compileProtobuf(text);
     return { format: 'protobuf', field, stored: { schema: null, avroSchema: null, protobufSchema: text }, text, fingerprint };
   } catch (err) {
     if (err instanceof SchemaProblem) throw validationFailed([{ path: field, message: err.message }]);
@@ -147,7 +147,7 @@ export function eventTypeRoutes(
     async (req, res, input) => {
       const tenantId = tenantOf(res);
       const name = nameOf(req.params.name);
-      const checked = checkSchema(input, validator, registry !== undefined);
+      const checked = await checkSchema(input, validator, registry !== undefined);
       const subject = checked && registry ? SchemaRegistryClient.subject(tenantId, name) : null;
       const registered = checked && registry ? await registry.register(subject!, REGISTRY_TYPES[checked.format], checked.text, checked.field) : null;
       if (registered) schemas.seed(registered.id, checked!.fingerprint);

@@ -211,7 +211,7 @@ describe('the hookline CLI, run as a process against the real stack', () => {
     });
 
     it('publishes from flags, @file, stdin and NDJSON batches; lists, gets and shows attempts; replays', async () => {
-      const one = (await ok(['events', 'publish', '-t', 'order.placed', '-d', '{"total": 1}', '--json'])).json;
+      const one = (await ok(['events', 'publish', '-t', 'order.placed', '-d', '{"total": 1}', '--metadata', '{"region": "eu"}', '--json'])).json;
       expect(one).toMatchObject({ id: expect.any(String), type: 'order.placed' });
       const dataFile = join(dir, 'data.json');
       await writeFile(dataFile, '{"total": 2}');
@@ -225,6 +225,7 @@ describe('the hookline CLI, run as a process against the real stack', () => {
       const batch = (await ok(['events', 'publish', '--file', '-', '--json'], { input: `${ndjson}\n` })).json;
       expect(batch.data).toHaveLength(3);
       expect((await cli(['events', 'publish', '--file', '-'], { input: '{"type": "a.b"}\n{nope' })).code).toBe(2);
+      expect((await cli(['events', 'publish', '-t', 'order.placed', '--metadata', 'region=eu'])).code).toBe(2);
 
       // Waits through the API (a process per poll would be slow), then reads with the CLI.
       const all = [one.id, two.id, piped.id, ...batch.data.map((e: { id: string }) => e.id)];
@@ -240,7 +241,7 @@ describe('the hookline CLI, run as a process against the real stack', () => {
 
       await waitFor(async () => (await call('GET', `${pipeline.api}/v1/events/${one.id}`, tenant.apiKey)).json.deliveries?.[0]?.status === 'succeeded', { description: 'the event delivered' });
       const got = (await ok(['events', 'get', one.id, '--json'])).json;
-      expect(got).toMatchObject({ id: one.id, data: { total: 1 }, deliveries: [{ endpointId, status: 'succeeded', attempts: 1, lastStatusCode: 200 }] });
+      expect(got).toMatchObject({ id: one.id, data: { total: 1 }, metadata: { region: 'eu' }, deliveries: [{ endpointId, status: 'succeeded', attempts: 1, lastStatusCode: 200 }] });
       expect((await ok(['events', 'get', one.id])).stdout).toMatch(/ENDPOINT\s+STATUS\s+ATTEMPTS/);
       const attempts = (await ok(['events', 'attempts', one.id, '--json'])).json.data;
       expect(attempts).toEqual([expect.objectContaining({ endpointId, attempt: 1, outcome: 'succeeded', statusCode: 200 })]);

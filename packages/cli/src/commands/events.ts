@@ -32,6 +32,7 @@ interface PublishOptions {
   data?: string;
   id?: string;
   orderingKey?: string;
+  metadata?: string;
   file?: string;
   idempotencyKey?: string;
 }
@@ -41,7 +42,7 @@ const eventPath = (ctx: CommandContext, id: string, rest = '') => scopedPath(ctx
 async function publish(ctx: CommandContext, opts: PublishOptions): Promise<void> {
   const headers = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : undefined;
   if (opts.file !== undefined) {
-    if (opts.type || opts.data || opts.id || opts.orderingKey) throw new UsageError('--file holds whole events: do not combine it with --type, --data, --id or --ordering-key');
+    if (opts.type || opts.data || opts.id || opts.orderingKey || opts.metadata) throw new UsageError('--file holds whole events: do not combine it with --type, --data, --id, --ordering-key or --metadata');
     const { events, single } = parseEventsText((await readPath(ctx.runtime, opts.file, '--file')).toString('utf8'), opts.file === '-' ? 'stdin' : opts.file);
     if (single) {
       const accepted = await ctx.api.request<Record<string, unknown>>('POST', scopedPath(ctx, '/events'), { body: events[0], ...(headers ? { headers } : {}) });
@@ -65,7 +66,8 @@ async function publish(ctx: CommandContext, opts: PublishOptions): Promise<void>
   }
   if (!opts.type) throw new UsageError('give --type (with --data) or --file (see hookline events publish --help)');
   const data = opts.data === undefined ? {} : parseJsonObject(await readInlineOrFile(ctx.runtime, opts.data, '--data'), '--data');
-  const body = { type: opts.type, data, ...(opts.id ? { id: opts.id } : {}), ...(opts.orderingKey ? { orderingKey: opts.orderingKey } : {}) };
+  const metadata = opts.metadata === undefined ? undefined : parseJsonObject(opts.metadata, '--metadata');
+  const body = { type: opts.type, data, ...(opts.id ? { id: opts.id } : {}), ...(opts.orderingKey ? { orderingKey: opts.orderingKey } : {}), ...(metadata ? { metadata } : {}) };
   const accepted = await ctx.api.request<Record<string, unknown>>('POST', scopedPath(ctx, '/events'), { body, ...(headers ? { headers } : {}) });
   ctx.out.result(accepted, () => record(ctx.out, accepted));
 }
@@ -98,7 +100,8 @@ export function eventCommands(program: Command, runtime: Runtime): void {
     .option('-d, --data <json>', "the event's data: JSON, @file, or - for stdin (default {})")
     .option('--id <id>', 'your own event id (publishing it again returns the first event)')
     .option('--ordering-key <key>', "endpoints with ordering 'key' receive one key's events one at a time, in publish order")
-    .option('-f, --file <path>', "whole events {type, data, id?} from a file, or - for stdin")
+    .option('--metadata <json>', 'string metadata content filters can match (metadata.<key>), e.g. \'{"region":"eu"}\'')
+    .option('-f, --file <path>', "whole events {type, data, id?, metadata?, orderingKey?} from a file, or - for stdin")
     .option('--idempotency-key <key>', 'the same key within 24 h answers the first response and publishes nothing')
     .addHelpText('after', '\nExamples:\n  hookline events publish -t invoice.paid -d \'{"amount": 42}\'\n  hookline events publish -t invoice.paid -d @data.json\n  hookline events publish --file events.ndjson\n  cat events.ndjson | hookline events publish --file -')
     .action(act(runtime, async (ctx, opts: PublishOptions) => publish(ctx, opts)));

@@ -1,4 +1,5 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { sign } from '@hookline/signing';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
 import { createLogger } from '@hookline/telemetry';
 import { Webhook } from 'standardwebhooks';
@@ -66,6 +67,22 @@ describe('pull endpoints', () => {
     const res = await call('GET', `${base}/v1/endpoints/${id}/messages${query}`, key);
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     return res.json as { data: Message[]; cursor: string; done: boolean };
+  };
+  /**
+   * Makes the endpoint's stored messages look stored `minutes` ago: their row's time and the `webhook-timestamp` kept
+   * with them (the clock of a read is the real one; the messages get old instead).
+   */
+  const age = async (id: string, minutes: number) => {
+    await world.pool.query(
+      `UPDATE pull_messages SET created_at = created_at - make_interval(mins => $2),
+         headers = headers || jsonb_build_object('webhook-timestamp', ((headers->>'webhook-timestamp')::bigint - $2 * 60)::text)
+       WHERE endpoint_id = $1`,
+      [id, minutes],
+    );
+  };
+  /** The read's `webhook-timestamp` is the time of the read (seconds, a little slack for a slow machine). */
+  const expectStampedNow = (m: Message) => {
+    expect(Math.abs(Number(m.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThanOrEqual(5);
   };
   /** Reads (without committing) until `n` messages wait. */
   const readAll = async (id: string, n: number) => {
@@ -238,8 +255,13 @@ describe('pull endpoints', () => {
     expect(publicKey).toMatch(/^whpk_/);
     await waitFor(() => dispatcher.dispatcher!.subscribed(tenant.id, 'pull.ed25519').includes(res.json.id), { timeoutMs: 10_000, description: 'the endpoint subscribed' });
     const id = await publish('pull.ed25519', { n: 1 });
-    const m = (await readAll(res.json.id, 1)).data[0]!;
+    await readAll(res.json.id, 1);
+    // Read 10 minutes after it was stored: signed (v1a) at the read.
+    await age(res.json.id, 10);
+    const m = (await read(res.json.id)).data[0]!;
     expect(m.id).toBe(id);
+    expectStampedNow(m);
+    expect(Date.now() - Date.parse(m.createdAt)).toBeGreaterThan(9 * 60_000);
     const raw = Buffer.from(publicKey.slice('whpk_'.length), 'base64');
     const jwk = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
     const content = Buffer.from(`${m.headers['webhook-id']}.${m.headers['webhook-timestamp']}.${m.body}`);
@@ -248,6 +270,83 @@ describe('pull endpoints', () => {
     const sig = Buffer.from(parts[0]!.slice(4), 'base64');
     expect(nacl.sign.detached.verify(content, sig, raw)).toBe(true);
     expect(cryptoVerify(null, content, jwk, sig)).toBe(true);
+  });
+
+  it('signs each read at the time of the read: an old message verifies with the default 5-minute tolerance (JSON and SSE, both route trees)', { timeout: 60_000 }, async () => {
+    const ep = await pullEndpoint(['pull.fresh'], { headers: { 'X-Team': 'billing' } });
+    const id = await publish('pull.fresh', { n: 1 });
+    const atStore = (await readAll(ep.id, 1)).data[0]!;
+    expect(new Webhook(ep.secret).verify(atStore.body, atStore.headers)).toMatchObject({ id });
+    // What is stored: the request without a signature (every read signs anew), the other headers as sent.
+    const { rows: [row] } = await world.pool.query<{ headers: Record<string, string>; body: string }>('SELECT headers, body FROM pull_messages WHERE endpoint_id = $1', [ep.id]);
+    expect(row!.headers['webhook-signature']).toBeUndefined();
+    expect(row!.headers).toMatchObject({ 'webhook-id': id, 'x-team': 'billing', 'content-type': 'application/json' });
+    expect(row!.headers['user-agent']).toMatch(/^Hookline\//);
+    expect(row!.body).toBe(atStore.body);
+
+    // Ten minutes later (the row aged, with a signature of its storing time as rows stored before signing at read
+    // carry): the stored request alone would be refused, the read is not.
+    await age(ep.id, 10);
+    const { rows: [aged] } = await world.pool.query<{ headers: Record<string, string> }>('SELECT headers FROM pull_messages WHERE endpoint_id = $1', [ep.id]);
+    const storedAt = Number(aged!.headers['webhook-timestamp']);
+    const staleSignature = sign([ep.secret], { id, timestamp: storedAt, body: atStore.body });
+    await world.pool.query("UPDATE pull_messages SET headers = headers || jsonb_build_object('webhook-signature', $2::text) WHERE endpoint_id = $1", [ep.id, staleSignature]);
+    expect(() => new Webhook(ep.secret).verify(atStore.body, { ...aged!.headers, 'webhook-signature': staleSignature })).toThrow(/timestamp/i);
+
+    const checkFresh = (m: Message) => {
+      expect(m.id).toBe(id);
+      expect(m.body).toBe(atStore.body);
+      expect(Date.now() - Date.parse(m.createdAt)).toBeGreaterThan(9 * 60_000);
+      expectStampedNow(m);
+      expect(m.headers['webhook-signature']).not.toContain(staleSignature.slice(3));
+      // Everything else as stored: webhook-id, content-type, user-agent, traceparent, the endpoint's own header.
+      const { 'webhook-timestamp': _t, 'webhook-signature': _s, ...rest } = m.headers;
+      const { 'webhook-timestamp': _st, 'webhook-signature': _ss, ...storedRest } = aged!.headers;
+      expect(rest).toEqual(storedRest);
+      expect(new Webhook(ep.secret).verify(m.body, m.headers)).toMatchObject({ id, type: 'pull.fresh', data: { n: 1 } });
+    };
+    const appPath = `${base}/v1/applications/${(await call('GET', `${base}/v1/endpoints/${ep.id}`, tenant.apiKey)).json.applicationId}/endpoints/${ep.id}/messages`;
+    checkFresh((await read(ep.id)).data[0]!);
+    checkFresh((await call('GET', appPath, tenant.apiKey)).json.data[0] as Message);
+    for (const url of [`${base}/v1/endpoints/${ep.id}/messages`, appPath]) {
+      const controller = new AbortController();
+      const res = await request(url, { headers: { authorization: `Bearer ${tenant.apiKey}`, accept: 'text/event-stream' }, signal: controller.signal });
+      expect(res.statusCode).toBe(200);
+      let text = '';
+      try {
+        for await (const chunk of res.body) {
+          text += String(chunk);
+          if (/^data: .*\n\n/m.test(text)) break;
+        }
+      } finally {
+        controller.abort();
+      }
+      checkFresh(JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as Message);
+    }
+  });
+
+  it('signs a read with every active secret during a rotation\'s overlap, with the new one alone after it', { timeout: 60_000 }, async () => {
+    const ep = await pullEndpoint(['pull.rotate']);
+    const id = await publish('pull.rotate', { n: 1 });
+    await readAll(ep.id, 1);
+    await age(ep.id, 10);
+    const rotated = await call('POST', `${base}/v1/endpoints/${ep.id}/secret/rotate`, tenant.apiKey, {});
+    expect(rotated.status, JSON.stringify(rotated.json)).toBe(200);
+    const newer = rotated.json.secret as string;
+    expect(newer).not.toBe(ep.secret);
+
+    // During the overlap: both secrets sign the read, receivers holding either verify.
+    const during = (await read(ep.id)).data[0]!;
+    expectStampedNow(during);
+    expect(during.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    for (const secret of [newer, ep.secret]) expect(new Webhook(secret).verify(during.body, during.headers)).toMatchObject({ id });
+
+    // The overlap over (the old secret's grace ended, set in the past here): the new secret alone signs.
+    await world.pool.query("UPDATE endpoints SET secrets = jsonb_set(secrets, '{1,expiresAt}', to_jsonb($2::text)) WHERE id = $1", [ep.id, new Date(Date.now() - 1_000).toISOString()]);
+    const after = (await read(ep.id)).data[0]!;
+    expect(after.headers['webhook-signature']!.split(' ')).toHaveLength(1);
+    expect(new Webhook(newer).verify(after.body, after.headers)).toMatchObject({ id });
+    expect(() => new Webhook(ep.secret).verify(after.body, after.headers)).toThrow();
   });
 
   it('keeps every message across a dispatcher restart (published while it is down, stored once it is back)', { timeout: 120_000 }, async () => {

@@ -258,6 +258,19 @@ export class EndpointsRepository {
   }
 
   /**
+   * The secrets that sign at `now`, decrypted, newest first: the newest always, older ones until their rotation grace
+   * ends (the dispatcher's rule). Null when the tenant has no such endpoint. Pull endpoints' reads sign with them.
+   */
+  async signingSecrets(tenantId: string, id: string, now: number = Date.now()): Promise<string[] | null> {
+    const { rows } = await this.#pool.query<Pick<EndpointRow, 'secrets'>>('SELECT secrets FROM endpoints WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const row = rows[0];
+    if (!row || row.secrets.length === 0) return null;
+    return row.secrets
+      .filter((s, i) => i === 0 || s.expiresAt === null || Date.parse(s.expiresAt) > now)
+      .map((s) => this.#box.decrypt(s.ciphertext));
+  }
+
+  /**
    * Makes `secret` the signing secret; the previous one keeps signing alongside it for `graceMs`. Secrets whose
    * grace has passed are dropped. Returns false when the tenant has no such endpoint.
    */

@@ -15,9 +15,12 @@ export interface NewPullMessage {
   eventId: string;
   eventType: string;
   eventCreatedAt: Date;
-  /** The signed request's headers (Standard Webhooks, content-type, the endpoint's own headers). */
+  /**
+   * The request's headers (webhook-id, content-type, user-agent, traceparent, the endpoint's own headers). Stored
+   * without `webhook-signature` since migration 0015's first rows: ingest stamps `webhook-timestamp` and signs each read.
+   */
   headers: Record<string, string>;
-  /** The signed body, byte for byte. */
+  /** The body, byte for byte (what is signed). */
   body: string;
 }
 

@@ -1,6 +1,6 @@
 import type { DeliveryRecord } from '@hookline/contracts';
 import type { NewPullMessage, PullMessagesRepository } from '@hookline/db';
-import type { WebhookRequest } from '../domain/webhook-request.ts';
+import { recordableHeaders, type WebhookRequest } from '../domain/webhook-request.ts';
 import type { SendOutcome } from './webhook-client.ts';
 
 /** Messages per INSERT at most. */
@@ -13,8 +13,9 @@ interface Queued {
 }
 
 /**
- * Delivers to `pull` endpoints: the signed request (body and headers, as an HTTP receiver would get them) is stored
- * where the API's GET /v1/endpoints/{id}/messages reads it; the store's trigger wakes the readers waiting.
+ * Delivers to `pull` endpoints: the request (body and headers, as an HTTP receiver would get them, but for the
+ * signature, which ingest computes at each read with the read's timestamp) is stored where the API's
+ * GET /v1/endpoints/{id}/messages reads it; the store's trigger wakes the readers waiting.
  *
  * One endpoint's messages are stored one statement at a time, in the order the deliveries reached the send (the
  * order of their partition), so its consumer reads them in publish order even though a partition's deliveries are
@@ -40,7 +41,9 @@ export class PullStoreClient {
         eventId: delivery.eventId,
         eventType: delivery.type,
         eventCreatedAt: new Date(delivery.eventCreatedAt),
-        headers: request.headers,
+        // Without the signature: ingest signs each read anew (docs/pull-endpoints.md), so a stored one would never be
+        // served, only kept, and its timestamp grows stale.
+        headers: recordableHeaders(request.headers),
         body: request.body,
       };
       const queue = this.#queues.get(endpointId);

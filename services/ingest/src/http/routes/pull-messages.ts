@@ -3,6 +3,7 @@ import type { Logger } from '@hookline/telemetry';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { conflict, forbidden, notFound, validationFailed } from '../../domain/errors.ts';
+import { signedAtRead } from '../../domain/read-signature.ts';
 import type { ApiRoutes } from '../api-routes.ts';
 import { appOf, portalOf, tenantOf } from '../auth.ts';
 import { APPLICATION_MOUNTS } from '../mounts.ts';
@@ -35,9 +36,13 @@ const messageView = z.object({
   eventId: z.string(),
   eventType: z.string(),
   eventCreatedAt: z.string().describe('When the event was published'),
-  createdAt: z.string().describe('When the dispatcher stored (and signed) it'),
-  headers: z.record(z.string(), z.string()).describe('The headers an HTTP receiver would get: webhook-id, webhook-timestamp, webhook-signature, content-type, traceparent, the endpoint\'s own headers'),
-  body: z.string().describe('The signed body, byte for byte (verify webhook-signature over it with the endpoint\'s secret)'),
+  createdAt: z.string().describe('When the dispatcher stored it'),
+  headers: z
+    .record(z.string(), z.string())
+    .describe(
+      "The headers an HTTP receiver would get: webhook-id, webhook-timestamp, webhook-signature, content-type, user-agent, traceparent, the endpoint's own headers. `webhook-timestamp` is the time of this read and `webhook-signature` is computed then with the endpoint's active secrets, so a Standard Webhooks library's default tolerance accepts a message read long after it was stored",
+    ),
+  body: z.string().describe("The signed body, byte for byte (verify webhook-signature over it with the endpoint's secret)"),
 });
 const messagesPage = z.object({
   data: z.array(messageView),
@@ -45,16 +50,20 @@ const messagesPage = z.object({
   done: z.boolean().describe('true when no more messages wait after `cursor` right now'),
 });
 
-const view = (m: PullMessage) => ({
+/** A message as a reader gets it, signed with `secrets` at `nowSeconds` (the read). */
+const view = (m: PullMessage, secrets: readonly string[], nowSeconds: number) => ({
   id: m.messageId,
   cursor: String(m.seq),
   eventId: m.eventId,
   eventType: m.eventType,
   eventCreatedAt: m.eventCreatedAt.toISOString(),
   createdAt: m.createdAt.toISOString(),
-  headers: m.headers,
+  headers: signedAtRead(m, secrets, nowSeconds),
   body: m.body,
 });
+
+/** Unix seconds now: what a read stamps and signs. */
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export interface PullMessageDeps {
   endpoints: EndpointsRepository;
@@ -85,6 +94,18 @@ function requestSignal(res: Response, stopping: AbortSignal): AbortSignal {
 export function pullMessageRoutes(api: ApiRoutes, deps: PullMessageDeps): void {
   const { endpoints, messages, wakeups, stopping, log } = deps;
 
+  /**
+   * The secrets that sign a read now (looked up after the messages were read, so a rotation in between signs with the
+   * new secret too). Messages are signed at each read rather than served as stored: a stored signature carries the
+   * storing time, which a Standard Webhooks library refuses once it is more than its tolerance (5 minutes) old.
+   */
+  async function secretsNow(tenantId: string, endpointId: string): Promise<string[]> {
+    const secrets = await endpoints.signingSecrets(tenantId, endpointId, Date.now());
+    // The endpoint was deleted after it was looked up: its messages went with it.
+    if (!secrets) throw notFound('endpoint');
+    return secrets;
+  }
+
   for (const { prefix, auth } of APPLICATION_MOUNTS) {
     api.add(
       {
@@ -113,7 +134,7 @@ export function pullMessageRoutes(api: ApiRoutes, deps: PullMessageDeps): void {
         const from = await messages.commit(endpoint.id, commitTo === undefined ? undefined : Number(commitTo));
         await messages.renew(endpoint.id);
         const signal = requestSignal(res, stopping);
-        if (stream) return streamMessages(res, endpoint.id, from, signal);
+        if (stream) return streamMessages(res, endpoint.tenantId, endpoint.id, from, signal);
 
         const deadline = Date.now() + q.wait * 1_000;
         let found: PullMessage[] = [];
@@ -130,13 +151,15 @@ export function pullMessageRoutes(api: ApiRoutes, deps: PullMessageDeps): void {
         }
         // Answered because ingest stops: the connection closes with it (a kept-alive one would hold the server's close).
         if (stopping.aborted) res.set('connection', 'close');
-        res.json({ data: found.map(view), cursor: String(found.at(-1)?.seq ?? from), done: found.length < q.limit });
+        const secrets = found.length > 0 ? await secretsNow(endpoint.tenantId, endpoint.id) : [];
+        const now = nowSeconds();
+        res.json({ data: found.map((m) => view(m, secrets, now)), cursor: String(found.at(-1)?.seq ?? from), done: found.length < q.limit });
       },
     );
   }
 
   /** The stream: every message after `from` as it is stored, until the client leaves, ingest stops or STREAM_MAX_MS. */
-  async function streamMessages(res: Response, endpointId: string, from: number, signal: AbortSignal): Promise<void> {
+  async function streamMessages(res: Response, tenantId: string, endpointId: string, from: number, signal: AbortSignal): Promise<void> {
     res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     res.write('retry: 2000\n\n');
@@ -161,7 +184,9 @@ export function pullMessageRoutes(api: ApiRoutes, deps: PullMessageDeps): void {
         const batch = await messages.read(endpointId, position, STREAM_BATCH);
         if (batch.length > 0) {
           waiter.cancel();
-          for (const m of batch) await write(`id: ${m.seq}\ndata: ${JSON.stringify(view(m))}\n\n`);
+          const secrets = await secretsNow(tenantId, endpointId);
+          // Each event is stamped when it is written: a slow reader's later events are not signed in the past.
+          for (const m of batch) await write(`id: ${m.seq}\ndata: ${JSON.stringify(view(m, secrets, nowSeconds()))}\n\n`);
           position = batch.at(-1)!.seq;
           continue;
         }

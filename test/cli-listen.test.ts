@@ -23,8 +23,9 @@ interface Listening {
  * `hookline listen` (issue 22) as a real process against the real stack: it creates a temporary pull endpoint,
  * forwards each webhook to a local receiver with its original headers (the receiver verifies the signature with the
  * secret listen printed), prints a line per webhook (JSON lines with --json), subscribes to --events only, keeps
- * a webhook whose local server is down until it answers, deletes its endpoint on SIGINT, and an endpoint left by a
- * killed listen expires and is deleted by ingest.
+ * a webhook whose local server is down until it answers, forwards a message stored long before its read with a
+ * signature of the read's time, deletes its endpoint on SIGINT, and an endpoint left by a killed listen expires and is
+ * deleted by ingest.
  */
 describe('hookline listen', () => {
   let world: TestWorld;
@@ -157,6 +158,56 @@ describe('hookline listen', () => {
       expect(l.stderr()).toContain(`deleted endpoint ${endpointId}`);
       expect((await call('GET', `${pipeline.api}/v1/endpoints/${endpointId}`, tenant.apiKey)).status).toBe(404);
     } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('forwards a message stored long before listen reads it, signed at the read: the local app verifies it with standardwebhooks\' default tolerance', { timeout: 90_000 }, async () => {
+    // A local app that keeps the first webhook waiting until the test lets it answer (listen reads nothing meanwhile).
+    const received: Array<{ headers: IncomingHttpHeaders; body: string; at: number }> = [];
+    let release: (() => void) | undefined;
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body, at: Date.now() });
+        if (received.length === 1) release = () => void (res.headersSent || res.writeHead(204).end());
+        else res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const l = listen(['--forward-to', `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, '--events', 'listen.old', '--json']);
+      const ready = await readyOf(l);
+      const first = await publish('listen.old', { n: 1 });
+      await waitFor(() => release !== undefined, { timeoutMs: 30_000, description: `the first webhook forwarded (stderr: ${l.stderr()})` });
+      // Stored while listen waits for the local app, then made ten minutes old (row and stored timestamp).
+      const old = await publish('listen.old', { n: 2 });
+      await waitFor(async () => (await world.pool.query('SELECT 1 FROM pull_messages WHERE endpoint_id = $1 AND event_id = $2', [ready.endpointId, old])).rowCount === 1, {
+        timeoutMs: 20_000,
+        description: 'the second message stored',
+      });
+      await world.pool.query(
+        `UPDATE pull_messages SET created_at = created_at - interval '10 minutes',
+           headers = headers || jsonb_build_object('webhook-timestamp', ((headers->>'webhook-timestamp')::bigint - 600)::text)
+         WHERE endpoint_id = $1 AND event_id = $2`,
+        [ready.endpointId, old],
+      );
+      const { rows: [stored] } = await world.pool.query<{ headers: Record<string, string> }>('SELECT headers FROM pull_messages WHERE event_id = $1', [old]);
+      expect(Date.now() / 1000 - Number(stored!.headers['webhook-timestamp'])).toBeGreaterThan(590);
+
+      release!();
+      await waitFor(() => received.length === 2, { timeoutMs: 30_000, description: `the old message forwarded (stderr: ${l.stderr()})` });
+      expect(received.map((r) => r.headers['webhook-id'])).toEqual([first, old]);
+      const forwarded = received[1]!;
+      // Stamped when listen read it (after the release), not when it was stored.
+      expect(Math.abs(Number(forwarded.headers['webhook-timestamp']) - forwarded.at / 1000)).toBeLessThanOrEqual(5);
+      expect(new Webhook(ready.secret).verify(forwarded.body, stringHeaders(forwarded.headers))).toMatchObject({ id: old, data: { n: 2 } });
+
+      l.child.kill('SIGINT');
+      expect(await l.exited).toBe(0);
+    } finally {
+      release?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });

@@ -283,7 +283,7 @@ describe('ordered delivery per key', () => {
     expect((await world.pool.query('SELECT 1 FROM ordered_deliveries WHERE endpoint_id = $1', [ordered])).rows).toEqual([]);
   });
 
-  it('a Kafka producer sets the ordering key with the hookline-ordering-key header', { timeout: 60_000 }, async () => {
+  it('a Kafka producer sets the ordering key with the hookline-ordering-key header, or with the record key', { timeout: 60_000 }, async () => {
     const path = '/kafka-producer';
     const endpointId = await createEndpoint(path, { ordering: 'key' });
     const producer = world.kafka.producer();
@@ -302,8 +302,25 @@ describe('ordered delivery per key', () => {
     }
     await waitFor(() => logOf(path).succeeded('from-kafka').length === 5, { timeoutMs: 30_000, description: 'the produced events' });
     expect(logOf(path).succeeded('from-kafka')).toEqual(ascending(5));
-    const { rows } = await world.pool.query<{ ordering_key: string }>('SELECT DISTINCT ordering_key FROM ordered_deliveries WHERE endpoint_id = $1', [endpointId]);
-    expect(rows).toEqual([{ ordering_key: 'from-kafka' }]);
+    // Without the header, the record key is the ordering key — unless it is the event's own id (how ingest keys
+    // the events it publishes without one).
+    const keyed = world.kafka.producer();
+    await keyed.connect();
+    try {
+      await keyed.send({
+        topic: world.topics.events,
+        messages: [
+          ...ascending(3).map((seq) => ({ key: 'by-record-key', value: JSON.stringify({ tenantId: tenant.id, type: typeOf(path), data: { key: 'by-record-key', seq } }) })),
+          { key: 'evt-own-id-1', value: JSON.stringify({ id: 'evt-own-id-1', tenantId: tenant.id, type: typeOf(path), data: { key: 'own-id', seq: 0 } }) },
+        ],
+      });
+    } finally {
+      await keyed.disconnect();
+    }
+    await waitFor(() => logOf(path).succeeded('by-record-key').length === 3 && logOf(path).succeeded('own-id').length === 1, { timeoutMs: 30_000, description: 'the keyed events' });
+    expect(logOf(path).succeeded('by-record-key')).toEqual(ascending(3));
+    const { rows } = await world.pool.query<{ ordering_key: string }>('SELECT DISTINCT ordering_key FROM ordered_deliveries WHERE endpoint_id = $1 ORDER BY ordering_key', [endpointId]);
+    expect(rows).toEqual([{ ordering_key: 'by-record-key' }, { ordering_key: 'from-kafka' }]);
   });
 
   it('keeps every key in order across a dispatcher restart mid-stream', { timeout: 180_000 }, async () => {

@@ -228,7 +228,7 @@ export class FanoutConsumer {
       header: headerString(message.headers, recordHeaders.orderingKey),
       envelope: event.orderingKey,
       recordKey: message.key,
-      fromSourceTopic: topic !== this.#topics.events,
+      eventId: event.id,
     });
     for (const endpoint of targets) {
       deliveries.push({

@@ -10,6 +10,7 @@ import { isProcessAlive, readPid, terminateGroup, waitUntil } from './proc.ts';
 import { ensureJmxAgent, jmxAgentArgument } from './jmx-exporter.ts';
 import { ensureKafkaJars, findJava } from './resolve.ts';
 import { classpath, formatStorageIfNeeded } from './storage.ts';
+import { scramFormatArguments, type KafkaSecurity } from './security.ts';
 
 /** Options for {@link startKafka}; every field has a sensible default. */
 export interface StartKafkaOptions {
@@ -27,6 +28,11 @@ export interface StartKafkaOptions {
   onSpawn?: () => void;
   /** Further listeners, each advertising its own address (e.g. a proxy a test can cut); none by default. */
   extraListeners?: readonly ExtraListener[];
+  /**
+   * Users and the certificate for extra listeners whose protocol is SSL, SASL_PLAINTEXT or SASL_SSL (tests of clients
+   * that connect with SASL and TLS); none by default. SCRAM users are added when the data dir is formatted: use `clean`.
+   */
+  security?: KafkaSecurity;
   /**
    * Serve the broker's own figures for Prometheus on 127.0.0.1:`metricsPort`/metrics (the JMX exporter agent,
    * fetched on first use); off by default, so a plain broker starts as fast as ever. A running broker is reused as it is.
@@ -182,8 +188,8 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
   await ensureKafkaJars(paths, version, log);
   const agent = opts.metricsPort === undefined ? [] : [jmxAgentArgument(await ensureJmxAgent(paths.home, log), opts.metricsPort)];
   fs.mkdirSync(paths.dataDir, { recursive: true });
-  writeKafkaConfig(paths, port, opts.extraListeners);
-  await formatStorageIfNeeded(java, paths, log);
+  writeKafkaConfig(paths, port, opts.extraListeners, opts.security);
+  await formatStorageIfNeeded(java, paths, log, scramFormatArguments(opts.security));
 
   const started = Date.now();
   const newPid = spawnBroker(java, paths, version, agent);

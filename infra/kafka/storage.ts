@@ -24,9 +24,10 @@ export function randomClusterId(): string {
  * Formats the KRaft log dir once. meta.properties is what StorageTool writes
  * last, so its presence means a complete, previously formatted data dir. With
  * a static `controller.quorum.voters`, no --standalone/--initial-controllers
- * flag is needed (those are for dynamic quorums).
+ * flag is needed (those are for dynamic quorums). `extraArguments`: e.g. `--add-scram` for SCRAM users (they can only be
+ * added this way before the broker first starts).
  */
-export async function formatStorageIfNeeded(java: string, paths: KafkaPaths, log: (msg: string) => void): Promise<void> {
+export async function formatStorageIfNeeded(java: string, paths: KafkaPaths, log: (msg: string) => void, extraArguments: readonly string[] = []): Promise<void> {
   if (fs.existsSync(path.join(paths.dataDir, 'meta.properties'))) return;
   const clusterId = randomClusterId();
   log(`formatting ${paths.dataDir} (cluster id ${clusterId})`);
@@ -40,6 +41,7 @@ export async function formatStorageIfNeeded(java: string, paths: KafkaPaths, log
     clusterId,
     '--config',
     paths.serverProperties,
+    ...extraArguments,
   ]);
   if (result.code !== 0) {
     throw new Error(`kafka StorageTool format failed (exit ${result.code}):\n${(result.stdout + result.stderr).trim()}`);

@@ -27,7 +27,11 @@ interface Cluster {
   lastUsedAt: number;
   /** Why the SSRF policy refused a connection of this cluster, if it did. */
   refused: string | null;
+  /** The last error of one of its sockets (a TLS handshake's reason and code, which kafkajs's error leaves out). */
+  socketError: SocketError | null;
 }
+
+type SocketError = Error & { code?: string; reason?: string };
 
 /**
  * Delivers webhooks to Kafka-topic destinations (issue 22), beside the HTTP {@link WebhookClient}: one idempotent
@@ -90,7 +94,7 @@ export class KafkaDestinationClient {
       return { result: cluster.refused ? { kind: 'ssrf_blocked', message: cluster.refused } : { kind: 'timeout' }, durationMs: elapsed(started), responseBody: null };
     } catch (err) {
       this.#drop(cluster);
-      const result = cluster.refused ? { kind: 'ssrf_blocked' as const, message: cluster.refused } : { kind: 'network_error' as const, message: describe(err) };
+      const result = cluster.refused ? { kind: 'ssrf_blocked' as const, message: cluster.refused } : { kind: 'network_error' as const, message: describe(err, cluster.socketError) };
       return { result, durationMs: elapsed(started), responseBody: null };
     } finally {
       clearTimeout(timer);
@@ -132,7 +136,7 @@ export class KafkaDestinationClient {
   }
 
   #open(id: string, d: KafkaDestination): Cluster {
-    const cluster = { id, refused: null } as Cluster;
+    const cluster = { id, refused: null, socketError: null } as Cluster;
     const kafka = new Kafka({
       clientId: this.#clientId,
       brokers: d.bootstrapServers,
@@ -142,9 +146,14 @@ export class KafkaDestinationClient {
       retry: { initialRetryTime: 100, retries: 3, maxRetryTime: 1_000 },
       ...(d.tls ? { ssl: { ...d.tls } } : {}),
       ...(d.sasl ? { sasl: { mechanism: d.sasl.mechanism, username: d.sasl.username, password: d.sasl.password } as SASLOptions } : {}),
-      socketFactory: this.#guardedSockets((message) => {
-        cluster.refused = message;
-      }),
+      socketFactory: this.#guardedSockets(
+        (message) => {
+          cluster.refused = message;
+        },
+        (err) => {
+          cluster.socketError = err;
+        },
+      ),
       logLevel: logLevel.NOTHING,
     });
     const producer = kafka.producer({
@@ -164,7 +173,7 @@ export class KafkaDestinationClient {
   }
 
   /** Sockets whose address is checked against the SSRF policy when they connect (IP literals at once, names once resolved). */
-  #guardedSockets(onRefused: (message: string) => void): ISocketFactory {
+  #guardedSockets(onRefused: (message: string) => void, onError: (err: SocketError) => void): ISocketFactory {
     return ({ host, port, ssl, onConnect }) => {
       const literal = host.replace(/^\[|\]$/g, '');
       if (isIP(literal) !== 0) {
@@ -195,6 +204,7 @@ export class KafkaDestinationClient {
         ? tlsConnect({ host, port, lookup, ...(isIP(literal) === 0 ? { servername: host } : {}), ...(typeof ssl === 'object' ? ssl : {}) }, onConnect)
         : netConnect({ host, port, lookup }, onConnect);
       socket.setKeepAlive(true, 60_000);
+      socket.on('error', onError);
       return socket;
     };
   }
@@ -221,7 +231,22 @@ function refusedSocket(message: string, onRefused: (message: string) => void): S
 
 const elapsed = (started: number) => Math.round(performance.now() - started);
 
-function describe(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { message?: string } };
-  return [e.name, e.message, e.cause?.message].filter(Boolean).join(': ').slice(0, 500);
+type KafkaJsError = { name?: string; message?: string; code?: string; broker?: string; cause?: unknown };
+
+// Node's advice to whoever runs the process, not to the endpoint's owner who reads the attempt's error.
+const NODE_CA_HINT = /; if the root CA is installed locally, try running Node\.js with --use-system-ca/;
+
+/**
+ * The attempt's error: the innermost of kafkajs's wrapped errors (NumberOfRetriesExceeded → ConnectionError → …), and
+ * for a connection error the socket's own code and reason — e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify
+ * the first certificate (broker 127.0.0.1:9093)` rather than kafkajs's copy of OpenSSL's whole error string.
+ */
+function describe(err: unknown, socketError: SocketError | null): string {
+  let e = err as KafkaJsError;
+  for (let i = 0; i < 5 && e.cause && typeof e.cause === 'object'; i++) e = e.cause as KafkaJsError;
+  const broker = e.broker ? ` (broker ${e.broker})` : '';
+  if (e.name === 'KafkaJSConnectionError' && socketError && e.code !== undefined && socketError.code === e.code) {
+    return `${e.code}: ${(socketError.reason ?? socketError.message).replace(NODE_CA_HINT, '').trim()}${broker}`.slice(0, 500);
+  }
+  return [e.code ?? e.name, `${(e.message ?? '').replace(NODE_CA_HINT, '').trim()}${broker}`].filter(Boolean).join(': ').slice(0, 500);
 }

@@ -120,7 +120,7 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
   });
 
   it('shows a published event in the log with its delivery and every attempt', async () => {
-    const published = await call('POST', `${api}/v1/applications/${appA.uid}/events`, key, { type: 'invoice.paid', data: { invoiceId: 'inv_1', amount: 4200, currency: 'EUR' } });
+    const published = await call('POST', `${api}/v1/applications/${appA.uid}/events`, key, { type: 'invoice.paid', data: { invoiceId: 'inv_1', amount: 4200, currency: 'EUR' }, metadata: { region: 'eu-west' } });
     expect(published.status).toBe(202);
     eventId = published.json.id;
     const delivered = await receiver.waitForRequests(2, { match: (r) => r.headers['webhook-id'] === eventId });
@@ -135,6 +135,7 @@ describe('The customer portal in a real browser: magic link, endpoints, event lo
     await page.locator('[data-testid="attempt-row"]').first().click();
     await page.getByText('warming up, try again').waitFor();
     expect(await page.getByTestId('event-payload').textContent()).toContain('"invoiceId": "inv_1"');
+    expect(await page.getByTestId('event-metadata').textContent()).toContain('"region": "eu-west"');
     // The other application's event is not in this log.
     await page.getByTestId('nav-event-log').click();
     await page.getByTestId('event-row').first().waitFor();

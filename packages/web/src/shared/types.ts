@@ -104,6 +104,8 @@ export interface EventView {
   applicationId?: string;
   type: string;
   data: unknown;
+  /** String metadata the event was published with (what content filters can match); absent: none. */
+  metadata?: Record<string, string>;
   createdAt: string;
 }
 

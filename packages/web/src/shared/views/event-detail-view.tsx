@@ -114,6 +114,9 @@ export function EventDetailView({ eventId, back }: { eventId: string; back: { hr
           </div>
         )}
       </div>
+      {detail.metadata && Object.keys(detail.metadata).length > 0 && (
+        <CodeBlock label="Metadata (content filters match it; not sent to endpoints)" code={pretty(detail.metadata)} testId="event-metadata" maxHeight={200} />
+      )}
       <CodeBlock label="Payload (data)" code={pretty(detail.data)} testId="event-payload" maxHeight={420} />
     </section>
   );

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createTestWorld, Receiver, waitFor, type TestWorld } from '@hookline/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../packages/cli/src/index.ts';
 import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
 
 const bin = fileURLToPath(new URL('../packages/cli/bin/hookline.js', import.meta.url));
@@ -24,7 +26,8 @@ interface Listening {
  * forwards each webhook to a local receiver with its original headers (the receiver verifies the signature with the
  * secret listen printed), prints a line per webhook (JSON lines with --json), subscribes to --events only, keeps
  * a webhook whose local server is down until it answers, forwards a message stored long before its read with a
- * signature of the read's time, deletes its endpoint on SIGINT, and an endpoint left by a killed listen expires and is
+ * signature of the read's time, reads a webhook held past 4 minutes again (a fresh signature), deletes its endpoint
+ * on SIGINT, and an endpoint left by a killed listen expires and is
  * deleted by ingest.
  */
 describe('hookline listen', () => {
@@ -209,6 +212,63 @@ describe('hookline listen', () => {
     } finally {
       release?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('reads a webhook again when it has been held more than 4 minutes since its read (its local server down), so it is forwarded freshly signed', { timeout: 90_000 }, async () => {
+    // listen in this process, with a clock the test moves.
+    let skewMs = 0;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let text = '';
+    stdout.on('data', (c: Buffer) => (text += c.toString()));
+    const interrupt = new AbortController();
+    const lines = () => text.split('\n').filter((x) => x.startsWith('{')).map((x) => JSON.parse(x) as Record<string, any>);
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const running = main(['listen', '--forward-to', `http://127.0.0.1:${port}/hooks`, '--events', 'listen.held', '--json'], {
+      stdout, stderr, stdin: new PassThrough(), version: 'test', interrupt: interrupt.signal, now: () => Date.now() + skewMs,
+      env: { HOOKLINE_URL: pipeline.api, HOOKLINE_API_KEY: tenant.apiKey, HOME: '/nonexistent', NO_COLOR: '1' },
+    });
+    const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    try {
+      await waitFor(() => lines().some((x) => x.kind === 'ready'), { timeoutMs: 15_000, description: 'listen ready' });
+      const ready = lines().find((x) => x.kind === 'ready')! as { endpointId: string; secret: string };
+      await waitFor(() => pipeline.dispatcher!.subscribed(tenant.id, 'listen.held').includes(ready.endpointId), { timeoutMs: 10_000, description: 'endpoint subscribed' });
+      const id = await publish('listen.held', { n: 1 });
+      await waitFor(() => lines().some((x) => x.kind === 'forward_error' && x.eventId === id), { timeoutMs: 30_000, description: 'the local server down' });
+
+      // The secret rotates and the old one's grace ends while listen holds the copy it read (signed with the old
+      // one): only a copy read again verifies with the new secret.
+      const rotated = await call('POST', `${pipeline.api}/v1/endpoints/${ready.endpointId}/secret/rotate`, tenant.apiKey, {});
+      expect(rotated.status, JSON.stringify(rotated.json)).toBe(200);
+      await world.pool.query("UPDATE endpoints SET secrets = jsonb_set(secrets, '{1,expiresAt}', to_jsonb($2::text)) WHERE id = $1", [ready.endpointId, new Date(Date.now() - 1_000).toISOString()]);
+      // Five minutes pass for listen.
+      skewMs = 5 * 60_000;
+      await waitFor(() => lines().some((x) => x.kind === 'reread' && x.eventId === id), { timeoutMs: 20_000, description: 'the held webhook read again' });
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      await waitFor(() => received.length >= 1, { timeoutMs: 30_000, description: 'the webhook forwarded once the server is up' });
+      expect(received.map((r) => r.headers['webhook-id'])).toEqual([id]);
+      expect(new Webhook(rotated.json.secret as string).verify(received[0]!.body, stringHeaders(received[0]!.headers))).toMatchObject({ id });
+      expect(() => new Webhook(ready.secret).verify(received[0]!.body, stringHeaders(received[0]!.headers))).toThrow();
+      await waitFor(() => lines().some((x) => x.kind === 'webhook' && x.eventId === id), { timeoutMs: 5_000, description: 'the webhook line' });
+      interrupt.abort();
+      expect(await running).toBe(0);
+      expect(lines().at(-1)).toEqual({ kind: 'deleted', endpointId: ready.endpointId });
+    } finally {
+      interrupt.abort();
+      await running;
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

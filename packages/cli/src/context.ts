@@ -13,6 +13,8 @@ export interface Runtime extends InputSource {
   /** Aborted on SIGINT/SIGTERM: long-running commands (tail, watch) end cleanly. */
   interrupt: AbortSignal;
   version: string;
+  /** The clock (epoch milliseconds); Date.now when absent. Tests move it instead of waiting. */
+  now?: () => number;
 }
 
 /** The global options every command accepts. */

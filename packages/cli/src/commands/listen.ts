@@ -30,6 +30,12 @@ const BACKOFF = { firstMs: 500, maxMs: 10_000 };
 const MAX_READ_FAILURES = 30;
 /** While forwarding keeps failing, the endpoint is renewed (a read that commits nothing) this often. */
 const RENEW_EVERY_MS = 60_000;
+/**
+ * A webhook held this long since it was read (a page forwarded slowly, a local server down, a laptop asleep) is read
+ * again before it is forwarded: the API signs each read with the read's time, and receivers refuse a
+ * `webhook-timestamp` more than 5 minutes old (the standardwebhooks default).
+ */
+const RESIGN_AFTER_MS = 240_000;
 /** Headers fetch sets itself or refuses to forward. */
 const NOT_FORWARDED = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'expect', 'upgrade']);
 
@@ -51,7 +57,8 @@ function forwardUrl(raw: string): URL {
  * every event type), prints its signing secret, then long-polls its messages and forwards each, in order, to
  * --forward-to with its original headers and body (so the local app verifies the signature with that secret),
  * printing type, id and the local answer's status. Any answer commits the message (the next read passes its cursor);
- * a local server that cannot be reached is retried with backoff and nothing past it is committed. Ctrl-C (SIGINT,
+ * a local server that cannot be reached is retried with backoff and nothing past it is committed. A webhook held
+ * more than RESIGN_AFTER_MS since its read is read again first, so it carries a fresh signature. Ctrl-C (SIGINT,
  * SIGTERM) deletes the endpoint; if listen dies without deleting it, the endpoint expires EXPIRES_IN_SECONDS after
  * its last read and ingest deletes it.
  */
@@ -107,12 +114,15 @@ async function listen(ctx: CommandContext, opts: { forwardTo: string; events?: s
 /** Reads, forwards and commits until Ctrl-C. */
 async function forwardUntilInterrupted(ctx: CommandContext, path: string, target: URL, signal: AbortSignal): Promise<void> {
   const { out } = ctx;
+  const now = ctx.runtime.now ?? Date.now;
   let cursor: string | undefined;
   let failures = 0;
   while (!signal.aborted) {
     let page: { data: PulledMessage[]; cursor: string };
+    let readAt: number;
     try {
       page = await ctx.api.request('GET', `${path}/messages`, { query: { cursor, limit: BATCH, wait: WAIT_SECONDS } });
+      readAt = now();
       failures = 0;
     } catch (err) {
       if (err instanceof Interrupted || signal.aborted) return;
@@ -122,10 +132,18 @@ async function forwardUntilInterrupted(ctx: CommandContext, path: string, target
       await pause(Math.min(BACKOFF.maxMs, BACKOFF.firstMs * 2 ** (failures - 1)), signal);
       continue;
     }
-    // `cursor` (committed by the next read) is the last message forwarded, never one that was not.
+    // `cursor` (committed by the next read) is the last message forwarded, never one that was not. A held copy that
+    // grew old is left for the next read (which passes that cursor) to return freshly signed.
+    const stale = () => now() - readAt > RESIGN_AFTER_MS;
     for (const message of page.data) {
-      const status = await forwardWithRetry(ctx, path, target, message, signal);
+      const status = stale() ? 'stale' : await forwardWithRetry(ctx, path, target, message, signal, stale);
       if (status === null) return;
+      if (status === 'stale') {
+        const heldSeconds = Math.round((now() - readAt) / 1000);
+        if (out.json) out.line(JSON.stringify({ kind: 'reread', id: message.id, eventId: message.eventId, eventType: message.eventType, heldSeconds }));
+        else out.note(out.colors.dim(`${clock()}  ${message.eventType}  ${message.eventId}  held ${heldSeconds} s since it was read; reading it again for a fresh signature`));
+        break;
+      }
       cursor = message.cursor;
       if (out.json) out.line(JSON.stringify({ kind: 'webhook', id: message.id, eventId: message.eventId, eventType: message.eventType, cursor: message.cursor, status, forwardedTo: target.href }));
       else out.line(`${out.colors.dim(clock())}  ${message.eventType}  ${out.colors.bold(message.eventId)}  → ${paintStatus(out, status >= 200 && status < 300 ? 'succeeded' : 'failed', String(status))}`);
@@ -133,11 +151,22 @@ async function forwardUntilInterrupted(ctx: CommandContext, path: string, target
   }
 }
 
-/** Forwards one message until the local server answers (its status) or Ctrl-C (null); failures are printed and retried. */
-async function forwardWithRetry(ctx: CommandContext, path: string, target: URL, message: PulledMessage, signal: AbortSignal): Promise<number | null> {
+/**
+ * Forwards one message until the local server answers (its status), Ctrl-C (null) or, between failed attempts, the
+ * copy is `stale` ('stale': to be read again); failures are printed and retried.
+ */
+async function forwardWithRetry(
+  ctx: CommandContext,
+  path: string,
+  target: URL,
+  message: PulledMessage,
+  signal: AbortSignal,
+  stale: () => boolean,
+): Promise<number | 'stale' | null> {
   const { out } = ctx;
+  const now = ctx.runtime.now ?? Date.now;
   const headers = Object.fromEntries(Object.entries(message.headers).filter(([k]) => !NOT_FORWARDED.has(k.toLowerCase())));
-  let lastRenewal = Date.now();
+  let lastRenewal = now();
   for (let attempt = 1; !signal.aborted; attempt++) {
     try {
       const res = await fetch(target, {
@@ -157,11 +186,12 @@ async function forwardWithRetry(ctx: CommandContext, path: string, target: URL, 
       if (out.json) out.line(JSON.stringify({ kind: 'forward_error', id: message.id, eventId: message.eventId, eventType: message.eventType, error: why, attempt, retryInMs: delayMs }));
       else out.note(out.colors.yellow(`${clock()}  ${message.eventType}  ${message.eventId}  could not forward to ${target.href} (${why}); retrying in ${(delayMs / 1000).toFixed(1)} s`));
       // Keep the temporary endpoint alive while the local server is away (a read without a cursor commits nothing).
-      if (Date.now() - lastRenewal > RENEW_EVERY_MS) {
-        lastRenewal = Date.now();
+      if (now() - lastRenewal > RENEW_EVERY_MS) {
+        lastRenewal = now();
         await ctx.api.request('GET', `${path}/messages`, { query: { limit: 1 } }).catch(() => undefined);
       }
       await pause(delayMs, signal);
+      if (!signal.aborted && stale()) return 'stale';
     }
   }
   return null;

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.ts';
 import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+import { TestCa } from './support/test-ca.ts';
 
 /**
  * The endpoint form's Destination choice in a real browser (portal and console share the form): a Kafka endpoint is
@@ -60,5 +61,43 @@ describe('Kafka destinations in the portal', () => {
       kafka: { bootstrapServers: ['127.0.0.1:9092', '127.0.0.1:9093'], topic: 'acme-webhooks', key: 'customer.id', sasl: { mechanism: 'scram-sha-256', username: 'acme' }, tls: true },
     })]);
     expect(JSON.stringify(list)).not.toContain('ui-secret-Pw9');
+  });
+
+  it('sets TLS details (CA, client certificate and key, verification) and keeps a saved CA when the endpoint is edited', { timeout: 60_000 }, async () => {
+    const ca = new TestCa();
+    try {
+      const client = ca.client('acme');
+      const session = (await call('POST', `${api}/v1/applications/${app.id}/portal-sessions`, key, {})).json;
+      await page.goto(session.url);
+      await page.getByTestId('add-endpoint').first().click();
+      await page.getByTestId('endpoint-type-kafka').check();
+      await page.getByTestId('kafka-servers-input').fill('127.0.0.1:9094');
+      await page.getByTestId('kafka-topic-input').fill('acme-tls');
+      expect(await page.getByTestId('kafka-tls-fields').count()).toBe(0);
+      await page.getByTestId('kafka-tls-check').check();
+      await page.getByTestId('kafka-tls-ca').fill(ca.caPem);
+      await page.getByTestId('kafka-tls-cert').fill(client.certificatePem);
+      await page.getByTestId('kafka-tls-key').fill(client.keyPem);
+      await page.getByTestId('save-endpoint').click();
+      await page.getByTestId('endpoint-url').filter({ hasText: 'kafka://127.0.0.1:9094/acme-tls' }).waitFor();
+      const id = await page.getByTestId('endpoint-detail').getAttribute('data-id');
+      const saved = (await call('GET', `${api}/v1/applications/${app.id}/endpoints/${id}`, key)).json;
+      expect(saved.kafka.tls).toEqual({ ca: ca.caPem.trim(), cert: client.certificatePem.trim(), hasClientKey: true });
+      expect(JSON.stringify(saved)).not.toContain(client.keyPem.split('\n')[1]);
+
+      // Edited: the saved CA and certificate are in the form, the key is asked for again; a new topic keeps the CA.
+      await page.getByTestId('edit-endpoint').click();
+      expect((await page.getByTestId('kafka-tls-ca').inputValue()).trim()).toBe(ca.caPem.trim());
+      expect(await page.getByTestId('kafka-tls-key').inputValue()).toBe('');
+      await page.getByTestId('kafka-topic-input').fill('acme-tls-2');
+      await page.getByTestId('kafka-tls-key').fill(client.keyPem);
+      await page.getByTestId('kafka-tls-verify').uncheck();
+      await page.getByTestId('save-endpoint').click();
+      await page.getByTestId('endpoint-url').filter({ hasText: 'kafka://127.0.0.1:9094/acme-tls-2' }).waitFor();
+      const edited = (await call('GET', `${api}/v1/applications/${app.id}/endpoints/${id}`, key)).json;
+      expect(edited.kafka.tls).toEqual({ ca: ca.caPem.trim(), cert: client.certificatePem.trim(), rejectUnauthorized: false, hasClientKey: true });
+    } finally {
+      ca.dispose();
+    }
   });
 });

@@ -9,6 +9,14 @@ export interface KafkaFieldsState {
   username: string;
   password: string;
   tls: boolean;
+  /** TLS details (PEM as pasted): the CA the brokers are verified against, and a client certificate and key for mutual TLS. */
+  ca: string;
+  cert: string;
+  /** Write-only: empty when editing; an endpoint with a client key needs it again to save new settings. */
+  clientKey: string;
+  hasClientKey: boolean;
+  /** Verify the brokers' certificates (rejectUnauthorized); unchecked only for a test cluster. */
+  verify: boolean;
 }
 
 export function kafkaFieldsOf(endpoint?: Endpoint): KafkaFieldsState {
@@ -21,18 +29,30 @@ export function kafkaFieldsOf(endpoint?: Endpoint): KafkaFieldsState {
     username: k?.sasl?.username ?? '',
     password: '',
     tls: Boolean(k?.tls),
+    ca: typeof k?.tls === 'object' ? (k.tls.ca ?? '') : '',
+    cert: typeof k?.tls === 'object' ? (k.tls.cert ?? '') : '',
+    clientKey: '',
+    hasClientKey: typeof k?.tls === 'object' && k.tls.hasClientKey,
+    verify: typeof k?.tls === 'object' ? k.tls.rejectUnauthorized !== false : true,
   };
 }
 
-/** The API's `kafka` object for the fields (the password is sent as typed; the API keeps it encrypted). */
+/** The API's `kafka` object for the fields (the password and the client key are sent as typed; the API keeps them encrypted). */
 export function kafkaBodyOf(s: KafkaFieldsState) {
   return {
     bootstrapServers: s.servers.split(',').map((x) => x.trim()).filter(Boolean),
     topic: s.topic.trim(),
     key: s.key.trim() || 'eventId',
     ...(s.mechanism ? { sasl: { mechanism: s.mechanism, username: s.username, password: s.password } } : {}),
-    ...(s.tls ? { tls: true } : {}),
+    ...(s.tls ? { tls: tlsBodyOf(s) } : {}),
   };
+}
+
+/** `true` (the system CAs, verified) or the TLS settings given; a saved CA or client certificate is kept, not dropped. */
+function tlsBodyOf(s: KafkaFieldsState) {
+  const [ca, cert, key] = [s.ca.trim(), s.cert.trim(), s.clientKey.trim()];
+  if (!ca && !cert && !key && s.verify) return true;
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(s.verify ? {} : { rejectUnauthorized: false }) };
 }
 
 /** Bootstrap servers, topic, record key, SASL and TLS of a Kafka-topic destination. */
@@ -78,7 +98,30 @@ export function KafkaDestinationFields({ state, onChange, editing }: { state: Ka
         <input type="checkbox" checked={state.tls} onChange={(e) => set({ tls: e.target.checked })} data-testid="kafka-tls-check" />
         <span>Connect with TLS</span>
       </label>
-      <small className="muted">The password is stored encrypted and never shown again.</small>
+      {state.tls && (
+        <div data-testid="kafka-tls-fields">
+          <label className="field">
+            <span>CA certificate (PEM, optional)</span>
+            <textarea className="code-input" rows={3} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----  (empty: the public CAs)" value={state.ca} onChange={(e) => set({ ca: e.target.value })} data-testid="kafka-tls-ca" />
+          </label>
+          <label className="field">
+            <span>Client certificate (PEM, for mutual TLS)</span>
+            <textarea className="code-input" rows={3} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" value={state.cert} onChange={(e) => set({ cert: e.target.value })} data-testid="kafka-tls-cert" />
+          </label>
+          <label className="field">
+            <span>Client private key (PEM)</span>
+            <textarea
+              className="code-input" rows={3} spellCheck={false} autoComplete="off" value={state.clientKey} onChange={(e) => set({ clientKey: e.target.value })} data-testid="kafka-tls-key"
+              placeholder={editing && state.hasClientKey ? 'a key is saved: paste it again to save these settings' : '-----BEGIN PRIVATE KEY-----'}
+            />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={state.verify} onChange={(e) => set({ verify: e.target.checked })} data-testid="kafka-tls-verify" />
+            <span>Verify the brokers' certificates (uncheck only for a test cluster)</span>
+          </label>
+        </div>
+      )}
+      <small className="muted">The password and the client key are stored encrypted and never shown again.</small>
     </fieldset>
   );
 }

@@ -1,40 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { createTestWorld, type TestWorld } from '@hookline/testing';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.ts';
-import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+import { call } from './support/pipeline.ts';
+import { startPortalRig, type PortalRig } from './support/portal-rig.ts';
 
 /**
  * The endpoint form's Order settings in a real browser (portal and console share the form): an endpoint is created
  * with ordered delivery per key and `block` on dead events, its page says so, and editing can turn ordering off.
  */
 describe('ordered delivery in the portal', () => {
-  let world: TestWorld;
-  let pipeline: Pipeline;
-  let browser: Browser;
-  let page: Page;
-  let api: string;
-  let key: string;
-  let app: { id: string; uid: string };
-  const run = randomBytes(3).toString('hex');
+  let rig: PortalRig;
 
   beforeAll(async () => {
-    world = createTestWorld('ordered-delivery-ui');
-    pipeline = await startPipeline(world, { services: ['ingest'] });
-    api = pipeline.api;
-    key = (await createTenant(api, world.env.ADMIN_TOKEN!, 'ordered-ui')).apiKey;
-    app = (await call('POST', `${api}/v1/applications`, key, { name: 'Acme', uid: `acme-${run}` })).json;
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    rig = await startPortalRig('ordered-delivery-ui', { services: ['ingest'] });
   });
   afterAll(async () => {
-    await browser?.close();
-    await pipeline?.stop();
-    await world?.cleanup();
+    await rig?.close();
   });
 
   it('creates an endpoint ordered per key that blocks on dead events, shows it, and turns ordering off', { timeout: 60_000 }, async () => {
+    const { api, key, app, page } = rig;
     const session = (await call('POST', `${api}/v1/applications/${app.id}/portal-sessions`, key, {})).json;
     await page.goto(session.url);
     await page.getByTestId('add-endpoint').first().click();

@@ -20,7 +20,8 @@ export function PullEndpointNote({ endpoint, path }: { endpoint: Endpoint; path:
     <div className="note" data-testid="pull-endpoint-note">
       <strong>A pull endpoint: nothing is sent anywhere.</strong>
       <span>
-        Each webhook waits here, signed as an HTTP delivery would be (the headers and body are in each message), until your consumer reads it.
+        Each webhook waits here until your consumer reads it, with the headers and body an HTTP delivery would have (in each message).
+        It is signed when it is read: <code>webhook-timestamp</code> is the time of the read, so a Standard Webhooks library verifies it with its usual 5-minute tolerance however long it waited.
         Messages come in order and at least once: a read without a cursor returns what was not acknowledged yet.
         {endpoint.expiresAt ? (
           <>

@@ -200,6 +200,14 @@ describe('Kafka-topic destinations with SASL and TLS', () => {
     }
   });
 
+  it('is in the OpenAPI document: the SASL mechanisms and the TLS settings, described', async () => {
+    const doc = (await call('GET', `${api}/openapi.json`)).json;
+    const create = JSON.stringify(doc.paths['/v1/endpoints'].post);
+    expect(create).toMatch(/"rejectUnauthorized":\{[^}]*"description":"false: do not verify the brokers' certificates/);
+    expect(create).toContain('A wrong password fails the attempt');
+    expect(create).toContain('Client private key (PEM). Write-only');
+  });
+
   it('never shows the password or the TLS key: not in API answers, not in the services\' logs', { timeout: 30_000 }, async () => {
     const listed = await call('GET', `${api}/v1/endpoints?limit=100`, tenant.apiKey);
     expect(listed.status).toBe(200);

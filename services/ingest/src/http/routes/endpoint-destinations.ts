@@ -40,11 +40,12 @@ export const kafkaDestination = z
       .describe('The record key: `eventId` (default), `orderingKey` (the event id when the event has none), or a dotted path into `data` (e.g. `customer.id`; no key when absent)'),
     sasl: z
       .strictObject({
-        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).describe('SASL mechanism the brokers accept (SASL_PLAINTEXT, or SASL_SSL with `tls`)'),
         username: secretText,
         password: secretText.describe('Write-only: stored encrypted, never returned'),
       })
-      .optional(),
+      .optional()
+      .describe('SASL authentication (default: none). A wrong password fails the attempt with the broker\'s answer, retried like a network error'),
     tls: z
       .union([
         z.boolean(),
@@ -52,7 +53,7 @@ export const kafkaDestination = z
           ca: pem.optional().describe('CA certificate(s) the brokers are verified against (PEM); default: the system CAs'),
           cert: pem.optional().describe('Client certificate (PEM), for mutual TLS'),
           key: pem.optional().describe('Client private key (PEM). Write-only: stored encrypted, never returned'),
-          rejectUnauthorized: z.boolean().optional(),
+          rejectUnauthorized: z.boolean().optional().describe("false: do not verify the brokers' certificates (test clusters only); default true"),
         }).refine((t) => (t.cert === undefined) === (t.key === undefined), { message: 'cert and key go together (mutual TLS)', path: ['key'] }),
       ])
       .optional()

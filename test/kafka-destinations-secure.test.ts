@@ -213,6 +213,10 @@ describe('Kafka-topic destinations with SASL and TLS', () => {
     expect(listed.status).toBe(200);
     const secrets = [PASSWORD, clientCert.keyPem.split('\n')[1]!];
     expect(findSecrets(JSON.stringify(listed.json), secrets, { shapes: false })).toEqual([]);
+    // Nor in the attempts' recorded errors (the wrong password's and the refused handshakes' among them).
+    const { rows } = await world.pool.query<{ error: string | null }>('SELECT a.error FROM attempts a JOIN endpoints e ON e.id = a.endpoint_id WHERE e.tenant_id = $1', [tenant.id]);
+    expect(rows.some((r) => r.error !== null)).toBe(true);
+    expect(findSecrets(rows.map((r) => r.error ?? '').join('\n'), secrets, { shapes: false })).toEqual([]);
     expect(logs.lines.length).toBeGreaterThan(0);
     expect(findSecrets(logs.text, secrets, { shapes: false })).toEqual([]);
   });

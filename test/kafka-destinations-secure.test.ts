@@ -145,6 +145,15 @@ describe('Kafka-topic destinations with SASL and TLS', () => {
     await waitFor(async () => (await attemptsOf(ep.id)).some((a) => a.event_id === id && a.outcome === 'succeeded'), { timeoutMs: 20_000, description: 'the retry succeeded' });
   });
 
+  it('a destination whose SASL does not match the listener fails with a clear error, not a hang', { timeout: 90_000 }, async () => {
+    // SASL settings for a plaintext listener: the broker's protocol error by its name, not its number.
+    const extra = await endpoint(PORT, { sasl: { mechanism: 'plain', username: USER, password: PASSWORD } });
+    await failsWith(extra.id, await publish(extra.type), /^ILLEGAL_SASL_STATE: Request is not valid given the current SASL state$/);
+    // No SASL for a listener that requires it: the broker closes the connection.
+    const missing = await endpoint(SASL_PORT, {});
+    await failsWith(missing.id, await publish(missing.type), /^KafkaJSConnectionClosedError: Closed connection \(broker 127\.0\.0\.1:19594\)$/);
+  });
+
   it('delivers over TLS verified against the given CA', { timeout: 60_000 }, async () => {
     const ep = await endpoint(SSL_PORT, { tls: { ca: ca.caPem } });
     expect(ep.json.kafka.tls).toEqual({ ca: ca.caPem, hasClientKey: false });

@@ -231,7 +231,7 @@ function refusedSocket(message: string, onRefused: (message: string) => void): S
 
 const elapsed = (started: number) => Math.round(performance.now() - started);
 
-type KafkaJsError = { name?: string; message?: string; code?: string; broker?: string; cause?: unknown };
+type KafkaJsError = { name?: string; message?: string; code?: string | number; type?: string; broker?: string; cause?: unknown };
 
 // Node's advice to whoever runs the process, not to the endpoint's owner who reads the attempt's error.
 const NODE_CA_HINT = /; if the root CA is installed locally, try running Node\.js with --use-system-ca/;
@@ -248,5 +248,7 @@ function describe(err: unknown, socketError: SocketError | null): string {
   if (e.name === 'KafkaJSConnectionError' && socketError && e.code !== undefined && socketError.code === e.code) {
     return `${e.code}: ${(socketError.reason ?? socketError.message).replace(NODE_CA_HINT, '').trim()}${broker}`.slice(0, 500);
   }
-  return [e.code ?? e.name, `${(e.message ?? '').replace(NODE_CA_HINT, '').trim()}${broker}`].filter(Boolean).join(': ').slice(0, 500);
+  // A socket's code (ECONNRESET), a Kafka protocol error's type (ILLEGAL_SASL_STATE, not its number), else the error's name.
+  const label = typeof e.code === 'string' ? e.code : (e.type ?? e.name);
+  return [label, `${(e.message ?? '').replace(NODE_CA_HINT, '').trim()}${broker}`].filter(Boolean).join(': ').slice(0, 500);
 }

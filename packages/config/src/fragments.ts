@@ -62,6 +62,10 @@ export const telemetryFragment = {
     .describe('Where sampled spans go: otlp (default), console, or none (spans are neither recorded nor exported; trace context still propagates). Comma-separated for several.'),
   OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.default('http/protobuf').describe('OTLP transport: http/protobuf (default), http/json or grpc. The endpoint, headers and timeout come from the standard OTEL_EXPORTER_OTLP_* variables, read by the exporter.'),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional().describe('OTLP transport for traces; overrides OTEL_EXPORTER_OTLP_PROTOCOL.'),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).default(5_000).describe('Milliseconds between two exports of the sampled spans waiting (BatchSpanProcessor).'),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: z.coerce.number().int().min(1).default(512).describe('Spans per export request at most.'),
+  OTEL_BSP_MAX_QUEUE_SIZE: z.coerce.number().int().min(1).default(2_048).describe('Sampled spans waiting for export at most; more are dropped (never held up).'),
+  OTEL_BSP_EXPORT_TIMEOUT: z.coerce.number().int().min(1).default(30_000).describe('Milliseconds an export may take.'),
   OTEL_PROPAGATORS: z
     .string()
     .default('tracecontext,baggage')

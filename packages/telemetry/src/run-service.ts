@@ -12,6 +12,10 @@ export interface ServiceBaseConfig {
   OTEL_EXPORTER_OTLP_PROTOCOL: OtlpProtocol;
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: OtlpProtocol | undefined;
   OTEL_PROPAGATORS: Array<'tracecontext' | 'baggage' | 'none'>;
+  OTEL_BSP_SCHEDULE_DELAY: number;
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: number;
+  OTEL_BSP_MAX_QUEUE_SIZE: number;
+  OTEL_BSP_EXPORT_TIMEOUT: number;
   LOG_LEVEL: string;
   LOG_FORMAT: 'json' | 'pretty';
   NO_COLOR?: string | undefined;
@@ -38,6 +42,12 @@ export async function runService<C extends ServiceBaseConfig>(
       exporters: config.OTEL_TRACES_EXPORTER,
       protocol: config.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? config.OTEL_EXPORTER_OTLP_PROTOCOL,
       propagators: config.OTEL_PROPAGATORS,
+      batch: {
+        scheduledDelayMillis: config.OTEL_BSP_SCHEDULE_DELAY,
+        maxExportBatchSize: config.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+        maxQueueSize: config.OTEL_BSP_MAX_QUEUE_SIZE,
+        exportTimeoutMillis: config.OTEL_BSP_EXPORT_TIMEOUT,
+      },
     });
     const log = createLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT, colour: !config.NO_COLOR });
     // Signals are handled from the start: a SIGTERM during start-up waits for it, then stops cleanly.

@@ -42,6 +42,8 @@ export interface TelemetryOptions {
   protocol?: OtlpProtocol;
   /** `OTEL_PROPAGATORS`: tracecontext, baggage, none. */
   propagators?: ReadonlyArray<'tracecontext' | 'baggage' | 'none'>;
+  /** The `BatchSpanProcessor`'s settings (`OTEL_BSP_*`); the SDK's defaults when absent. */
+  batch?: { scheduledDelayMillis: number; maxExportBatchSize: number; maxQueueSize: number; exportTimeoutMillis: number };
 }
 
 /**
@@ -71,7 +73,8 @@ function propagatorOf(names: ReadonlyArray<'tracecontext' | 'baggage' | 'none'>)
  * Starts OpenTelemetry tracing as the Node SDK would with the same variables, with only what traces need: the
  * AsyncLocalStorage context manager, the propagators (`OTEL_PROPAGATORS`, W3C trace context and baggage by default),
  * a resource (service name; process, host, OS, instance id and `OTEL_RESOURCE_ATTRIBUTES`) and a tracer provider
- * whose sampled spans go to OTLP through a `BatchSpanProcessor` (`OTEL_BSP_*` tune it) or to the console. The sampler
+ * whose sampled spans go to OTLP through a `BatchSpanProcessor` (`OTEL_BSP_*`, validated by the configuration, tune
+ * it) or to the console. The sampler
  * comes from `OTEL_TRACES_SAMPLER`/`_ARG` as validated by the configuration (default: parent-based, 10 % of new
  * traces); `OTEL_SDK_DISABLED=true` turns it all off. Metrics are Prometheus (`/metrics`) and logs are pino on
  * stdout, so nothing else is exported. Call before the service's other modules load.
@@ -89,7 +92,7 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
   if ((opts.exporters ?? []).length === 1 && opts.exporters![0] === 'none') return { shutdown: async () => {} };
   const processors: SpanProcessor[] = [];
   for (const name of exporters.length > 0 ? exporters : ['otlp' as const]) {
-    processors.push(name === 'console' ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }) : new BatchSpanProcessor({ exporter: await otlpExporter(opts.protocol ?? 'http/protobuf') }));
+    processors.push(name === 'console' ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }) : new BatchSpanProcessor({ exporter: await otlpExporter(opts.protocol ?? 'http/protobuf'), ...opts.batch }));
   }
   const resource = defaultResource()
     .merge(detectResources({ detectors: [serviceInstanceIdDetector, processDetector, hostDetector, osDetector, envDetector] }))

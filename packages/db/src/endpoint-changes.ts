@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { backoffMs } from '@hookline/contracts';
 import type pg from 'pg';
+import { listenChannel } from './channel-listener.ts';
 import { ENDPOINT_CHANGES_CHANNEL } from './repositories/endpoint-directory-repository.ts';
 
 /** A running LISTEN on endpoint changes. */
@@ -15,12 +15,10 @@ export interface EndpointChangesListener {
 }
 
 const SYNC_MARK = '~sync~';
-/** Backoff between reconnects of the listening connection: up to 0.1 s, doubling, up to 5 s. */
-const RECONNECT_BACKOFF = { baseMs: 100, maxMs: 5_000 };
 
 /**
- * LISTENs on endpoint changes of `schema` on a dedicated connection of `pool`, calling `onChange(id)` per
- * change. When the connection is lost it reconnects (bounded backoff) and calls `onReconnect()`, since
+ * LISTENs on endpoint changes of `schema` on a dedicated connection of `pool` ({@link listenChannel}), calling
+ * `onChange(id)` per change. When the connection is lost it reconnects (bounded backoff) and calls `onReconnect()`, since
  * notifications sent meanwhile were missed.
  */
 export async function listenEndpointChanges(
@@ -28,41 +26,16 @@ export async function listenEndpointChanges(
   schema: string,
   handlers: { onChange: (endpointId: string) => void; onReconnect: () => void; onError?: (err: unknown) => void },
 ): Promise<EndpointChangesListener> {
-  let closed = false;
-  let client: pg.PoolClient | null = null;
-  let retryTimer: NodeJS.Timeout | undefined;
   const prefix = `${schema}:`;
   const waiting = new Map<string, () => void>();
-
-  const connect = async (): Promise<void> => {
-    const c = await pool.connect();
-    c.on('notification', (n) => {
-      if (n.channel !== ENDPOINT_CHANGES_CHANNEL || !n.payload?.startsWith(prefix)) return;
-      const rest = n.payload.slice(prefix.length);
+  const listener = await listenChannel(pool, ENDPOINT_CHANGES_CHANNEL, prefix, {
+    onPayload: (rest) => {
       if (rest.startsWith(SYNC_MARK)) waiting.get(rest.slice(SYNC_MARK.length))?.();
       else handlers.onChange(rest);
-    });
-    c.on('error', (err) => {
-      handlers.onError?.(err);
-      c.release(err);
-      if (client === c) client = null;
-      scheduleReconnect(1);
-    });
-    await c.query(`LISTEN ${ENDPOINT_CHANGES_CHANNEL}`);
-    client = c;
-  };
-
-  const scheduleReconnect = (attempt: number) => {
-    if (closed) return;
-    retryTimer = setTimeout(() => {
-      connect().then(handlers.onReconnect, (err: unknown) => {
-        handlers.onError?.(err);
-        scheduleReconnect(attempt + 1);
-      });
-    }, backoffMs(attempt, RECONNECT_BACKOFF));
-  };
-
-  await connect();
+    },
+    onReconnect: handlers.onReconnect,
+    onError: handlers.onError,
+  });
   return {
     async sync(timeoutMs = 5_000) {
       const nonce = randomUUID();
@@ -83,15 +56,6 @@ export async function listenEndpointChanges(
         waiting.delete(nonce);
       }
     },
-    async close() {
-      closed = true;
-      clearTimeout(retryTimer);
-      const c = client;
-      client = null;
-      if (c) {
-        await c.query(`UNLISTEN ${ENDPOINT_CHANGES_CHANNEL}`).catch(() => {});
-        c.release();
-      }
-    },
+    close: () => listener.close(),
   };
 }

@@ -1,5 +1,5 @@
-import { backoffMs } from '@hookline/contracts';
 import type pg from 'pg';
+import { listenChannel } from './channel-listener.ts';
 import { PULL_MESSAGES_CHANNEL } from './repositories/pull-messages-repository.ts';
 
 /** A running LISTEN on stored pull messages. */
@@ -12,20 +12,16 @@ export interface PullMessageWakeups {
   close(): Promise<void>;
 }
 
-const RECONNECT_BACKOFF = { baseMs: 100, maxMs: 5_000 };
-
 /**
- * One LISTEN connection of `pool` (notifications of the pool's current schema) that wakes the readers waiting on an endpoint's messages (long
- * polls and streams), whatever their number. When the connection is lost it reconnects with bounded backoff and
- * wakes every waiter (a notification may have been missed; they read again).
+ * One LISTEN connection of `pool` ({@link listenChannel}, notifications of the pool's current schema) that wakes the
+ * readers waiting on an endpoint's messages (long polls and streams), whatever their number. When the connection is
+ * lost and comes back it wakes every waiter (a notification may have been missed; they read again).
  */
 export async function listenPullMessages(pool: pg.Pool, onError?: (err: unknown) => void): Promise<PullMessageWakeups> {
   const { rows } = await pool.query<{ s: string }>('SELECT current_schema() AS s');
   const prefix = `${rows[0]!.s}:`;
   const waiters = new Map<string, Set<() => void>>();
   let closed = false;
-  let client: pg.PoolClient | null = null;
-  let retryTimer: NodeJS.Timeout | undefined;
 
   const wake = (endpointId: string) => {
     const set = waiters.get(endpointId);
@@ -35,31 +31,7 @@ export async function listenPullMessages(pool: pg.Pool, onError?: (err: unknown)
   };
   const wakeAll = () => [...waiters.keys()].forEach(wake);
 
-  const connect = async (): Promise<void> => {
-    const c = await pool.connect();
-    c.on('notification', (n) => {
-      if (n.channel === PULL_MESSAGES_CHANNEL && n.payload?.startsWith(prefix)) wake(n.payload.slice(prefix.length));
-    });
-    c.on('error', (err) => {
-      onError?.(err);
-      c.release(err);
-      if (client === c) client = null;
-      scheduleReconnect(1);
-    });
-    await c.query(`LISTEN ${PULL_MESSAGES_CHANNEL}`);
-    client = c;
-  };
-  const scheduleReconnect = (attempt: number) => {
-    if (closed) return;
-    retryTimer = setTimeout(() => {
-      connect().then(wakeAll, (err: unknown) => {
-        onError?.(err);
-        scheduleReconnect(attempt + 1);
-      });
-    }, backoffMs(attempt, RECONNECT_BACKOFF));
-  };
-
-  await connect();
+  const listener = await listenChannel(pool, PULL_MESSAGES_CHANNEL, prefix, { onPayload: wake, onReconnect: wakeAll, onError });
   return {
     next(endpointId, timeoutMs, signal) {
       if (closed || signal?.aborted) return { arrived: Promise.resolve(false), cancel: () => {} };
@@ -86,14 +58,8 @@ export async function listenPullMessages(pool: pg.Pool, onError?: (err: unknown)
     },
     async close() {
       closed = true;
-      clearTimeout(retryTimer);
       wakeAll();
-      const c = client;
-      client = null;
-      if (c) {
-        await c.query(`UNLISTEN ${PULL_MESSAGES_CHANNEL}`).catch(() => {});
-        c.release();
-      }
+      await listener.close();
     },
   };
 }

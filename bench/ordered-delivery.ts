@@ -11,35 +11,15 @@
  * `BENCH_SERVICE_ENV='{"VAR":"value"}'` adds variables for the services. Removes its topics and schema afterwards.
  * Prints one line per endpoint.
  */
-import { randomBytes } from 'node:crypto';
-import { groupIds, topicNames } from '@hookline/contracts';
-import { createPool, generateEncryptionKey } from '@hookline/db';
-import { createKafka } from '@hookline/kafka';
-import { Receiver, type TestWorld } from '@hookline/testing';
-import { call, createTenant, startPipeline } from '../test/support/pipeline.ts';
+import { Receiver } from '@hookline/testing';
+import { call, createTenant } from '../test/support/pipeline.ts';
+import { startInProcessStack } from './lib/in-process-stack.ts';
 
-const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/hookline';
+const stack = await startInProcessStack('od');
+const { env, pipeline } = stack;
 const events = Number(process.argv[2] ?? 5_000);
 const keys = Number(process.argv[3] ?? 100);
-const id = randomBytes(4).toString('hex');
-const prefix = `bench.od_${id}`;
-const schema = `bench_od_${id}`;
-const kafka = createKafka({ brokers, clientId: `bench-${id}` });
-const pool = createPool({ url: databaseUrl, schema, max: 2, applicationName: 'bench' });
-const env = {
-  KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, TOPIC_PREFIX: prefix, TOPIC_PARTITIONS: '6',
-  ENCRYPTION_KEY: generateEncryptionKey(), ADMIN_TOKEN: `admin_${randomBytes(16).toString('hex')}`,
-  ALLOW_HTTP_TARGETS: 'true', ALLOW_PRIVATE_TARGETS: 'true', OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn', HTTP_PORT: '0',
-  TENANT_PUBLISH_RATE: '100000',
-  // BENCH_SERVICE_ENV: a JSON object of variables for the services (e.g. {"DATABASE_POOL_MAX":"20"}).
-  ...(JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}') as Record<string, string>),
-};
-const world = { env, prefix, schema, topics: topicNames(prefix), groups: groupIds(prefix), kafka, pool, kafkaBrokers: brokers, databaseUrl } as unknown as TestWorld;
-const admin = kafka.admin();
-await admin.connect();
 const receiver = await Receiver.start();
-const pipeline = await startPipeline(world);
 try {
   const tenant = await createTenant(pipeline.api, env.ADMIN_TOKEN);
   for (const mode of ['unordered', 'ordered'] as const) {
@@ -79,13 +59,6 @@ try {
     );
   }
 } finally {
-  await pipeline.stop();
+  await stack.stop();
   await receiver.close();
-  const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-  if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => {});
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`));
-  if (groups.length > 0) await admin.deleteGroups(groups).catch(() => {});
-  await admin.disconnect();
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await pool.end();
 }

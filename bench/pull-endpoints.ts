@@ -12,32 +12,14 @@
  *
  * Removes its topics and schema afterwards. Prints two lines of results.
  */
-import { randomBytes } from 'node:crypto';
-import { groupIds, topicNames } from '@hookline/contracts';
-import { createPool, generateEncryptionKey } from '@hookline/db';
-import { createKafka } from '@hookline/kafka';
-import { waitFor, type TestWorld } from '@hookline/testing';
-import { call, createTenant, startPipeline } from '../test/support/pipeline.ts';
+import { waitFor } from '@hookline/testing';
+import { call, createTenant } from '../test/support/pipeline.ts';
+import { startInProcessStack } from './lib/in-process-stack.ts';
 
-const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/hookline';
+const stack = await startInProcessStack('pull');
+const { env, pipeline } = stack;
 const events = Number(process.argv[2] ?? 5_000);
 const samples = Number(process.argv[3] ?? 200);
-const id = randomBytes(4).toString('hex');
-const prefix = `bench.pull_${id}`;
-const schema = `bench_pull_${id}`;
-const kafka = createKafka({ brokers, clientId: `bench-${id}` });
-const pool = createPool({ url: databaseUrl, schema, max: 2, applicationName: 'bench' });
-const env = {
-  KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, TOPIC_PREFIX: prefix, TOPIC_PARTITIONS: '6',
-  ENCRYPTION_KEY: generateEncryptionKey(), ADMIN_TOKEN: `admin_${randomBytes(16).toString('hex')}`,
-  ALLOW_HTTP_TARGETS: 'true', ALLOW_PRIVATE_TARGETS: 'true', OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn', HTTP_PORT: '0',
-  TENANT_PUBLISH_RATE: '100000',
-};
-const world = { env, prefix, schema, topics: topicNames(prefix), groups: groupIds(prefix), kafka, pool, kafkaBrokers: brokers, databaseUrl } as unknown as TestWorld;
-const admin = kafka.admin();
-await admin.connect();
-const pipeline = await startPipeline(world);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 try {
   const tenant = await createTenant(pipeline.api, env.ADMIN_TOKEN);
@@ -88,12 +70,5 @@ try {
   latencies.sort((a, b) => a - b);
   console.log(`pull endpoint latency (publish → long poll answers), ${samples} events one at a time: p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p95 ${quantile(latencies, 0.95).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms`);
 } finally {
-  await pipeline.stop();
-  const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-  if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => {});
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`));
-  if (groups.length > 0) await admin.deleteGroups(groups).catch(() => {});
-  await admin.disconnect();
-  await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await pool.end();
+  await stack.stop();
 }

@@ -4,7 +4,7 @@ import { waitFor, type Receiver, type TestWorld } from '@hookline/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatcherApp } from '../services/dispatcher/src/app.ts';
-import { startDispatcherWorld, type DispatcherHarness, type DispatcherWorld } from './dispatcher-fixtures.ts';
+import { metricValue, startDispatcherWorld, type DispatcherHarness, type DispatcherWorld } from './dispatcher-fixtures.ts';
 
 describe('dispatcher: signed delivery, outcomes, retry tiers and the dead-letter topic', () => {
   let world: TestWorld;
@@ -48,6 +48,28 @@ describe('dispatcher: signed delivery, outcomes, retry tiers and the dead-letter
     expect(headers['x-tenant-tag']).toBe('blue');
     const attempt = await waitFor(() => h.attemptsFor(ep.id)[0]);
     expect(attempt).toMatchObject({ outcome: 'succeeded', status: 'succeeded', statusCode: 200, attempt: 1, nextAttemptAt: null });
+  });
+
+  it("starts fan-out's deliveries on the broker's acknowledgement (hand-over): each sent once, every offset committed", async () => {
+    const ep = await h.endpoint({ url: receiver.url('/handover'), eventTypes: ['handover.check'] });
+    await waitFor(() => app.subscribed(h.tenantId, 'handover.check').includes(ep.id), { timeoutMs: 1_000 });
+    const started = await metricValue(app, 'hookline_deliveries_handed_over_total', 'result="started"');
+    for (let i = 0; i < 10; i++) await h.publish(Array.from({ length: 20 }, (_, j) => ({ type: 'handover.check', data: { n: i * 20 + j } })));
+    await receiver.waitForRequests(200, { match: (r) => r.path === '/handover', timeoutMs: 30_000 });
+    await waitFor(() => (h.attemptsFor(ep.id).length >= 200 ? true : undefined), { timeoutMs: 30_000, description: '200 attempt records' });
+    const requests = receiver.requests.filter((r) => r.path === '/handover');
+    expect(new Set(requests.map((r) => (r.headers as Record<string, string>)['webhook-id'])).size).toBe(200);
+    expect(requests).toHaveLength(200);
+    expect(h.attemptsFor(ep.id)).toHaveLength(200);
+    // One dispatcher owns every partition: the deliveries started when fan-out's produce was acknowledged...
+    expect((await metricValue(app, 'hookline_deliveries_handed_over_total', 'result="started"')) - started).toBeGreaterThan(0);
+    // ...and the deliver consumer, fetching them later, committed their offsets (nothing left to redeliver).
+    const deliverLag = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
+      const lines = text.split('\n').filter((l) => l.startsWith('hookline_consumer_lag{') && l.includes('.deliver"') && l.includes('deliveries"'));
+      return lines.length === 0 ? undefined : lines.reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    };
+    await waitFor(async () => ((await deliverLag()) === 0 ? true : undefined), { timeoutMs: 15_000, description: 'the deliver group to commit every offset' });
   });
 
   it('fans out only to enabled endpoints subscribed to the type, and sees new endpoints within 1 s', async () => {

@@ -146,7 +146,6 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 500, ...fetchSizes }),
   };
   const failed = whenConsumersGiveUp(Object.values(consumers), log);
-  const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, sender, directory, topics, sourceTopics, decoder, log });
   const ordering = new OrderingGate({
     repo: new OrderedDeliveriesRepository(pool), sender, deliveriesTopic: topics.deliveries, log,
     ordered: (id) => {
@@ -162,6 +161,8 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
   };
   const deliver = createDeliverConsumer({ ...handling, consumer: consumers.deliveries });
+  // Fan-out hands its acknowledged delivery records straight to the deliver pipeline (when their partition is ours).
+  const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, sender, directory, topics, sourceTopics, decoder, log, handover: deliver });
   const retry = createRetryTierConsumer({ ...handling, consumer: consumers.retries, retryTopics, longestRetryWaitMs: longestRetryWaitMs(config.RETRY_SCHEDULE) });
   await Promise.all([fanout.start(), deliver.start(), retry.start()]);
 

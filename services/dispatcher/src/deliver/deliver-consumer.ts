@@ -12,7 +12,8 @@ export interface DeliverConsumerDeps extends DeliveryHandlerDeps {
 /**
  * Delivery of fresh deliveries (the deliveries topic) through a {@link PartitionPipeline}. A record an earlier owner
  * may have delivered (its offset not committed before a crash or a rebalance) is skipped once its delivery
- * succeeded. Retries come back through the retry tiers (`retry/retry-tier-consumer.ts`).
+ * succeeded. Retries come back through the retry tiers (`retry/retry-tier-consumer.ts`). Records the fan-out of
+ * this process produced are handed over when the broker acknowledged them ({@link PartitionPipeline.handOver}).
  */
 export function createDeliverConsumer(d: DeliverConsumerDeps): PartitionPipeline {
   return new PartitionPipeline({
@@ -21,6 +22,9 @@ export function createDeliverConsumer(d: DeliverConsumerDeps): PartitionPipeline
     log: d.log,
     maxInFlight: d.maxInFlight,
     partitionsConcurrently: d.partitionsConcurrently,
+    // Fan-out's records may start on the broker's acknowledgement, before they are fetched (direct-handover.ts).
+    handoverLimit: d.maxInFlight,
+    handoverCounted: (result) => d.metrics?.handedOver(result),
     handle: deliveryHandler(d, (context) => context.maybeHandledBefore),
   });
 }

@@ -1,7 +1,8 @@
 import { backoffMs } from '@hookline/contracts';
 import type { Logger } from '@hookline/telemetry';
 import { IntervalCommitter, OffsetWatermark } from '@hookline/kafka';
-import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { HandoverBook, type HandoverTicket } from './direct-handover.ts';
 
 /** What the pipeline knows about a record beyond its content. */
 export interface RecordContext {
@@ -31,7 +32,16 @@ export interface PipelineOptions {
   /** When the record may be handled (unix ms); the partition pauses until then. Absent: at once. */
   dueAt?: (message: KafkaMessage) => number | null;
   now?: () => number;
+  /**
+   * Records produced by this process may be handed over before they are fetched ({@link PartitionPipeline.expect}):
+   * the most tickets held at once (0 or absent: no hand-over).
+   */
+  handoverLimit?: number;
+  /** Counts what became of each hand-over: started on the ack, fetched first (handled as fetched), or left to the consumer. */
+  handoverCounted?: (result: HandoverResult) => void;
 }
+
+export type HandoverResult = 'started' | 'fetched_first' | 'left';
 
 /**
  * Concurrent processing within partitions with commit watermarks: every fetched record starts at once (up to
@@ -48,6 +58,9 @@ export class PartitionPipeline {
   readonly #takenOverBelow = new Map<string, bigint>();
   readonly #abort = new AbortController();
   readonly #resumeTimers = new Set<NodeJS.Timeout>();
+  readonly #handover: HandoverBook;
+  /** "topic/partition" this consumer owns (its last assignment). */
+  #assigned = new Set<string>();
   #inFlight = 0;
   #slotWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
@@ -57,6 +70,7 @@ export class PartitionPipeline {
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#handover = new HandoverBook(options.handoverLimit ?? 0);
     this.#committer = new IntervalCommitter(options.consumer, {
       onError: (err) => options.log.warn({ err }, 'offset commit failed'),
     });
@@ -70,6 +84,8 @@ export class PartitionPipeline {
     const { consumer } = this.#o;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
+      this.#assigned = assigned;
+      this.#handover.forgetPartitionsNotIn(assigned);
       for (const key of this.#marks.keys()) {
         if (assigned.has(key)) continue;
         this.#marks.delete(key);
@@ -114,18 +130,32 @@ export class PartitionPipeline {
         this.#resumeTimers.add(timer);
         return;
       }
-      await this.#slot(heartbeat);
+      // Handed over already (it started when the broker acknowledged it): its offset waits for that handling.
+      const early = this.#handover.take(topic, message.key, message.value);
+      if (early?.state === 'claimed') this.#o.handoverCounted?.('fetched_first');
+      if (early?.state !== 'started') await this.#slot(heartbeat);
       if (this.#stopping || isStale()) return;
       mark.start(offset);
       resolveOffset(message.offset);
       this.#inFlight += 1;
-      void this.#run(topic, partition, message, mark, offset, { maybeHandledBefore: offset < takenOverBelow });
+      void this.#run(topic, partition, message, mark, offset, { maybeHandledBefore: offset < takenOverBelow }, early?.done);
     }
     await heartbeat().catch(() => {});
   }
 
-  async #run(topic: string, partition: number, message: KafkaMessage, mark: OffsetWatermark, offset: bigint, context: RecordContext): Promise<void> {
+  async #run(topic: string, partition: number, message: KafkaMessage, mark: OffsetWatermark, offset: bigint, context: RecordContext, early?: Promise<void>): Promise<void> {
     try {
+      if (early) {
+        try {
+          await early;
+          mark.finish(offset);
+          this.#committer.advance(topic, partition, mark);
+          return;
+        } catch {
+          // The early handling failed (it logged why): the record is handled again as any fetched record.
+          if (this.#stopping || this.#abort.signal.aborted) return;
+        }
+      }
       for (let attempt = 0; ; attempt++) {
         try {
           await this.#o.handle(topic, partition, message, this.#abort.signal, context);
@@ -139,10 +169,60 @@ export class PartitionPipeline {
         }
       }
     } finally {
-      this.#inFlight -= 1;
-      this.#slotWaiters.shift()?.();
-      if (this.#inFlight === 0) for (const w of this.#idleWaiters.splice(0)) w();
+      this.#released();
     }
+  }
+
+  #released(): void {
+    this.#inFlight -= 1;
+    this.#slotWaiters.shift()?.();
+    if (this.#inFlight === 0) for (const w of this.#idleWaiters.splice(0)) w();
+  }
+
+  /**
+   * Records this process is about to produce to one of the pipeline's topics (fan-out's delivery records): tickets
+   * to {@link handOver} once the broker acknowledged them, or to {@link cancel} if the send failed. Empty when
+   * hand-over is off, the pipeline stops, or too many tickets are held.
+   */
+  expect(topic: string, messages: readonly Message[]): HandoverTicket[] {
+    if (this.#stopping || messages.length === 0) return [];
+    return this.#handover.expect(topic, messages);
+  }
+
+  /**
+   * The records of `tickets` were acknowledged: each one in a partition this consumer owns, not fetched yet, starts
+   * now, as if fetched (the consumer, fetching it later, commits its offset once it ended). The others are left to
+   * whoever fetches them. `partitionOf`: where the producer put a record.
+   */
+  handOver(tickets: readonly HandoverTicket[], partitionOf: (message: Message) => number | undefined): void {
+    for (const ticket of tickets) {
+      if (ticket.state !== 'expected') continue; // fetched (and claimed) already
+      const partition = partitionOf(ticket.message);
+      if (partition === undefined || this.#stopping || !this.#assigned.has(`${ticket.topic}/${partition}`) || this.#inFlight >= this.#o.maxInFlight) {
+        this.#handover.forget(ticket);
+        this.#o.handoverCounted?.('left');
+        continue;
+      }
+      this.#o.handoverCounted?.('started');
+      ticket.state = 'started';
+      ticket.partition = partition;
+      this.#inFlight += 1;
+      const message = asFetched(ticket.message, ticket.key, ticket.value);
+      const done = this.#o.handle(ticket.topic, partition, message, this.#abort.signal, { maybeHandledBefore: false });
+      ticket.done = done;
+      done.then(
+        () => this.#released(),
+        (err: unknown) => {
+          this.#released();
+          if (!this.#stopping) this.#o.log.warn({ err, topic: ticket.topic, partition }, 'record handed over failed; it is handled again when fetched');
+        },
+      );
+    }
+  }
+
+  /** The send of `tickets`' records failed: nothing to hand over. */
+  cancel(tickets: readonly HandoverTicket[]): void {
+    for (const t of tickets) if (t.state === 'expected') this.#handover.forget(t);
   }
 
   async #slot(heartbeat: () => Promise<void>): Promise<void> {
@@ -178,4 +258,13 @@ export class PartitionPipeline {
     await this.#committer.flush();
     await this.#o.consumer.disconnect();
   }
+}
+
+/** A produced record as the consumer would have fetched it (offset unknown yet: -1). */
+function asFetched(message: Message, key: string, value: Buffer): KafkaMessage {
+  const headers: IHeaders = {};
+  for (const [name, v] of Object.entries(message.headers ?? {})) {
+    if (v !== undefined) headers[name] = Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? Buffer.from(x) : x)) : typeof v === 'string' ? Buffer.from(v) : v;
+  }
+  return { key: Buffer.from(key), value, headers, offset: '-1', timestamp: String(Date.now()), attributes: 0 } as KafkaMessage;
 }

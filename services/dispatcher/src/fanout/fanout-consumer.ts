@@ -20,6 +20,7 @@ import {
   IntervalCommitter,
   MAX_RECORD_BATCH_BYTES,
   OffsetWatermark,
+  placedPartition,
   sendToInvalid,
   startProcessSpan,
   startProducerSpan,
@@ -39,23 +40,43 @@ const MAX_HELD_RECORDS = 10_000;
 /** Backoff between tries of a held record (and of a paused partition): from 0.5 s, doubling, up to 10 s. */
 const HELD_BACKOFF = { baseMs: 500, maxMs: 10_000 };
 
-/** One event's delivery records, and its spans (`process` and `send`), ended once the records were acknowledged. */
+/**
+ * One event's delivery records, and its spans (`process` and `send`), ended once the records were acknowledged.
+ * `direct`: those of its records the deliver pipeline of this process may start on the broker's acknowledgement
+ * (not those of ordered endpoints, whose order the deliver side's gate keeps in fetch order).
+ */
 interface Fanned {
   messages: Message[];
+  direct: Message[];
   end(err?: unknown): void;
 }
-const NOTHING: Fanned = { messages: [], end: () => undefined };
+const NOTHING: Fanned = { messages: [], direct: [], end: () => undefined };
+
+/**
+ * The deliver pipeline of this process, taking delivery records straight from fan-out once the broker acknowledged
+ * them (`deliver/partition-pipeline.ts`): each record is still produced, fetched and committed as before, but its
+ * delivery starts one fetch round earlier when its partition is this process's.
+ */
+export interface DeliveryHandover<T> {
+  expect(topic: string, messages: readonly Message[]): T[];
+  handOver(tickets: readonly T[], partitionOf: (message: Message) => number | undefined): void;
+  cancel(tickets: readonly T[]): void;
+}
 
 /** Produces an event's deliveries (perhaps together with others') and ends each event's spans with the outcome. */
-async function handOn(sender: CoalescingSender, topic: string, fanned: readonly Fanned[]): Promise<void> {
+async function handOn(sender: CoalescingSender, topic: string, fanned: readonly Fanned[], handover: DeliveryHandover<unknown> | undefined): Promise<void> {
   const out = fanned.flatMap((f) => f.messages);
+  const tickets = handover?.expect(topic, fanned.flatMap((f) => f.direct)) ?? [];
   try {
     if (out.length > 0) await sender.send(topic, out);
   } catch (err) {
+    handover?.cancel(tickets);
     for (const f of fanned) f.end(err);
     throw err;
   }
+  // The spans end first: a handed-over delivery's `process` span follows its `send` span, as when fetched.
   for (const f of fanned) f.end();
+  handover?.handOver(tickets, placedPartition);
 }
 
 /**
@@ -84,6 +105,7 @@ export class FanoutConsumer {
   readonly #decoder: EventDecoder;
   readonly #log: Logger;
   readonly #sender: CoalescingSender;
+  readonly #handover: DeliveryHandover<unknown> | undefined;
   readonly #committer: IntervalCommitter;
   /** "topic\0partition" → what of the partition was handed on; replaced when the partition is revoked. */
   readonly #marks = new Map<string, OffsetWatermark>();
@@ -103,8 +125,11 @@ export class FanoutConsumer {
     sourceTopics?: string[];
     decoder: EventDecoder;
     log: Logger;
+    /** The deliver pipeline of this process, to start deliveries on the broker's acknowledgement (absent: none). */
+    handover?: DeliveryHandover<unknown>;
   }) {
     this.#sender = deps.sender;
+    this.#handover = deps.handover;
     this.#consumer = deps.consumer;
     this.#producer = deps.producer;
     this.#directory = deps.directory;
@@ -183,7 +208,7 @@ export class FanoutConsumer {
       throw err;
     }
     // Split into requests the broker accepts (a batch of large events to many endpoints can exceed 1 MiB).
-    await handOn(this.#sender, this.#topics.deliveries, fanned);
+    await handOn(this.#sender, this.#topics.deliveries, fanned, this.#handover);
     // Only now (the deliveries acknowledged) are the offsets started: a failed send fetches the batch again.
     for (const h of handled) {
       mark.start(h.offset);
@@ -223,6 +248,7 @@ export class FanoutConsumer {
     };
     const span = startProcessSpan({ topic, partition, message }, { ...ids, 'hookline.fanout_count': targets.length });
     const deliveries: Message[] = [];
+    const direct: Message[] = [];
     // One key's events reach the deliveries topic in the order read here: ordered endpoints deliver them in it.
     const orderingKey = orderingKeyOf({
       header: headerString(message.headers, recordHeaders.orderingKey),
@@ -231,7 +257,7 @@ export class FanoutConsumer {
       eventId: event.id,
     });
     for (const endpoint of targets) {
-      deliveries.push({
+      const record: Message = {
         key: endpoint!.id,
         value: encodeRecord(deliveryRecord, {
           deliveryId: deliveryIdFor(eventId, endpoint!.id),
@@ -246,7 +272,9 @@ export class FanoutConsumer {
           attempt: 0,
           ...(orderingKey === undefined ? {} : { orderingKey }),
         }),
-      });
+      };
+      deliveries.push(record);
+      if (endpoint!.ordering !== 'key') direct.push(record);
     }
     // A delivery record is the event plus its routing, and its retry-tier and dead-letter copies a little more: an
     // event too close to the broker's largest record could never be handed on (the produce fails every time).
@@ -270,6 +298,7 @@ export class FanoutConsumer {
     for (const d of deliveries) d.headers = headers;
     return {
       messages: deliveries,
+      direct,
       end: (err?: unknown) => {
         endSpan(send, err);
         endSpan(span, err);
@@ -302,7 +331,7 @@ export class FanoutConsumer {
         try {
           const decoded = await this.#decoder.decodeFramed(topic, message.value!, message.headers);
           if (this.#marks.get(key) !== mark) return;
-          await handOn(this.#sender, this.#topics.deliveries, [await this.#deliveriesFor(topic, partition, message, decoded)]);
+          await handOn(this.#sender, this.#topics.deliveries, [await this.#deliveriesFor(topic, partition, message, decoded)], this.#handover);
         } catch (err) {
           if (attempt % 10 === 0) this.#log.warn({ topic, partition, offset: message.offset, attempt, err: (err as Error).message }, 'held record still waiting');
           continue;

@@ -2,6 +2,7 @@ import { isSentAttempt, type AttemptOutcome } from '@hookline/contracts';
 import type { CircuitState } from '@hookline/db';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DeferReason } from '../deliver/endpoint-limits.ts';
+import type { HandoverResult } from '../deliver/partition-pipeline.ts';
 
 const seconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -20,6 +21,7 @@ export class DispatcherMetrics {
   readonly #handOffRetries: Counter;
   readonly #skipped: Counter;
   readonly #deferred: Counter;
+  readonly #handedOver: Counter;
 
   constructor(
     registry: Registry,
@@ -50,6 +52,12 @@ export class DispatcherMetrics {
       name: 'hookline_delivery_latency_seconds',
       help: 'End to end: from the event being accepted to its successful delivery',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3_600, 86_400],
+      registers,
+    });
+    this.#handedOver = new Counter({
+      name: 'hookline_deliveries_handed_over_total',
+      help: 'Fan-out records handed straight to this dispatcher\'s deliver pipeline: started on the broker\'s acknowledgement, fetched first, or left to the deliver consumer (another partition owner, pipeline full)',
+      labelNames: ['result'],
       registers,
     });
     this.#dead = new Counter({ name: 'hookline_dead_letters_total', help: 'Deliveries sent to the dead-letter topic (retries exhausted)', registers });
@@ -127,6 +135,11 @@ export class DispatcherMetrics {
 
   skipped(reason: string): void {
     this.#skipped.inc({ reason });
+  }
+
+  /** What became of one delivery record fan-out handed over (deliver/direct-handover.ts). */
+  handedOver(result: HandoverResult): void {
+    this.#handedOver.inc({ result });
   }
 
   /** A delivery re-queued by the endpoint's own limits before any attempt (not an attempt: nothing recorded). */

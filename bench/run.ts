@@ -11,6 +11,7 @@ import { baselineScenario } from './scenarios/baseline.ts';
 import type { Scenario, ScenarioRun } from './scenarios/common.ts';
 import { endToEndScenario, isolationScenario } from './scenarios/end-to-end.ts';
 import { fanoutScenario } from './scenarios/fanout.ts';
+import { hangingEndpointScenario } from './scenarios/hanging-endpoint.ts';
 import { inboundScenario } from './scenarios/inbound.ts';
 import { ingestScenario } from './scenarios/ingest.ts';
 import { kafkaAvroScenario, kafkaJsonScenario } from './scenarios/kafka-direct.ts';
@@ -30,6 +31,7 @@ const SCENARIOS: Array<[string, Scenario]> = [
   ['kafka-avro', kafkaAvroScenario],
   ['inbound', inboundScenario],
   ['moderate-rates', moderateRatesScenario],
+  ['hanging-endpoint', hangingEndpointScenario],
 ];
 
 const USAGE = `usage: node bench/run.ts [--size smoke|full] [--scenarios 1,2,... or names] [--runs N] [--out file.json] [--no-markdown]`;

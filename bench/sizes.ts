@@ -26,6 +26,8 @@ export interface Sizes {
    * `durationMs`, then `drainEvents` single publishes from `drainClients` clients as fast as ingest answers.
    */
   moderate: { idleMs: number; rates: Array<{ rate: number; durationMs: number }>; drainEvents: number; drainClients: number };
+  /** Scenario 11: a warm-up, single publishes at `rate` for `durationMs` with no endpoint hanging, then again with endpoint 9 hanging. */
+  hanging: { rate: number; durationMs: number; warmupMs: number };
 }
 
 export const SIZES: Record<'smoke' | 'full', Sizes> = {
@@ -41,6 +43,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     direct: { warmupMs: 1_000, durationMs: 3_000, rate: 300, maxAhead: 1_000 },
     inbound: { durationMs: 2_000, concurrency: 4 },
     moderate: { idleMs: 2_000, rates: [{ rate: 50, durationMs: 2_000 }, { rate: 100, durationMs: 2_000 }], drainEvents: 300, drainClients: 8 },
+    hanging: { rate: 50, durationMs: 3_000, warmupMs: 1_000 },
   },
   full: {
     runs: 3,
@@ -59,6 +62,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
       drainEvents: 10_000,
       drainClients: 32,
     },
+    hanging: { rate: 200, durationMs: 30_000, warmupMs: 15_000 },
   },
 };
 

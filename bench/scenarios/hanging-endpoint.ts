@@ -1,0 +1,49 @@
+import { round, summarize } from '../lib/stats.ts';
+import type { Rig } from '../lib/rig.ts';
+import { ENDPOINT_TYPES } from '../sizes.ts';
+import { endToEnd, prime, withRig, type Scenario } from './common.ts';
+
+const tenEndpoints = (ports: number[]) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] }));
+
+/** Single publishes at `rate` for `durationMs`; publish → received p50/p99 of the deliveries to endpoints 0–8. */
+async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloadBytes: number): Promise<{ p50: number; p99: number; delivered: number; accepted: number; healthyExpected: number }> {
+  await rig.receiver.call({ cmd: 'reset' });
+  const events = Math.round((rate * durationMs) / 1000);
+  const load = await rig.load({ mode: 'single', rate, concurrency: 64, durationMs: durationMs + 30_000, maxEvents: events, types: ENDPOINT_TYPES, payloadBytes, recordSends: true });
+  // The load generator gives event n the type bench.e<n mod 10>, and endpoint i subscribes to bench.e<i> only.
+  const healthyExpected = load.accepted - Math.floor(load.accepted / 10);
+  const healthy = async () => (await rig.counts()).perListener.slice(0, 9).reduce((a, b) => a + b, 0);
+  await rig.until(async () => (await healthy()) >= healthyExpected, 120_000, 100);
+  const { latencies } = endToEnd(load.sends, (await rig.arrivals()).slice(0, 9));
+  const lat = summarize(latencies);
+  return { p50: lat.p50, p99: lat.p99, delivered: latencies.length, accepted: load.accepted, healthyExpected };
+}
+
+/**
+ * Scenario 11, issue 19's isolation goal: ten endpoints, one delivery per event, 1 KiB payloads, single publishes at a
+ * fixed rate (200/s full), after a warm-up at that rate. The healthy endpoints' (0–8) publish → received p50/p99 first with none hanging, then while
+ * endpoint 9 (a tenth of the events) answers nothing until the dispatcher's delivery timeout — its breaker opening
+ * after its failures, as a real outage would go. `healthy_p99_ratio`: hanging ÷ none hanging (goal ≤ 1.1).
+ */
+export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
+  withRig(ctx, infra, 'hanging', { services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000 }, async (rig) => {
+    const { rate, durationMs, warmupMs } = sizes.hanging;
+    await prime(rig, ENDPOINT_TYPES);
+    // Warm-up at the same rate, not measured: fresh services compile their hot paths during the first seconds.
+    await healthyLatency(rig, rate, warmupMs, sizes.payloadBytes);
+    const none = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes);
+    await rig.receiverMode('hang', [9]);
+    const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes);
+    await rig.receiverMode('ok', [9]);
+    return {
+      metrics: {
+        rate,
+        none_hanging_p50_ms: none.p50,
+        none_hanging_p99_ms: none.p99,
+        hanging_p50_ms: hanging.p50,
+        hanging_p99_ms: hanging.p99,
+        healthy_p99_ratio: none.p99 && hanging.p99 ? round(hanging.p99 / none.p99, 2) : null,
+      },
+      details: { none, hanging },
+    };
+  });

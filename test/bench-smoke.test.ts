@@ -83,4 +83,18 @@ describe('benchmark harness (smoke sizes)', () => {
     if (run.metrics.drain_pg_statements_per_event === null) expect(run.details.drain.pgStatementsPerEvent).toBe('pg_stat_statements not loaded');
     else expect(run.metrics.drain_pg_statements_per_event).toBeGreaterThan(0);
   });
+
+  it('runs the hanging-endpoint scenario: the healthy endpoints\' latency with none hanging, then with endpoint 9 hanging', { timeout: 300_000 }, async () => {
+    const { results, output } = await runBench(dir, 'hanging', 'hanging-endpoint');
+    const run = results.runs.find((r: { scenario: string }) => r.scenario === 'hanging-endpoint');
+    expect(run.error, output).toBeUndefined();
+    for (const phase of ['none', 'hanging']) {
+      // Every event of the healthy nine arrived, in both phases.
+      expect(run.details[phase].delivered, phase).toBe(run.details[phase].healthyExpected);
+      expect(run.details[phase].delivered, phase).toBeGreaterThan(0);
+    }
+    expect(run.metrics.none_hanging_p99_ms).toBeGreaterThan(0);
+    expect(run.metrics.hanging_p99_ms).toBeGreaterThan(0);
+    expect(run.metrics.healthy_p99_ratio).toBeGreaterThan(0);
+  });
 });

@@ -1,5 +1,5 @@
-import { CoalescingSender, createProducer, ensureTopics, requestCounts } from '@hookline/kafka';
-import { createTestWorld, type TestWorld } from '@hookline/testing';
+import { CoalescingSender, createProducer, ensureTopics, placedPartition, producedOffset, requestCounts } from '@hookline/kafka';
+import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordCount } from './support/pipeline.ts';
@@ -79,5 +79,22 @@ describe('CoalescingSender against the real broker', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(await recordCount(world, topic())).toBe(before + 1);
     expect(await recordCount(world, small)).toBe(1);
+  });
+
+  it('remembers the partition and offset the broker gave each message of a shared request (what the dispatcher hands over)', async () => {
+    const many = `${world.prefix}.placed`;
+    await ensureTopics(world.kafka, [{ topic: many, numPartitions: 4 }], { numPartitions: 4, replicationFactor: 1 });
+    const sender = new CoalescingSender(producer);
+    const messages = Array.from({ length: 60 }, (_, i) => ({ key: `k${i % 7}`, value: `v${i}` }));
+    // Several callers at once, so that their records share requests and partitions.
+    await Promise.all([0, 1, 2].map((c) => sender.send(many, messages.slice(c * 20, c * 20 + 20))));
+    const found = new Map<string, string>();
+    const consumer = world.kafka.consumer({ groupId: `${world.prefix}.placed-reader` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: many, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ partition, message }) => void found.set(message.value!.toString(), `${partition}/${message.offset}`) });
+    await waitFor(() => (found.size === 60 ? true : undefined), { timeoutMs: 30_000, description: 'all 60 records read back' });
+    await consumer.disconnect();
+    for (const m of messages) expect(`${placedPartition(m)}/${producedOffset(m)}`, m.value).toBe(found.get(m.value));
   });
 });

@@ -70,6 +70,9 @@ describe('one trace per event across every hop', () => {
     const firstConsume = parentOf(first!)!;
     expect(firstConsume.name).toBe(`process ${world.topics.deliveries}`);
     expect(parentOf(firstConsume)).toBe(sendDeliveries);
+    // Handed over on the broker's acknowledgement or fetched, the delivery record's span names where it is on the log.
+    expect(firstConsume.attributes['messaging.kafka.offset']).toEqual(expect.any(Number));
+    expect(firstConsume.attributes['messaging.destination.partition.id']).toEqual(expect.any(String));
     // The failed attempt hands the delivery to a retry tier in a PRODUCER span under the attempt's CLIENT span.
     const retryConsume = parentOf(second!)!;
     expect(retryConsume.name).toMatch(new RegExp(`^process ${world.prefix.replace(/\./g, '\\.')}\\.retry\\.`));

@@ -1,5 +1,5 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
-import { ACKS_ALL } from './producer.ts';
+import { ACKS_ALL, recordOffsets } from './producer.ts';
 import { MAX_SEND_BYTES } from './fetch-sizes.ts';
 
 interface Waiting {
@@ -132,15 +132,24 @@ export class CoalescingSender {
           else byTopic.set(t.topic, [...t.messages]);
         }
       }
+      const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       producer
-        .sendBatch({ acks: ACKS_ALL, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+        .sendBatch({ acks: ACKS_ALL, topicMessages })
         .then(
-          () => batch.forEach((w) => w.resolve()),
+          (answer) => {
+            recordOffsets(topicMessages, answer);
+            batch.forEach((w) => w.resolve());
+          },
           async (err: unknown) => {
             if (batch.length === 1 || !refusedRecords(err)) return batch.forEach((w) => w.reject(err));
             // The broker refused records of the request (too large, invalid): they fail only their own caller; the
             // others are sent again, each alone, on this lane.
-            for (const w of batch) await producer.sendBatch({ acks: ACKS_ALL, topicMessages: w.topicMessages }).then(w.resolve, w.reject);
+            for (const w of batch) {
+              await producer.sendBatch({ acks: ACKS_ALL, topicMessages: w.topicMessages }).then((answer) => {
+                recordOffsets(w.topicMessages, answer);
+                w.resolve();
+              }, w.reject);
+            }
           },
         )
         .finally(() => {

@@ -1,4 +1,4 @@
-import { Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type RecordMetadata, type TopicMessages } from 'kafkajs';
 
 /**
  * The producer every service uses: idempotent (no duplicates from its own retries) with `acks: all` on every
@@ -28,6 +28,36 @@ const placed = new WeakMap<Message, number>();
  */
 export function placedPartition(message: Message): number | undefined {
   return placed.get(message);
+}
+
+/** The offset each message sent through {@link recordOffsets} got. */
+const offsets = new WeakMap<Message, string>();
+
+/** The offset the broker gave `message` (sent through a `CoalescingSender` over a {@link createProducer} producer), if known. */
+export function producedOffset(message: Message): string | undefined {
+  return offsets.get(message);
+}
+
+/**
+ * Remembers each message's offset from an acknowledged request's answer: within a partition the broker appends a
+ * request's records in the order sent, from the partition's base offset. Messages whose partition is unknown (another
+ * producer's) are skipped.
+ */
+export function recordOffsets(topicMessages: readonly TopicMessages[], answer: readonly RecordMetadata[]): void {
+  const base = new Map(answer.map((m) => [`${m.topicName}\0${m.partition}`, m.baseOffset === undefined ? undefined : BigInt(m.baseOffset)]));
+  const next = new Map<string, bigint>();
+  for (const { topic, messages } of topicMessages) {
+    for (const message of messages) {
+      const partition = placed.get(message);
+      if (partition === undefined) continue;
+      const key = `${topic}\0${partition}`;
+      const first = base.get(key);
+      if (first === undefined || first < 0n) continue;
+      const offset = next.get(key) ?? first;
+      offsets.set(message, String(offset));
+      next.set(key, offset + 1n);
+    }
+  }
 }
 
 const recordingPartitioner: ICustomPartitioner = () => {

@@ -69,7 +69,7 @@ export function startProcessSpan(source: { topic: string; partition: number; mes
       'messaging.operation.name': 'process',
       'messaging.destination.name': source.topic,
       'messaging.destination.partition.id': String(source.partition),
-      // A record handed over within the process that produced it, before it was fetched, has no offset yet.
+      // A record handed over within the process that produced it, before it was fetched, may not know its offset.
       ...(Number(source.message.offset) >= 0 ? { 'messaging.kafka.offset': Number(source.message.offset) } : {}),
       ...(source.groupId ? { 'messaging.consumer.group.name': source.groupId } : {}),
       ...(source.message.key ? { 'messaging.kafka.message.key': source.message.key.toString() } : {}),

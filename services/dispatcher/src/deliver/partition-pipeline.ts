@@ -194,7 +194,7 @@ export class PartitionPipeline {
    * now, as if fetched (the consumer, fetching it later, commits its offset once it ended). The others are left to
    * whoever fetches them. `partitionOf`: where the producer put a record.
    */
-  handOver(tickets: readonly HandoverTicket[], partitionOf: (message: Message) => number | undefined): void {
+  handOver(tickets: readonly HandoverTicket[], partitionOf: (message: Message) => number | undefined, offsetOf: (message: Message) => string | undefined = () => undefined): void {
     for (const ticket of tickets) {
       if (ticket.state !== 'expected') continue; // fetched (and claimed) already
       const partition = partitionOf(ticket.message);
@@ -207,7 +207,7 @@ export class PartitionPipeline {
       ticket.state = 'started';
       ticket.partition = partition;
       this.#inFlight += 1;
-      const message = asFetched(ticket.message, ticket.key, ticket.value);
+      const message = asFetched(ticket.message, ticket.key, ticket.value, offsetOf(ticket.message));
       const done = this.#o.handle(ticket.topic, partition, message, this.#abort.signal, { maybeHandledBefore: false });
       ticket.done = done;
       done.then(
@@ -260,11 +260,11 @@ export class PartitionPipeline {
   }
 }
 
-/** A produced record as the consumer would have fetched it (offset unknown yet: -1). */
-function asFetched(message: Message, key: string, value: Buffer): KafkaMessage {
+/** A produced record as the consumer would have fetched it (its offset -1 when the producer's answer did not give it). */
+function asFetched(message: Message, key: string, value: Buffer, offset: string | undefined): KafkaMessage {
   const headers: IHeaders = {};
   for (const [name, v] of Object.entries(message.headers ?? {})) {
     if (v !== undefined) headers[name] = Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? Buffer.from(x) : x)) : typeof v === 'string' ? Buffer.from(v) : v;
   }
-  return { key: Buffer.from(key), value, headers, offset: '-1', timestamp: String(Date.now()), attributes: 0 } as KafkaMessage;
+  return { key: Buffer.from(key), value, headers, offset: offset ?? '-1', timestamp: String(Date.now()), attributes: 0 } as KafkaMessage;
 }

@@ -21,6 +21,7 @@ import {
   MAX_RECORD_BATCH_BYTES,
   OffsetWatermark,
   placedPartition,
+  producedOffset,
   sendToInvalid,
   startProcessSpan,
   startProducerSpan,
@@ -59,7 +60,7 @@ const NOTHING: Fanned = { messages: [], direct: [], end: () => undefined };
  */
 export interface DeliveryHandover<T> {
   expect(topic: string, messages: readonly Message[]): T[];
-  handOver(tickets: readonly T[], partitionOf: (message: Message) => number | undefined): void;
+  handOver(tickets: readonly T[], partitionOf: (message: Message) => number | undefined, offsetOf: (message: Message) => string | undefined): void;
   cancel(tickets: readonly T[]): void;
 }
 
@@ -76,7 +77,7 @@ async function handOn(sender: CoalescingSender, topic: string, fanned: readonly 
   }
   // The spans end first: a handed-over delivery's `process` span follows its `send` span, as when fetched.
   for (const f of fanned) f.end();
-  handover?.handOver(tickets, placedPartition);
+  handover?.handOver(tickets, placedPartition, producedOffset);
 }
 
 /**

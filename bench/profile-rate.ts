@@ -12,7 +12,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { acquireInfra } from './lib/infra.ts';
-import { prime, withRig } from './scenarios/common.ts';
+import { prime, tenEndpoints, withRig } from './scenarios/common.ts';
 import { ENDPOINT_TYPES } from './sizes.ts';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '100' }, seconds: { type: 'string', default: '20' }, dir: { type: 'string', default: join(os.tmpdir(), `hookline-profile-${Date.now()}`) } } });
@@ -27,7 +27,7 @@ const log = (m: string) => console.log(`[profile ${new Date().toISOString().slic
 const infra = await acquireInfra(log);
 await withRig({ logDir: join(dir, 'logs'), otlpEndpoint: undefined, log }, infra, 'profile', {
   services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, lag: [], lagIntervalMs: 1_000,
-  endpoints: (ports) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] })),
+  endpoints: tenEndpoints,
 }, async (rig) => {
   await prime(rig, ENDPOINT_TYPES);
   const load = await rig.load({ mode: 'single', rate, concurrency: 64, durationMs: seconds * 1_000, maxEvents: rate * seconds, types: ENDPOINT_TYPES, payloadBytes: 1_024, recordSends: false });

@@ -5,7 +5,10 @@ import type { LagSeries } from '../lib/lag-monitor.ts';
 import { Rig, type ProcessFigures, type RigOptions } from '../lib/rig.ts';
 import type { BenchContext } from '../lib/services.ts';
 import { round } from '../lib/stats.ts';
-import type { Sizes } from '../sizes.ts';
+import { ENDPOINT_TYPES, type Sizes } from '../sizes.ts';
+
+/** Ten local receivers as endpoints, endpoint i subscribed to `bench.e<i>` only (one delivery per event). */
+export const tenEndpoints = (ports: number[]) => ports.map((port, i) => ({ url: `http://127.0.0.1:${port}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] }));
 
 /** A scenario's figures: flat `metrics` (medians are taken of these across runs) and free-form `details`. */
 export interface Measured {

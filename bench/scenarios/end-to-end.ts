@@ -1,9 +1,8 @@
 import { round, summarize } from '../lib/stats.ts';
 import type { Rig } from '../lib/rig.ts';
 import { ENDPOINT_TYPES, type Sizes } from '../sizes.ts';
-import { endToEnd, PIPELINE_LAG, prime, saturate, withRig, type Measured, type Scenario } from './common.ts';
+import { endToEnd, PIPELINE_LAG, prime, saturate, withRig, type Measured, type Scenario, tenEndpoints } from './common.ts';
 
-const tenEndpoints = (ports: number[]) => ports.map((port, i) => ({ url: `http://127.0.0.1:${port}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] }));
 
 /** Single publishes at a fixed rate; latency from the publish request being sent to the receiver getting the webhook. */
 async function latencyAt(rig: Rig, sizes: Sizes, rate: number): Promise<Measured> {

@@ -1,9 +1,8 @@
 import { round, summarize } from '../lib/stats.ts';
 import type { Rig } from '../lib/rig.ts';
 import { ENDPOINT_TYPES } from '../sizes.ts';
-import { endToEnd, prime, withRig, type Scenario } from './common.ts';
+import { endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
 
-const tenEndpoints = (ports: number[]) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] }));
 
 /** Single publishes at `rate` for `durationMs`; publish → received p50/p99 of the deliveries to endpoints 0–8. */
 async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloadBytes: number): Promise<{ p50: number; p99: number; delivered: number; accepted: number; healthyExpected: number }> {

@@ -7,9 +7,8 @@ import type { Rig } from '../lib/rig.ts';
 import type { BenchContext } from '../lib/services.ts';
 import { round } from '../lib/stats.ts';
 import { ENDPOINT_TYPES, type Sizes } from '../sizes.ts';
-import { PIPELINE_LAG, prime, withRig, type Measured, type Scenario } from './common.ts';
+import { PIPELINE_LAG, prime, withRig, type Measured, type Scenario, tenEndpoints } from './common.ts';
 
-const tenEndpoints = (ports: number[]) => ports.map((port, i) => ({ url: `http://127.0.0.1:${port}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] }));
 
 /** The Avro record of scenario 8: the same `{n, pad}` data as the loadgen's JSON events, so webhooks are alike. */
 const BENCH_AVRO = { type: 'record', name: 'BenchEvent', namespace: 'hookline.bench', fields: [{ name: 'n', type: 'long' }, { name: 'pad', type: 'string' }] };

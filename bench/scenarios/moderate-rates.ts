@@ -5,9 +5,8 @@ import { machineBusySeconds } from '../lib/proc-stats.ts';
 import type { Rig } from '../lib/rig.ts';
 import { round, summarize } from '../lib/stats.ts';
 import { ENDPOINT_TYPES } from '../sizes.ts';
-import { endToEnd, prime, withRig, type Scenario } from './common.ts';
+import { endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
 
-const tenEndpoints = (ports: number[]) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] }));
 
 /** What a stretch of the run cost: whole-machine and per-process CPU, Kafka requests and SQL statements. */
 interface Meter {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import type { Consumer, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSchemaRegistry, stopSchemaRegistry } from '../infra/schema-registry/launcher.ts';
 import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+import { freePort } from './support/service-processes.ts';
 
 const registryUrl = infra().schemaRegistryUrl;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -246,16 +246,6 @@ describe.skipIf(!registryUrl)('event types with Avro, Protobuf and JSON Schema s
     expect(untyped.json.errors).toEqual([{ path: 'type', message: expect.stringMatching(/no schema in the schema registry/) }]);
   });
 });
-
-/** A free TCP port on loopback. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe.skipIf(!registryUrl)('a registry outage', () => {
   let world: TestWorld;

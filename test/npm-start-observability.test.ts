@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portOpen } from '../infra/common/net.ts';
 import { JaegerQuery } from './support/jaeger-query.ts';
 import { call, createTenant } from './support/pipeline.ts';
-import { freePort } from './support/service-processes.ts';
+import { canListen, freePort } from './support/service-processes.ts';
 import { sharedCache, jaegerUnavailable } from './support/test-jaeger.ts';
 import { PromApi, prometheusUnavailable } from './support/test-prometheus.ts';
 
@@ -17,9 +17,9 @@ const root = join(import.meta.dirname, '..');
 /** Four consecutive free ports (npm start uses HTTP_PORT and the next two; the demo receiver the third). */
 async function freeRun(): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const busy = await Promise.all([0, 1, 2, 3].map((n) => portOpen('127.0.0.1', base + n, 200)));
-    if (!busy.some(Boolean)) return base;
+    const base = 20_000 + Math.floor(Math.random() * 12_700); // below the kernel's ephemeral range, as freePort
+    const free = await Promise.all([0, 1, 2, 3].map((n) => canListen(base + n)));
+    if (free.every(Boolean)) return base;
   }
   throw new Error('no four consecutive free ports');
 }
@@ -70,8 +70,8 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
   });
 
   it('prints the Jaeger and Prometheus links, exports every trace to Jaeger and has Prometheus scraping the services and PostgreSQL', async () => {
-    const jaegerLine = /^\s+Jaeger\s+(http:\/\/\S+)/m.exec(output)?.[1];
-    const prometheusLine = /^\s+Prometheus\s+(http:\/\/\S+)/m.exec(output)?.[1];
+    const jaegerLine = /^\s+Jaeger\s+(http:\/\/\S+)/m.exec(output)?.[1] ?? `(no Jaeger line in the output:\n${output})`;
+    const prometheusLine = /^\s+Prometheus\s+(http:\/\/\S+)/m.exec(output)?.[1] ?? `(no Prometheus line in the output:\n${output})`;
     expect(jaegerLine, output).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${ports.query}/`));
     expect(prometheusLine, output).toBe(`http://127.0.0.1:${ports.prometheus}/graph`);
     expect(await fetch(jaegerLine!).then((r) => r.status)).toBe(200);

@@ -75,10 +75,13 @@ describe.skipIf(prometheusUnavailable() ?? exporterUnavailable())('the broker an
       await producer.disconnect();
     }
     const probe = `{topic="${TOPIC}"}`;
-    await waitFor(async () => (await prom.total(`sum(kafka_topic_messages_in_total${probe})`)) === RECORDS, {
+    // The broker counts a record when it is appended but a request only once its answer went out, so one scrape can
+    // hold every record and not yet the last Produce request: wait for both.
+    await waitFor(async () => (await prom.total(`sum(kafka_topic_messages_in_total${probe})`)) === RECORDS
+      && (await prom.total('sum(kafka_network_requests_total{request="Produce"})')) >= RECORDS / 100, {
       timeoutMs: 30_000,
       intervalMs: 500,
-      description: `Prometheus counting the ${RECORDS} records produced`,
+      description: `Prometheus counting the ${RECORDS} records produced and their Produce requests`,
     });
     expect(await prom.total(`sum(kafka_topic_messages_in_total${probe})`)).toBe(RECORDS);
     expect(await prom.total('sum(kafka_server_messages_in_total)')).toBeGreaterThanOrEqual(before + RECORDS);

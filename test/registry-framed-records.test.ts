@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
@@ -9,6 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSchemaRegistry, stopSchemaRegistry } from '../infra/schema-registry/launcher.ts';
 import { call, createTenant, startPipeline, type Pipeline } from './support/pipeline.ts';
+import { freePort } from './support/service-processes.ts';
 import { TcpProxy } from './tracker-tcp-proxy.ts';
 
 const registryUrl = infra().schemaRegistryUrl;
@@ -51,16 +51,6 @@ const mappedSchema = {
 /** The webhook body from `"data":` on: everything an event's data decides (id and timestamp precede it). */
 const dataPart = (body: string) => body.slice(body.indexOf('"data":'));
 const traceparent = (n: number) => `00-${n.toString(16).padStart(32, 'a')}-00f067aa0ba902b7-01`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function collectInvalid(world: TestWorld, into: KafkaMessage[]): Promise<Consumer> {
   const observer = world.kafka.consumer({ groupId: `${world.prefix}.invalid-observer` });

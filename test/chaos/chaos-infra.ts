@@ -1,34 +1,20 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKafka, stopKafka } from '../../infra/kafka/launcher.ts';
 import { startPostgres, stopPostgres } from '../../infra/postgres/launcher.ts';
 import { TcpProxy } from '../tracker-tcp-proxy.ts';
+import { canListen, freePort } from '../support/service-processes.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/** A port the OS just handed out on 127.0.0.1 (free at the moment of asking). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const isFree = async (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+export { freePort };
 
 /** Three consecutive free ports (broker, its controller, the proxied listener), tried a bounded number of times. */
 async function freePortRun(): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    if ((await isFree(base)) && (await isFree(base + 1)) && (await isFree(base + 2))) return base;
+    const base = 20_000 + Math.floor(Math.random() * 12_700); // below the kernel's ephemeral range, as freePort
+    if ((await canListen(base)) && (await canListen(base + 1)) && (await canListen(base + 2))) return base;
   }
   throw new Error('no three consecutive free ports found on 127.0.0.1');
 }

@@ -6,14 +6,26 @@ import { waitFor, type TestWorld } from '@hookline/testing';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/** A port free on 127.0.0.1 right now. */
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+/**
+ * A port free on 127.0.0.1 right now, for a process started later to listen on. Drawn below the kernel's ephemeral range
+ * (32768–60999 here): a port the kernel handed out for `listen(0)` and closed again is soon handed to the next
+ * `listen(0)` or outgoing connection of a parallel suite, so a process started on it a moment later could find it
+ * taken. Ports from 20000–32767 are only ever taken by someone choosing them as this does.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port in 20000-32767');
+}
+
+/** Whether 127.0.0.1:port can be listened on now (and is left free again). */
+export const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
 /** The three services as processes of their own, as `npm start` runs them (each its own OpenTelemetry SDK). */

@@ -25,7 +25,11 @@ export interface Sizes {
    * Scenario 10 (issue 19's shape): the stack idle for `idleMs`, single publishes at each fixed rate for its
    * `durationMs`, then `drainEvents` single publishes from `drainClients` clients as fast as ingest answers.
    */
-  moderate: { idleMs: number; rates: Array<{ rate: number; durationMs: number }>; drainEvents: number; drainClients: number };
+  /**
+   * Scenario 10: first `warmup` (single publishes at `rate` for `durationMs`, not measured: a broker or service just
+   * started spends much of its CPU compiling its hot paths), then idle for `idleMs`, the fixed `rates`, a drain.
+   */
+  moderate: { warmup: { rate: number; durationMs: number }; idleMs: number; rates: Array<{ rate: number; durationMs: number }>; drainEvents: number; drainClients: number };
   /** Scenario 11: a warm-up, single publishes at `rate` for `durationMs` with no endpoint hanging, then again with endpoint 9 hanging. */
   hanging: { rate: number; durationMs: number; warmupMs: number };
 }
@@ -42,7 +46,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     recovery: { deliveries: 300, drainMs: 20_000, stallMs: 6_000 },
     direct: { warmupMs: 1_000, durationMs: 3_000, rate: 300, maxAhead: 1_000 },
     inbound: { durationMs: 2_000, concurrency: 4 },
-    moderate: { idleMs: 2_000, rates: [{ rate: 50, durationMs: 2_000 }, { rate: 100, durationMs: 2_000 }], drainEvents: 300, drainClients: 8 },
+    moderate: { warmup: { rate: 50, durationMs: 1_000 }, idleMs: 2_000, rates: [{ rate: 50, durationMs: 2_000 }, { rate: 100, durationMs: 2_000 }], drainEvents: 300, drainClients: 8 },
     hanging: { rate: 50, durationMs: 3_000, warmupMs: 1_000 },
   },
   full: {
@@ -57,6 +61,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
     direct: { warmupMs: 10_000, durationMs: 60_000, rate: 20_000, maxAhead: 10_000 },
     inbound: { durationMs: 20_000, concurrency: 64 },
     moderate: {
+      warmup: { rate: 300, durationMs: 60_000 },
       idleMs: 30_000,
       rates: [{ rate: 100, durationMs: 30_000 }, { rate: 500, durationMs: 20_000 }, { rate: 1_000, durationMs: 15_000 }],
       drainEvents: 10_000,

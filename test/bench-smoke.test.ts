@@ -70,6 +70,9 @@ describe('benchmark harness (smoke sizes)', () => {
     const run = results.runs.find((r: { scenario: string }) => r.scenario === 'moderate-rates');
     expect(run.error, output).toBeUndefined();
     expect(run.metrics.idle_machine_cores).toBeGreaterThan(0);
+    // The unmeasured warm-up ran first and everything it published was delivered and persisted.
+    expect(run.details.warmup).toMatchObject({ rate: 50, ms: 1_000, settled: true });
+    expect(run.details.warmup.accepted).toBe(50);
     for (const k of ['r50', 'r100']) {
       expect(run.details[k].missing, k).toBe(0);
       expect(run.metrics[`${k}_p99_ms`]).toBeGreaterThan(0);

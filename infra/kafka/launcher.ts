@@ -59,7 +59,13 @@ export interface KafkaStatus {
 const READY_TIMEOUT_MS = 120_000;
 
 // G1 with a small floor: a dev broker should not grab a quarter of RAM like the JVM default.
-const JVM_OPTS = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-Djava.awt.headless=true'];
+const DEFAULT_JVM_OPTS = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35'];
+
+/** The broker's heap and GC options: `HOOKLINE_KAFKA_JVM_OPTS` (space-separated) in place of the defaults when set. */
+export function jvmOptions(env: NodeJS.ProcessEnv = process.env): string[] {
+  const own = env.HOOKLINE_KAFKA_JVM_OPTS?.trim();
+  return [...(own ? own.split(/\s+/) : DEFAULT_JVM_OPTS), '-Djava.awt.headless=true'];
+}
 
 /** Matched against /proc/<pid>/cmdline so a recycled pid is never taken for the broker. */
 const MAIN_CLASS = 'kafka.Kafka';
@@ -97,7 +103,7 @@ function spawnBroker(java: string, paths: KafkaPaths, version: string, agent: re
   try {
     const child = spawn(
       java,
-      [...JVM_OPTS, ...agent, `-Dlog4j2.configurationFile=${paths.log4jConfig}`, `-Dkafka.logs.dir=${paths.kafkaDir}`, '-cp', classpath(paths), MAIN_CLASS, paths.serverProperties],
+      [...jvmOptions(), ...agent, `-Dlog4j2.configurationFile=${paths.log4jConfig}`, `-Dkafka.logs.dir=${paths.kafkaDir}`, '-cp', classpath(paths), MAIN_CLASS, paths.serverProperties],
       // Own process group so the broker outlives the CLI and stop can signal the whole group.
       { cwd: paths.kafkaDir, detached: true, stdio: ['ignore', logFd, logFd] },
     );

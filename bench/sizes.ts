@@ -67,7 +67,7 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
       drainEvents: 10_000,
       drainClients: 32,
     },
-    hanging: { rate: 200, durationMs: 30_000, warmupMs: 15_000 },
+    hanging: { rate: 200, durationMs: 30_000, warmupMs: 60_000 },
   },
 };
 

@@ -28,8 +28,10 @@ export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
   withRig(ctx, infra, 'hanging', { services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000 }, async (rig) => {
     const { rate, durationMs, warmupMs } = sizes.hanging;
     await prime(rig, ENDPOINT_TYPES);
-    // Warm-up at the same rate, not measured: fresh services compile their hot paths during the first seconds.
-    await healthyLatency(rig, rate, warmupMs, sizes.payloadBytes);
+    // Warm-up at the same rate, not measured: a broker and services just started compile their hot paths (scenario
+    // 10's warm-up says how much). BENCH_WARMUP_MS sets its length (0: none).
+    const warm = Number(process.env.BENCH_WARMUP_MS ?? warmupMs);
+    if (warm > 0) await healthyLatency(rig, rate, warm, sizes.payloadBytes);
     const none = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes);
     await rig.receiverMode('hang', [9]);
     const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes);

@@ -22,12 +22,9 @@ export interface Sizes {
   /** Scenario 9: GitHub-signed webhooks to an inbound source, closed loop at `concurrency`, then at half that rate. */
   inbound: { durationMs: number; concurrency: number };
   /**
-   * Scenario 10 (issue 19's shape): the stack idle for `idleMs`, single publishes at each fixed rate for its
-   * `durationMs`, then `drainEvents` single publishes from `drainClients` clients as fast as ingest answers.
-   */
-  /**
-   * Scenario 10: first `warmup` (single publishes at `rate` for `durationMs`, not measured: a broker or service just
-   * started spends much of its CPU compiling its hot paths), then idle for `idleMs`, the fixed `rates`, a drain.
+   * Scenario 10 (issue 19's shape): first `warmup`, single publishes at its `rate` for its `durationMs`, not measured;
+   * then the stack idle for `idleMs`, single publishes at each fixed rate for its `durationMs`, then `drainEvents`
+   * single publishes from `drainClients` clients as fast as ingest answers.
    */
   moderate: { warmup: { rate: number; durationMs: number }; idleMs: number; rates: Array<{ rate: number; durationMs: number }>; drainEvents: number; drainClients: number };
   /** Scenario 11: a warm-up, single publishes at `rate` for `durationMs` with no endpoint hanging, then again with endpoint 9 hanging. */
@@ -73,3 +70,14 @@ export const SIZES: Record<'smoke' | 'full', Sizes> = {
 
 /** Event types of the ten endpoints of scenarios 2–4 and 6: endpoint i subscribes to `bench.e<i>` only. */
 export const ENDPOINT_TYPES = Array.from({ length: 10 }, (_, i) => `bench.e${i}`);
+
+/**
+ * How long a scenario's unmeasured warm-up lasts: `BENCH_WARMUP_MS` when set (0: none), else the size's `sizeMs`.
+ * A warm-up is there because a broker or service just started spends much of its CPU compiling its hot paths.
+ */
+export function warmupMs(sizeMs: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.BENCH_WARMUP_MS?.trim();
+  if (raw === undefined || raw === '') return sizeMs;
+  if (!/^\d+$/.test(raw)) throw new Error(`BENCH_WARMUP_MS=${JSON.stringify(env.BENCH_WARMUP_MS)}: expected milliseconds, a whole number ≥ 0`);
+  return Number(raw);
+}

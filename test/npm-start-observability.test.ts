@@ -8,21 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portOpen } from '../infra/common/net.ts';
 import { JaegerQuery } from './support/jaeger-query.ts';
 import { call, createTenant } from './support/pipeline.ts';
-import { canListen, freePort } from './support/service-processes.ts';
+import { freePort, freePortRun } from './support/service-processes.ts';
 import { sharedCache, jaegerUnavailable } from './support/test-jaeger.ts';
 import { PromApi, prometheusUnavailable } from './support/test-prometheus.ts';
 
 const root = join(import.meta.dirname, '..');
-
-/** Four consecutive free ports (npm start uses HTTP_PORT and the next two; the demo receiver the third). */
-async function freeRun(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 12_700); // below the kernel's ephemeral range, as freePort
-    const free = await Promise.all([0, 1, 2, 3].map((n) => canListen(base + n)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no four consecutive free ports');
-}
 
 describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --observability', () => {
   let world: TestWorld;
@@ -35,7 +25,7 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
     world = createTestWorld('npm-start-observability');
     home = mkdtempSync(join(tmpdir(), 'hookline-observability-'));
     symlinkSync(sharedCache(), join(home, 'cache')); // the Jaeger binary built once for the checkout
-    Object.assign(ports, { api: await freeRun(), otlpGrpc: await freePort(), otlpHttp: await freePort(), query: await freePort(), queryGrpc: await freePort(), prometheus: await freePort(), pgExporter: await freePort() });
+    Object.assign(ports, { api: await freePortRun(4), /* npm start uses HTTP_PORT and the next two; the demo receiver the third */ otlpGrpc: await freePort(), otlpHttp: await freePort(), query: await freePort(), queryGrpc: await freePort(), prometheus: await freePort(), pgExporter: await freePort() });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...world.env,
@@ -74,7 +64,7 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
     const prometheusLine = /^\s+Prometheus\s+(http:\/\/\S+)/m.exec(output)?.[1] ?? `(no Prometheus line in the output:\n${output})`;
     expect(jaegerLine, output).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${ports.query}/`));
     expect(prometheusLine, output).toBe(`http://127.0.0.1:${ports.prometheus}/graph`);
-    expect(await fetch(jaegerLine!).then((r) => r.status)).toBe(200);
+    expect(await fetch(jaegerLine).then((r) => r.status)).toBe(200);
 
     const api = `http://127.0.0.1:${ports.api}`;
     const { apiKey } = await createTenant(api, world.env.ADMIN_TOKEN!, 'observed');

@@ -1,6 +1,6 @@
 import { round, summarize } from '../lib/stats.ts';
 import type { Rig } from '../lib/rig.ts';
-import { ENDPOINT_TYPES } from '../sizes.ts';
+import { ENDPOINT_TYPES, warmupMs } from '../sizes.ts';
 import { endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
 
 
@@ -26,12 +26,11 @@ async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloa
  */
 export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
   withRig(ctx, infra, 'hanging', { services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000 }, async (rig) => {
-    const { rate, durationMs, warmupMs } = sizes.hanging;
+    const { rate, durationMs } = sizes.hanging;
     await prime(rig, ENDPOINT_TYPES);
-    // Warm-up at the same rate, not measured: a broker and services just started compile their hot paths (scenario
-    // 10's warm-up says how much). BENCH_WARMUP_MS sets its length (0: none).
-    const warm = Number(process.env.BENCH_WARMUP_MS ?? warmupMs);
-    if (warm > 0) await healthyLatency(rig, rate, warm, sizes.payloadBytes);
+    // Warm-up at the same rate, not measured (BENCH_WARMUP_MS sets its length, 0: none).
+    const warmMs = warmupMs(sizes.hanging.warmupMs);
+    if (warmMs > 0) await healthyLatency(rig, rate, warmMs, sizes.payloadBytes);
     const none = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes);
     await rig.receiverMode('hang', [9]);
     const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes);

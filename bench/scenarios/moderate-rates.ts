@@ -4,7 +4,7 @@ import { delta, infraCpuSeconds, kafkaRequests, pgStatements, total } from '../l
 import { machineBusySeconds } from '../lib/proc-stats.ts';
 import type { Rig } from '../lib/rig.ts';
 import { round, summarize } from '../lib/stats.ts';
-import { ENDPOINT_TYPES } from '../sizes.ts';
+import { ENDPOINT_TYPES, warmupMs } from '../sizes.ts';
 import { endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
 
 
@@ -77,14 +77,14 @@ export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
     await pgStatements(rig); // creates the extension's view before anything is measured
 
     await settle(rig, { received: 0, persisted: 0 }, ENDPOINT_TYPES.length);
-    // Warm-up, not measured: a broker or service just started compiles its hot paths (in one run of a broker started
-    // 45 s before, its JIT compiler threads were 40–50 % of its CPU at 100/s). BENCH_WARMUP_MS=0 measures cold.
-    const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? m.warmup.durationMs);
-    if (warmupMs > 0) {
+    // Warm-up, not measured (in one run of a broker started 45 s before, its JIT compiler threads were 40–50 % of its
+    // CPU at 100/s). BENCH_WARMUP_MS=0 measures cold.
+    const warmMs = warmupMs(m.warmup.durationMs);
+    if (warmMs > 0) {
       const before = { received: (await rig.counts()).total, persisted: await rig.persisted() };
-      const events = Math.round((m.warmup.rate * warmupMs) / 1000);
-      const load = await rig.load({ mode: 'single', rate: m.warmup.rate, concurrency: 64, durationMs: warmupMs + 30_000, maxEvents: events, types: ENDPOINT_TYPES, payloadBytes: sizes.payloadBytes, recordSends: false });
-      details.warmup = { rate: m.warmup.rate, ms: warmupMs, accepted: load.accepted, settled: await settle(rig, before, load.accepted) };
+      const events = Math.round((m.warmup.rate * warmMs) / 1000);
+      const load = await rig.load({ mode: 'single', rate: m.warmup.rate, concurrency: 64, durationMs: warmMs + 30_000, maxEvents: events, types: ENDPOINT_TYPES, payloadBytes: sizes.payloadBytes, recordSends: false });
+      details.warmup = { rate: m.warmup.rate, ms: warmMs, accepted: load.accepted, settled: await settle(rig, before, load.accepted) };
     }
 
     // Idle: nothing published; what the stack costs standing still.

@@ -4,20 +4,10 @@ import { join } from 'node:path';
 import { startKafka, stopKafka } from '../../infra/kafka/launcher.ts';
 import { startPostgres, stopPostgres } from '../../infra/postgres/launcher.ts';
 import { TcpProxy } from '../tracker-tcp-proxy.ts';
-import { canListen, freePort } from '../support/service-processes.ts';
+import { freePort, freePortRun } from '../support/service-processes.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-export { freePort };
-
-/** Three consecutive free ports (broker, its controller, the proxied listener), tried a bounded number of times. */
-async function freePortRun(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 12_700); // below the kernel's ephemeral range, as freePort
-    if ((await canListen(base)) && (await canListen(base + 1)) && (await canListen(base + 2))) return base;
-  }
-  throw new Error('no three consecutive free ports found on 127.0.0.1');
-}
 
 /**
  * The chaos run's own Kafka broker and PostgreSQL (never the shared ones: the run restarts both), in a temporary
@@ -54,7 +44,7 @@ export class ChaosInfra {
     const home = mkdtempSync(join(tmpdir(), 'hookline-chaos-'));
     chmodSync(home, 0o755); // PostgreSQL runs as its own OS user, which must reach its data directory here.
     if (existsSync(join(root, '.hookline', 'cache'))) symlinkSync(join(root, '.hookline', 'cache'), join(home, 'cache'));
-    const kafkaPort = await freePortRun();
+    const kafkaPort = await freePortRun(3); // the broker, its controller, the proxied listener
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: kafkaPort + 2 });
     const pgPort = await freePort();
     const infra = new ChaosInfra(home, kafkaPort, pgPort, proxy, '');

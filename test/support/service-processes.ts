@@ -12,12 +12,16 @@ const root = join(import.meta.dirname, '..', '..');
  * `listen(0)` or outgoing connection of a parallel suite, so a process started on it a moment later could find it
  * taken. Ports from 20000–32767 are only ever taken by someone choosing them as this does.
  */
-export async function freePort(): Promise<number> {
+export const freePort = () => freePortRun(1);
+
+/** The first of `count` consecutive ports free on 127.0.0.1 right now, drawn as `freePort` draws one. */
+export async function freePortRun(count: number): Promise<number> {
   for (let i = 0; i < 100; i++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_768);
-    if (await canListen(port)) return port;
+    const base = 20_000 + Math.floor(Math.random() * (32_768 - 20_000 - count + 1));
+    const free = await Promise.all(Array.from({ length: count }, (_, n) => canListen(base + n)));
+    if (free.every(Boolean)) return base;
   }
-  throw new Error('no free port in 20000-32767');
+  throw new Error(`no ${count} consecutive free ports in 20000-32767 on 127.0.0.1`);
 }
 
 /** Whether 127.0.0.1:port can be listened on now (and is left free again). */

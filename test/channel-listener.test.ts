@@ -41,4 +41,29 @@ describe('channel listener (real PostgreSQL)', () => {
       await pool.end();
     }
   }, 30_000);
+
+  it('notify: its own payload comes back after every notification committed before it, and fails fast once closed', async () => {
+    const pool = createPool({ url: world.databaseUrl, schema: world.schema, max: 3, applicationName: 'channel-listener-notify-test' });
+    const heard: string[] = [];
+    const channel = `hookline_test_n_${world.schema.replace(/\W/g, '_')}`.slice(0, 60);
+    const listener = await listenChannel(pool, channel, 'mine:', { onPayload: (p) => heard.push(p), onReconnect: () => {}, onError: () => {} });
+    try {
+      for (let round = 0; round < 50; round++) {
+        // Another connection commits a notification; the marker sent after that commit must come back after it.
+        await pool.query('SELECT pg_notify($1, $2)', [channel, `mine:change-${round}`]);
+        await listener.notify(`marker-${round}`);
+        await waitFor(() => heard.includes(`marker-${round}`), { timeoutMs: 5_000, description: `marker ${round}` });
+        expect(heard.indexOf(`change-${round}`)).toBeGreaterThanOrEqual(0);
+        expect(heard.indexOf(`change-${round}`)).toBeLessThan(heard.indexOf(`marker-${round}`));
+      }
+      // A payload that needs quoting goes through as it is.
+      await listener.notify("it's");
+      await waitFor(() => heard.includes("it's"), { timeoutMs: 5_000, description: 'the quoted payload' });
+      await listener.close();
+      await expect(listener.notify('late')).rejects.toThrow(/not listening/);
+    } finally {
+      await listener.close();
+      await pool.end();
+    }
+  }, 30_000);
 });

@@ -1,21 +1,27 @@
+import { meter } from '../lib/meter.ts';
 import { round, summarize } from '../lib/stats.ts';
 import type { Rig } from '../lib/rig.ts';
 import { ENDPOINT_TYPES, warmupMs } from '../sizes.ts';
 import { endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
 
 
-/** Single publishes at `rate` for `durationMs`; publish → received p50/p99 of the deliveries to endpoints 0–8. */
-async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloadBytes: number): Promise<{ p50: number; p99: number; delivered: number; accepted: number; healthyExpected: number }> {
+/**
+ * Single publishes at `rate` for `durationMs`; publish → received p50/p99 of the deliveries to endpoints 0–8, and what
+ * the stretch cost (whole-machine CPU, Kafka requests and SQL statements per event published, until endpoints 0–8 have all of theirs).
+ */
+async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloadBytes: number) {
   await rig.receiver.call({ cmd: 'reset' });
+  const cost = await meter(rig);
   const events = Math.round((rate * durationMs) / 1000);
   const load = await rig.load({ mode: 'single', rate, concurrency: 64, durationMs: durationMs + 30_000, maxEvents: events, types: ENDPOINT_TYPES, payloadBytes, recordSends: true });
   // The load generator gives event n the type bench.e<n mod 10>, and endpoint i subscribes to bench.e<i> only.
   const healthyExpected = load.accepted - Math.floor(load.accepted / 10);
   const healthy = async () => (await rig.counts()).perListener.slice(0, 9).reduce((a, b) => a + b, 0);
   await rig.until(async () => (await healthy()) >= healthyExpected, 120_000, 100);
+  const figures = await cost.stop(load.accepted);
   const { latencies } = endToEnd(load.sends, (await rig.arrivals()).slice(0, 9));
   const lat = summarize(latencies);
-  return { p50: lat.p50, p99: lat.p99, delivered: latencies.length, accepted: load.accepted, healthyExpected };
+  return { p50: lat.p50, p99: lat.p99, delivered: latencies.length, accepted: load.accepted, healthyExpected, cost: figures.metrics, costDetails: figures.details };
 }
 
 /**
@@ -43,6 +49,10 @@ export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
         hanging_p50_ms: hanging.p50,
         hanging_p99_ms: hanging.p99,
         healthy_p99_ratio: none.p99 && hanging.p99 ? round(hanging.p99 / none.p99, 2) : null,
+        none_hanging_cpu_ms_per_event: none.cost.cpu_ms_per_event ?? null,
+        hanging_cpu_ms_per_event: hanging.cost.cpu_ms_per_event ?? null,
+        none_hanging_kafka_requests_per_event: none.cost.kafka_requests_per_event ?? null,
+        hanging_kafka_requests_per_event: hanging.cost.kafka_requests_per_event ?? null,
       },
       details: { none, hanging },
     };

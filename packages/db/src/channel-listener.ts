@@ -3,6 +3,12 @@ import type pg from 'pg';
 
 /** A running LISTEN (see {@link listenChannel}). */
 export interface ChannelListener {
+  /**
+   * Sends `payload` (under the prefix) on the channel from the listening connection itself: it comes back to this
+   * listener after every notification committed before it (PostgreSQL delivers in commit order), with one backend and
+   * one simple-protocol statement. Rejects when the connection is down (e.g. being re-established).
+   */
+  notify(payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,11 @@ export async function listenChannel(
 
   await connect();
   return {
+    async notify(payload) {
+      const c = client;
+      if (!c) throw new Error(`not listening on ${channel}: the connection is being re-established`);
+      await c.query(`NOTIFY ${channel}, ${c.escapeLiteral(prefix + payload)}`);
+    },
     async close() {
       closed = true;
       clearTimeout(retryTimer);

@@ -7,8 +7,9 @@ import { ENDPOINT_CHANGES_CHANNEL } from './repositories/endpoint-directory-repo
 export interface EndpointChangesListener {
   /**
    * Resolves once every change committed before this call has been passed to `onChange`: it sends a marker
-   * notification and waits for it to come back (PostgreSQL delivers notifications in commit order). Rejects
-   * after `timeoutMs` (e.g. while the listening connection is being re-established).
+   * notification from the listening connection and waits for it to come back (PostgreSQL delivers notifications in
+   * commit order). Rejects at once while the listening connection is being re-established, and after `timeoutMs`
+   * when the marker does not come back.
    */
   sync(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -42,11 +43,12 @@ export async function listenEndpointChanges(
       let timer: NodeJS.Timeout | undefined;
       const back = new Promise<void>((resolve) => waiting.set(nonce, resolve));
       try {
-        await pool.query('SELECT pg_notify($1, $2)', [ENDPOINT_CHANGES_CHANNEL, `${prefix}${SYNC_MARK}${nonce}`]);
-        // The deadline starts once the notification is sent, and its rejection is always awaited: a timer armed
-        // before a slow query (a busy pool) used to reject with nobody listening and crash the process.
+        // Sent from the listening connection itself (no pool connection taken, no second backend woken), so the
+        // deadline covers the whole round trip; whichever of the two loses the race is still handled.
+        const roundTrip = listener.notify(`${SYNC_MARK}${nonce}`).then(() => back);
+        roundTrip.catch(() => {});
         await Promise.race([
-          back,
+          roundTrip,
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error('endpoint change listener did not answer in time')), timeoutMs);
           }),

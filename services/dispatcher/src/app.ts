@@ -160,7 +160,15 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     partitionsConcurrently: config.DELIVERY_CONCURRENCY,
     maxInFlight: config.DELIVERY_MAX_IN_FLIGHT,
   };
-  const deliver = createDeliverConsumer({ ...handling, consumer: consumers.deliveries });
+  const deliver = createDeliverConsumer({
+    ...handling,
+    consumer: consumers.deliveries,
+    // A sole dispatcher without ordered endpoints starts every delivery from the hand-over: its fetches may wait.
+    pace: {
+      partitionCount: async () => (await k.admin.fetchTopicMetadata({ topics: [topics.deliveries] })).topics[0]?.partitions.length ?? Number.POSITIVE_INFINITY,
+      orderedEndpoints: () => directory.orderedCount,
+    },
+  });
   // Fan-out hands its acknowledged delivery records straight to the deliver pipeline (when their partition is ours).
   const fanout = new FanoutConsumer({ consumer: consumers.fanout, producer, sender, directory, topics, sourceTopics, decoder, log, handover: deliver });
   const retry = createRetryTierConsumer({ ...handling, consumer: consumers.retries, retryTopics, longestRetryWaitMs: longestRetryWaitMs(config.RETRY_SCHEDULE) });

@@ -22,6 +22,8 @@ export class EndpointDirectory {
   readonly #byApplication = new Map<string, Map<string, DirectoryEndpoint>>();
   readonly #byTenant = new Map<string, Map<string, DirectoryEndpoint>>();
   readonly #static = new Map<string, DirectoryEndpoint>();
+  /** Ids of the endpoints with ordered delivery (`ordering: "key"`). */
+  readonly #ordered = new Set<string>();
   /**
    * Endpoint id → its content filter compiled, with the JSON it was compiled from (absent: no filter). A reload
    * compiles again only the filters that changed.
@@ -71,6 +73,7 @@ export class EndpointDirectory {
     try {
       const [all, apps] = await Promise.all([this.#repo.loadAll(), this.#repo.loadAllApplications()]);
       this.#byId.clear();
+      this.#ordered.clear();
       this.#byApplication.clear();
       this.#byTenant.clear();
       for (const e of all) this.#put(e);
@@ -117,6 +120,11 @@ export class EndpointDirectory {
       this.#log.warn({ err }, 'endpoint directory sync failed; reloading everything');
       await this.reload();
     }
+  }
+
+  /** How many endpoints have ordered delivery (`ordering: "key"`), disabled ones included. */
+  get orderedCount(): number {
+    return this.#ordered.size;
   }
 
   get(id: string): DirectoryEndpoint | undefined {
@@ -229,6 +237,7 @@ export class EndpointDirectory {
   #put(e: DirectoryEndpoint): void {
     this.#remove(e.id);
     this.#byId.set(e.id, e);
+    if (e.ordering === 'key') this.#ordered.add(e.id);
     this.#putFilter(e);
     for (const [index, key] of [[this.#byApplication, e.applicationId], [this.#byTenant, e.tenantId]] as const) {
       let mine = index.get(key);
@@ -268,6 +277,7 @@ export class EndpointDirectory {
     const old = this.#byId.get(id);
     if (!old) return;
     this.#byId.delete(id);
+    this.#ordered.delete(id);
     this.#byApplication.get(old.applicationId)?.delete(id);
     this.#byTenant.get(old.tenantId)?.delete(id);
   }

@@ -1,4 +1,8 @@
-import type { FetchPace } from '@hookline/kafka';
+/** How long the broker may hold a fetch: until `minBytes` are there, or `maxWaitTimeInMs` passed (the shape `paceFetches` of @hookline/kafka takes; domain code does not import it). */
+export interface FetchPace {
+  minBytes: number;
+  maxWaitTimeInMs: number;
+}
 
 /**
  * The deliver consumer's fetches when they only confirm deliveries already started: the broker answers once 64 KiB

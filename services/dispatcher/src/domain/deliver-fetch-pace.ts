@@ -21,7 +21,8 @@ export interface DeliverFetchSituation {
  * How the deliver consumer fetches (issue 19: a fetch per delivery at moderate rates). Fan-out hands every record it
  * produces for an unordered endpoint to the deliver pipeline of its own process once the broker acknowledged it
  * (`deliver/direct-handover.ts`), so a dispatcher that owns every deliveries partition and has no ordered endpoint
- * fetches only to confirm and commit what it already started: its fetches may wait ({@link CONFIRMING_FETCH_PACE}).
+ * fetches only to confirm and commit what it already started: its fetches may wait ({@link CONFIRMING_FETCH_PACE});
+ * the few records only the fetch brings then (replays, recoveries and redrives ingest produces) start within that wait.
  * Otherwise records arrive that only the fetch brings — fan-out of other dispatchers, ordered keys — and the consumer
  * keeps its own settings (undefined): a record is fetched as soon as it is there.
  */

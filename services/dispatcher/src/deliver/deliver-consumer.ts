@@ -1,7 +1,7 @@
 import { paceFetches, type FetchPace } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer } from 'kafkajs';
-import { deliverFetchPace } from '../domain/deliver-fetch-pace.ts';
+import { fetchesOnlyConfirm } from '../domain/deliver-fetch-pace.ts';
 import { deliveryHandler, type DeliveryHandlerDeps } from './delivery-handler.ts';
 import { PartitionPipeline } from './partition-pipeline.ts';
 
@@ -24,8 +24,14 @@ export interface DeliverConsumerDeps extends DeliveryHandlerDeps {
  * may have delivered (its offset not committed before a crash or a rebalance) is skipped once its delivery
  * succeeded. Retries come back through the retry tiers (`retry/retry-tier-consumer.ts`). Records the fan-out of
  * this process produced are handed over when the broker acknowledged them ({@link PartitionPipeline.handOver}); when
- * that is every record, the consumer's fetches only confirm them and may wait ({@link deliverFetchPace}).
+ * that is every record, the consumer's fetches only confirm them and may wait ({@link CONFIRMING_FETCH_PACE}).
  */
+/**
+ * The deliver consumer's fetches when they only confirm deliveries already started ({@link fetchesOnlyConfirm}): the
+ * broker answers once 64 KiB are there or after 1 s (as long as an idle fetch waits anyway), instead of once per record.
+ */
+export const CONFIRMING_FETCH_PACE: FetchPace = { minBytes: 64 * 1024, maxWaitTimeInMs: 1_000 };
+
 export function createDeliverConsumer(d: DeliverConsumerDeps): PartitionPipeline {
   if (d.pace) paceDeliverFetches(d.consumer, d.topics.deliveries, d.pace, d.log);
   return new PartitionPipeline({
@@ -57,14 +63,15 @@ function paceDeliverFetches(consumer: Consumer, topic: string, pace: NonNullable
       (err: unknown) => log.warn({ err }, 'could not count the deliveries partitions; the deliver consumer fetches at once'),
     );
   });
-  let last: FetchPace | undefined | null = null;
+  // Logged when it changes (not the first choice: every consumer starts fetching at once).
+  let confirming = false;
   paceFetches(consumer, () => {
-    const chosen = deliverFetchPace({ ownsEveryPartition, orderedEndpoints: pace.orderedEndpoints() });
-    if (chosen !== last) {
-      last = chosen;
-      if (chosen) log.info({ min_bytes: chosen.minBytes, max_wait_ms: chosen.maxWaitTimeInMs }, 'deliver consumer: every delivery starts from the hand-over; fetches only confirm them and may wait');
+    const now = fetchesOnlyConfirm({ ownsEveryPartition, orderedEndpoints: pace.orderedEndpoints() });
+    if (now !== confirming) {
+      confirming = now;
+      if (now) log.info({ min_bytes: CONFIRMING_FETCH_PACE.minBytes, max_wait_ms: CONFIRMING_FETCH_PACE.maxWaitTimeInMs }, 'deliver consumer: every delivery starts from the hand-over; fetches only confirm them and may wait');
       else log.info('deliver consumer: fetches records as soon as they are there');
     }
-    return chosen;
+    return now ? CONFIRMING_FETCH_PACE : undefined;
   });
 }

@@ -1,9 +1,11 @@
 /**
  * What an idle stack costs, per service: CPU cores, context switches per second (all threads) and RSS, over a window
- * of `IDLE_S` seconds (default 30) after the services started, primed and settled for 5 s.
+ * of `IDLE_S` seconds (default 30) after the services started, primed and settled for 5 s; and over the same window
+ * the whole machine, the broker and PostgreSQL (cores) and the services' Kafka requests per second by client and API.
  *
  *   node bench/idle.ts                                    # the services with their defaults
  *   IDLE_ENV='{"TRACKER_FETCH_MAX_WAIT":"250ms"}' node bench/idle.ts   # with other settings
+ *   IDLE_AFTER_LOAD=200:60 node bench/idle.ts             # idle after 60 s of 200 single publishes/s (what a stack keeps)
  *
  * Uses KAFKA_BROKERS / DATABASE_URL when set, else the local launchers (as every bench script does).
  */
@@ -12,6 +14,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireInfra } from './lib/infra.ts';
+import { meter } from './lib/meter.ts';
 import { prime, withRig } from './scenarios/common.ts';
 import { ENDPOINT_TYPES } from './sizes.ts';
 import type { ServiceName } from './lib/services.ts';
@@ -53,10 +56,26 @@ await withRig({ logDir: join(os.tmpdir(), `hookline-idle-${Date.now()}`), otlpEn
   endpoints: (ports) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] })), lag: [], lagIntervalMs: 1_000,
 }, async (rig) => {
   await prime(rig, ENDPOINT_TYPES);
+  const afterLoad = /^(\d+):(\d+)$/.exec(process.env.IDLE_AFTER_LOAD ?? '');
+  if (afterLoad) {
+    const [rate, loadSeconds] = [Number(afterLoad[1]), Number(afterLoad[2])];
+    const before = (await rig.counts()).total;
+    const load = await rig.load({ mode: 'single', rate, concurrency: 64, durationMs: loadSeconds * 1_000 + 30_000, maxEvents: rate * loadSeconds, types: ENDPOINT_TYPES, payloadBytes: 1024, recordSends: false });
+    await rig.until(async () => (await rig.counts()).total - before >= load.accepted, 120_000, 250);
+    log(`load: ${load.accepted} events at ${rate}/s delivered`);
+  }
   await sleep(5_000);
   const services = [...rig.services.children.values()];
   const before = services.map((c) => ({ cpu: c.sample()?.cpuSeconds ?? 0, switches: contextSwitches(c.proc.pid!) }));
+  const metered = await meter(rig);
   await sleep(seconds * 1_000);
+  // Per "event" over a window of one event: CPU-ms and requests over the whole window.
+  const { metrics, details } = await metered.stop(1);
+  const window = metrics.seconds ?? seconds;
+  const cpuMs = details.cpuMsPerEventByProcess as Record<string, number>;
+  log(`machine: ${metrics.machine_cores} cores; broker ${(cpuMs.broker! / 1000 / window).toFixed(4)}, postgres ${(cpuMs.postgres! / 1000 / window).toFixed(4)} cores`);
+  const requests = Object.entries(details.kafkaRequestsPerEvent as Record<string, number>).filter(([k]) => !k.includes(' admin '));
+  log(`Kafka requests/s: ${requests.map(([k, n]) => `${k} ${(n / window).toFixed(2)}`).join(', ') || 'none'}`);
   for (const [i, c] of services.entries()) {
     const s = c.sample();
     log(`${c.name}: ${(((s?.cpuSeconds ?? 0) - before[i]!.cpu) / seconds).toFixed(4)} cores, ${((contextSwitches(c.proc.pid!) - before[i]!.switches) / seconds).toFixed(0)} context switches/s, RSS ${s?.rssMiB} MiB${await heapOf(rig.services.urls.get(c.name as ServiceName))}`);

@@ -98,6 +98,13 @@ export const shutdownFragment = {
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000).describe('Milliseconds allowed for a clean shutdown after SIGTERM.'),
 };
 
+/** Whether an idle service gives back the memory a load made it grow (every service). */
+export const memoryFragment = {
+  IDLE_MEMORY_RELEASE: booleanFlag(true).describe(
+    'true: once a service has been idle for 10 s (event loop under 5 % busy) and its resident memory grew 32 MiB or more since it last gave memory back, it runs one low-memory garbage collection (blocks it for tens of milliseconds) and returns the freed memory to the system. false keeps what V8 grew until the process ends.',
+  ),
+};
+
 /**
  * How long a stopping service lets in-flight work finish: its shutdown timeout less 3 s for the commits and
  * disconnects that follow (at least 0.5 s).

@@ -5,6 +5,7 @@ export {
   endpointDefaultsFragment,
   httpFragment,
   kafkaFragment,
+  memoryFragment,
   pgFragment,
   shutdownFragment,
   targetsFragment,

@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from './logger.ts';
+import { releaseMemoryWhenIdle } from './idle-memory.ts';
 import { exitOnStartupError, stopOnSignals } from './lifecycle.ts';
 import { startTelemetry, type OtlpProtocol, type SamplerName } from './sdk.ts';
 
@@ -20,12 +21,15 @@ export interface ServiceBaseConfig {
   LOG_FORMAT: 'json' | 'pretty';
   NO_COLOR?: string | undefined;
   SHUTDOWN_TIMEOUT_MS: number;
+  /** Absent: on. */
+  IDLE_MEMORY_RELEASE?: boolean;
 }
 
 /**
  * The body of every service's `main.ts`: validate the whole configuration (print every problem and exit before
  * opening anything), start OpenTelemetry before the app's modules load, start the app, stop it on SIGTERM/SIGINT
- * (exit 0) or when the app reports it `failed` (exit 1).
+ * (exit 0) or when the app reports it `failed` (exit 1). Once started, memory a load grew is given back when the
+ * service is idle (`IDLE_MEMORY_RELEASE`, idle-memory.ts).
  */
 export async function runService<C extends ServiceBaseConfig>(
   service: string,
@@ -52,15 +56,18 @@ export async function runService<C extends ServiceBaseConfig>(
     const log = createLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT, colour: !config.NO_COLOR });
     // Signals are handled from the start: a SIGTERM during start-up waits for it, then stops cleanly.
     const starting = start(config, log);
+    let idleMemory: { stop(): void } | undefined;
     const stopFatally = stopOnSignals(
       async () => {
         const app = await starting;
+        idleMemory?.stop();
         await app.stop();
         await telemetry.shutdown();
       },
       { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log },
     );
     const app = await starting;
+    if (config.IDLE_MEMORY_RELEASE !== false) idleMemory = releaseMemoryWhenIdle(log);
     // A part that stopped for good (a consumer kafkajs gave up on) stops the process, exit code 1: restarted by
     // whatever supervises it, rather than left running with nothing consuming.
     void app.failed?.then((err) => {

@@ -1,4 +1,4 @@
-import { booleanFlag, duration, encryptionKey, endpointDefaultsFragment, httpFragment, kafkaFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { booleanFlag, duration, encryptionKey, endpointDefaultsFragment, httpFragment, kafkaFragment, memoryFragment, parseDuration, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** `RETRY_SCHEDULE`: comma-separated durations, each ≥ 1 ms, at least one. */
@@ -21,6 +21,7 @@ export const dispatcherConfigShape = {
   ...httpFragment(8081),
   ...telemetryFragment,
   ...shutdownFragment,
+  ...memoryFragment,
   ...targetsFragment,
   ...sourceTopicsFragment,
   ...endpointDefaultsFragment,

@@ -1,4 +1,4 @@
-import { cidrList, duration, encryptionKey, endpointDefaultsFragment, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
+import { cidrList, duration, encryptionKey, endpointDefaultsFragment, httpFragment, kafkaFragment, memoryFragment, pgFragment, positiveInt, shutdownFragment, targetsFragment, telemetryFragment } from '@hookline/config';
 import { z } from 'zod';
 
 /** Every variable the ingest service reads. */
@@ -8,6 +8,7 @@ export const ingestConfigShape = {
   ...httpFragment(8080),
   ...telemetryFragment,
   ...shutdownFragment,
+  ...memoryFragment,
   ...targetsFragment,
   ...endpointDefaultsFragment,
   ADMIN_TOKEN: z

@@ -1,4 +1,4 @@
-import { duration, httpFragment, kafkaFragment, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, telemetryFragment } from '@hookline/config';
+import { duration, httpFragment, kafkaFragment, memoryFragment, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, telemetryFragment } from '@hookline/config';
 import type { z } from 'zod';
 
 /** A fetch answers with at most kafkajs' default 10 MiB, so waiting for more could never be satisfied. */
@@ -13,6 +13,7 @@ export const trackerConfigShape = {
   ...httpFragment(8082),
   ...telemetryFragment,
   ...shutdownFragment,
+  ...memoryFragment,
   ...sourceTopicsFragment,
   TRACKER_BATCH_ROWS: positiveInt(1_000).describe(
     'Rows per INSERT statement when writing a fetched batch (a batch larger than this is written in several statements of one transaction).',

@@ -1,0 +1,83 @@
+import { Session } from 'node:inspector/promises';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import type { Logger } from './logger.ts';
+
+/** How the service decides it is idle and has memory to give back (defaults in {@link IDLE_MEMORY_DEFAULTS}). */
+export interface IdleMemoryOptions {
+  /** How often the event loop's utilization and the resident set are read. */
+  everyMs: number;
+  /** Below this share of `everyMs` spent running JavaScript and callbacks, the service is idle. */
+  idleUtilization: number;
+  /** The resident set must have grown this much above its floor (the lowest seen since the last release). */
+  growthBytes: number;
+}
+
+/**
+ * Checked every 10 s; idle below 5 % of the event loop busy; 32 MiB above the floor. V8 keeps the young generation a
+ * load grew (up to 128 MiB in the dispatcher) and its freed pages for as long as the process lives when nothing
+ * else makes it collect: an idle service held twice its fresh size after a load (bench/RESULTS.md, issue 19).
+ */
+export const IDLE_MEMORY_DEFAULTS: IdleMemoryOptions = { everyMs: 10_000, idleUtilization: 0.05, growthBytes: 32 * 1024 * 1024 };
+
+/** Whether an idle service should give memory back now: idle over the last interval and grown past its floor. */
+export function memoryReleaseDue(s: { utilization: number; rssBytes: number; floorBytes: number }, o: Pick<IdleMemoryOptions, 'idleUtilization' | 'growthBytes'>): boolean {
+  return s.utilization < o.idleUtilization && s.rssBytes - s.floorBytes >= o.growthBytes;
+}
+
+/** Stops the checks. */
+export interface IdleMemoryRelease {
+  stop(): void;
+}
+
+/**
+ * Gives memory back to the system once a service that grew under load has gone idle: a low-memory collection
+ * (V8's `LowMemoryNotification`, reached through an in-process inspector session; no port is opened) shrinks the
+ * young generation and returns freed pages. It blocks the event loop for tens of milliseconds, so it runs only when
+ * the loop was idle for a whole interval, and once per growth: the floor is then the resident set it left.
+ */
+export function releaseMemoryWhenIdle(log: Logger, options: IdleMemoryOptions = IDLE_MEMORY_DEFAULTS): IdleMemoryRelease {
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  let floor = process.memoryUsage.rss();
+  let releasing = false;
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const utilization = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    const rssBytes = process.memoryUsage.rss();
+    floor = Math.min(floor, rssBytes);
+    if (releasing || !memoryReleaseDue({ utilization, rssBytes, floorBytes: floor }, options)) return;
+    releasing = true;
+    const started = performance.now();
+    void lowMemoryCollection().then(
+      () => {
+        const after = process.memoryUsage.rss();
+        floor = after;
+        last = performance.eventLoopUtilization();
+        log.debug({ rss_before_mib: mib(rssBytes), rss_after_mib: mib(after), ms: Math.round(performance.now() - started) }, 'idle: memory given back to the system');
+      },
+      (err: unknown) => {
+        // Not tried again until the service grows as much once more.
+        floor = rssBytes;
+        log.warn({ err }, 'idle: could not give memory back (low-memory collection failed)');
+      },
+    ).finally(() => {
+      releasing = false;
+    });
+  }, options.everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+async function lowMemoryCollection(): Promise<void> {
+  const session = new Session();
+  session.connect();
+  try {
+    // The inspector's collectGarbage is the isolate's LowMemoryNotification: every available collection, the young
+    // generation shrunk, pooled pages unmapped.
+    await session.post('HeapProfiler.collectGarbage');
+  } finally {
+    session.disconnect();
+  }
+}
+
+const mib = (bytes: number) => Math.round(bytes / 1_048_576);

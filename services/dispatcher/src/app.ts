@@ -141,8 +141,8 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   const consumers = {
     fanout: kafka.consumer({ groupId: groups.fanout, maxWaitTimeInMs: 1_000, ...CONSUMER_FETCH_SIZES }),
     deliveries: kafka.consumer({ groupId: groups.deliver, maxWaitTimeInMs: 1_000, ...fetchSizes }),
-    // A partition resumed when its head fell due is fetched within half a second. (200 ms made an idle dispatcher
-    // fetch its retry tiers five times a second, each fetch ~5 ms of CPU over every tier's partitions; issue 19.)
+    // Until it joined; then each fetch waits until a retry record arrives or the earliest paused head is due
+    // (retry/retry-tier-consumer.ts: at most 1 s).
     retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 500, ...fetchSizes }),
   };
   const failed = whenConsumersGiveUp(Object.values(consumers), log);

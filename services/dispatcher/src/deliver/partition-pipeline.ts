@@ -57,7 +57,8 @@ export class PartitionPipeline {
   /** Per partition: the end of the log when this consumer was given it (records below it may have been handled). */
   readonly #takenOverBelow = new Map<string, bigint>();
   readonly #abort = new AbortController();
-  readonly #resumeTimers = new Set<NodeJS.Timeout>();
+  /** Partitions paused until their head is due: when each resumes (unix ms). */
+  readonly #resumeTimers = new Map<NodeJS.Timeout, number>();
   readonly #handover: HandoverBook;
   /** "topic/partition" this consumer owns (its last assignment). */
   #assigned = new Set<string>();
@@ -78,6 +79,13 @@ export class PartitionPipeline {
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** When the earliest partition paused until its head is due resumes (unix ms); undefined when none is paused. */
+  get nextResumeAt(): number | undefined {
+    let next: number | undefined;
+    for (const at of this.#resumeTimers.values()) if (next === undefined || at < next) next = at;
+    return next;
   }
 
   async start(): Promise<void> {
@@ -127,7 +135,7 @@ export class PartitionPipeline {
           this.#resumeTimers.delete(timer);
           if (!this.#stopping) resume();
         }, wait);
-        this.#resumeTimers.add(timer);
+        this.#resumeTimers.set(timer, this.#now() + wait);
         return;
       }
       // Handed over already (it started when the broker acknowledged it): its offset waits for that handling.
@@ -244,7 +252,7 @@ export class PartitionPipeline {
    */
   async stop(drainMs: number): Promise<void> {
     this.#stopping = true;
-    for (const t of this.#resumeTimers) clearTimeout(t);
+    for (const t of this.#resumeTimers.keys()) clearTimeout(t);
     try {
       this.#o.consumer.pause(this.#o.topics.map((topic) => ({ topic })));
     } catch {

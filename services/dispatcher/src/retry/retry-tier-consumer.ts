@@ -1,8 +1,9 @@
 import { decodeRecord, deliveryRecord, recordHeaders } from '@hookline/contracts';
-import { headerString } from '@hookline/kafka';
+import { headerString, paceFetches } from '@hookline/kafka';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { deliveryHandler, type DeliveryHandlerDeps } from '../deliver/delivery-handler.ts';
 import { PartitionPipeline } from '../deliver/partition-pipeline.ts';
+import { retryFetchWaitMs } from '../domain/retry-fetch-pace.ts';
 import { retryDueAt } from '../domain/retry-policy.ts';
 
 export interface RetryTierConsumerDeps extends DeliveryHandlerDeps {
@@ -20,10 +21,11 @@ export interface RetryTierConsumerDeps extends DeliveryHandlerDeps {
  * The retry tiers (one topic per delay): each record is delivered again once due. A partition pauses until its head
  * record is due (`hookline-not-before`), so nothing waits in memory; records behind it in the same tier are due no
  * earlier. A retry record may have been produced twice (a hand-off retried), so each is skipped once its delivery
- * succeeded. Undecodable records go to the invalid topic with the reason.
+ * succeeded. Undecodable records go to the invalid topic with the reason. The broker holds each fetch until a retry
+ * record arrives or the earliest paused head is due ({@link RETRY_FETCH_WAITS}).
  */
 export function createRetryTierConsumer(d: RetryTierConsumerDeps): PartitionPipeline {
-  return new PartitionPipeline({
+  const pipeline = new PartitionPipeline({
     consumer: d.consumer,
     topics: d.retryTopics,
     log: d.log,
@@ -33,7 +35,18 @@ export function createRetryTierConsumer(d: RetryTierConsumerDeps): PartitionPipe
     dueAt: (m) => dueAt(m, d.longestRetryWaitMs),
     ...(d.now ? { now: d.now } : {}),
   });
+  const now = d.now ?? Date.now;
+  paceFetches(d.consumer, () => ({ minBytes: 1, maxWaitTimeInMs: retryFetchWaitMs({ nextResumeAt: pipeline.nextResumeAt, now: now() }, RETRY_FETCH_WAITS) }));
+  return pipeline;
 }
+
+/**
+ * An idle dispatcher fetches its retry tiers (every tier's partitions) once a second instead of twice (issue 19: the
+ * idle stack's cost), and a paused head is fetched 50 ms after it is due (at least 100 ms after the fetch began)
+ * instead of up to half a second after. Not longer than 1 s: the broker answers a consumer's requests one at a time,
+ * so its heartbeats, commits and leaving the group at stop wait behind a held fetch (1 s, as the other consumers').
+ */
+export const RETRY_FETCH_WAITS = { idleWaitMs: 1_000, minWaitMs: 100, resumeMarginMs: 50 } as const;
 
 /**
  * A retry record is due at its `hookline-not-before` header (falling back to the value's `notBefore`), at most the

@@ -1,4 +1,3 @@
-import { Session } from 'node:inspector/promises';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Logger } from './logger.ts';
 
@@ -53,12 +52,12 @@ export function releaseMemoryWhenIdle(log: Logger, options: IdleMemoryOptions = 
         const after = process.memoryUsage.rss();
         floor = after;
         last = performance.eventLoopUtilization();
-        log.debug({ rss_before_mib: mib(rssBytes), rss_after_mib: mib(after), ms: Math.round(performance.now() - started) }, 'idle: memory given back to the system');
+        log.info({ rss_before_mib: mib(rssBytes), rss_after_mib: mib(after), ms: Math.round(performance.now() - started) }, 'idle: memory given back to the system');
       },
       (err: unknown) => {
-        // Not tried again until the service grows as much once more.
-        floor = rssBytes;
-        log.warn({ err }, 'idle: could not give memory back (low-memory collection failed)');
+        // A Node built without the inspector, or a collection that failed: not tried again.
+        clearInterval(timer);
+        log.warn({ err }, 'idle: could not give memory back (low-memory collection failed); not trying again');
       },
     ).finally(() => {
       releasing = false;
@@ -69,6 +68,8 @@ export function releaseMemoryWhenIdle(log: Logger, options: IdleMemoryOptions = 
 }
 
 async function lowMemoryCollection(): Promise<void> {
+  // Loaded when first needed: a Node built without the inspector has no such module, and then only this fails.
+  const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
   try {

@@ -21,15 +21,15 @@ export interface ServiceBaseConfig {
   LOG_FORMAT: 'json' | 'pretty';
   NO_COLOR?: string | undefined;
   SHUTDOWN_TIMEOUT_MS: number;
-  /** Absent: on. */
+  /** Absent: off. */
   IDLE_MEMORY_RELEASE?: boolean;
 }
 
 /**
  * The body of every service's `main.ts`: validate the whole configuration (print every problem and exit before
  * opening anything), start OpenTelemetry before the app's modules load, start the app, stop it on SIGTERM/SIGINT
- * (exit 0) or when the app reports it `failed` (exit 1). Once started, memory a load grew is given back when the
- * service is idle (`IDLE_MEMORY_RELEASE`, idle-memory.ts).
+ * (exit 0) or when the app reports it `failed` (exit 1). With `IDLE_MEMORY_RELEASE`, memory a load grew is given back
+ * when the service is idle (idle-memory.ts).
  */
 export async function runService<C extends ServiceBaseConfig>(
   service: string,
@@ -67,7 +67,7 @@ export async function runService<C extends ServiceBaseConfig>(
       { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log },
     );
     const app = await starting;
-    if (config.IDLE_MEMORY_RELEASE !== false) idleMemory = releaseMemoryWhenIdle(log);
+    if (config.IDLE_MEMORY_RELEASE === true) idleMemory = releaseMemoryWhenIdle(log);
     // A part that stopped for good (a consumer kafkajs gave up on) stops the process, exit code 1: restarted by
     // whatever supervises it, rather than left running with nothing consuming.
     void app.failed?.then((err) => {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireInfra } from './lib/infra.ts';
 import { meter } from './lib/meter.ts';
-import { prime, withRig } from './scenarios/common.ts';
+import { prime, tenEndpoints, withRig } from './scenarios/common.ts';
 import { ENDPOINT_TYPES } from './sizes.ts';
 import type { ServiceName } from './lib/services.ts';
 
@@ -53,7 +53,7 @@ const log = (m: string) => console.log(`[idle ${new Date().toISOString().slice(1
 const infra = await acquireInfra(log);
 await withRig({ logDir: join(os.tmpdir(), `hookline-idle-${Date.now()}`), otlpEndpoint: undefined, log }, infra, 'idle', {
   services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, env: JSON.parse(process.env.IDLE_ENV ?? '{}') as Record<string, string>,
-  endpoints: (ports) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] })), lag: [], lagIntervalMs: 1_000,
+  endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000,
 }, async (rig) => {
   await prime(rig, ENDPOINT_TYPES);
   const afterLoad = /^(\d+):(\d+)$/.exec(process.env.IDLE_AFTER_LOAD ?? '');

@@ -12,23 +12,22 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireInfra } from './lib/infra.ts';
-import { prime, withRig } from './scenarios/common.ts';
-import { ENDPOINT_TYPES } from './sizes.ts';
+import { prime, tenEndpoints, withRig } from './scenarios/common.ts';
 import { meter } from './lib/meter.ts';
+import { ENDPOINT_TYPES } from './sizes.ts';
 
 const log = (m: string) => console.log(`[young-generation ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const infra = await acquireInfra(log);
 await withRig({ logDir: join(os.tmpdir(), `hookline-young-generation-${Date.now()}`), otlpEndpoint: undefined, log }, infra, 'young-generation', {
   services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, env: JSON.parse(process.env.IDLE_ENV ?? '{}') as Record<string, string>,
-  endpoints: (ports) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] })), lag: [], lagIntervalMs: 1_000,
+  endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000,
 }, async (rig) => {
   const spaces = async (label: string) => {
     const out: string[] = [];
     for (const [name, url] of rig.services.urls) {
       const text = await (await fetch(`${url}/metrics`)).text();
       const m = /^hookline_nodejs_heap_space_size_total_bytes\{[^}]*space="new"[^}]*\} ([0-9.e+]+)$/m.exec(text);
-      const g = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
-      const minor = g(/^hookline_nodejs_gc_duration_seconds_count\{[^}]*kind="minor"[^}]*\} ([0-9.e+]+)$/m);
+      const minor = /^hookline_nodejs_gc_duration_seconds_count\{[^}]*kind="minor"[^}]*\} ([0-9.e+]+)$/m.exec(text)?.[1] ?? '?';
       out.push(`${name} new ${m ? (Number(m[1]) / 1048576).toFixed(0) : '?'} MiB, minor GCs ${minor}`);
     }
     log(`${label}: ${out.join('; ')}`);

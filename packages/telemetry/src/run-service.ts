@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from './logger.ts';
-import { releaseMemoryWhenIdle } from './idle-memory.ts';
+import { releaseMemoryWhenIdle, type IdleMemoryRelease } from './idle-memory.ts';
 import { exitOnStartupError, stopOnSignals } from './lifecycle.ts';
 import { startTelemetry, type OtlpProtocol, type SamplerName } from './sdk.ts';
 
@@ -56,7 +56,7 @@ export async function runService<C extends ServiceBaseConfig>(
     const log = createLogger({ service, level: config.LOG_LEVEL, format: config.LOG_FORMAT, colour: !config.NO_COLOR });
     // Signals are handled from the start: a SIGTERM during start-up waits for it, then stops cleanly.
     const starting = start(config, log);
-    let idleMemory: { stop(): void } | undefined;
+    let idleMemory: IdleMemoryRelease | undefined;
     const stopFatally = stopOnSignals(
       async () => {
         const app = await starting;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { crc32c } from './crc32c.ts';
 
 /** kafkajs' own interval for re-checking requests that wait (throttled, or over the in-flight limit). */
 const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
@@ -10,7 +11,33 @@ interface RequestQueueLike {
   checkPendingRequests(): void;
 }
 
+interface EncoderClass {
+  nextPowerOfTwo(value: number): number;
+  prototype: { buf: Buffer; offset: number; ensureAvailable(length: number): void };
+}
+
+/** The smallest buffer an encoder allocates (headers and request frames are tens of bytes; records a KiB or so). */
+const MIN_ENCODER_BYTES = 128;
+
 let applied = false;
+
+/**
+ * kafkajs 2.2.4 fixes, applied once, before any client exists:
+ * - its request queue's busy timer (below);
+ * - the cost of encoding produce requests, which was a third of ingest's CPU when it took batches of events: every
+ *   encoder (one per record, per header, per batch, per request) started with a zero-filled 512-byte buffer and grew
+ *   by zero-filled doubling; the records' checksum (CRC-32C) went byte by byte. Encoders now take unfilled memory
+ *   (Node's pool for the small ones) when they first write and when they grow — they only ever expose the bytes they
+ *   wrote — and the checksum goes eight bytes at a time ({@link crc32c}; same values).
+ */
+export function applyKafkajsFixes(): void {
+  if (applied) return;
+  applied = true;
+  const require = createRequire(import.meta.url);
+  idleRequestQueues(require);
+  cheaperEncoders(require);
+  fasterRecordChecksums(require);
+}
 
 /**
  * Works around a kafkajs 2.2.4 bug (tulios/kafkajs#1556, #1704, #1751): after a connection's first response, its
@@ -18,12 +45,9 @@ let applied = false;
  * waits — every connection spins at about 1,000 wake-ups a second for ever (the `TimeoutNegativeWarning` on Node 24).
  * With a dozen connections per service that cost a third of a core at low load and added scheduling latency at
  * every hop. The replacement schedules a check only when a request waits or a throttle is in effect; a waiting
- * request is otherwise picked up when an in-flight one completes, as before. Applied once, before any client exists.
+ * request is otherwise picked up when an in-flight one completes, as before.
  */
-export function applyKafkajsFixes(): void {
-  if (applied) return;
-  applied = true;
-  const require = createRequire(import.meta.url);
+function idleRequestQueues(require: NodeJS.Require): void {
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: RequestQueueLike & { scheduleCheckPendingRequests(): void } };
   RequestQueue.prototype.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueueLike) {
     if (this.throttleCheckTimeoutId) return;
@@ -35,4 +59,34 @@ export function applyKafkajsFixes(): void {
       this.checkPendingRequests();
     }, delay);
   };
+}
+
+/**
+ * kafkajs' `Encoder` allocates `Buffer.alloc(Encoder.nextPowerOfTwo(initialSize))` in its constructor and grows in
+ * `ensureAvailable`, which every write calls first. The static is used nowhere else: answering 0 makes the constructor
+ * allocate nothing, and the growth below allocates on the first write.
+ */
+function cheaperEncoders(require: NodeJS.Require): void {
+  const Encoder = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
+  Encoder.nextPowerOfTwo = () => 0;
+  Encoder.prototype.ensureAvailable = function ensureAvailable(this: EncoderClass['prototype'], length: number) {
+    const needed = this.offset + length;
+    if (needed <= this.buf.length) return;
+    // The next power of two above what is needed, as kafkajs grows, but without zero-filling it.
+    const grown = Buffer.allocUnsafe(Math.max(MIN_ENCODER_BYTES, 2 ** (32 - Math.clz32(needed))));
+    this.buf.copy(grown, 0, 0, this.offset);
+    this.buf = grown;
+  };
+}
+
+/**
+ * The record batch encoder takes its checksum function when kafkajs first loads it (at the first produce): the
+ * module it takes it from answers {@link crc32c} from then on. Should the encoder be loaded already (a produce before
+ * the fixes, which `createKafka` rules out), it keeps kafkajs' own, which gives the same values.
+ */
+function fasterRecordChecksums(require: NodeJS.Require): void {
+  if (require.cache[require.resolve('kafkajs/src/protocol/recordBatch/v0/index.js')]) return;
+  const path = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
+  require(path);
+  require.cache[path]!.exports = crc32c;
 }

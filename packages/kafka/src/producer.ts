@@ -1,4 +1,5 @@
-import { Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import type { ICustomPartitioner, Kafka, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import { defaultPartitioner } from './partitioner.ts';
 
 /**
  * The producer every service uses: idempotent (no duplicates from its own retries) with `acks: all` on every
@@ -60,8 +61,9 @@ export function recordOffsets(topicMessages: readonly TopicMessages[], answer: r
   }
 }
 
+/** kafkajs' default partitioning, remembering each message's partition ({@link placedPartition}). */
 const recordingPartitioner: ICustomPartitioner = () => {
-  const choose = Partitioners.DefaultPartitioner();
+  const choose = defaultPartitioner();
   return (args) => {
     const partition = choose(args);
     placed.set(args.message, partition);

@@ -5,11 +5,12 @@
  *
  *   node bench/profile-ingest.ts [--mode single|batch] [--seconds 20] [--dir /tmp/hookline-ingest-profile]
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChild } from './lib/children.ts';
+import { printProfileSummaries } from './lib/cpu-profile.ts';
 import { acquireInfra } from './lib/infra.ts';
 import { freePort } from './lib/services.ts';
 import { waitForPort } from './lib/wait-port.ts';
@@ -39,3 +40,5 @@ await withRig({ logDir: join(dir, 'logs'), otlpEndpoint: `http://127.0.0.1:${sin
 });
 await sink.stop();
 await infra.release();
+printProfileSummaries(dir, ['ingest']);
+process.exit(0);

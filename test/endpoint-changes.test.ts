@@ -1,4 +1,4 @@
-import { createPool, listenEndpointChanges } from '@hookline/db';
+import { createPool, ENDPOINT_CHANGES_CHANNEL, listenEndpointChanges } from '@hookline/db';
 import { createTestWorld, type TestWorld } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -22,6 +22,26 @@ describe('endpoint change listener (real PostgreSQL)', () => {
       // And a listener that is gone fails at once, with a clear error.
       await listener.close();
       await expect(listener.sync(200)).rejects.toThrow(/not listening/);
+    } finally {
+      await listener.close();
+      await pool.end();
+    }
+  }, 30_000);
+
+  it('a change committed before sync was passed on when it resolves; old instances\' sync markers are not changes', async () => {
+    const pool = createPool({ url: world.databaseUrl, schema: world.schema, max: 3, applicationName: 'endpoint-changes-order-test' });
+    const changed: string[] = [];
+    const listener = await listenEndpointChanges(pool, world.schema, { onChange: (id) => changed.push(id), onReconnect: () => {} });
+    try {
+      for (let i = 0; i < 20; i++) {
+        await pool.query('SELECT pg_notify($1, $2)', [ENDPOINT_CHANGES_CHANNEL, `${world.schema}:ep_${i}`]);
+        await listener.sync();
+        expect(changed.at(-1)).toBe(`ep_${i}`);
+      }
+      await pool.query('SELECT pg_notify($1, $2)', [ENDPOINT_CHANGES_CHANNEL, `${world.schema}:~sync~0b7e6d3c`]);
+      await pool.query('SELECT pg_notify($1, $2)', [ENDPOINT_CHANGES_CHANNEL, 'another_schema:ep_x']);
+      await listener.sync();
+      expect(changed).toHaveLength(20);
     } finally {
       await listener.close();
       await pool.end();

@@ -4,11 +4,14 @@ import type pg from 'pg';
 /** A running LISTEN (see {@link listenChannel}). */
 export interface ChannelListener {
   /**
-   * Sends `payload` (under the prefix) on the channel from the listening connection itself: it comes back to this
-   * listener after every notification committed before it (PostgreSQL delivers in commit order), with one backend and
-   * one simple-protocol statement. Rejects when the connection is down (e.g. being re-established).
+   * Resolves once every notification committed before the call has been passed to `onPayload`: one empty statement
+   * on the listening connection. A committing NOTIFY signals the listening sessions before its own client hears of
+   * the commit, and a session sends the notifications it was signalled about before it tells it is ready for the next
+   * statement. Nothing is written — a NOTIFY of our own as the marker would take a transaction id and a commit
+   * record, and where commits are synchronous wait for a WAL flush. Rejects when the connection is down (e.g. being
+   * re-established).
    */
-  notify(payload: string): Promise<void>;
+  caughtUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,10 +60,10 @@ export async function listenChannel(
 
   await connect();
   return {
-    async notify(payload) {
+    async caughtUp() {
       const c = client;
       if (!c) throw new Error(`not listening on ${channel}: the connection is being re-established`);
-      await c.query(`NOTIFY ${channel}, ${c.escapeLiteral(prefix + payload)}`);
+      await c.query('');
     },
     async close() {
       closed = true;

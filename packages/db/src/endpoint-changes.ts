@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { listenChannel } from './channel-listener.ts';
 import { ENDPOINT_CHANGES_CHANNEL } from './repositories/endpoint-directory-repository.ts';
@@ -6,16 +5,16 @@ import { ENDPOINT_CHANGES_CHANNEL } from './repositories/endpoint-directory-repo
 /** A running LISTEN on endpoint changes. */
 export interface EndpointChangesListener {
   /**
-   * Resolves once every change committed before this call has been passed to `onChange`: it sends a marker
-   * notification from the listening connection and waits for it to come back (PostgreSQL delivers notifications in
-   * commit order). Rejects at once while the listening connection is being re-established, and after `timeoutMs`
-   * when the marker does not come back.
+   * Resolves once every change committed before this call has been passed to `onChange` (a round trip on the
+   * listening connection, `ChannelListener.caughtUp`). Rejects at once while the listening connection is being
+   * re-established, and after `timeoutMs` when the round trip does not come back.
    */
   sync(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-const SYNC_MARK = '~sync~';
+/** The marker notifications instances before 2026-11-30 synced with: not endpoint ids, so ignored (rolling upgrades). */
+const OLD_SYNC_MARK = '~sync~';
 
 /**
  * LISTENs on endpoint changes of `schema` on a dedicated connection of `pool` ({@link listenChannel}), calling
@@ -27,26 +26,19 @@ export async function listenEndpointChanges(
   schema: string,
   handlers: { onChange: (endpointId: string) => void; onReconnect: () => void; onError?: (err: unknown) => void },
 ): Promise<EndpointChangesListener> {
-  const prefix = `${schema}:`;
-  const waiting = new Map<string, () => void>();
-  const listener = await listenChannel(pool, ENDPOINT_CHANGES_CHANNEL, prefix, {
+  const listener = await listenChannel(pool, ENDPOINT_CHANGES_CHANNEL, `${schema}:`, {
     onPayload: (rest) => {
-      if (rest.startsWith(SYNC_MARK)) waiting.get(rest.slice(SYNC_MARK.length))?.();
-      else handlers.onChange(rest);
+      if (!rest.startsWith(OLD_SYNC_MARK)) handlers.onChange(rest);
     },
     onReconnect: handlers.onReconnect,
     onError: handlers.onError,
   });
   return {
     async sync(timeoutMs = 5_000) {
-      const nonce = randomUUID();
       let timer: NodeJS.Timeout | undefined;
-      const back = new Promise<void>((resolve) => waiting.set(nonce, resolve));
+      const roundTrip = listener.caughtUp();
+      roundTrip.catch(() => {});
       try {
-        // Sent from the listening connection itself (no pool connection taken, no second backend woken), so the
-        // deadline covers the whole round trip; whichever of the two loses the race is still handled.
-        const roundTrip = listener.notify(`${SYNC_MARK}${nonce}`).then(() => back);
-        roundTrip.catch(() => {});
         await Promise.race([
           roundTrip,
           new Promise<never>((_, reject) => {
@@ -55,7 +47,6 @@ export async function listenEndpointChanges(
         ]);
       } finally {
         clearTimeout(timer);
-        waiting.delete(nonce);
       }
     },
     close: () => listener.close(),

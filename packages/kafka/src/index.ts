@@ -10,6 +10,7 @@ export { OffsetWatermark } from './offset-watermark.ts';
 export { registerLagMetrics, type LagSource } from './lag-metrics.ts';
 export { kafkaLogCreator, type KafkaLogSink } from './logger.ts';
 export { ACKS_ALL, createProducer, placedPartition, producedOffset } from './producer.ts';
+export { defaultPartitioner } from './partitioner.ts';
 export { openKafka, type KafkaHandles } from './open-kafka.ts';
 export { countRequests, registerKafkaRequestMetrics, requestCounts } from './request-counts.ts';
 export { ensureTopics, type TopicSpec } from './topic-admin.ts';

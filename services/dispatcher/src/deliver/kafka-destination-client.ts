@@ -1,8 +1,8 @@
 import type { KafkaDestination } from '@hookline/db';
-import { CoalescingSender } from '@hookline/kafka';
+import { CoalescingSender, defaultPartitioner } from '@hookline/kafka';
 import { createHostResolver, type AddressPolicy, type HostResolver } from '@hookline/netguard';
 import type { Logger } from '@hookline/telemetry';
-import { Kafka, logLevel, Partitioners, type ISocketFactory, type Producer, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type ISocketFactory, type Producer, type SASLOptions } from 'kafkajs';
 import { connect as netConnect, isIP, Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { LookupAddress } from 'node:dns';
@@ -161,7 +161,7 @@ export class KafkaDestinationClient {
       maxInFlightRequests: 5,
       retry: { initialRetryTime: 100, retries: 3, maxRetryTime: 1_000 },
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: defaultPartitioner,
     });
     cluster.kafka = kafka;
     cluster.producer = producer;

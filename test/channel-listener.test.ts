@@ -42,33 +42,37 @@ describe('channel listener (real PostgreSQL)', () => {
     }
   }, 30_000);
 
-  it('caughtUp: every notification committed before the call was passed on when it resolves, and it fails fast once closed', async () => {
-    const pool = createPool({ url: world.databaseUrl, schema: world.schema, max: 3, applicationName: 'channel-listener-caught-up-test' });
-    const heard: string[] = [];
-    const channel = `hookline_test_n_${world.schema.replace(/\W/g, '_')}`.slice(0, 60);
-    const listener = await listenChannel(pool, channel, 'mine:', { onPayload: (p) => heard.push(p), onReconnect: () => {}, onError: () => {} });
-    const writer = await pool.connect();
-    try {
-      for (let round = 0; round < 100; round++) {
-        // Another connection commits a change with its notification (alone, or in a transaction as the endpoint
-        // routes do); once that commit is acknowledged, the listener's round trip must find it already passed on.
-        if (round % 2 === 0) await writer.query('SELECT pg_notify($1, $2)', [channel, `mine:change-${round}`]);
-        else {
-          await writer.query('BEGIN');
-          await writer.query('SELECT pg_notify($1, $2)', [channel, `mine:change-${round}`]);
-          await writer.query('COMMIT');
+  for (const catchUp of ['auto', 'marker'] as const) {
+    it(`caughtUp (${catchUp === 'auto' ? 'an empty statement on this PostgreSQL' : 'a NOTIFYed marker, as before PostgreSQL 15'}): every notification committed before the call was passed on when it resolves, and it fails fast once closed`, async () => {
+      const pool = createPool({ url: world.databaseUrl, schema: world.schema, max: 3, applicationName: `channel-listener-caught-up-${catchUp}` });
+      const heard: string[] = [];
+      const channel = `hookline_test_${catchUp}_${world.schema.replace(/\W/g, '_')}`.slice(0, 60);
+      const listener = await listenChannel(pool, channel, 'mine:', { onPayload: (p) => heard.push(p), onReconnect: () => {}, onError: () => {} }, { catchUp });
+      const writer = await pool.connect();
+      try {
+        for (let round = 0; round < 100; round++) {
+          // Another connection commits a change with its notification (alone, or in a transaction as the endpoint
+          // routes do); once that commit is acknowledged, the listener's catching up must find it already passed on.
+          if (round % 2 === 0) await writer.query('SELECT pg_notify($1, $2)', [channel, `mine:change-${round}`]);
+          else {
+            await writer.query('BEGIN');
+            await writer.query('SELECT pg_notify($1, $2)', [channel, `mine:change-${round}`]);
+            await writer.query('COMMIT');
+          }
+          await listener.caughtUp();
+          expect(heard.at(-1)).toBe(`change-${round}`);
         }
+        // Markers (its own or another instance's) are never passed on.
+        await writer.query('SELECT pg_notify($1, $2)', [channel, 'mine:~sync~0b7e6d3c']);
         await listener.caughtUp();
-        expect(heard.at(-1)).toBe(`change-${round}`);
+        expect(heard).toHaveLength(100);
+        await listener.close();
+        await expect(listener.caughtUp()).rejects.toThrow(/not listening/);
+      } finally {
+        writer.release();
+        await listener.close();
+        await pool.end();
       }
-      // Nothing of its own goes out on the channel.
-      expect(heard).toHaveLength(100);
-      await listener.close();
-      await expect(listener.caughtUp()).rejects.toThrow(/not listening/);
-    } finally {
-      writer.release();
-      await listener.close();
-      await pool.end();
-    }
-  }, 30_000);
+    }, 30_000);
+  }
 });

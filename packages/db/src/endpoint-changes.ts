@@ -13,9 +13,6 @@ export interface EndpointChangesListener {
   close(): Promise<void>;
 }
 
-/** The marker notifications instances before 2026-11-30 synced with: not endpoint ids, so ignored (rolling upgrades). */
-const OLD_SYNC_MARK = '~sync~';
-
 /**
  * LISTENs on endpoint changes of `schema` on a dedicated connection of `pool` ({@link listenChannel}), calling
  * `onChange(id)` per change. When the connection is lost it reconnects (bounded backoff) and calls `onReconnect()`, since
@@ -27,9 +24,7 @@ export async function listenEndpointChanges(
   handlers: { onChange: (endpointId: string) => void; onReconnect: () => void; onError?: (err: unknown) => void },
 ): Promise<EndpointChangesListener> {
   const listener = await listenChannel(pool, ENDPOINT_CHANGES_CHANNEL, `${schema}:`, {
-    onPayload: (rest) => {
-      if (!rest.startsWith(OLD_SYNC_MARK)) handlers.onChange(rest);
-    },
+    onPayload: handlers.onChange,
     onReconnect: handlers.onReconnect,
     onError: handlers.onError,
   });

@@ -1,4 +1,4 @@
-export { listenChannel, type ChannelListener } from './channel-listener.ts';
+export { emptyStatementCatchesUp, listenChannel, type ChannelListener } from './channel-listener.ts';
 export { listenEndpointChanges, type EndpointChangesListener } from './endpoint-changes.ts';
 export { listenPullMessages, type PullMessageWakeups } from './pull-message-wakeups.ts';
 export { PULL_MESSAGES_CHANNEL, PullMessagesRepository, type NewPullMessage, type PullMessage } from './repositories/pull-messages-repository.ts';

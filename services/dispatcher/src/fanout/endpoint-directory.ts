@@ -91,8 +91,8 @@ export class EndpointDirectory {
   /**
    * Waits until every endpoint change committed before `asOf` (ms) is applied, so an event published after an
    * endpoint was created or changed is fanned out with that change. Costs one round trip on the listening connection
-   * (an empty statement: nothing written), shared by concurrent callers, and nothing when the directory is already
-   * fresh enough.
+   * (on PostgreSQL 15+ an empty statement, nothing written), shared by concurrent callers, and nothing when the
+   * directory is already fresh enough.
    */
   async ensureFresh(asOf: number): Promise<void> {
     if (this.#freshAsOf >= asOf) return;

@@ -10,9 +10,7 @@
  * `machine_cpu_s` is the whole machine's busy CPU time in the window (broker and PostgreSQL included).
  */
 import { acquireInfra } from './lib/infra.ts';
-import { freePort } from './lib/services.ts';
-import { startChild } from './lib/children.ts';
-import { waitForPort } from './lib/wait-port.ts';
+import { startOtlpSink } from './lib/otlp-sink.ts';
 import { endToEnd, PIPELINE_LAG, prime, withRig } from './scenarios/common.ts';
 import { summarize } from './lib/stats.ts';
 import { machineBusySeconds } from './lib/proc-stats.ts';
@@ -25,11 +23,9 @@ const N = Number(process.argv[2] ?? 30_000);
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const log = (m: string) => console.log(`[drain ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const infra = await acquireInfra(log);
-const port = await freePort();
 const logDir = join(os.tmpdir(), `hookline-drain-${Date.now()}`);
-const sink = startChild({ name: 'otlp-sink', script: 'bench/procs/otlp-sink.ts', env: { OTLP_SINK_PORT: String(port) }, logDir });
-await waitForPort(port, 10_000);
-const res = await withRig({ logDir, otlpEndpoint: process.env.BENCH_OTLP === 'none' ? undefined : `http://127.0.0.1:${port}`, log }, infra, 'drain', {
+const { sink, endpoint } = await startOtlpSink(logDir);
+const res = await withRig({ logDir, otlpEndpoint: process.env.BENCH_OTLP === 'none' ? undefined : endpoint, log }, infra, 'drain', {
   services: ['ingest', 'dispatcher', 'tracker'], listeners: 10,
   endpoints: (ports) => ports.map((p, i) => ({ url: `http://127.0.0.1:${p}/hook`, eventTypes: [ENDPOINT_TYPES[i]!] })),
   lag: PIPELINE_LAG, lagIntervalMs: 1000,

@@ -9,11 +9,9 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startChild } from './lib/children.ts';
 import { printProfileSummaries } from './lib/cpu-profile.ts';
 import { acquireInfra } from './lib/infra.ts';
-import { freePort } from './lib/services.ts';
-import { waitForPort } from './lib/wait-port.ts';
+import { startOtlpSink } from './lib/otlp-sink.ts';
 import { withRig } from './scenarios/common.ts';
 import { SIZES } from './sizes.ts';
 
@@ -27,10 +25,8 @@ const s = SIZES.full.ingest;
 const log = (m: string) => console.log(`[profile ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const infra = await acquireInfra(log);
 // Traces go to the bench's stand-in collector, as in `bench/run.ts`.
-const sinkPort = await freePort();
-const sink = startChild({ name: 'otlp-sink', script: 'bench/procs/otlp-sink.ts', env: { OTLP_SINK_PORT: String(sinkPort) }, logDir: join(dir, 'logs') });
-await waitForPort(sinkPort, 10_000);
-await withRig({ logDir: join(dir, 'logs'), otlpEndpoint: `http://127.0.0.1:${sinkPort}`, log }, infra, 'profile', { services: ['ingest'], listeners: 0, endpoints: () => [], lag: [], lagIntervalMs: 1_000 }, async (rig) => {
+const { sink, endpoint } = await startOtlpSink(join(dir, 'logs'));
+await withRig({ logDir: join(dir, 'logs'), otlpEndpoint: endpoint, log }, infra, 'profile', { services: ['ingest'], listeners: 0, endpoints: () => [], lag: [], lagIntervalMs: 1_000 }, async (rig) => {
   const load = await rig.load({
     mode, concurrency: mode === 'batch' ? s.batchConcurrency : s.concurrency, batchSize: s.batchSize,
     durationMs: Number(values.seconds) * 1_000, maxEvents: 10_000_000, types: ['bench.ingest'], payloadBytes: 1_024, recordSends: false,

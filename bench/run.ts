@@ -3,10 +3,11 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { aggregate } from './lib/aggregate.ts';
-import { abortController, startChild, type Child } from './lib/children.ts';
+import { abortController, type Child } from './lib/children.ts';
 import { acquireInfra, kafkaVersion, postgresVersion } from './lib/infra.ts';
 import { renderSection, writeResultsMarkdown, type RunMeta } from './lib/report.ts';
-import { freePort, type BenchContext } from './lib/services.ts';
+import { type BenchContext } from './lib/services.ts';
+import { startOtlpSink } from './lib/otlp-sink.ts';
 import { baselineScenario } from './scenarios/baseline.ts';
 import type { Scenario, ScenarioRun } from './scenarios/common.ts';
 import { endToEndScenario, isolationScenario } from './scenarios/end-to-end.ts';
@@ -18,7 +19,6 @@ import { kafkaAvroScenario, kafkaJsonScenario } from './scenarios/kafka-direct.t
 import { moderateRatesScenario } from './scenarios/moderate-rates.ts';
 import { recoveryScenario } from './scenarios/recovery.ts';
 import { SIZES } from './sizes.ts';
-import { waitForPort } from './lib/wait-port.ts';
 
 const SCENARIOS: Array<[string, Scenario]> = [
   ['ingest', ingestScenario],
@@ -73,10 +73,9 @@ try {
   // Traces go to a local stand-in collector unless an OTLP endpoint is configured or BENCH_OTLP=none.
   let otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!otlpEndpoint && process.env.BENCH_OTLP !== 'none') {
-    const port = await freePort();
-    sink = startChild({ name: 'otlp-sink', script: 'bench/procs/otlp-sink.ts', env: { OTLP_SINK_PORT: String(port) }, logDir: logRoot });
-    await waitForPort(port, 10_000);
-    otlpEndpoint = `http://127.0.0.1:${port}`;
+    const started = await startOtlpSink(logRoot);
+    sink = started.sink;
+    otlpEndpoint = started.endpoint;
   }
   log(`${size} sizes, ${sizes.runs} run(s), scenarios ${wanted.map(([n]) => n).join(', ')}; kafka ${infra.kafkaBrokers}; logs in ${logRoot}`);
   for (let run = 1; run <= sizes.runs && !abortController.signal.aborted; run++) {

@@ -73,7 +73,9 @@ function PublicKey({ path }: { path: string }) {
         <span data-testid="signature-scheme-value">Ed25519</span> (<code>v1a</code>). Check requests with this public key (see “Verifying signatures”); it verifies but cannot sign, so it need not be kept secret.
       </p>
       <div className="secret-row">
-        <code className="secret" data-testid="public-key-value">{publicKey ?? 'whpk_…'}</code>
+        <code className="secret" data-testid="public-key-value" data-loaded={publicKey ? 'true' : 'false'}>
+          {publicKey ?? (loaded.error ? 'Could not load the key' : 'Loading…')}
+        </code>
         {publicKey && <CopyButton value={publicKey} testId="copy-public-key" />}
         {canWrite && (
           <ConfirmButton question="Rotate the key? The old key keeps signing for a grace period." confirmLabel="Rotate" onConfirm={() => void rotate.run()} busy={rotate.busy} testId="rotate-secret" danger={false}>

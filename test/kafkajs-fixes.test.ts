@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { createServer, type Socket } from 'node:net';
 import { CoalescingSender, createKafka, createProducer, ensureTopics, placedPartition } from '@hookline/kafka';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
-import type { KafkaMessage, Message } from 'kafkajs';
+import { Kafka, logLevel, type Batch, type KafkaMessage, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const RequestQueue = createRequire(import.meta.url)('kafkajs/src/network/requestQueue/index.js') as {
@@ -105,6 +106,129 @@ describe('kafkajs encoders and record checksums (real broker)', () => {
     } finally {
       await consumer.disconnect();
       await producer.disconnect();
+    }
+  }, 60_000);
+});
+
+describe('kafkajs request timeouts without a timer per connection, and fetches without empty batches', () => {
+  let world: TestWorld;
+  beforeAll(() => {
+    world = createTestWorld('kafkajs-timeouts');
+  });
+  afterAll(async () => {
+    await world?.cleanup();
+  });
+
+  it('connecting and sending requests arms no interval (kafkajs armed a 100 ms one per connection, for ever)', async () => {
+    const topic = `${world.prefix}.intervals`;
+    await ensureTopics(world.kafka, [{ topic, numPartitions: 1 }], { numPartitions: 1, replicationFactor: 1 });
+    const kafka = createKafka({ brokers: world.kafkaBrokers, clientId: 'kafkajs-timeouts' });
+    const admin = kafka.admin();
+    const producer = createProducer(kafka);
+    const original = globalThis.setInterval;
+    const intervals: unknown[] = [];
+    globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+      intervals.push(args[1]);
+      return original(...args);
+    }) as typeof setInterval;
+    try {
+      await admin.connect();
+      await producer.connect();
+      await admin.listTopics();
+      await producer.send({ topic, messages: [{ value: 'x' }] });
+    } finally {
+      globalThis.setInterval = original;
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+    expect(intervals).toEqual([]);
+  }, 30_000);
+
+  it('a request the peer never answers still fails with a request timeout', async () => {
+    // A peer that accepts connections and never answers: kafkajs' first request (ApiVersions) must time out.
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    createKafka({ brokers: world.kafkaBrokers, clientId: 'fixes-applied' }); // the fixes apply with the first client
+    const kafka = new Kafka({ clientId: 'kafkajs-timeouts', brokers: [`127.0.0.1:${port}`], requestTimeout: 300, connectionTimeout: 1_000, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const started = Date.now();
+    try {
+      const error = await admin.connect().then(() => null, (e: Error) => e);
+      expect(error).not.toBeNull();
+      expect(`${error!.name} ${error!.message} ${String((error as { originalError?: Error }).originalError?.name)}`).toMatch(/timed out|Timeout/i);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await admin.disconnect().catch(() => {});
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
+
+  it('a consumer\'s worker queue gets no empty batch, and the consumer still moves past an aborted transaction (a batch emptied by filtering)', async () => {
+    const topic = `${world.prefix}.sparse`;
+    await ensureTopics(world.kafka, [{ topic, numPartitions: 12 }], { numPartitions: 12, replicationFactor: 1 });
+    const producer = createProducer(world.kafka);
+    const transactional = world.kafka.producer({ transactionalId: `${world.prefix}.tx`, idempotent: true, maxInFlightRequests: 1 });
+    const consumer = world.kafka.consumer({ groupId: `${world.prefix}.sparse`, maxWaitTimeInMs: 100 });
+    const admin = world.kafka.admin();
+    const batches: Array<{ partition: number; size: number }> = [];
+    const values: string[] = [];
+    // What kafkajs' worker queue is handed: with the fix, no batch that is empty without filtering.
+    const Runner = createRequire(import.meta.url)('kafkajs/src/consumer/runner.js') as { prototype: { handleBatch(b: Batch): Promise<void> } };
+    const handleBatch = Runner.prototype.handleBatch;
+    let handed = 0;
+    let handedEmpty = 0;
+    let handedFiltered = 0;
+    Runner.prototype.handleBatch = function (this: unknown, b: Batch) {
+      handed++;
+      const filtered = (b as Batch & { isEmptyDueToFiltering(): boolean }).isEmptyDueToFiltering();
+      if (b.isEmpty() && !filtered) handedEmpty++;
+      if (filtered) handedFiltered++;
+      return handleBatch.call(this, b);
+    };
+    try {
+      await Promise.all([producer.connect(), transactional.connect(), admin.connect()]);
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch }: { batch: Batch }) => {
+          batches.push({ partition: batch.partition, size: batch.messages.length });
+          for (const m of batch.messages) values.push(m.value!.toString());
+        },
+      });
+      // Records on 2 of 12 partitions, a few at a time: every fetch spans all 12, most of them empty.
+      for (let i = 0; i < 20; i++) {
+        await producer.send({ topic, messages: [{ partition: i % 2 === 0 ? 0 : 7, value: `r${i}` }] });
+        await waitFor(() => values.length === i + 1, { timeoutMs: 10_000, description: `record ${i} consumed` });
+      }
+      // An aborted transaction on partition 3: its records and its abort marker are all the partition holds, so the
+      // consumer's fetch brings a batch emptied by filtering, which it must still take to commit past it.
+      const tx = await transactional.transaction();
+      await tx.send({ topic, messages: [{ partition: 3, value: 'aborted-1' }, { partition: 3, value: 'aborted-2' }] });
+      await tx.abort();
+      // Two records and the abort marker (the coordinator writes markers after it answers the abort).
+      await waitFor(async () => (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === 3)?.high === '3', { timeoutMs: 10_000, description: 'the abort marker written' });
+      // The batch emptied by filtering reaches kafkajs' runner, which moves the partition's position past it.
+      await waitFor(() => handedFiltered > 0, { timeoutMs: 10_000, description: 'the aborted transaction fetched and passed on' });
+      await producer.send({ topic, messages: [{ partition: 3, value: 'after' }] });
+      await waitFor(() => values.includes('after'), { timeoutMs: 10_000, description: 'the record after the aborted transaction' });
+      expect(values).toEqual([...Array.from({ length: 20 }, (_, i) => `r${i}`), 'after']);
+      await waitFor(async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: `${world.prefix}.sparse`, topics: [topic] });
+        return committed!.partitions.find((p) => p.partition === 3)?.offset === '4';
+      }, { timeoutMs: 15_000, description: 'the consumer committed past the aborted transaction and the record after it' });
+      expect(batches.every((b) => b.size > 0)).toBe(true);
+      expect(handed).toBeGreaterThanOrEqual(21);
+      expect(handedEmpty).toBe(0);
+    } finally {
+      Runner.prototype.handleBatch = handleBatch;
+      await consumer.disconnect();
+      await Promise.all([producer.disconnect(), transactional.disconnect(), admin.disconnect()]);
     }
   }, 60_000);
 });

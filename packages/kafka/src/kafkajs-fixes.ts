@@ -23,7 +23,9 @@ let applied = false;
 
 /**
  * kafkajs 2.2.4 fixes, applied once, before any client exists:
- * - its request queue's busy timer (below);
+ * - its request queue's busy timer (below), and the 100 ms timer each connection ran for ever to enforce request
+ *   timeouts ({@link requestTimeoutsWithoutPolling});
+ * - a consumer's fetch handing every empty partition through its worker queue ({@link fetchesWithoutEmptyBatches});
  * - the cost of encoding produce requests, a quarter of ingest's CPU when it took batches of events (and the
  *   partitioner's hash most of another tenth: `partitioner.ts`): every encoder (one per record, per header, per batch,
  *   per request level) started with a zero-filled 512-byte buffer and grew by zero-filled doubling, and the records'
@@ -36,8 +38,10 @@ export function applyKafkajsFixes(): void {
   applied = true;
   const require = createRequire(import.meta.url);
   idleRequestQueues(require);
+  requestTimeoutsWithoutPolling(require);
   cheaperEncoders(require);
   fasterRecordChecksums(require);
+  fetchesWithoutEmptyBatches(require);
 }
 
 /**
@@ -60,6 +64,83 @@ function idleRequestQueues(require: NodeJS.Require): void {
       this.checkPendingRequests();
     }, delay);
   };
+}
+
+interface SocketRequestLike {
+  sentAt: number | null;
+  requestTimeout: number;
+  send(): void;
+  timeoutRequest(): void;
+}
+
+interface TimedRequestQueue {
+  enforceRequestTimeout: boolean;
+  inflight: Map<number, SocketRequestLike>;
+  /** When the armed deadline check fires (ms since the epoch), and its timer. */
+  deadlineAt?: number;
+  deadlineTimer?: NodeJS.Timeout | undefined;
+  destroy(): void;
+}
+
+/**
+ * kafkajs 2.2.4 enforces request timeouts with a 100 ms interval per connection, armed at connect and kept until the
+ * connection goes: each checks its in-flight requests, found ones past their timeout, and whether its socket is still
+ * connected. A service holds a dozen connections, so it woke ~100 times a second with nothing to do — most of an idle
+ * service's CPU (an idle consumer process: 61 wake-ups a second, 4.5 ms of CPU per second). Now a connection arms one
+ * timer for the earliest deadline of its in-flight requests when a request is sent (only when that deadline is earlier
+ * than the armed one); when it fires it times out the requests past their deadline, as kafkajs did, and re-arms for the
+ * next. A request completes or fails as before; a disconnected queue's timer is cleared with the rest (`destroy`).
+ */
+function requestTimeoutsWithoutPolling(require: NodeJS.Require): void {
+  const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
+    prototype: TimedRequestQueue & { scheduleRequestTimeoutCheck(): void; createSocketRequest(pushed: unknown): SocketRequestLike };
+  };
+  const proto = RequestQueue.prototype;
+  const destroy = proto.destroy;
+  proto.destroy = function destroyWithDeadline(this: TimedRequestQueue) {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.deadlineAt = undefined;
+    destroy.call(this);
+  };
+  // kafkajs calls this at connect (it cleared any earlier interval first, then armed its interval).
+  proto.scheduleRequestTimeoutCheck = function scheduleRequestTimeoutCheck(this: TimedRequestQueue) {
+    this.destroy();
+  };
+  const createSocketRequest = proto.createSocketRequest;
+  proto.createSocketRequest = function createTimedSocketRequest(this: TimedRequestQueue, pushed: unknown) {
+    const request = createSocketRequest.call(this, pushed);
+    if (this.enforceRequestTimeout) {
+      const send = request.send;
+      request.send = () => {
+        send.call(request);
+        armDeadline(this, request.sentAt! + request.requestTimeout);
+      };
+    }
+    return request;
+  };
+}
+
+function armDeadline(queue: TimedRequestQueue, deadline: number): void {
+  if (queue.deadlineAt !== undefined && queue.deadlineAt <= deadline) return;
+  clearTimeout(queue.deadlineTimer);
+  queue.deadlineAt = deadline;
+  // +1: kafkajs times a request out once more than its timeout has passed since it was sent.
+  queue.deadlineTimer = setTimeout(() => checkDeadlines(queue), Math.max(0, deadline - Date.now()) + 1);
+}
+
+function checkDeadlines(queue: TimedRequestQueue): void {
+  queue.deadlineTimer = undefined;
+  queue.deadlineAt = undefined;
+  const now = Date.now();
+  let next: number | undefined;
+  for (const request of [...queue.inflight.values()]) {
+    if (request.sentAt === null) continue;
+    const deadline = request.sentAt + request.requestTimeout;
+    if (now - request.sentAt > request.requestTimeout) request.timeoutRequest();
+    else if (next === undefined || deadline < next) next = deadline;
+  }
+  if (next !== undefined) armDeadline(queue, next);
 }
 
 /**
@@ -90,4 +171,26 @@ function fasterRecordChecksums(require: NodeJS.Require): void {
   const path = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
   require(path);
   require.cache[path]!.exports = crc32c;
+}
+
+interface BatchLike {
+  isEmpty(): boolean;
+  isEmptyDueToFiltering(): boolean;
+}
+
+/**
+ * kafkajs' consumer turns every partition of a fetch response into a batch, records or not, and runs each through its
+ * worker queue (a promise, a worker hand-off and a heartbeat check apiece) only to drop the empty ones there. A fetch
+ * spans every assigned partition — the retry tiers' consumer 54 — and at moderate rates or idle nearly all are empty.
+ * The consumer group's fetch now answers only the batches that hold records or that kafkajs must still see to move
+ * past filtered ones (control records, aborted transactions, compacted offsets). When nothing is left, kafkajs'
+ * runner heartbeats as it does after an empty fetch, and its fetcher fetches again.
+ */
+function fetchesWithoutEmptyBatches(require: NodeJS.Require): void {
+  const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: { fetch(nodeId: number): Promise<BatchLike[]> } };
+  const fetch = ConsumerGroup.prototype.fetch;
+  ConsumerGroup.prototype.fetch = async function fetchNonEmpty(this: unknown, nodeId: number) {
+    const batches = await fetch.call(this, nodeId);
+    return batches.filter((b) => !b.isEmpty() || b.isEmptyDueToFiltering());
+  };
 }

@@ -5,7 +5,7 @@
  *
  *   node bench/idle-consumer.ts [partitions=6] [maxWaitMs=100]
  *
- * Uses the broker at 127.0.0.1:9092 and its own topic and group (the topic is deleted afterwards).
+ * Uses KAFKA_BROKERS (default 127.0.0.1:9092) and its own topic and group (the topic is deleted afterwards).
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,7 @@ const id = randomBytes(4).toString('hex');
 const topic = `bench.idle_${id}`;
 const parts = Number(process.argv[2] ?? 6);
 const wait = Number(process.argv[3] ?? 100);
-const kafka = createKafka({ brokers: '127.0.0.1:9092', clientId: `idle-${id}` });
+const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', clientId: `idle-${id}` });
 const admin = kafka.admin(); await admin.connect();
 await admin.createTopics({ topics: [{ topic, numPartitions: parts }], waitForLeaders: true });
 const consumer = kafka.consumer({ groupId: `idle-${id}`, maxWaitTimeInMs: wait });

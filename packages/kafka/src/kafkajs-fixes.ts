@@ -69,7 +69,6 @@ function idleRequestQueues(require: NodeJS.Require): void {
 interface SocketRequestLike {
   sentAt: number | null;
   requestTimeout: number;
-  send(): void;
   timeoutRequest(): void;
 }
 
@@ -93,7 +92,7 @@ interface TimedRequestQueue {
  */
 function requestTimeoutsWithoutPolling(require: NodeJS.Require): void {
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
-    prototype: TimedRequestQueue & { scheduleRequestTimeoutCheck(): void; createSocketRequest(pushed: unknown): SocketRequestLike };
+    prototype: TimedRequestQueue & { scheduleRequestTimeoutCheck(): void; sendSocketRequest(request: SocketRequestLike & { correlationId: number }): void };
   };
   const proto = RequestQueue.prototype;
   const destroy = proto.destroy;
@@ -107,17 +106,11 @@ function requestTimeoutsWithoutPolling(require: NodeJS.Require): void {
   proto.scheduleRequestTimeoutCheck = function scheduleRequestTimeoutCheck(this: TimedRequestQueue) {
     this.destroy();
   };
-  const createSocketRequest = proto.createSocketRequest;
-  proto.createSocketRequest = function createTimedSocketRequest(this: TimedRequestQueue, pushed: unknown) {
-    const request = createSocketRequest.call(this, pushed);
-    if (this.enforceRequestTimeout) {
-      const send = request.send;
-      request.send = () => {
-        send.call(request);
-        armDeadline(this, request.sentAt! + request.requestTimeout);
-      };
-    }
-    return request;
+  // Every request goes out through sendSocketRequest (at once, or later from the pending list).
+  const sendSocketRequest = proto.sendSocketRequest;
+  proto.sendSocketRequest = function sendTimedSocketRequest(this: TimedRequestQueue, request: SocketRequestLike & { correlationId: number }) {
+    sendSocketRequest.call(this, request);
+    if (this.enforceRequestTimeout && request.sentAt !== null && this.inflight.has(request.correlationId)) armDeadline(this, request.sentAt + request.requestTimeout);
   };
 }
 

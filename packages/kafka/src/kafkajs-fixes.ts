@@ -105,6 +105,8 @@ function requestTimeoutsWithoutPolling(require: NodeJS.Require): void {
   // kafkajs calls this at connect (it cleared any earlier interval first, then armed its interval).
   proto.scheduleRequestTimeoutCheck = function scheduleRequestTimeoutCheck(this: TimedRequestQueue) {
     this.destroy();
+    // Requests already in flight keep their deadlines (kafkajs' interval covered them too).
+    if (this.enforceRequestTimeout) checkDeadlines(this);
   };
   // Every request goes out through sendSocketRequest (at once, or later from the pending list).
   const sendSocketRequest = proto.sendSocketRequest;

@@ -84,11 +84,13 @@ interface TimedRequestQueue {
 /**
  * kafkajs 2.2.4 enforces request timeouts with a 100 ms interval per connection, armed at connect and kept until the
  * connection goes: each checks its in-flight requests, found ones past their timeout, and whether its socket is still
- * connected. A service holds a dozen connections, so it woke ~100 times a second with nothing to do — most of an idle
- * service's CPU (an idle consumer process: 61 wake-ups a second, 4.5 ms of CPU per second). Now a connection arms one
- * timer for the earliest deadline of its in-flight requests when a request is sent (only when that deadline is earlier
- * than the armed one); when it fires it times out the requests past their deadline, as kafkajs did, and re-arms for the
- * next. A request completes or fails as before; a disconnected queue's timer is cleared with the rest (`destroy`).
+ * connected. A service holds a dozen connections, so it woke ~100 times a second with nothing to do (an idle consumer
+ * process: 61 wake-ups a second, 4.5 ms of CPU per second; the services' idle CPU fell by a quarter to a half without
+ * it). Now a queue arms one timer for the earliest deadline of its in-flight requests when a request is sent (only
+ * when that deadline is earlier than the armed one) and when it (re)connects; when the timer fires it times out the
+ * requests past their deadline, as kafkajs did, and re-arms for the next. It hooks the queue's `sendSocketRequest`, not
+ * each request: a closure per request made every send ~15 % dearer. A request completes or fails as before; a
+ * disconnected queue's timer is cleared with the rest (`destroy`).
  */
 function requestTimeoutsWithoutPolling(require: NodeJS.Require): void {
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {

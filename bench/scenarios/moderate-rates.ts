@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { abortController } from '../lib/children.ts';
 import { pgStatements } from '../lib/counters.ts';
@@ -13,6 +15,16 @@ async function settle(rig: Rig, before: { received: number; persisted: number },
   const received = await rig.until(async () => (await rig.counts()).total - before.received >= expected, 300_000, 100);
   const persisted = await rig.until(async () => (await rig.persisted()) - before.persisted >= expected, 120_000, 250);
   return received && persisted;
+}
+
+/**
+ * `BENCH_LATENCY_DUMP=dir`: one `<phase>.tsv` per rate (publish time in epoch ms, publish → received in ms, one line
+ * per event), to lay the slow events beside other timelines (GC logs, a service's log) when looking for a tail's cause.
+ */
+function dumpLatencies(phase: string, sends: Array<[string, number]>, latencies: number[] | undefined): void {
+  const dir = process.env.BENCH_LATENCY_DUMP;
+  if (!dir || !latencies) return;
+  writeFileSync(join(dir, `${phase}.tsv`), sends.map(([, at], i) => `${at.toFixed(1)}\t${latencies[i]!.toFixed(2)}\n`).join(''));
 }
 
 /**
@@ -64,6 +76,7 @@ export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
       const { latencies, missing } = endToEnd(load.sends, await rig.arrivals());
       const lat = summarize(latencies);
       const k = `r${rate}`;
+      dumpLatencies(k, load.sends, latencies.length === load.sends.length ? latencies : undefined);
       Object.assign(metrics, {
         [`${k}_achieved_per_s`]: round(load.eventsPerSecond),
         [`${k}_p50_ms`]: lat.p50,

@@ -12,6 +12,8 @@ describe('renderServerProperties', () => {
     expect(prop(text, 'listeners')).toBe('PLAINTEXT://127.0.0.1:19000,CONTROLLER://127.0.0.1:19001');
     expect(prop(text, 'advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:19000');
     expect(prop(text, 'listener.security.protocol.map')).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT');
+    // The cleaner's dedupe buffer lives on the broker's heap for good: 16 MiB, not Kafka's 128.
+    expect(prop(text, 'log.cleaner.dedupe.buffer.size')).toBe('16777216');
   });
 
   it('adds an extra listener that advertises another port (a proxy in front of it)', () => {

@@ -55,15 +55,15 @@ function hookExit(): void {
 /** Aborted on SIGINT/SIGTERM: long waits in scenarios listen to it and give up early. */
 export const abortController = new AbortController();
 
-/** Starts `node <script>` with `env` on top of the harness's environment; output goes to `<logDir>/<name>.log`. */
-export function startChild(opts: { name: string; script: string; args?: string[]; env?: Record<string, string>; logDir: string; ipc?: boolean }): Child {
+/** Starts `node [nodeArgs] <script> [args]` with `env` on top of the harness's environment; output goes to `<logDir>/<name>.log`. */
+export function startChild(opts: { name: string; script: string; args?: string[]; nodeArgs?: string[]; env?: Record<string, string>; logDir: string; ipc?: boolean }): Child {
   hookExit();
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = join(opts.logDir, `${opts.name}.log`);
   const fd = openSync(logFile, 'a');
   let proc: ChildProcess;
   try {
-    proc = spawn(process.execPath, [opts.script, ...(opts.args ?? [])], {
+    proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script, ...(opts.args ?? [])], {
       env: { ...process.env, ...opts.env },
       stdio: opts.ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd],
       serialization: 'advanced',

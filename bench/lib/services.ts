@@ -87,15 +87,16 @@ export async function startServices(ctx: BenchContext, world: World, names: read
       const port = await freePort();
       ports.set(name, port);
       // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the services (written when they stop), for flame graphs.
-      // BENCH_NODE_OPTIONS: extra Node/V8 flags for the services only (e.g. heap sizing experiments).
-      // The services run as npm start runs them (SERVICE_NODE_ARGS: their TypeScript stripped ahead of time).
+      // BENCH_NODE_OPTIONS: extra Node/V8 flags for the services only (e.g. a preload); BENCH_NODE_ARGS: the same on the
+      // command line after the services' own, for V8 flags Node refuses in NODE_OPTIONS (--heap-growing-percent) or to
+      // replace one of theirs (the later wins). The services run as npm start runs them (SERVICE_NODE_ARGS on the
+      // command line: their TypeScript stripped ahead of time, their heap flags).
       const nodeOptions = [
-        SERVICE_NODE_ARGS.join(' '),
         process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}` : '',
         process.env.BENCH_NODE_OPTIONS ?? '',
       ].filter(Boolean).join(' ');
       const prof: Record<string, string> = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
-      children.set(name, startChild({ name, script: `services/${name}/src/main.ts`, env: { ...env, ...prof, HTTP_PORT: String(port) }, logDir: ctx.logDir }));
+      children.set(name, startChild({ name, script: `services/${name}/src/main.ts`, nodeArgs: [...SERVICE_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)], env: { ...env, ...prof, HTTP_PORT: String(port) }, logDir: ctx.logDir }));
     }
     await Promise.all(names.map((name) => waitHttpOk(`http://127.0.0.1:${ports.get(name)}/readyz`, children.get(name)!, 120_000)));
   } catch (err) {

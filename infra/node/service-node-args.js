@@ -1,9 +1,13 @@
 // The Node flags every Hookline service runs with (npm start, the services' start scripts, the bench, the Docker
-// image): its own TypeScript from the stripped cache (./stripped-ts.js; build it first with ./strip-types.js), and a
-// young generation of at most 2 × 16 MiB. V8's default on a large machine (2 × 64 MiB) is more than the old
-// generation's headroom at a service's live size (~30 MiB), and V8 then starts a full collection every time the young
-// generation fills instead of a scavenge: the dispatcher made 110–124 full collections in one benchmark run
-// (scenario 10) against 48 with the cap, and ~160 MiB more memory for the three services (bench/RESULTS.md).
+// image): its own TypeScript from the stripped cache (./stripped-ts.js; build it first with ./strip-types.js), a young
+// generation of at most 2 × 16 MiB, and an old generation allowed to grow to twice what it kept after a full collection.
+// V8 starts marking for a full collection as soon as the old generation's headroom is less than the young generation
+// could promote. Its default young generation on a large machine (2 × 64 MiB) is more than that headroom at a
+// service's live size (~30 MiB): the dispatcher made 110–124 full collections in one benchmark run (scenario 10), 48
+// with the cap. With the cap, V8's own growing factor (~1.7 under load) still left ~21 MiB of headroom, under the young
+// generation's 32: 43–55 full collections; with the factor fixed at 2 (--heap-growing-percent=100), 13–14, and
+// p99 publish → received shorter at every rate in three of three pairs (bench/RESULTS.md). Command-line flags: Node
+// refuses --heap-growing-percent in NODE_OPTIONS.
 import { fileURLToPath, URL } from 'node:url';
 
-export const SERVICE_NODE_ARGS = ['--max-semi-space-size=16', '--import', fileURLToPath(new URL('./stripped-ts.js', import.meta.url))];
+export const SERVICE_NODE_ARGS = ['--max-semi-space-size=16', '--heap-growing-percent=100', '--import', fileURLToPath(new URL('./stripped-ts.js', import.meta.url))];

@@ -5,9 +5,9 @@
 // could promote. Its default young generation on a large machine (2 × 64 MiB) is more than that headroom at a
 // service's live size (~30 MiB): the dispatcher made 110–124 full collections in one benchmark run (scenario 10), 48
 // with the cap. With the cap, V8's own growing factor (~1.7 under load) still left ~21 MiB of headroom, under the young
-// generation's 32: 43–55 full collections; with the factor fixed at 2 (--heap-growing-percent=100), 13–14, and
-// p99 publish → received shorter at every rate in three of three pairs (bench/RESULTS.md). Command-line flags: Node
-// refuses --heap-growing-percent in NODE_OPTIONS.
+// generation's 32: 43–55 full collections; with the factor fixed at 2 (--heap-growing-percent=100), 12–15 in eight
+// runs of nine (65 in one), and p99 publish → received shorter at every rate in three of three pairs
+// (bench/RESULTS.md). Command-line flags: Node refuses --heap-growing-percent in NODE_OPTIONS.
 import { fileURLToPath, URL } from 'node:url';
 
 export const SERVICE_NODE_ARGS = ['--max-semi-space-size=16', '--heap-growing-percent=100', '--import', fileURLToPath(new URL('./stripped-ts.js', import.meta.url))];

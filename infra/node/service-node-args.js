@@ -4,8 +4,8 @@
 // V8 starts marking for a full collection as soon as the old generation's headroom is less than the young generation
 // could promote. Its default young generation on a large machine (2 × 64 MiB) is more than that headroom at a
 // service's live size (~30 MiB): the dispatcher made 110–124 full collections in one benchmark run (scenario 10), 48
-// with the cap. With the cap, V8's own growing factor (~1.7 under load) still left ~21 MiB of headroom, under the young
-// generation's 32: 43–55 full collections; with the factor fixed at 2 (--heap-growing-percent=100), 12–15 in eight
+// with the cap. With the cap, V8's own growing factor still left 21–26 MiB of headroom under load (marking started at
+// 33 MiB of a 54 MiB limit), under the young generation's 32: 43–55 full collections; with the factor fixed at 2 (--heap-growing-percent=100), 12–15 in eight
 // runs of nine (65 in one), and p99 publish → received shorter at every rate in three of three pairs
 // (bench/RESULTS.md). Command-line flags: Node refuses --heap-growing-percent in NODE_OPTIONS.
 import { fileURLToPath, URL } from 'node:url';

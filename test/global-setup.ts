@@ -24,6 +24,9 @@ const log = (msg: string) => console.log(`[test infra] ${msg}`);
  * Finds the broker and database for the whole run: `KAFKA_BROKERS`/`DATABASE_URL` when set; otherwise the
  * local launchers (real Kafka from Maven Central, Debian's PostgreSQL); otherwise testcontainers when a Docker
  * engine answers. Fails fast, naming what to install, when none of these is possible. Stops only what it started.
+ * The launchers reuse our own running broker, cluster and registry (a developer's `npm start`), but never share one
+ * this checkout did not start: when a default port is taken by something else (another checkout's run, say), or taken
+ * while ours starts, they start on free ports instead.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
@@ -34,7 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let kafkaBrokers = process.env.KAFKA_BROKERS;
   if (!kafkaBrokers) {
     if (has('java') && has('mvn')) {
-      const started = await startKafka({ log });
+      const started = await startKafka({ log, portFallback: true });
       kafkaBrokers = started.brokers;
       if (!started.reused) stops.push(() => stopKafka());
     } else if (await dockerAnswers()) {
@@ -49,7 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     if (hasPostgresBinaries()) {
-      const started = await startPostgres({ log });
+      const started = await startPostgres({ log, portFallback: true });
       databaseUrl = started.databaseUrl;
       if (!started.reused) stops.push(() => stopPostgres());
     } else if (await dockerAnswers()) {
@@ -66,7 +69,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let schemaRegistryUrl = process.env.SCHEMA_REGISTRY_URL ?? '';
   if (!schemaRegistryUrl && process.env.HOOKLINE_SKIP_SCHEMA_REGISTRY !== 'true') {
     try {
-      const started = await startSchemaRegistry({ log });
+      const started = await startSchemaRegistry({ log, portFallback: true });
       schemaRegistryUrl = started.url;
       if (!started.reused) stops.push(() => stopSchemaRegistry());
     } catch (err) {

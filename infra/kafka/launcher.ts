@@ -4,7 +4,7 @@ import { writeKafkaConfig, type ExtraListener } from './config.ts';
 import { tailFile } from '../common/exec.ts';
 import { kafkaPaths, resolveHome, resolvePort, resolveVersion } from './paths.ts';
 import type { KafkaPaths } from './paths.ts';
-import { portOpen } from '../common/net.ts';
+import { freePortRun, portOpen } from '../common/net.ts';
 import { brokerAnswers, brokerReady } from './probe.ts';
 import { isProcessAlive, readPid, terminateGroup, waitUntil } from './proc.ts';
 import { ensureJmxAgent, jmxAgentArgument } from './jmx-exporter.ts';
@@ -38,6 +38,13 @@ export interface StartKafkaOptions {
    * fetched on first use); off by default, so a plain broker starts as fast as ever. A running broker is reused as it is.
    */
   metricsPort?: number;
+  /**
+   * When the port (or the controller's, port + 1) is taken by something this launcher did not start, or is taken
+   * between the check and the broker's bind, start on two free ports instead of reusing that broker or failing. For
+   * test runs, which must not share a broker with whatever else runs on the machine. Our own running broker is still
+   * reused, on whatever port it runs.
+   */
+  portFallback?: boolean;
 }
 
 /** Options for {@link stopKafka}. */
@@ -94,11 +101,13 @@ function servesMetrics(pid: number, port: number): boolean {
 /** Start-time rotation only: enough to stop a long-lived dev checkout's log growing forever. */
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
 
+const START_MARKER = '=== hookline launcher: starting Kafka';
+
 function spawnBroker(java: string, paths: KafkaPaths, version: string, agent: readonly string[]): number {
   if (fs.existsSync(paths.logFile) && fs.statSync(paths.logFile).size > MAX_LOG_BYTES) {
     fs.renameSync(paths.logFile, `${paths.logFile}.1`);
   }
-  fs.appendFileSync(paths.logFile, `\n=== hookline launcher: starting Kafka ${version} at ${new Date().toISOString()} ===\n`);
+  fs.appendFileSync(paths.logFile, `\n${START_MARKER} ${version} at ${new Date().toISOString()} ===\n`);
   const logFd = fs.openSync(paths.logFile, 'a');
   try {
     const child = spawn(
@@ -115,6 +124,12 @@ function spawnBroker(java: string, paths: KafkaPaths, version: string, agent: re
   } finally {
     fs.closeSync(logFd);
   }
+}
+
+/** What the broker logged since the launcher's last start marker (its bind failure is far above the log's tail). */
+function lastStartLog(paths: KafkaPaths): string {
+  const text = fs.existsSync(paths.logFile) ? fs.readFileSync(paths.logFile, 'utf8') : '';
+  return text.slice(Math.max(0, text.lastIndexOf(START_MARKER)));
 }
 
 async function waitReady(paths: KafkaPaths, pid: number, brokers: string): Promise<void> {
@@ -143,13 +158,14 @@ async function waitReady(paths: KafkaPaths, pid: number, brokers: string): Promi
 export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ brokers: string; reused: boolean }> {
   const log = opts.log ?? (() => undefined);
   const version = resolveVersion(opts.version);
-  const port = resolvePort(opts.port);
+  let port = resolvePort(opts.port);
   const paths = kafkaPaths(resolveHome(opts.home), version);
-  const brokers = `127.0.0.1:${port}`;
+  let brokers = `127.0.0.1:${port}`;
 
   const pid = readPid(paths.pidFile);
   if (pid !== undefined && isBroker(pid)) {
     const running = configuredPort(paths);
+    if (opts.portFallback && running !== undefined) [port, brokers] = [running, `127.0.0.1:${running}`];
     if (running !== undefined && running !== port) {
       throw new Error(`Kafka (pid ${pid}) is already running on port ${running}, not ${port}; stop it first`);
     }
@@ -172,6 +188,11 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
     fs.rmSync(paths.pidFile, { force: true });
   }
 
+  if (opts.portFallback && ((await portOpen('127.0.0.1', port)) || (await portOpen('127.0.0.1', port + 1)))) {
+    const other = await freePortRun(2);
+    log(`port ${port} or ${port + 1} is taken by something this launcher did not start; starting Kafka on ${other} and ${other + 1} instead`);
+    [port, brokers] = [other, `127.0.0.1:${other}`];
+  }
   if (await portOpen('127.0.0.1', port)) {
     if (await brokerAnswers(brokers)) {
       log(`a Kafka broker not started by this launcher already answers on ${brokers}; reusing it`);
@@ -198,16 +219,24 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<{ broker
   await formatStorageIfNeeded(java, paths, log, scramFormatArguments(opts.security));
 
   const started = Date.now();
-  const newPid = spawnBroker(java, paths, version, agent);
-  opts.onSpawn?.();
-  log(`started Kafka ${version} (pid ${newPid}), waiting for ${brokers}; log: ${paths.logFile}`);
-  try {
-    await waitReady(paths, newPid, brokers);
-  } catch (error) {
-    // Leave nothing half-started behind: the next start begins from a clean slate.
-    await terminateGroup(newPid, () => isBroker(newPid), 10_000).catch(() => undefined);
-    fs.rmSync(paths.pidFile, { force: true });
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const newPid = spawnBroker(java, paths, version, agent);
+    if (attempt === 1) opts.onSpawn?.();
+    log(`started Kafka ${version} (pid ${newPid}), waiting for ${brokers}; log: ${paths.logFile}`);
+    try {
+      await waitReady(paths, newPid, brokers);
+      break;
+    } catch (error) {
+      // Leave nothing half-started behind: the next start begins from a clean slate.
+      await terminateGroup(newPid, () => isBroker(newPid), 10_000).catch(() => undefined);
+      fs.rmSync(paths.pidFile, { force: true });
+      // Someone else bound a port after the check above: with a fallback, try two others.
+      if (!opts.portFallback || attempt === 3 || !lastStartLog(paths).includes('Address already in use')) throw error;
+      const other = await freePortRun(2);
+      log(`port ${port} or ${port + 1} was taken while Kafka started; starting it on ${other} and ${other + 1} instead`);
+      [port, brokers] = [other, `127.0.0.1:${other}`];
+      writeKafkaConfig(paths, port, opts.extraListeners, opts.security);
+    }
   }
   log(`Kafka ready on ${brokers} in ${((Date.now() - started) / 1000).toFixed(1)} s${opts.metricsPort === undefined ? '' : `; metrics on http://127.0.0.1:${opts.metricsPort}/metrics`}`);
   return { brokers, reused: false };

@@ -14,7 +14,7 @@ import {
   stopCluster,
   writeSettings,
 } from './cluster.ts';
-import { portOpen } from '../common/net.ts';
+import { freePort, portOpen } from '../common/net.ts';
 import { waitUntil } from '../kafka/proc.ts';
 import { databaseUrl, ensureDatabase, probePostgres } from './database.ts';
 import { ensureServerUser, isRoot, lookupServerUser } from './os-user.ts';
@@ -32,6 +32,12 @@ export interface StartPostgresOptions {
   log?: (msg: string) => void;
   /** Called once this call starts a server of its own (not when it reuses one): from then on, stopping is the caller's. */
   onSpawn?: () => void;
+  /**
+   * When the port is taken by a server this launcher did not start (or is taken between the check and the server's
+   * bind), start on a free port instead of reusing that server or failing. For test runs, which must not share a
+   * server with whatever else runs on the machine. Our own running cluster is still reused, on whatever port it runs.
+   */
+  portFallback?: boolean;
 }
 
 /** Options for {@link stopPostgres}. */
@@ -72,7 +78,7 @@ async function reuse(port: number, log: (msg: string) => void): Promise<{ databa
 export async function startPostgres(opts: StartPostgresOptions = {}): Promise<{ databaseUrl: string; reused: boolean }> {
   const log = opts.log ?? noop;
   const home = resolveHome(opts.home);
-  const port = resolvePort(opts.port);
+  let port = resolvePort(opts.port);
   const bin = findPgBin();
 
   const existing = await existingCluster(home, bin);
@@ -85,12 +91,18 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<{ 
   }
   if (existing && (await isRunning(existing))) {
     const running = runningPort(existing);
+    if (opts.portFallback && running !== undefined) port = running;
     if (running !== undefined && running !== port) {
       throw new Error(`PostgreSQL (${existing.paths.dataDir}) is already running on port ${running}, not ${port}; stop it first`);
     }
     if (opts.clean) log('PostgreSQL is already running; not wiping its data (stop it with --clean for that)');
     log(`reusing running cluster ${existing.paths.dataDir} on port ${port}`);
     return reuse(port, log);
+  }
+  if (opts.portFallback && (await portOpen('127.0.0.1', port))) {
+    const other = await freePort();
+    log(`port ${port} is taken by a server this launcher did not start; starting PostgreSQL on port ${other} instead`);
+    port = other;
   }
   if (await portOpen('127.0.0.1', port)) {
     const problem = await probePostgres(port);
@@ -123,7 +135,18 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<{ 
   }
   writeSettings(cluster);
   opts.onSpawn?.();
-  await startCluster(cluster, port);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await startCluster(cluster, port);
+      break;
+    } catch (error) {
+      // Someone else bound the port after the check above: with a fallback, try another (the cluster never started).
+      if (!opts.portFallback || attempt === 3 || !/Address already in use/.test((error as Error).message)) throw error;
+      const other = await freePort();
+      log(`port ${port} was taken while PostgreSQL started; starting it on port ${other} instead`);
+      port = other;
+    }
+  }
   if (await ensureDatabase(port)) log('created database hookline');
   log(`PostgreSQL ready on port ${port} in ${((Date.now() - started) / 1000).toFixed(1)} s; log: ${cluster.paths.logFile}`);
   return { databaseUrl: databaseUrl(port), reused: false };

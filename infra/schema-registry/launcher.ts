@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tailFile } from '../common/exec.ts';
-import { portOpen } from '../common/net.ts';
+import { freePort, portOpen } from '../common/net.ts';
 import { resolveHome } from '../kafka/paths.ts';
 import { isProcessAlive, readPid, terminateGroup, waitUntil } from '../kafka/proc.ts';
 import { ensureApicurioApp } from './fetch.ts';
@@ -24,6 +24,11 @@ export interface StartSchemaRegistryOptions {
   log?: (msg: string) => void;
   /** Called once this call has spawned a registry of its own (not when it reuses one): from then on, stopping is the caller's. */
   onSpawn?: () => void;
+  /**
+   * When the port is taken by something this launcher did not start, start on a free port instead of reusing it or
+   * failing (test runs). Our own running registry is still reused, on whatever port it runs.
+   */
+  portFallback?: boolean;
 }
 
 /** Options for {@link stopSchemaRegistry}. */
@@ -156,13 +161,14 @@ async function waitReady(paths: RegistryPaths, pid: number, url: string): Promis
 export async function startSchemaRegistry(opts: StartSchemaRegistryOptions = {}): Promise<{ url: string; reused: boolean }> {
   const log = opts.log ?? (() => undefined);
   const version = resolveVersion(opts.version);
-  const port = resolvePort(opts.port);
+  let port = resolvePort(opts.port);
   const paths = registryPaths(resolveHome(opts.home), version);
-  const url = registryUrl(port);
+  let url = registryUrl(port);
 
   const pid = readPid(paths.pidFile);
   if (pid !== undefined && isRegistry(pid)) {
     const running = recordedPort(paths);
+    if (opts.portFallback && running !== undefined) [port, url] = [running, registryUrl(running)];
     if (running !== undefined && running !== port) {
       throw new Error(`Apicurio Registry (pid ${pid}) is already running on port ${running}, not ${port}; stop it first`);
     }
@@ -176,6 +182,11 @@ export async function startSchemaRegistry(opts: StartSchemaRegistryOptions = {})
     fs.rmSync(paths.portFile, { force: true });
   }
 
+  if (opts.portFallback && (await portOpen('127.0.0.1', port))) {
+    const other = await freePort();
+    log(`port ${port} is taken by something this launcher did not start; starting Apicurio Registry on port ${other} instead`);
+    [port, url] = [other, registryUrl(other)];
+  }
   if (await portOpen('127.0.0.1', port)) {
     if (await registryAnswers(url)) {
       log(`a schema registry not started by this launcher already answers at ${url}; reusing it`);

@@ -1,36 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { waitFor, type TestWorld } from '@hookline/testing';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/**
- * A port free on 127.0.0.1 right now, for a process started later to listen on. Drawn below the kernel's ephemeral range
- * (32768–60999 here): a port the kernel handed out for `listen(0)` and closed again is soon handed to the next
- * `listen(0)` or outgoing connection of a parallel suite, so a process started on it a moment later could find it
- * taken. Ports from 20000–32767 are only ever taken by someone choosing them as this does.
- */
-export const freePort = () => freePortRun(1);
+/** Ports for processes started later: the infrastructure launchers' own helpers (see infra/common/net.ts). */
+import { freePort } from '../../infra/common/net.ts';
 
-/** The first of `count` consecutive ports free on 127.0.0.1 right now, drawn as `freePort` draws one. */
-export async function freePortRun(count: number): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const base = 20_000 + Math.floor(Math.random() * (32_768 - 20_000 - count + 1));
-    const free = await Promise.all(Array.from({ length: count }, (_, n) => canListen(base + n)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error(`no ${count} consecutive free ports in 20000-32767 on 127.0.0.1`);
-}
-
-/** Whether 127.0.0.1:port can be listened on now (and is left free again). */
-export const canListen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+export { canListen, freePort, freePortRun } from '../../infra/common/net.ts';
 
 /** The three services as processes of their own, as `npm start` runs them (each its own OpenTelemetry SDK). */
 export interface ServiceProcesses {

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { abortController } from '../lib/children.ts';
 import type { Infra } from '../lib/infra.ts';
@@ -98,19 +100,34 @@ export async function saturate(rig: Rig, sizes: Sizes, types: string[], opts: { 
 }
 
 /** Publish → received latency of every sent event that arrived (at any listener), ms; and how many never did. */
-export function endToEnd(sends: Array<[string, number]>, arrivals: Array<Map<string, number>>): { latencies: number[]; missing: number } {
+export function endToEnd(sends: Array<[string, number]>, arrivals: Array<Map<string, number>>): { latencies: number[]; missing: number; sentAt: number[] } {
   const latencies: number[] = [];
+  const sentAt: number[] = [];
   let missing = 0;
-  for (const [id, sentAt] of sends) {
+  for (const [id, at0] of sends) {
     let at: number | undefined;
     for (const m of arrivals) {
       at = m.get(id);
       if (at !== undefined) break;
     }
     if (at === undefined) missing++;
-    else latencies.push(at - sentAt);
+    else {
+      latencies.push(at - at0);
+      sentAt.push(at0);
+    }
   }
-  return { latencies, missing };
+  return { latencies, missing, sentAt };
+}
+
+/**
+ * `BENCH_LATENCY_DUMP=dir`: one `<phase>.tsv` per measured stretch (publish time in epoch ms, publish → received in ms,
+ * one line per event that arrived), to lay the slow events beside other timelines (GC logs, a service's log) when
+ * looking for a tail's cause.
+ */
+export function dumpLatencies(phase: string, result: { latencies: number[]; sentAt: number[] }): void {
+  const dir = process.env.BENCH_LATENCY_DUMP;
+  if (!dir) return;
+  writeFileSync(join(dir, `${phase}.tsv`), result.sentAt.map((at, i) => `${at.toFixed(1)}\t${result.latencies[i]!.toFixed(2)}\n`).join(''));
 }
 
 /** The lag groups of a full Hookline pipeline. */

@@ -2,14 +2,14 @@ import { meter } from '../lib/meter.ts';
 import { round, summarize } from '../lib/stats.ts';
 import type { Rig } from '../lib/rig.ts';
 import { ENDPOINT_TYPES, warmupMs } from '../sizes.ts';
-import { endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
+import { dumpLatencies, endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
 
 
 /**
  * Single publishes at `rate` for `durationMs`; publish → received p50/p99 of the deliveries to endpoints 0–8, and what
  * the stretch cost (whole-machine CPU, Kafka requests and SQL statements per event published, until endpoints 0–8 have all of theirs).
  */
-async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloadBytes: number) {
+async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloadBytes: number, phase: string) {
   await rig.receiver.call({ cmd: 'reset' });
   const cost = await meter(rig);
   const events = Math.round((rate * durationMs) / 1000);
@@ -19,7 +19,9 @@ async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloa
   const healthy = async () => (await rig.counts()).perListener.slice(0, 9).reduce((a, b) => a + b, 0);
   await rig.until(async () => (await healthy()) >= healthyExpected, 120_000, 100);
   const figures = await cost.stop(load.accepted);
-  const { latencies } = endToEnd(load.sends, (await rig.arrivals()).slice(0, 9));
+  const result = endToEnd(load.sends, (await rig.arrivals()).slice(0, 9));
+  dumpLatencies(phase, result);
+  const { latencies } = result;
   const lat = summarize(latencies);
   return { p50: lat.p50, p99: lat.p99, delivered: latencies.length, accepted: load.accepted, healthyExpected, cost: figures.metrics, costDetails: figures.details };
 }
@@ -36,10 +38,10 @@ export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
     await prime(rig, ENDPOINT_TYPES);
     // Warm-up at the same rate, not measured (BENCH_WARMUP_MS sets its length, 0: none).
     const warmMs = warmupMs(sizes.hanging.warmupMs);
-    if (warmMs > 0) await healthyLatency(rig, rate, warmMs, sizes.payloadBytes);
-    const none = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes);
+    if (warmMs > 0) await healthyLatency(rig, rate, warmMs, sizes.payloadBytes, 'warmup');
+    const none = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, 'none-hanging');
     await rig.receiverMode('hang', [9]);
-    const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes);
+    const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, 'hanging');
     await rig.receiverMode('ok', [9]);
     return {
       metrics: {

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { abortController } from '../lib/children.ts';
 import { pgStatements } from '../lib/counters.ts';
@@ -7,7 +5,7 @@ import { meter } from '../lib/meter.ts';
 import type { Rig } from '../lib/rig.ts';
 import { round, summarize } from '../lib/stats.ts';
 import { ENDPOINT_TYPES, warmupMs } from '../sizes.ts';
-import { endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
+import { dumpLatencies, endToEnd, prime, withRig, type Scenario, tenEndpoints } from './common.ts';
 
 
 /** Waits until the receiver has `expected` more deliveries than `before` and the tracker persisted as many attempts. */
@@ -15,16 +13,6 @@ async function settle(rig: Rig, before: { received: number; persisted: number },
   const received = await rig.until(async () => (await rig.counts()).total - before.received >= expected, 300_000, 100);
   const persisted = await rig.until(async () => (await rig.persisted()) - before.persisted >= expected, 120_000, 250);
   return received && persisted;
-}
-
-/**
- * `BENCH_LATENCY_DUMP=dir`: one `<phase>.tsv` per rate (publish time in epoch ms, publish → received in ms, one line
- * per event), to lay the slow events beside other timelines (GC logs, a service's log) when looking for a tail's cause.
- */
-function dumpLatencies(phase: string, sends: Array<[string, number]>, latencies: number[] | undefined): void {
-  const dir = process.env.BENCH_LATENCY_DUMP;
-  if (!dir || !latencies) return;
-  writeFileSync(join(dir, `${phase}.tsv`), sends.map(([, at], i) => `${at.toFixed(1)}\t${latencies[i]!.toFixed(2)}\n`).join(''));
 }
 
 /**
@@ -73,10 +61,11 @@ export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
       const load = await rig.load({ mode: 'single', rate, concurrency: Math.max(64, rate / 4), durationMs: durationMs + 30_000, maxEvents: events, types: ENDPOINT_TYPES, payloadBytes: sizes.payloadBytes, recordSends: true });
       const complete = await settle(rig, before, load.accepted);
       const figures = await run.stop(load.accepted);
-      const { latencies, missing } = endToEnd(load.sends, await rig.arrivals());
+      const result = endToEnd(load.sends, await rig.arrivals());
+      const { latencies, missing } = result;
       const lat = summarize(latencies);
       const k = `r${rate}`;
-      dumpLatencies(k, load.sends, latencies.length === load.sends.length ? latencies : undefined);
+      dumpLatencies(k, result);
       Object.assign(metrics, {
         [`${k}_achieved_per_s`]: round(load.eventsPerSecond),
         [`${k}_p50_ms`]: lat.p50,

@@ -9,9 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 /** Runs `bench/run.ts` at smoke size for `scenarios`, against the test infrastructure; returns its results file and output. */
 async function runBench(dir: string, name: string, scenarios: string): Promise<{ results: any; output: string }> {
   const out = join(dir, `${name}.json`);
-  const { kafkaBrokers, databaseUrl } = infra();
+  const { kafkaBrokers, databaseUrl, schemaRegistryUrl } = infra();
   const child = spawn(process.execPath, ['bench/run.ts', '--size', 'smoke', '--scenarios', scenarios, '--no-markdown', '--out', out], {
-    env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl },
+    // The run's registry, wherever it runs (on a free port when 8085 was taken by something else).
+    env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, ...(schemaRegistryUrl ? { SCHEMA_REGISTRY_URL: schemaRegistryUrl } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

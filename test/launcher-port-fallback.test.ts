@@ -30,8 +30,10 @@ function scratchHome(): string {
 /** A listener that is not a database or a broker, holding `port` until the test ends. */
 function hold(port: number): Server {
   const server = createServer((socket) => socket.destroy());
-  server.listen(port, '127.0.0.1'); // An IP literal binds synchronously: the port is taken when this returns.
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  server.on('error', () => undefined); // Already taken by someone else (another suite): taken all the same.
+  // Bound on the next tick (before any awaited step of the launcher), long before a server process it spawns binds.
+  server.listen(port, '127.0.0.1');
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve(undefined))));
   return server;
 }
 

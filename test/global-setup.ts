@@ -25,8 +25,8 @@ const log = (msg: string) => console.log(`[test infra] ${msg}`);
  * local launchers (real Kafka from Maven Central, Debian's PostgreSQL); otherwise testcontainers when a Docker
  * engine answers. Fails fast, naming what to install, when none of these is possible. Stops only what it started.
  * The launchers reuse our own running broker, cluster and registry (a developer's `npm start`), but never share one
- * this checkout did not start: when a default port is taken by something else (another checkout's run, say), or taken
- * while ours starts, they start on free ports instead.
+ * this checkout did not start: when a default port is taken by something else (another checkout's run, say), or (broker
+ * and database) taken while ours starts, they start on free ports instead.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];

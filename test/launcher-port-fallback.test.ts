@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
+import { infra } from '@hookline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, freePortRun } from '../infra/common/net.ts';
 import { startKafka, stopKafka } from '../infra/kafka/launcher.ts';
 import { startPostgres, stopPostgres } from '../infra/postgres/launcher.ts';
+import { startSchemaRegistry, stopSchemaRegistry } from '../infra/schema-registry/launcher.ts';
+import { registryAnswers } from '../infra/schema-registry/probe.ts';
 
 // The test run's own broker and cluster must not fail, nor share a server, when another checkout's run (or anything
 // else) holds the default ports: with `portFallback` the launchers start on free ports instead, also when the port is
@@ -116,4 +119,20 @@ describe('Kafka launcher, port taken by something else', () => {
     expect(await topics(raced.brokers)).toContain('port-fallback');
     expect(lines.join('\n')).toContain(`port ${next} or ${next + 1} was taken while Kafka started`);
   }, 180_000);
+});
+
+// Apicurio needs Java 21+ and its app in the cache: where the run has no registry, this case has none either.
+describe.skipIf(!infra().schemaRegistryUrl)('Schema Registry launcher, port taken by something else', () => {
+  it('with a fallback starts on a free port when the port is held before it starts', async () => {
+    const home = scratchHome();
+    const port = await freePort();
+    hold(port);
+    const lines: string[] = [];
+    const started = await startSchemaRegistry({ home, port, portFallback: true, log: (l) => lines.push(l) });
+    cleanups.push(() => stopSchemaRegistry({ home }));
+    expect(started.reused).toBe(false);
+    expect(portOf(started.url)).not.toBe(port);
+    expect(await registryAnswers(started.url)).toBe(true);
+    expect(lines.join('\n')).toContain(`port ${port} is taken`);
+  }, 120_000);
 });

@@ -1,6 +1,9 @@
-import { trace } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
-import { headerString, spanTraceHeaders, traceparentFor } from './trace-headers.ts';
+import { propagation, trace } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { afterEach, describe, expect, it } from 'vitest';
+import { extractTraceContext, headerString, spanTraceHeaders, traceparentFor } from './trace-headers.ts';
+import { startProcessSpan } from './tracing.ts';
 
 const PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const W3C = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -31,5 +34,39 @@ describe('record headers', () => {
       expect(t[3]).toBe('01');
     }
     expect(traceparentFor(span, undefined)).not.toBe(traceparentFor(span, undefined));
+  });
+});
+
+describe('trace context in record headers', () => {
+  afterEach(() => {
+    trace.disable();
+    propagation.disable();
+  });
+
+  it('reads traceparent, tracestate and baggage in any form kafkajs delivers, and nothing from a record without them', () => {
+    propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+    const ctx = extractTraceContext({ traceparent: Buffer.from(PARENT), tracestate: 'k=v', baggage: [Buffer.from('tenant=t1'), 'x=y'], 'hookline-event-id': Buffer.from('e1') });
+    const parent = trace.getSpanContext(ctx)!;
+    expect(parent).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true });
+    expect(parent.traceState?.get('k')).toBe('v');
+    expect(propagation.getBaggage(ctx)?.getEntry('tenant')?.value).toBe('t1');
+    expect(trace.getSpanContext(extractTraceContext(undefined))).toBeUndefined();
+    expect(trace.getSpanContext(extractTraceContext({ 'hookline-event-id': 'e1' }))).toBeUndefined();
+  });
+
+  it("records a consumer span with whichever tracer provider is registered now, not the one of the first span", () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const message = { key: null, value: null, timestamp: '0', attributes: 0, offset: '7', headers: { traceparent: PARENT } };
+    const spansOf = () => {
+      const exporter = new InMemorySpanExporter();
+      trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }));
+      startProcessSpan({ topic: 't', partition: 0, message }).end();
+      trace.disable();
+      return exporter.getFinishedSpans();
+    };
+    const [first, second] = [spansOf(), spansOf()];
+    expect(first.map((s) => s.name)).toEqual(['process t']);
+    expect(second.map((s) => s.name)).toEqual(['process t']);
+    expect(second[0]!.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
   });
 });

@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, propagation, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, trace, type Context, type Span, type TextMapGetter } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 
@@ -11,14 +11,19 @@ export function injectTraceHeaders(headers: IHeaders = {}, ctx: Context = contex
   return { ...headers, ...carrier };
 }
 
+/**
+ * Reads record headers for the propagators in place: only the headers they ask for (`traceparent`, `tracestate`,
+ * `baggage`) are turned into strings, not every header of every record.
+ */
+const recordHeaderGetter: TextMapGetter<IHeaders> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => valueString(headers[key]),
+};
+const NO_HEADERS: IHeaders = {};
+
 /** The context carried by a consumed record's headers (the producer's trace), or the root context. */
 export function extractTraceContext(headers: IHeaders | undefined): Context {
-  const carrier: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    const text = valueString(value);
-    if (text !== undefined) carrier[key] = text;
-  }
-  return propagation.extract(context.active(), carrier);
+  return propagation.extract(context.active(), headers ?? NO_HEADERS, recordHeaderGetter);
 }
 
 /** A header's value as a string, whatever form kafkajs delivered it in. */

@@ -1,8 +1,20 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { extractTraceContext, spanTraceHeaders } from './trace-headers.ts';
 
-const tracer = () => trace.getTracer('hookline-kafka');
+let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
+
+/**
+ * The package's tracer, looked up again only when the global tracer provider is another object (`trace.disable()`
+ * leaves a new one; tests register and remove theirs): the SDK's `getTracer` builds a key and searches its tracers
+ * on every call, which was every record's span. A tracer taken before the SDK registered is the API's proxy, which
+ * follows the provider registered later.
+ */
+function tracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer('hookline-kafka') };
+  return cached.tracer;
+}
 
 /** Marks a span failed with the error, the way every Hookline span reports errors. */
 export function recordFailure(span: Span, err: unknown): void {

@@ -15,20 +15,20 @@ const UNTRACED = new Set(['/healthz', '/readyz', '/metrics']);
 export const requestTracing: RequestHandler = (req, res, next) => {
   if (req.method === 'GET' && UNTRACED.has(req.path)) return next();
   const parent = propagation.extract(context.active(), req.headers);
-  const span = tracer.startSpan(
-    req.method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': req.method,
-        'url.path': req.path,
-        'url.scheme': req.protocol,
-        'server.port': req.socket.localPort ?? 0,
-        ...(req.get('user-agent') ? { 'user_agent.original': req.get('user-agent') } : {}),
-      },
-    },
-    parent,
-  );
+  const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+  // Attributes only for a span that records: most are not sampled (the samplers Hookline offers do not read them),
+  // and reading them costs express's getters on every request.
+  if (!span.isRecording()) {
+    context.with(trace.setSpan(parent, span), next);
+    return;
+  }
+  span.setAttributes({
+    'http.request.method': req.method,
+    'url.path': req.path,
+    'url.scheme': req.protocol,
+    'server.port': req.socket.localPort ?? 0,
+    ...(req.get('user-agent') ? { 'user_agent.original': req.get('user-agent') } : {}),
+  });
   res.on('finish', () => {
     const route = (req.route as { path?: string } | undefined)?.path;
     if (route) {

@@ -35,6 +35,18 @@ describe('benchmark harness (smoke sizes)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('runs the tracing micro-benchmark: CPU per hop with tracing off, not sampled and sampled', { timeout: 120_000 }, async () => {
+    const child = spawn(process.execPath, ['bench/tracing-cost.ts', '2000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code, output).toBe(0);
+    const result = JSON.parse(output.trim().split('\n').at(-1)!);
+    expect(result.hops).toBe(2000);
+    for (const mode of ['tracingOff', 'notSampled', 'sampled']) expect(result.cpuUsPerHop[mode], output).toBeGreaterThan(0);
+  });
+
   it('runs end-to-end and baseline, writes results with deliveries > 0', { timeout: 300_000 }, async () => {
     const { results, output } = await runBench(dir, 'smoke', 'end-to-end,baseline');
     expect(results.meta.size).toBe('smoke');

@@ -6,19 +6,13 @@ import { join } from 'node:path';
 import { infra } from '@hookline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
-/** Runs `bench/run.ts` at smoke size for `scenarios`, against the test infrastructure; returns its results file and output. */
-async function runBench(dir: string, name: string, scenarios: string): Promise<{ results: any; output: string }> {
-  const out = join(dir, `${name}.json`);
-  const { kafkaBrokers, databaseUrl, schemaRegistryUrl } = infra();
-  const child = spawn(process.execPath, ['bench/run.ts', '--size', 'smoke', '--scenarios', scenarios, '--no-markdown', '--out', out], {
-    // The run's registry, wherever it runs (on a free port when 8085 was taken by something else).
-    env: { ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, ...(schemaRegistryUrl ? { SCHEMA_REGISTRY_URL: schemaRegistryUrl } : {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs a bench script with Node 24 until it exits (interrupted after `killAfterMs`); its exit code must be 0. */
+async function runScript(args: string[], killAfterMs: number, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const killer = setTimeout(() => child.kill('SIGINT'), 280_000);
+  const killer = setTimeout(() => child.kill('SIGINT'), killAfterMs);
   try {
     const [code] = await once(child, 'exit');
     expect(code, output).toBe(0);
@@ -26,6 +20,17 @@ async function runBench(dir: string, name: string, scenarios: string): Promise<{
     clearTimeout(killer);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+  return output;
+}
+
+/** Runs `bench/run.ts` at smoke size for `scenarios`, against the test infrastructure; returns its results file and output. */
+async function runBench(dir: string, name: string, scenarios: string): Promise<{ results: any; output: string }> {
+  const out = join(dir, `${name}.json`);
+  const { kafkaBrokers, databaseUrl, schemaRegistryUrl } = infra();
+  const output = await runScript(['bench/run.ts', '--size', 'smoke', '--scenarios', scenarios, '--no-markdown', '--out', out], 280_000, {
+    // The run's registry, wherever it runs (on a free port when 8085 was taken by something else).
+    ...process.env, KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl, ...(schemaRegistryUrl ? { SCHEMA_REGISTRY_URL: schemaRegistryUrl } : {}),
+  });
   return { results: JSON.parse(readFileSync(out, 'utf8')), output };
 }
 
@@ -36,12 +41,7 @@ describe('benchmark harness (smoke sizes)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs the tracing micro-benchmark: CPU per hop with tracing off, not sampled and sampled', { timeout: 120_000 }, async () => {
-    const child = spawn(process.execPath, ['bench/tracing-cost.ts', '2000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const [code] = await once(child, 'exit');
-    expect(code, output).toBe(0);
+    const output = await runScript(['bench/tracing-cost.ts', '2000'], 100_000);
     const result = JSON.parse(output.trim().split('\n').at(-1)!);
     expect(result.hops).toBe(2000);
     for (const mode of ['tracingOff', 'notSampled', 'sampled']) expect(result.cpuUsPerHop[mode], output).toBeGreaterThan(0);

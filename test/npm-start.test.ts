@@ -100,8 +100,8 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
   });
 
   /** `npm start` in its own process group, as a terminal runs it (Ctrl-C signals the whole group). */
-  function npmStart(): Run {
-    const child = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  function npmStart(extraEnv: NodeJS.ProcessEnv = {}): Run {
+    const child = spawn('npm', ['start'], { cwd: root, env: { ...env, ...extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -131,17 +131,22 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
     expect(processesMentioning(home), first.output()).toEqual([]);
 
     // 2. Ready, then Ctrl-C, and at once a new npm start: it waits for the first to stop and never reuses what is stopping.
-    const second = npmStart();
+    // The second runs the services as processes, the third as by default: in npm start's process, a worker thread each.
+    const second = npmStart({ SERVICES_RUN_AS: 'process' });
     await ready(second);
     expect(second.output()).toMatch(/✓ broker .*\(started\)/);
     expect(second.output()).toMatch(/✓ database .*\(started\)/);
     expect(second.output()).not.toMatch(/"level":|TimeoutNegativeWarning|level-50|ERROR/);
+    expect(second.output()).toMatch(/tracker :\d+ as a process each…/);
     ctrlC(second);
     const third = npmStart();
     await exited(second);
     expect(second.output()).toContain('stopped.');
     await ready(third);
     expect(third.output(), third.output()).not.toMatch(/✗|restarting in/);
+    expect(third.output()).toMatch(/tracker :\d+ in one process, a thread each/);
+    // Each service's lines still carry its name.
+    expect(third.output()).toMatch(/^dispatcher \| .*INFO/m);
 
     // The stack answers: the admin token printed in the banner creates a tenant.
     const token = /admin token\s+(\S+)/.exec(third.output())?.[1];
@@ -165,6 +170,15 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
     ctrlC(third);
     await exited(third);
     expect(third.output()).toContain('stopped.');
+    expect(third.output()).toMatch(/^tracker +\| .*stopped cleanly/m);
     expect(processesMentioning(home), third.output()).toEqual([]);
   }, 400_000);
+
+  it('refuses a SERVICES_RUN_AS it does not know, before starting anything', async () => {
+    const run = npmStart({ SERVICES_RUN_AS: 'fibers' });
+    await exited(run);
+    expect(run.child.exitCode).toBe(1);
+    expect(run.output()).toContain('SERVICES_RUN_AS must be process or thread (got "fibers")');
+    expect(processesMentioning(home)).toEqual([]);
+  }, 60_000);
 });

@@ -23,7 +23,8 @@ export interface Services {
   api: string;
   adminToken: string;
   env: Record<string, string>;
-  children: Map<ServiceName, Child>;
+  /** By service; one `services` process instead with `BENCH_SERVICES_RUN_AS=thread`. */
+  children: Map<ServiceName | 'services', Child>;
   /** Each service's base URL (its `/metrics` and `/readyz` are there). */
   urls: Map<ServiceName, string>;
   stop(): Promise<void>;
@@ -80,25 +81,34 @@ export async function startServices(ctx: BenchContext, world: World, names: read
   // BENCH_SERVICE_ENV: a JSON object of variables for the services (e.g. {"LOG_LEVEL":"warn","OTEL_SDK_DISABLED":"true"}).
   const env = { ...serviceEnv(ctx, world), ...extraEnv, ...(JSON.parse(process.env.BENCH_SERVICE_ENV ?? '{}') as Record<string, string>) };
   buildStrippedCache();
-  const children = new Map<ServiceName, Child>();
+  const children = new Map<ServiceName | 'services', Child>();
   const ports = new Map<ServiceName, number>();
   try {
-    for (const name of names) {
-      const port = await freePort();
-      ports.set(name, port);
-      // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the services (written when they stop), for flame graphs.
-      // BENCH_NODE_OPTIONS: extra Node/V8 flags for the services only (e.g. a preload); BENCH_NODE_ARGS: the same on the
-      // command line after the services' own, for V8 flags Node refuses in NODE_OPTIONS (--heap-growing-percent) or to
-      // replace one of theirs (the later wins). The services run as npm start runs them (SERVICE_NODE_ARGS on the
-      // command line: their TypeScript stripped ahead of time, their heap flags).
+    for (const name of names) ports.set(name, await freePort());
+    // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the services (written when they stop), for flame graphs.
+    // BENCH_NODE_OPTIONS: extra Node/V8 flags for the services only (e.g. a preload); BENCH_NODE_ARGS: the same on the
+    // command line after the services' own, for V8 flags Node refuses in NODE_OPTIONS (--heap-growing-percent) or to
+    // replace one of theirs (the later wins). The services run as npm start runs them (SERVICE_NODE_ARGS on the
+    // command line: their TypeScript stripped ahead of time, their heap flags).
+    const nodeArgs = [...SERVICE_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
+    const prof = (name: string): Record<string, string> => {
       const nodeOptions = [
         process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${name}` : '',
         process.env.BENCH_NODE_OPTIONS ?? '',
       ].filter(Boolean).join(' ');
-      const prof: Record<string, string> = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
-      children.set(name, startChild({ name, script: `services/${name}/src/main.ts`, nodeArgs: [...SERVICE_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)], env: { ...env, ...prof, HTTP_PORT: String(port) }, logDir: ctx.logDir }));
+      return nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
+    };
+    if (process.env.BENCH_SERVICES_RUN_AS === 'thread') {
+      // As `npm start` runs them with SERVICES_RUN_AS=thread: one process, a worker thread each.
+      const args = names.map((name) => `${name}=${ports.get(name)}`);
+      children.set('services', startChild({ name: 'services', script: 'infra/dev/one-process.ts', args, nodeArgs, env: { ...env, ...prof('services') }, logDir: ctx.logDir }));
+    } else {
+      for (const name of names) {
+        children.set(name, startChild({ name, script: `services/${name}/src/main.ts`, nodeArgs, env: { ...env, ...prof(name), HTTP_PORT: String(ports.get(name)) }, logDir: ctx.logDir }));
+      }
     }
-    await Promise.all(names.map((name) => waitHttpOk(`http://127.0.0.1:${ports.get(name)}/readyz`, children.get(name)!, 120_000)));
+    const childOf = (name: ServiceName) => children.get(name) ?? children.get('services')!;
+    await Promise.all(names.map((name) => waitHttpOk(`http://127.0.0.1:${ports.get(name)}/readyz`, childOf(name), 120_000)));
   } catch (err) {
     await Promise.allSettled([...children.values()].map((c) => c.stop()));
     throw err;

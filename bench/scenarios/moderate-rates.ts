@@ -47,7 +47,7 @@ export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
     const idleFigures = await idle.stop(1);
     metrics.idle_machine_cores = idleFigures.metrics.machine_cores!;
     metrics.idle_kafka_requests_per_s = round(((idleFigures.metrics.kafka_requests_per_event ?? 0) / (idleFigures.metrics.seconds ?? 1)), 1);
-    const rss = rig.children.filter((c) => ['ingest', 'dispatcher', 'tracker'].includes(c.name)).map((c) => c.sample()?.rssMiB ?? 0);
+    const rss = rig.children.filter((c) => ['ingest', 'dispatcher', 'tracker', 'services'].includes(c.name)).map((c) => c.sample()?.rssMiB ?? 0);
     metrics.idle_services_rss_mib = round(rss.reduce((a, b) => a + b, 0), 0);
     details.idle = { ...idleFigures.details, rssMiB: Object.fromEntries(rig.children.map((c) => [c.name, c.sample()?.rssMiB ?? null])) };
 
@@ -97,7 +97,7 @@ export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
       details.drain = { ...figures.details, accepted: load.accepted, complete, publishFailures: load.failures, seconds: round(seconds, 1) };
     }
     // Each service's peak resident memory over the whole run (VmHWM: start-up, the rates and the drain).
-    const services = rig.children.filter((c) => ['ingest', 'dispatcher', 'tracker'].includes(c.name));
+    const services = rig.children.filter((c) => ['ingest', 'dispatcher', 'tracker', 'services'].includes(c.name));
     const peaks = Object.fromEntries(services.map((c) => [c.name, c.sample()?.peakRssMiB ?? null]));
     metrics.peak_service_rss_mib = Math.max(0, ...Object.values(peaks).map((v) => v ?? 0));
     details.peakRssMiB = peaks;

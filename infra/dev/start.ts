@@ -13,11 +13,12 @@ import { loadDevSecrets } from './dev-secrets.ts';
 import { jaegerLink, kafkaMetricsPort, observabilityParts, observabilityWanted, otlpEnv } from './observability.ts';
 import { configuredPart, localStack, type Part } from './stack.ts';
 import { StartLock } from './start-lock.ts';
-import { Supervisor } from './supervisor.ts';
+import { Supervisor, type RunAs } from './supervisor.ts';
 
 /**
  * `npm start`: the whole pipeline on this machine. Starts a broker, a database and a schema registry when none is
- * configured, migrates, runs the three services as supervised processes and prints the API URL and admin token.
+ * configured, migrates, runs the three services supervised (in this process, a worker thread each, or as processes) and
+ * prints the API URL and admin token.
  * Ctrl-C (or SIGTERM, or the npm that ran it going away) stops everything it started, at any moment.
  */
 const root = join(import.meta.dirname, '..', '..');
@@ -122,7 +123,18 @@ async function waitForServices(ports: Record<string, number>): Promise<void> {
   }
 }
 
+/**
+ * `SERVICES_RUN_AS`: `thread` (the default: all three in this process, a worker thread each — ~110 MiB less memory
+ * than three processes, as fast at moderate rates; bench/RESULTS.md) or `process` (each service its own process).
+ */
+function servicesRunAs(): RunAs {
+  const value = process.env.SERVICES_RUN_AS ?? 'thread';
+  if (value !== 'process' && value !== 'thread') throw new Error(`SERVICES_RUN_AS must be process or thread (got ${JSON.stringify(value)})`);
+  return value;
+}
+
 async function main(): Promise<void> {
+  servicesRunAs();
   mkdirSync(home, { recursive: true });
   await lock.take(say);
 
@@ -180,6 +192,7 @@ async function main(): Promise<void> {
 
   // The services load their TypeScript stripped ahead of time (infra/node/stripped-ts.js: less memory each).
   buildStrippedCache();
+  const runAs = servicesRunAs();
   supervisor = new Supervisor(
     (['ingest', 'dispatcher', 'tracker'] as const).map((name) => ({
       name,
@@ -195,9 +208,9 @@ async function main(): Promise<void> {
       },
     })),
     root,
-    { colour },
+    { colour, runAs },
   );
-  say(`starting ingest :${ports.ingest}, dispatcher :${ports.dispatcher}, tracker :${ports.tracker}…`);
+  say(`starting ingest :${ports.ingest}, dispatcher :${ports.dispatcher}, tracker :${ports.tracker}${runAs === 'thread' ? ' in one process, a thread each (SERVICES_RUN_AS=process: a process each)' : ' as a process each'}…`);
   supervisor.start();
   watch(parts, () => supervisor?.restartWaiting());
   await waitForServices(ports);

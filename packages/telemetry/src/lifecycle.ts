@@ -1,10 +1,15 @@
+import { isMainThread, parentPort } from 'node:worker_threads';
 import type { Logger } from 'pino';
+
+/** What a host sends a service running in a worker thread to stop it (a thread gets no signals). */
+export const STOP_MESSAGE = 'hookline:stop';
 
 /**
  * Stops the service once on SIGTERM or SIGINT: `stop()` must finish in-flight work, commit and disconnect.
  * If it takes longer than `timeoutMs` the process exits anyway (non-zero), so an orchestrator never waits forever.
  * Returns a function that stops the service the same way because of a fatal fault; the exit code is then 1, so a
- * supervisor restarts it.
+ * supervisor restarts it. In a worker thread (services run in one process) the host's {@link STOP_MESSAGE} stands for
+ * SIGTERM, and exiting ends the thread.
  */
 export function stopOnSignals(stop: () => Promise<void>, opts: { timeoutMs: number; log: Logger }): (reason: string) => void {
   let stopping = false;
@@ -31,6 +36,14 @@ export function stopOnSignals(stop: () => Promise<void>, opts: { timeoutMs: numb
   };
   process.on('SIGTERM', (signal) => begin({ signal }));
   process.on('SIGINT', (signal) => begin({ signal }));
+  if (!isMainThread && parentPort) {
+    const port = parentPort;
+    port.on('message', (msg: unknown) => {
+      if (msg === STOP_MESSAGE) begin({ signal: 'stop message' });
+    });
+    // Listening must not keep the thread alive on its own.
+    port.unref();
+  }
   return (reason) => {
     exitCode = 1;
     begin({ reason });

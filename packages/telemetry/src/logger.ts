@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { formatLogLine } from './pretty-log.ts';
@@ -16,9 +17,15 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * In a worker thread (the services run in one process) lines go to the thread's `process.stdout`, which its host
+ * reads, so that each line stays with its service; pino's own destination would write to the process's descriptor 1.
+ */
+const inWorker = !isMainThread;
+
 /** Writes each line as a person reads it, synchronously on stdout like pino's own destination. */
 function prettyStream(colour: boolean): DestinationStream {
-  const stdout = pino.destination({ dest: 1, sync: true });
+  const stdout = inWorker ? process.stdout : pino.destination({ dest: 1, sync: true });
   return { write: (line: string) => stdout.write(`${formatLogLine(line.trimEnd(), { colour })}\n`) };
 }
 
@@ -44,5 +51,6 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
   } satisfies pino.LoggerOptions;
   if (opts.format === 'pretty') return pino(options, prettyStream(opts.colour ?? true));
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  if (opts.destination) return pino(options, opts.destination);
+  return inWorker ? pino(options, process.stdout) : pino(options);
 }

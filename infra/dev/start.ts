@@ -124,8 +124,8 @@ async function waitForServices(ports: Record<string, number>): Promise<void> {
 }
 
 /**
- * `SERVICES_RUN_AS`: `thread` (the default: all three in this process, a worker thread each — ~110 MiB less memory
- * than three processes, as fast at moderate rates; bench/RESULTS.md) or `process` (each service its own process).
+ * `SERVICES_RUN_AS`: `thread` (the default: all three in this process, a worker thread each — ~100 MiB less memory
+ * than three processes after a load, as fast at moderate rates; bench/RESULTS.md) or `process` (each service its own process).
  */
 function servicesRunAs(): RunAs {
   const value = process.env.SERVICES_RUN_AS ?? 'thread';

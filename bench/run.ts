@@ -109,7 +109,7 @@ try {
     },
     versions: { node: process.versions.node, kafka: kafkaVersion(), postgres: await postgresVersion(infra.databaseUrl).catch(() => 'unknown') },
     settings: {
-      services: 'separate processes (node services/<name>/src/main.ts), LOG_LEVEL=info, logs to files',
+      services: `${process.env.BENCH_SERVICES_RUN_AS === 'thread' ? 'one process, a worker thread each (BENCH_SERVICES_RUN_AS=thread: infra/dev/one-process.ts, as npm start runs them)' : 'separate processes (node services/<name>/src/main.ts)'}, LOG_LEVEL=info, logs to files`,
       tracing: otlpEndpoint ? `OpenTelemetry SDK on, OTLP/HTTP export to ${sink ? 'a local stand-in collector (bench/procs/otlp-sink.ts)' : otlpEndpoint}` : 'OpenTelemetry SDK on, OTEL_TRACES_EXPORTER=none (no tracer provider is registered then)',
       sampler: process.env.OTEL_TRACES_SAMPLER ? `${process.env.OTEL_TRACES_SAMPLER} ${process.env.OTEL_TRACES_SAMPLER_ARG ?? ''}` : 'Hookline default: parentbased_traceidratio, 0.1 (OTEL_TRACES_SAMPLER/_ARG unset)',
       partitions: 'TOPIC_PARTITIONS default (6)',

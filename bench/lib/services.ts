@@ -17,7 +17,7 @@ export interface BenchContext {
   log(msg: string): void;
 }
 
-/** The services of one scenario run, as separate processes. */
+/** The services of one scenario run, as separate processes or (`BENCH_SERVICES_RUN_AS=thread`) threads of one. */
 export interface Services {
   /** Base URL of ingest's API ('' when ingest is not running). */
   api: string;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_NODE_ARGS } from '../infra/node/service-node-args.js';
+import { SERVICE_NODE_ARGS, SERVICE_THREAD_YOUNG_GENERATION_MB } from '../infra/node/service-node-args.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,6 +41,14 @@ const growingFactors = (args: readonly string[]) =>
     .flatMap((line) => /\[HeapController\] factor ([0-9.]+)/.exec(line)?.[1] ?? [])
     .map(Number);
 
+/** Runs `code` (a module, as the thread inherits `--input-type`) in a worker thread with the services' young-generation limit, in a process with `args`. */
+const inThread = (args: readonly string[], code: string) =>
+  execFileSync(
+    process.execPath,
+    [...args, '--input-type=module', '-e', `import { Worker } from 'node:worker_threads'; new Worker(${JSON.stringify(code)}, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: ${SERVICE_THREAD_YOUNG_GENERATION_MB} } });`],
+    { cwd: root, encoding: 'utf8' },
+  );
+
 /**
  * The services cap V8's young generation and fix the old generation's growing factor (issue 19): V8 starts marking for
  * a full collection when the old generation's headroom is less than the young generation; with V8's defaults that was
@@ -66,11 +74,27 @@ describe('service Node flags', () => {
     expect(new Set(factors)).toEqual(new Set([2]));
   });
 
+  it('give a service in a worker thread (npm start) the same young generation and growing factor', () => {
+    // The young generation is the thread's resource limit (on its own here: a host without the services' cap); the
+    // growing factor is the host process's flag.
+    const newSpace = Number(inThread(SERVICE_NODE_ARGS.filter((arg) => !arg.startsWith('--max-semi-space-size')), probe).trim());
+    expect(newSpace).toBeGreaterThanOrEqual(16);
+    expect(newSpace).toBeLessThan(40);
+    const factors = inThread([...SERVICE_NODE_ARGS, '--trace-gc-verbose', '--expose-gc'], growthProbe)
+      .split('\n')
+      .flatMap((line) => /\[HeapController\] factor ([0-9.]+)/.exec(line)?.[1] ?? [])
+      .map(Number);
+    expect(factors.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(factors)).toEqual(new Set([2]));
+  });
+
   it('are the flags the start scripts and the Docker image use', () => {
     const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: Record<string, string> };
     for (const name of ['ingest', 'dispatcher', 'tracker']) {
       expect(pkg.scripts[`start:${name}`]).toContain(`node --max-semi-space-size=16 --heap-growing-percent=100 --import ./infra/node/stripped-ts.js services/${name}/src/main.ts`);
     }
+    // npm start's own process hosts the services' threads: V8's flags are the process's.
+    expect(pkg.scripts.start).toContain('node --max-semi-space-size=16 --heap-growing-percent=100 infra/dev/start.ts');
     expect(readFileSync(`${root}/infra/docker/Dockerfile`, 'utf8')).toContain('exec node --max-semi-space-size=16 --heap-growing-percent=100 --import ./infra/node/stripped-ts.js');
   });
 });

@@ -131,20 +131,20 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
     expect(processesMentioning(home), first.output()).toEqual([]);
 
     // 2. Ready, then Ctrl-C, and at once a new npm start: it waits for the first to stop and never reuses what is stopping.
-    // The second runs the services as processes, the third as by default: in npm start's process, a worker thread each.
-    const second = npmStart({ SERVICES_RUN_AS: 'process' });
+    // The second runs the services as by default, a process each; the third in npm start's process, a worker thread each.
+    const second = npmStart();
     await ready(second);
     expect(second.output()).toMatch(/✓ broker .*\(started\)/);
     expect(second.output()).toMatch(/✓ database .*\(started\)/);
     expect(second.output()).not.toMatch(/"level":|TimeoutNegativeWarning|level-50|ERROR/);
-    expect(second.output()).toMatch(/tracker :\d+ as a process each…/);
+    expect(second.output()).toMatch(/tracker :\d+…/);
     ctrlC(second);
-    const third = npmStart();
+    const third = npmStart({ SERVICES_RUN_AS: 'thread' });
     await exited(second);
     expect(second.output()).toContain('stopped.');
     await ready(third);
     expect(third.output(), third.output()).not.toMatch(/✗|restarting in/);
-    expect(third.output()).toMatch(/tracker :\d+ in one process, a thread each/);
+    expect(third.output()).toMatch(/tracker :\d+ in one process, a thread each…/);
     // Each service's lines still carry its name.
     expect(third.output()).toMatch(/^dispatcher \| .*INFO/m);
 

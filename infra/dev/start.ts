@@ -17,7 +17,7 @@ import { Supervisor, type RunAs } from './supervisor.ts';
 
 /**
  * `npm start`: the whole pipeline on this machine. Starts a broker, a database and a schema registry when none is
- * configured, migrates, runs the three services supervised (in this process, a worker thread each, or as processes) and
+ * configured, migrates, runs the three services supervised (as processes, or in this process a worker thread each) and
  * prints the API URL and admin token.
  * Ctrl-C (or SIGTERM, or the npm that ran it going away) stops everything it started, at any moment.
  */
@@ -124,11 +124,12 @@ async function waitForServices(ports: Record<string, number>): Promise<void> {
 }
 
 /**
- * `SERVICES_RUN_AS`: `thread` (the default: all three in this process, a worker thread each — ~100 MiB less memory
- * than three processes after a load, as fast at moderate rates; bench/RESULTS.md) or `process` (each service its own process).
+ * `SERVICES_RUN_AS`: `process` (the default: each service its own process) or `thread` (all three in this process, a
+ * worker thread each: ~100 MiB less memory after a load and as fast at 100/s, but a longer tail near saturation and a
+ * slower drain; bench/RESULTS.md).
  */
 function servicesRunAs(): RunAs {
-  const value = process.env.SERVICES_RUN_AS ?? 'thread';
+  const value = process.env.SERVICES_RUN_AS ?? 'process';
   if (value !== 'process' && value !== 'thread') throw new Error(`SERVICES_RUN_AS must be process or thread (got ${JSON.stringify(value)})`);
   return value;
 }
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
     root,
     { colour, runAs },
   );
-  say(`starting ingest :${ports.ingest}, dispatcher :${ports.dispatcher}, tracker :${ports.tracker}${runAs === 'thread' ? ' in one process, a thread each (SERVICES_RUN_AS=process: a process each)' : ' as a process each'}…`);
+  say(`starting ingest :${ports.ingest}, dispatcher :${ports.dispatcher}, tracker :${ports.tracker}${runAs === 'thread' ? ' in one process, a thread each' : ''}…`);
   supervisor.start();
   watch(parts, () => supervisor?.restartWaiting());
   await waitForServices(ports);

@@ -21,6 +21,9 @@ async function settle(rig: Rig, before: { received: number; persisted: number },
  * Measures the idle stack, then each fixed rate (publish → received p50/p99, whole-machine CPU per event from
  * /proc/stat, Kafka requests and SQL statements per event), then a drain of single publishes from many clients.
  */
+/** The services' processes: one each, or one `services` process with `BENCH_SERVICES_RUN_AS=thread`. */
+const SERVICES = ['ingest', 'dispatcher', 'tracker', 'services'];
+
 export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
   withRig(ctx, infra, 'moderate', { services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000 }, async (rig) => {
     const m = sizes.moderate;
@@ -47,7 +50,7 @@ export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
     const idleFigures = await idle.stop(1);
     metrics.idle_machine_cores = idleFigures.metrics.machine_cores!;
     metrics.idle_kafka_requests_per_s = round(((idleFigures.metrics.kafka_requests_per_event ?? 0) / (idleFigures.metrics.seconds ?? 1)), 1);
-    const rss = rig.children.filter((c) => ['ingest', 'dispatcher', 'tracker', 'services'].includes(c.name)).map((c) => c.sample()?.rssMiB ?? 0);
+    const rss = rig.children.filter((c) => SERVICES.includes(c.name)).map((c) => c.sample()?.rssMiB ?? 0);
     metrics.idle_services_rss_mib = round(rss.reduce((a, b) => a + b, 0), 0);
     details.idle = { ...idleFigures.details, rssMiB: Object.fromEntries(rig.children.map((c) => [c.name, c.sample()?.rssMiB ?? null])) };
 
@@ -97,7 +100,7 @@ export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
       details.drain = { ...figures.details, accepted: load.accepted, complete, publishFailures: load.failures, seconds: round(seconds, 1) };
     }
     // Each service's peak resident memory over the whole run (VmHWM: start-up, the rates and the drain).
-    const services = rig.children.filter((c) => ['ingest', 'dispatcher', 'tracker', 'services'].includes(c.name));
+    const services = rig.children.filter((c) => SERVICES.includes(c.name));
     const peaks = Object.fromEntries(services.map((c) => [c.name, c.sample()?.peakRssMiB ?? null]));
     metrics.peak_service_rss_mib = Math.max(0, ...Object.values(peaks).map((v) => v ?? 0));
     details.peakRssMiB = peaks;

@@ -135,7 +135,7 @@ function servicesRunAs(): RunAs {
 }
 
 async function main(): Promise<void> {
-  servicesRunAs();
+  const runAs = servicesRunAs();
   mkdirSync(home, { recursive: true });
   await lock.take(say);
 
@@ -193,7 +193,6 @@ async function main(): Promise<void> {
 
   // The services load their TypeScript stripped ahead of time (infra/node/stripped-ts.js: less memory each).
   buildStrippedCache();
-  const runAs = servicesRunAs();
   supervisor = new Supervisor(
     (['ingest', 'dispatcher', 'tracker'] as const).map((name) => ({
       name,

@@ -10,11 +10,13 @@
 // (bench/RESULTS.md). Command-line flags: Node refuses --heap-growing-percent in NODE_OPTIONS.
 import { fileURLToPath, URL } from 'node:url';
 
-export const SERVICE_NODE_ARGS = ['--max-semi-space-size=16', '--heap-growing-percent=100', '--import', fileURLToPath(new URL('./stripped-ts.js', import.meta.url))];
+const importStripped = ['--import', fileURLToPath(new URL('./stripped-ts.js', import.meta.url))];
+
+export const SERVICE_NODE_ARGS = ['--max-semi-space-size=16', '--heap-growing-percent=100', ...importStripped];
 
 // A service in a worker thread (SERVICES_RUN_AS=thread): V8's flags are the process's own (its host runs with the two
 // above on its command line), the young generation is the thread's resource limit (V8's young generation is three
 // semi-spaces: 48 MiB is the 2 × 16 MiB of --max-semi-space-size=16 plus its large-object space), the loader hook the
 // thread's own.
-export const SERVICE_THREAD_EXEC_ARGV = ['--import', fileURLToPath(new URL('./stripped-ts.js', import.meta.url))];
+export const SERVICE_THREAD_EXEC_ARGV = importStripped;
 export const SERVICE_THREAD_YOUNG_GENERATION_MB = 48;

@@ -1,9 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './support/service-processes.ts';
+
+/** The nice value of a process's main thread (`/proc/<pid>/stat`, field 19). */
+const niceOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+};
 
 const status = (url: string) => request(url).then(async (r) => (await r.body.dump(), r.statusCode), () => 0);
 
@@ -64,6 +72,8 @@ describe('each service runs on its own, configured by the environment, and stops
         description: `${service} ready`,
       });
       expect(await status(`http://127.0.0.1:${port}/healthz`)).toBe(200);
+      // TRACKER_NICE (default 10): the tracker's writes yield the cores to the delivery path; the others keep ours.
+      if (process.platform === 'linux') expect(niceOf(child.pid!)).toBe(service === 'tracker' ? Math.max(10, getPriority()) : getPriority());
       const started = Date.now();
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');

@@ -49,15 +49,17 @@ export function delta(before: Map<string, number>, after: Map<string, number>): 
 
 export const total = (d: Array<[string, number]>): number => d.reduce((a, [, n]) => a + n, 0);
 
+/** CPU-seconds used so far by each of the machine's Kafka brokers and PostgreSQL processes, by pid. */
+export type InfraCpu = Map<string, { kind: 'broker' | 'postgres'; seconds: number }>;
+
 /**
  * CPU-seconds used so far by the machine's Kafka brokers (JVMs running `kafka.Kafka`) and PostgreSQL processes
- * (every backend, the postmaster and its workers), from /proc: the share of an event's cost the services do not
- * show. On a machine that runs other brokers or clusters than the bench's, theirs are counted too.
+ * (every backend, the postmaster and its workers), from /proc, per process: the share of an event's cost the services
+ * do not show. On a machine that runs other brokers or clusters than the bench's, theirs are counted too.
  */
-export function infraCpuSeconds(): { broker: number; postgres: number } {
+export function infraCpuSeconds(): InfraCpu {
   const ticks = 100;
-  let broker = 0;
-  let postgres = 0;
+  const out: InfraCpu = new Map();
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
@@ -67,12 +69,24 @@ export function infraCpuSeconds(): { broker: number; postgres: number } {
       if (!isBroker && !isPostgres) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
-      if (isBroker) broker += seconds;
-      else postgres += seconds;
+      out.set(pid, { kind: isBroker ? 'broker' : 'postgres', seconds: (Number(fields[11]) + Number(fields[12])) / ticks });
     } catch {
       // The process ended while it was read.
     }
   }
-  return { broker, postgres };
+  return out;
+}
+
+/**
+ * What the brokers and PostgreSQL spent between two readings: each process still running counts from its first
+ * reading (from zero when it started in between). A process that ended in between (a PostgreSQL backend whose client
+ * disconnected) is left out rather than counted negative: its last CPU is gone with it.
+ */
+export function infraCpuDelta(before: InfraCpu, after: InfraCpu): { broker: number; postgres: number } {
+  const spent = { broker: 0, postgres: 0 };
+  for (const [pid, now] of after) {
+    const then = before.get(pid);
+    spent[now.kind] += now.seconds - (then?.kind === now.kind ? then.seconds : 0);
+  }
+  return spent;
 }

@@ -1,4 +1,4 @@
-import { delta, infraCpuSeconds, kafkaRequests, pgStatements, total } from './counters.ts';
+import { delta, infraCpuDelta, infraCpuSeconds, kafkaRequests, pgStatements, total } from './counters.ts';
 import { machineBusySeconds } from './proc-stats.ts';
 import type { Rig } from './rig.ts';
 import { round } from './stats.ts';
@@ -19,12 +19,12 @@ export async function meter(rig: Rig): Promise<Meter> {
     async stop(events) {
       const busy = machineBusySeconds() - busy0;
       const seconds = (Date.now() - t0) / 1000;
-      const infra = infraCpuSeconds();
+      const infra = infraCpuDelta(infra0, infraCpuSeconds());
       const perEvent = (cpuSeconds: number) => round((cpuSeconds / Math.max(1, events)) * 1000, 3);
       const procs = {
         ...Object.fromEntries(rig.children.map((c) => [c.name, perEvent((c.sample()?.cpuSeconds ?? 0) - (procs0.get(c.name) ?? 0))])),
-        broker: perEvent(infra.broker - infra0.broker),
-        postgres: perEvent(infra.postgres - infra0.postgres),
+        broker: perEvent(infra.broker),
+        postgres: perEvent(infra.postgres),
       };
       const kafka = delta(kafka0, await kafkaRequests(rig));
       const pg1 = await pgStatements(rig);

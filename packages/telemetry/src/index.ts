@@ -1,3 +1,4 @@
+export { lowerCpuPriority } from './cpu-priority.ts';
 export { exitOnStartupError, stopOnSignals } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetricsRegistry } from './metrics.ts';

@@ -1,5 +1,5 @@
 import { duration, httpFragment, kafkaFragment, memoryFragment, pgFragment, positiveInt, shutdownFragment, sourceTopicsFragment, telemetryFragment } from '@hookline/config';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** A fetch answers with at most kafkajs' default 10 MiB, so waiting for more could never be satisfied. */
 const MAX_FETCH_MIN_BYTES = 10 * 1024 * 1024;
@@ -26,6 +26,9 @@ export const trackerConfigShape = {
   ),
   TRACKER_FETCH_MAX_WAIT: duration('1s', MAX_FETCH_WAIT_MS).describe(
     'Longest the broker holds a tracker fetch waiting for TRACKER_FETCH_MIN_BYTES; bounds how late a record reaches PostgreSQL at low rates. At most 10s (the consumer heartbeats between fetches).',
+  ),
+  TRACKER_NICE: z.coerce.number().int().min(0).max(19).default(10).describe(
+    "CPU priority (nice value, 0–19) of the tracker's main thread: it writes history, which nothing on the delivery path waits for, so ingest and the dispatcher go first when they share the cores with it. 0 leaves the priority it started with; never raised above that.",
   ),
   RETENTION_DAYS: positiveInt(30).describe(
     'Days events, attempts and deliveries are kept; older day partitions are dropped, stragglers deleted in bounded batches.',

@@ -15,15 +15,15 @@ async function settle(rig: Rig, before: { received: number; persisted: number },
   return received && persisted;
 }
 
+/** The services' processes: one each, or one `services` process with `BENCH_SERVICES_RUN_AS=thread`. */
+const SERVICES = ['ingest', 'dispatcher', 'tracker', 'services'];
+
 /**
  * Scenario 10, the shape of issue 19: ten endpoints, one delivery per event, 1 KiB payloads, every attempt persisted,
  * single publishes through the API, the services with their defaults (info logs, tracing at its default sampling).
  * Measures the idle stack, then each fixed rate (publish → received p50/p99, whole-machine CPU per event from
  * /proc/stat, Kafka requests and SQL statements per event), then a drain of single publishes from many clients.
  */
-/** The services' processes: one each, or one `services` process with `BENCH_SERVICES_RUN_AS=thread`. */
-const SERVICES = ['ingest', 'dispatcher', 'tracker', 'services'];
-
 export const moderateRatesScenario: Scenario = (ctx, infra, sizes) =>
   withRig(ctx, infra, 'moderate', { services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000 }, async (rig) => {
     const m = sizes.moderate;

@@ -26,7 +26,7 @@ export interface TrackerApp {
  */
 export async function createApp(config: TrackerConfig, log: Logger): Promise<TrackerApp> {
   // Its bursts of writes otherwise compete with the delivery path for the cores: at 100 events/s on two cores, p99
-  // publish → received 9.9 against 12.0 ms with the tracker at nice 10 (bench/RESULTS.md).
+  // publish → received 9.6 against 12.0 ms with the tracker at nice 10 (medians of six pairs; bench/RESULTS.md).
   lowerCpuPriority(config.TRACKER_NICE, log);
   const topics = topicNames(config.TOPIC_PREFIX);
   const sourceTopics = config.SOURCE_TOPICS.filter((t) => t !== topics.events);

@@ -59,4 +59,68 @@ describe('an idle process gives back the memory a load grew', () => {
       await new Promise((resolve) => (proc.exitCode === null ? proc.once('exit', resolve) : resolve(undefined)));
     }
   });
+
+  it('in a worker thread, collects for its own growth only, not for another thread\'s', { timeout: 60_000 }, async () => {
+    // The services in one process (SERVICES_RUN_AS=thread): the process's resident set is every thread's.
+    const thread = `
+      import { parentPort } from 'node:worker_threads';
+      import { releaseMemoryWhenIdle } from ${JSON.stringify(moduleUrl)};
+      import { createLogger } from ${JSON.stringify(loggerUrl)};
+      const log = createLogger({ service: 'thread', level: 'debug', format: 'json', colour: false });
+      const release = releaseMemoryWhenIdle(log, { everyMs: 200, idleUtilization: 0.05, growthBytes: 16 * 1024 * 1024 });
+      const beat = setInterval(() => {}, 100);
+      parentPort.on('message', (m) => {
+        if (m === 'grow') {
+          let keep = [];
+          for (let i = 0; i < 3e6; i++) { keep.push({ i, s: 'record ' + i }); if (keep.length > 1e5) keep = []; }
+          keep = [];
+          console.log(JSON.stringify({ thread_grown: true }));
+        } else { clearInterval(beat); release.stop(); parentPort.close(); }
+      });
+      parentPort.postMessage('ready');
+    `;
+    const main = `
+      import { Worker } from 'node:worker_threads';
+      const worker = new Worker(new URL('data:text/javascript,' + encodeURIComponent(${JSON.stringify(thread)})));
+      await new Promise((resolve) => worker.once('message', resolve));
+      // The main thread grows by ~200 MiB and keeps it; the worker's own memory does not move.
+      const hold = [];
+      for (let i = 0; i < 12; i++) hold.push(Buffer.alloc(16 * 1024 * 1024, i + 1));
+      console.log(JSON.stringify({ main_grown_mib: Math.round(process.memoryUsage.rss() / 1048576) }));
+      // Seven of the worker's checks with the process grown and the worker idle; then the worker grows itself.
+      setTimeout(() => worker.postMessage('grow'), 1_500);
+      process.on('message', () => { worker.postMessage('stop'); worker.once('exit', () => process.disconnect()); hold.length = 0; });
+    `;
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', main], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    const lines: Array<Record<string, unknown>> = [];
+    let buffered = '';
+    const released = new Promise<Record<string, unknown>>((resolve, reject) => {
+      proc.stdout!.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+          const line = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
+          buffered = buffered.slice(nl + 1);
+          lines.push(line);
+          if (line.msg === 'idle: memory given back to the system') resolve(line);
+        }
+      });
+      proc.on('exit', (code) => reject(new Error(`the probe exited (${code}) before giving memory back: ${JSON.stringify(lines)}`)));
+    });
+    try {
+      const line = await released;
+      const order = (pred: (l: Record<string, unknown>) => boolean) => lines.findIndex(pred);
+      // Not while only the main thread had grown: the first release follows the worker's own growth.
+      expect(order((l) => typeof l.main_grown_mib === 'number')).toBeGreaterThanOrEqual(0);
+      expect(order((l) => l.thread_grown === true)).toBeGreaterThanOrEqual(0);
+      expect(order((l) => l.msg === 'idle: memory given back to the system')).toBeGreaterThan(order((l) => l.thread_grown === true));
+      // It reports and measures the thread's own memory, which fell.
+      expect(line.thread_after_mib as number).toBeLessThan((line.thread_before_mib as number) - 8);
+    } finally {
+      if (proc.connected) proc.send('stop');
+      await new Promise((resolve) => (proc.exitCode === null ? proc.once('exit', resolve) : resolve(undefined)));
+    }
+  });
 });

@@ -1,4 +1,6 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import type { Logger } from './logger.ts';
 
 /** How the service decides it is idle and has memory to give back (defaults in {@link IDLE_MEMORY_DEFAULTS}). */
@@ -7,7 +9,7 @@ export interface IdleMemoryOptions {
   everyMs: number;
   /** Below this share of `everyMs` spent running JavaScript and callbacks, the service is idle. */
   idleUtilization: number;
-  /** The resident set must have grown this much above its floor (the lowest seen since the last release). */
+  /** The memory watched ({@link ownMemoryBytes}) must have grown this much above its floor (the lowest seen since the last release). */
   growthBytes: number;
 }
 
@@ -19,8 +21,19 @@ export interface IdleMemoryOptions {
 export const IDLE_MEMORY_DEFAULTS: IdleMemoryOptions = { everyMs: 10_000, idleUtilization: 0.05, growthBytes: 32 * 1024 * 1024 };
 
 /** Whether an idle service should give memory back now: idle over the last interval and grown past its floor. */
-export function memoryReleaseDue(s: { utilization: number; rssBytes: number; floorBytes: number }, o: Pick<IdleMemoryOptions, 'idleUtilization' | 'growthBytes'>): boolean {
-  return s.utilization < o.idleUtilization && s.rssBytes - s.floorBytes >= o.growthBytes;
+export function memoryReleaseDue(s: { utilization: number; memoryBytes: number; floorBytes: number }, o: Pick<IdleMemoryOptions, 'idleUtilization' | 'growthBytes'>): boolean {
+  return s.utilization < o.idleUtilization && s.memoryBytes - s.floorBytes >= o.growthBytes;
+}
+
+/**
+ * The memory a service's growth is measured on: its process's resident set, or in a worker thread (the services in
+ * one process, `SERVICES_RUN_AS=thread`) its own isolate's — heap pages in memory and external buffers — because the
+ * resident set is every thread's: the others' load made an idle thread collect again and again (bench/RESULTS.md).
+ */
+export function ownMemoryBytes(): number {
+  if (isMainThread) return process.memoryUsage.rss();
+  const heap = getHeapStatistics();
+  return heap.total_physical_size + heap.external_memory;
 }
 
 /** Stops the checks. */
@@ -32,27 +45,30 @@ export interface IdleMemoryRelease {
  * Gives memory back to the system once a service that grew under load has gone idle: a low-memory collection
  * (V8's `LowMemoryNotification`, reached through an in-process inspector session; no port is opened) shrinks the
  * young generation and returns freed pages. It blocks the event loop for tens of milliseconds, so it runs only when
- * the loop was idle for a whole interval, and once per growth: the floor is then the resident set it left.
+ * the loop was idle for a whole interval, and once per growth: the floor is then the memory it left.
  */
 export function releaseMemoryWhenIdle(log: Logger, options: IdleMemoryOptions = IDLE_MEMORY_DEFAULTS): IdleMemoryRelease {
   let last: EventLoopUtilization = performance.eventLoopUtilization();
-  let floor = process.memoryUsage.rss();
+  let floor = ownMemoryBytes();
   let releasing = false;
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const utilization = performance.eventLoopUtilization(now, last).utilization;
     last = now;
-    const rssBytes = process.memoryUsage.rss();
-    floor = Math.min(floor, rssBytes);
-    if (releasing || !memoryReleaseDue({ utilization, rssBytes, floorBytes: floor }, options)) return;
+    const memoryBytes = ownMemoryBytes();
+    floor = Math.min(floor, memoryBytes);
+    if (releasing || !memoryReleaseDue({ utilization, memoryBytes, floorBytes: floor }, options)) return;
     releasing = true;
     const started = performance.now();
+    const rssBefore = process.memoryUsage.rss();
     void lowMemoryCollection().then(
       () => {
-        const after = process.memoryUsage.rss();
+        const after = ownMemoryBytes();
         floor = after;
         last = performance.eventLoopUtilization();
-        log.info({ rss_before_mib: mib(rssBytes), rss_after_mib: mib(after), ms: Math.round(performance.now() - started) }, 'idle: memory given back to the system');
+        const rss = { rss_before_mib: mib(rssBefore), rss_after_mib: mib(process.memoryUsage.rss()) };
+        const thread = isMainThread ? {} : { thread_before_mib: mib(memoryBytes), thread_after_mib: mib(after) };
+        log.info({ ...rss, ...thread, ms: Math.round(performance.now() - started) }, 'idle: memory given back to the system');
       },
       (err: unknown) => {
         // A Node built without the inspector, or a collection that failed: not tried again.

@@ -101,7 +101,7 @@ export const shutdownFragment = {
 /** Whether an idle service gives back the memory a load made it grow (every service; off by default). */
 export const memoryFragment = {
   IDLE_MEMORY_RELEASE: booleanFlag(false).describe(
-    'true: once a service has been idle for 10 s (event loop under 5 % busy) and its resident memory grew 32 MiB or more since it last gave memory back (with SERVICES_RUN_AS=thread, its own thread\'s heap and buffers), it runs one low-memory garbage collection (blocks it for tens of milliseconds) and returns the freed memory to the system — about half the three services\' memory after a load, for more CPU per event and a longer p99 at moderate rates afterwards (the young generation starts small again; bench/RESULTS.md). false (default): a service keeps what V8 grew until the process ends.',
+    'true: once a service has been idle for 10 s (event loop under 5 % busy) and its resident memory grew 32 MiB or more since it last gave memory back (with SERVICES_RUN_AS=thread: its own thread\'s heap and buffers grew 16 MiB or more), it runs one low-memory garbage collection (blocks it for tens of milliseconds) and returns the freed memory to the system — about half the three services\' memory after a load, for more CPU per event and a longer p99 at moderate rates afterwards (the young generation starts small again; bench/RESULTS.md). false (default): a service keeps what V8 grew until the process ends.',
   ),
 };
 

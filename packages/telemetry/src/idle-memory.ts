@@ -14,11 +14,14 @@ export interface IdleMemoryOptions {
 }
 
 /**
- * Checked every 10 s; idle below 5 % of the event loop busy; 32 MiB above the floor. V8 keeps the young generation a
- * load grew (up to 128 MiB in the dispatcher) and its freed pages for as long as the process lives when nothing
- * else makes it collect: an idle service held twice its fresh size after a load (bench/RESULTS.md, issue 19).
+ * Checked every 10 s; idle below 5 % of the event loop busy; 32 MiB above the floor for a process, 16 MiB for a worker
+ * thread (its own heap and buffers, without Node's own pages and the C heaps that a process's resident set also
+ * counts). V8 keeps the young generation a load grew and its freed pages for as long as the process lives when nothing
+ * else makes it collect: an idle service held twice its fresh size after a load (bench/RESULTS.md, issue 19). In one
+ * process after scenario 10's load a thread's own memory stood 29–49 MiB above its floor, and each release left it at
+ * 28–38 MiB; the tracker, idle between its batches at 100 events/s, also collects every 10–20 s then (bench/RESULTS.md).
  */
-export const IDLE_MEMORY_DEFAULTS: IdleMemoryOptions = { everyMs: 10_000, idleUtilization: 0.05, growthBytes: 32 * 1024 * 1024 };
+export const IDLE_MEMORY_DEFAULTS: IdleMemoryOptions = { everyMs: 10_000, idleUtilization: 0.05, growthBytes: (isMainThread ? 32 : 16) * 1024 * 1024 };
 
 /** Whether an idle service should give memory back now: idle over the last interval and grown past its floor. */
 export function memoryReleaseDue(s: { utilization: number; memoryBytes: number; floorBytes: number }, o: Pick<IdleMemoryOptions, 'idleUtilization' | 'growthBytes'>): boolean {

@@ -24,26 +24,38 @@ const beat = setInterval(() => {}, 100);
 process.on('message', () => { clearInterval(beat); release.stop(); process.disconnect(); });
 `;
 
+const RELEASED = 'idle: memory given back to the system';
+
+/** Runs `code` as an ES module in a fresh Node; its stdout is JSON lines. `released` is the first release's line. */
+function startProbe(code: string) {
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let buffered = '';
+  const released = new Promise<Record<string, unknown>>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
+        buffered = buffered.slice(nl + 1);
+        lines.push(line);
+        if (line.msg === RELEASED) resolve(line);
+      }
+    });
+    proc.on('exit', (exitCode) => reject(new Error(`the probe exited (${exitCode}) before giving memory back: ${JSON.stringify(lines)}`)));
+  });
+  const stop = async () => {
+    if (proc.connected) proc.send('stop');
+    await new Promise((resolve) => (proc.exitCode === null ? proc.once('exit', resolve) : resolve(undefined)));
+  };
+  return { lines, released, stop };
+}
+
 describe('an idle process gives back the memory a load grew', () => {
   it('runs one low-memory collection once idle, and its resident set falls', { timeout: 60_000 }, async () => {
-    const proc = spawn(process.execPath, ['--input-type=module', '-e', child], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    const lines: Array<Record<string, unknown>> = [];
-    let buffered = '';
-    const released = new Promise<Record<string, unknown>>((resolve, reject) => {
-      proc.stdout!.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-          const line = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
-          buffered = buffered.slice(nl + 1);
-          lines.push(line);
-          if (line.msg === 'idle: memory given back to the system') resolve(line);
-        }
-      });
-      proc.on('exit', (code) => reject(new Error(`the probe exited (${code}) before giving memory back: ${JSON.stringify(lines)}`)));
-    });
+    const { lines, released, stop } = startProbe(child);
     try {
       const line = await released;
       const grown = lines.find((l) => typeof l.grown_mib === 'number')!.grown_mib as number;
@@ -53,10 +65,9 @@ describe('an idle process gives back the memory a load grew', () => {
       expect(after).toBeLessThan(grown - 24);
       // Once per growth: nothing else happened to give back.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(lines.filter((l) => l.msg === 'idle: memory given back to the system')).toHaveLength(1);
+      expect(lines.filter((l) => l.msg === RELEASED)).toHaveLength(1);
     } finally {
-      if (proc.connected) proc.send('stop');
-      await new Promise((resolve) => (proc.exitCode === null ? proc.once('exit', resolve) : resolve(undefined)));
+      await stop();
     }
   });
 
@@ -91,36 +102,18 @@ describe('an idle process gives back the memory a load grew', () => {
       setTimeout(() => worker.postMessage('grow'), 1_500);
       process.on('message', () => { worker.postMessage('stop'); worker.once('exit', () => process.disconnect()); hold.length = 0; });
     `;
-    const proc = spawn(process.execPath, ['--input-type=module', '-e', main], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    const lines: Array<Record<string, unknown>> = [];
-    let buffered = '';
-    const released = new Promise<Record<string, unknown>>((resolve, reject) => {
-      proc.stdout!.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-          const line = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
-          buffered = buffered.slice(nl + 1);
-          lines.push(line);
-          if (line.msg === 'idle: memory given back to the system') resolve(line);
-        }
-      });
-      proc.on('exit', (code) => reject(new Error(`the probe exited (${code}) before giving memory back: ${JSON.stringify(lines)}`)));
-    });
+    const { lines, released, stop } = startProbe(main);
     try {
       const line = await released;
       const order = (pred: (l: Record<string, unknown>) => boolean) => lines.findIndex(pred);
       // Not while only the main thread had grown: the first release follows the worker's own growth.
       expect(order((l) => typeof l.main_grown_mib === 'number')).toBeGreaterThanOrEqual(0);
       expect(order((l) => l.thread_grown === true)).toBeGreaterThanOrEqual(0);
-      expect(order((l) => l.msg === 'idle: memory given back to the system')).toBeGreaterThan(order((l) => l.thread_grown === true));
+      expect(order((l) => l.msg === RELEASED)).toBeGreaterThan(order((l) => l.thread_grown === true));
       // It reports and measures the thread's own memory, which fell.
       expect(line.thread_after_mib as number).toBeLessThan((line.thread_before_mib as number) - 8);
     } finally {
-      if (proc.connected) proc.send('stop');
-      await new Promise((resolve) => (proc.exitCode === null ? proc.once('exit', resolve) : resolve(undefined)));
+      await stop();
     }
   });
 });

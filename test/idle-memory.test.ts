@@ -75,10 +75,12 @@ describe('an idle process gives back the memory a load grew', () => {
     // The services in one process (SERVICES_RUN_AS=thread): the process's resident set is every thread's.
     const thread = `
       import { parentPort } from 'node:worker_threads';
-      import { releaseMemoryWhenIdle } from ${JSON.stringify(moduleUrl)};
+      import { IDLE_MEMORY_DEFAULTS, releaseMemoryWhenIdle } from ${JSON.stringify(moduleUrl)};
       import { createLogger } from ${JSON.stringify(loggerUrl)};
       const log = createLogger({ service: 'thread', level: 'debug', format: 'json', colour: false });
-      const release = releaseMemoryWhenIdle(log, { everyMs: 200, idleUtilization: 0.05, growthBytes: 16 * 1024 * 1024 });
+      // A thread's own defaults (16 MiB of its own memory), checked every 200 ms instead of 10 s.
+      console.log(JSON.stringify({ thread_growth_mib: IDLE_MEMORY_DEFAULTS.growthBytes / 1048576 }));
+      const release = releaseMemoryWhenIdle(log, { ...IDLE_MEMORY_DEFAULTS, everyMs: 200 });
       const beat = setInterval(() => {}, 100);
       parentPort.on('message', (m) => {
         if (m === 'grow') {
@@ -110,6 +112,7 @@ describe('an idle process gives back the memory a load grew', () => {
       expect(order((l) => typeof l.main_grown_mib === 'number')).toBeGreaterThanOrEqual(0);
       expect(order((l) => l.thread_grown === true)).toBeGreaterThanOrEqual(0);
       expect(order((l) => l.msg === RELEASED)).toBeGreaterThan(order((l) => l.thread_grown === true));
+      expect(lines.find((l) => typeof l.thread_growth_mib === 'number')?.thread_growth_mib).toBe(16);
       // It reports and measures the thread's own memory, which fell.
       expect(line.thread_after_mib as number).toBeLessThan((line.thread_before_mib as number) - 8);
     } finally {

@@ -2,7 +2,7 @@ export { createKafka, type KafkaClientOptions } from './client.ts';
 export { whenConsumersGiveUp } from './consumer-failure.ts';
 export { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, MAX_RECORD_BATCH_BYTES, MAX_SEND_BYTES } from './fetch-sizes.ts';
 export { applyKafkajsFixes } from './kafkajs-fixes.ts';
-export { paceFetches, type FetchPace } from './fetch-pace.ts';
+export { paceFetches, QUIET_FETCHES, type FetchPace, type QuietFetches } from './fetch-pace.ts';
 export { CoalescingSender } from './coalescing-sender.ts';
 export { COMMIT_INTERVAL_MS, IntervalCommitter } from './interval-committer.ts';
 export { sendToInvalid } from './invalid-records.ts';

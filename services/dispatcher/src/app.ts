@@ -1,7 +1,7 @@
 import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthRepository, openDatabase, OrderedDeliveriesRepository, pingDatabase, PullMessagesRepository, SecretBox } from '@hookline/db';
-import { CoalescingSender, CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { CoalescingSender, CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, paceFetches, QUIET_FETCHES, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { eventDecoderFor } from '@hookline/registry';
 import { isValidSecret } from '@hookline/signing';
 import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
@@ -137,7 +137,8 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
   // Small fetches whose per-partition share holds the largest batch of what each consumer reads (fetch-sizes.ts).
   const fetchSizes = INTERNAL_FETCH_SIZES;
   // A fetch with nothing to read waits at the broker for at most 1 s (kafkajs' default is 5 s): stopping waits for the
-  // fetch in flight, and so does a partition resumed while it is out.
+  // fetch in flight, and so does a partition resumed while it is out. After 10 s without a record and with nothing
+  // paused, 3 s (QUIET_FETCHES: an idle dispatcher's fetches).
   const consumers = {
     fanout: kafka.consumer({ groupId: groups.fanout, maxWaitTimeInMs: 1_000, ...CONSUMER_FETCH_SIZES }),
     deliveries: kafka.consumer({ groupId: groups.deliver, maxWaitTimeInMs: 1_000, ...fetchSizes }),
@@ -145,6 +146,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     // (retry/retry-tier-consumer.ts: at most 1 s).
     retries: kafka.consumer({ groupId: groups.deliverRetry, maxWaitTimeInMs: 500, ...fetchSizes }),
   };
+  paceFetches(consumers.fanout, () => undefined, { quiet: QUIET_FETCHES });
   const failed = whenConsumersGiveUp(Object.values(consumers), log);
   const ordering = new OrderingGate({
     repo: new OrderedDeliveriesRepository(pool), sender, deliveriesTopic: topics.deliveries, log,

@@ -1,7 +1,7 @@
 import { drainBudgetMs } from '@hookline/config';
 import { groupIds, topicNames } from '@hookline/contracts';
 import { openDatabase, pingDatabase } from '@hookline/db';
-import { MAX_RECORD_BATCH_BYTES, openKafka, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
+import { MAX_RECORD_BATCH_BYTES, openKafka, paceFetches, QUIET_FETCHES, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { eventDecoderFor } from '@hookline/registry';
 import { createMetricsRegistry, lowerCpuPriority, startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
@@ -57,6 +57,8 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
     minBytes: config.TRACKER_FETCH_MIN_BYTES,
     maxWaitTimeInMs: config.TRACKER_FETCH_MAX_WAIT,
   });
+  // Quiet (10 s without a record): a fetch may wait 3 s, and the first record ends it at once (QUIET_FETCHES).
+  paceFetches(kafkaConsumer, () => undefined, { quiet: QUIET_FETCHES });
   const failed = whenConsumersGiveUp([kafkaConsumer], log);
   const consumer = new TrackerConsumer({
     consumer: kafkaConsumer,

@@ -1,4 +1,4 @@
-import { paceFetches, type FetchPace } from '@hookline/kafka';
+import { paceFetches, QUIET_FETCHES, type FetchPace } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { Consumer } from 'kafkajs';
 import { fetchesOnlyConfirm } from '../domain/deliver-fetch-pace.ts';
@@ -73,5 +73,5 @@ function paceDeliverFetches(consumer: Consumer, topic: string, pace: NonNullable
       else log.info('deliver consumer: fetches records as soon as they are there');
     }
     return now ? CONFIRMING_FETCH_PACE : undefined;
-  });
+  }, { quiet: QUIET_FETCHES });
 }

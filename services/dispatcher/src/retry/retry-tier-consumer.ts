@@ -1,5 +1,5 @@
 import { decodeRecord, deliveryRecord, recordHeaders } from '@hookline/contracts';
-import { headerString, paceFetches } from '@hookline/kafka';
+import { headerString, paceFetches, QUIET_FETCHES } from '@hookline/kafka';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { deliveryHandler, type DeliveryHandlerDeps } from '../deliver/delivery-handler.ts';
 import { PartitionPipeline } from '../deliver/partition-pipeline.ts';
@@ -36,7 +36,7 @@ export function createRetryTierConsumer(d: RetryTierConsumerDeps): PartitionPipe
     ...(d.now ? { now: d.now } : {}),
   });
   const now = d.now ?? Date.now;
-  paceFetches(d.consumer, () => ({ minBytes: 1, maxWaitTimeInMs: retryFetchWaitMs({ nextResumeAt: pipeline.nextResumeAt, now: now() }, RETRY_FETCH_WAITS) }));
+  paceFetches(d.consumer, () => ({ minBytes: 1, maxWaitTimeInMs: retryFetchWaitMs({ nextResumeAt: pipeline.nextResumeAt, now: now() }, RETRY_FETCH_WAITS) }), { quiet: QUIET_FETCHES });
   return pipeline;
 }
 
@@ -44,7 +44,8 @@ export function createRetryTierConsumer(d: RetryTierConsumerDeps): PartitionPipe
  * An idle dispatcher fetches its retry tiers (every tier's partitions) once a second instead of twice (issue 19: the
  * idle stack's cost), and a paused head is fetched 50 ms after it is due (at least 100 ms after the fetch began)
  * instead of up to half a second after. Not longer than 1 s: the broker answers a consumer's requests one at a time,
- * so its heartbeats, commits and leaving the group at stop wait behind a held fetch (1 s, as the other consumers').
+ * so its heartbeats, commits and leaving the group at stop wait behind a held fetch (1 s, as the other consumers'),
+ * until the consumer is quiet (`QUIET_FETCHES`: 10 s without a record and no head paused; then 3 s).
  */
 export const RETRY_FETCH_WAITS = { idleWaitMs: 1_000, minWaitMs: 100, resumeMarginMs: 50 } as const;
 

@@ -1,7 +1,7 @@
 /**
  * What an idle kafkajs consumer costs its process, apart from Hookline: one consumer on a topic of N partitions whose
  * fetches the broker holds up to W ms, nothing produced; after a settling time (SETTLE_MS, default 5 s) it measures
- * 10 s of the process's CPU and its Fetch requests. Prints one JSON line.
+ * WINDOW_MS (default 10 s) of the process's CPU and its Fetch requests. Prints one JSON line.
  *
  *   node bench/idle-consumer.ts [partitions=6] [maxWaitMs=100]
  *
@@ -23,7 +23,7 @@ consumer.on(consumer.events.REQUEST, (e: any) => { if (e.payload.apiName === 'Fe
 await consumer.connect(); await consumer.subscribe({ topic }); await consumer.run({ eachBatch: async () => {} });
 await sleep(Number(process.env.SETTLE_MS ?? 5000));
 const f0 = fetches; const c0 = process.cpuUsage(); const t0 = performance.now();
-await sleep(10000);
+await sleep(Number(process.env.WINDOW_MS ?? 10000));
 const u = process.cpuUsage(c0); const s = (performance.now() - t0) / 1000;
 console.log(JSON.stringify({ parts, wait, fetchesPerS: (fetches - f0) / s, cpuMsPerS: (u.user + u.system) / 1000 / s, cpuMsPerFetch: (u.user + u.system) / 1000 / (fetches - f0) }));
 await consumer.disconnect(); await admin.deleteTopics({ topics: [topic] }); await admin.disconnect();

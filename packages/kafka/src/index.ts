@@ -7,7 +7,7 @@ export { CoalescingSender } from './coalescing-sender.ts';
 export { COMMIT_INTERVAL_MS, IntervalCommitter } from './interval-committer.ts';
 export { sendToInvalid } from './invalid-records.ts';
 export { OffsetWatermark } from './offset-watermark.ts';
-export { registerLagMetrics, type LagSource } from './lag-metrics.ts';
+export { LagReader, registerLagMetrics, type LagSource, type PartitionLag } from './lag-metrics.ts';
 export { kafkaLogCreator, type KafkaLogSink } from './logger.ts';
 export { ACKS_ALL, createProducer, placedPartition, producedOffset } from './producer.ts';
 export { defaultPartitioner } from './partitioner.ts';

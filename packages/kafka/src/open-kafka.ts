@@ -1,6 +1,7 @@
 import type { KafkaConfig } from '@hookline/config';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createKafka } from './client.ts';
+import { LagReader } from './lag-metrics.ts';
 import type { KafkaLogSink } from './logger.ts';
 import { createProducer } from './producer.ts';
 import { ensureTopics } from './topic-admin.ts';
@@ -16,6 +17,8 @@ export interface KafkaHandles {
    */
   producers: Producer[];
   admin: Admin;
+  /** Consumer lag for `registerLagMetrics` (its connection opened on the first read, closed by `disconnect`). */
+  lag: LagReader;
   /** True when the cluster answers (for `/readyz`). */
   ping(): Promise<boolean>;
   disconnect(): Promise<void>;
@@ -36,15 +39,17 @@ export async function openKafka(
   });
   const producers = Array.from({ length: Math.max(1, opts.producers ?? 1) }, () => createProducer(kafka));
   const admin = kafka.admin();
+  const lag = new LagReader(kafka);
   await Promise.all([...producers.map((p) => p.connect()), admin.connect()]);
   return {
     kafka,
     producer: producers[0]!,
     producers,
     admin,
+    lag,
     ping: () => admin.describeCluster().then(() => true, () => false),
     async disconnect() {
-      await Promise.allSettled([...producers.map((p) => p.disconnect()), admin.disconnect()]);
+      await Promise.allSettled([...producers.map((p) => p.disconnect()), admin.disconnect(), lag.close()]);
     },
   };
 }

@@ -15,10 +15,7 @@ export function countRequests(kafka: Kafka): Kafka {
   if (tallies.has(kafka)) return kafka;
   const tally = new Map<string, number>();
   tallies.set(kafka, tally);
-  const count = (role: Role) => (event: { payload: { apiName: string } }) => {
-    const key = `${role}\u0000${event.payload.apiName}`;
-    tally.set(key, (tally.get(key) ?? 0) + 1);
-  };
+  const count = (role: Role) => (event: { payload: { apiName: string } }) => tallyRequest(kafka, role, event.payload.apiName);
   const producer = kafka.producer.bind(kafka);
   const consumer = kafka.consumer.bind(kafka);
   const admin = kafka.admin.bind(kafka);
@@ -38,6 +35,14 @@ export function countRequests(kafka: Kafka): Kafka {
     return a;
   };
   return kafka;
+}
+
+/** Counts one answered request of `kafka`'s (for a kafkajs client part that is not a producer, consumer or admin). */
+export function tallyRequest(kafka: Kafka, role: Role, api: string): void {
+  const tally = tallies.get(kafka);
+  if (!tally) return;
+  const key = `${role}\u0000${api}`;
+  tally.set(key, (tally.get(key) ?? 0) + 1);
 }
 
 /** The counts so far, `[role, api, requests]`, for a client made by {@link countRequests}. */

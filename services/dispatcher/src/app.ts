@@ -113,7 +113,7 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     breakers: () => breakers.notClosed(),
   });
   registerKafkaRequestMetrics(registry, k.kafka);
-  registerLagMetrics(registry, k.admin, () => [
+  registerLagMetrics(registry, k.lag, () => [
     { groupId: groups.fanout, topics: [topics.events, ...sourceTopics] },
     { groupId: groups.deliver, topics: [topics.deliveries] },
     { groupId: groups.deliverRetry, topics: retryTopics },

@@ -46,7 +46,7 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
   const registry = createMetricsRegistry('tracker');
   const groupId = groupIds(config.TOPIC_PREFIX).tracker;
   registerKafkaRequestMetrics(registry, k.kafka);
-  registerLagMetrics(registry, k.admin, () => [{ groupId, topics: [topics.events, ...sourceTopics, topics.deliveries, topics.attempts] }]);
+  registerLagMetrics(registry, k.lag, () => [{ groupId, topics: [topics.events, ...sourceTopics, topics.deliveries, topics.attempts] }]);
   // kafkajs' default fetch (10 MiB) suits the tracker's large batched writes; each partition's share holds the largest batch.
   // The broker holds a fetch until TRACKER_FETCH_MIN_BYTES are there or TRACKER_FETCH_MAX_WAIT passed (128 KiB, 1 s): at
   // moderate rates a fetch would otherwise bring a record or two per partition, each its own transaction (at 100 events/s

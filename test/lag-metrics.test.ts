@@ -22,6 +22,7 @@ describe('consumer lag (real broker)', () => {
     await ensureTopics(world.kafka, [
       { topic: t('a'), numPartitions: 3 },
       { topic: t('b'), numPartitions: 2 },
+      { topic: t('c'), numPartitions: 2 },
       ...Array.from({ length: 8 }, (_, i) => ({ topic: t(`tier${i}`), numPartitions: 1 })),
     ], { numPartitions: 1, replicationFactor: 1 });
     producer = createProducer(world.kafka);
@@ -51,9 +52,14 @@ describe('consumer lag (real broker)', () => {
     // Group one committed a@0 to 3 and b@1 to 1; a@1, a@2 and b@0 never. b@0's log now starts at 1.
     const one = `${world.prefix}.one`;
     const two = `${world.prefix}.two`;
-    await admin.setOffsets({ groupId: one, topic: t('a'), partitions: [{ partition: 0, offset: '3' }] });
-    await admin.setOffsets({ groupId: one, topic: t('b'), partitions: [{ partition: 1, offset: '1' }] });
-    await admin.setOffsets({ groupId: two, topic: t('tier3'), partitions: [{ partition: 0, offset: '4' }] });
+    // (kafkajs' setOffsets joins the group: a few seconds each, so the two groups are set side by side.)
+    await Promise.all([
+      (async () => {
+        await admin.setOffsets({ groupId: one, topic: t('a'), partitions: [{ partition: 0, offset: '3' }] });
+        await admin.setOffsets({ groupId: one, topic: t('b'), partitions: [{ partition: 1, offset: '1' }] });
+      })(),
+      admin.setOffsets({ groupId: two, topic: t('tier3'), partitions: [{ partition: 0, offset: '4' }] }),
+    ]);
     await admin.deleteTopicRecords({ topic: t('b'), partitions: [{ partition: 0, offset: '1' }] });
 
     const tiers = Array.from({ length: 8 }, (_, i) => t(`tier${i}`));
@@ -85,13 +91,16 @@ describe('consumer lag (real broker)', () => {
   }, 90_000);
 
   it('reads again after its connection was closed', async () => {
+    await send(t('c'), 0, 2);
+    await send(t('c'), 1, 1);
     const registry = new Registry();
-    registerLagMetrics(registry, reader, () => [{ groupId: `${world.prefix}.three`, topics: [t('a')] }]);
+    registerLagMetrics(registry, reader, () => [{ groupId: `${world.prefix}.three`, topics: [t('c')] }]);
+    expect(await lagLines(registry)).toHaveLength(2);
     await reader.close();
+    await send(t('c'), 1, 3);
     expect(await lagLines(registry)).toEqual([
-      `hookline_consumer_lag{group="${world.prefix}.three",topic="${t('a')}",partition="0"} 5`,
-      `hookline_consumer_lag{group="${world.prefix}.three",topic="${t('a')}",partition="1"} 3`,
-      `hookline_consumer_lag{group="${world.prefix}.three",topic="${t('a')}",partition="2"} 2`,
+      `hookline_consumer_lag{group="${world.prefix}.three",topic="${t('c')}",partition="0"} 2`,
+      `hookline_consumer_lag{group="${world.prefix}.three",topic="${t('c')}",partition="1"} 4`,
     ]);
   }, 30_000);
 });

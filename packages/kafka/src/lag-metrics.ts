@@ -90,35 +90,11 @@ export class LagReader {
     ]);
 
     // The log start only where some group has no committed offset.
-    const uncommitted = new Map<string, Array<{ partition: number }>>();
-    sources.forEach(({ topics: ts }, i) => {
-      for (const topic of ts) {
-        for (const { partition } of partitionsOf.get(topic)!) {
-          if ((committed[i]!.get(key(topic, partition)) ?? -1) >= 0) continue;
-          const list = uncommitted.get(topic) ?? [];
-          if (!list.some((p) => p.partition === partition)) list.push({ partition });
-          uncommitted.set(topic, list);
-        }
-      }
-    });
+    const uncommitted = uncommittedPartitions(sources, committed, partitionsOf);
     const low = uncommitted.size === 0
       ? new Map<string, number>()
-      : offsetsByKey(await cluster.fetchTopicsOffset([...uncommitted].map(([topic, partitions]) => ({ topic, fromBeginning: true, partitions }))));
-
-    const lags: PartitionLag[] = [];
-    sources.forEach(({ groupId, topics: ts }, i) => {
-      for (const topic of ts) {
-        for (const { partition } of partitionsOf.get(topic)!) {
-          const k = key(topic, partition);
-          const end = high.get(k);
-          if (end === undefined) continue;
-          const mine = committed[i]!.get(k) ?? -1;
-          const from = mine >= 0 ? mine : (low.get(k) ?? 0);
-          lags.push({ group: groupId, topic, partition, lag: Math.max(0, end - from) });
-        }
-      }
-    });
-    return lags;
+      : offsetsByKey(await cluster.fetchTopicsOffset([...uncommitted].map(([topic, partitions]) => ({ topic, fromBeginning: true, partitions: partitions.map((partition) => ({ partition })) }))));
+    return partitionLags(sources, committed, partitionsOf, high, low);
   }
 
   /** Closes the reader's connection (a later read opens it again). */
@@ -149,7 +125,49 @@ export class LagReader {
   }
 }
 
-const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** Offsets keyed by {@link offsetKey}. */
+export type Offsets = ReadonlyMap<string, number>;
+
+/** The key of a partition in {@link Offsets}. */
+export const offsetKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+const key = offsetKey;
+
+/** Per topic, the partitions some group has no committed offset for (`committed[i]` is `sources[i]`'s; below 0 is none). */
+export function uncommittedPartitions(sources: readonly LagSource[], committed: readonly Offsets[], partitionsOf: ReadonlyMap<string, ReadonlyArray<{ partition: number }>>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  sources.forEach(({ topics }, i) => {
+    for (const topic of topics) {
+      for (const { partition } of partitionsOf.get(topic) ?? []) {
+        if ((committed[i]?.get(key(topic, partition)) ?? -1) >= 0) continue;
+        const list = out.get(topic) ?? [];
+        if (!list.includes(partition)) list.push(partition);
+        out.set(topic, list);
+      }
+    }
+  });
+  return out;
+}
+
+/**
+ * Each group's lag on each partition of its topics: high watermark − committed offset, or − the log start (`low`)
+ * where the group never committed; never below 0. A partition without a high watermark is left out.
+ */
+export function partitionLags(sources: readonly LagSource[], committed: readonly Offsets[], partitionsOf: ReadonlyMap<string, ReadonlyArray<{ partition: number }>>, high: Offsets, low: Offsets): PartitionLag[] {
+  const lags: PartitionLag[] = [];
+  sources.forEach(({ groupId, topics }, i) => {
+    for (const topic of topics) {
+      for (const { partition } of partitionsOf.get(topic) ?? []) {
+        const k = key(topic, partition);
+        const end = high.get(k);
+        if (end === undefined) continue;
+        const mine = committed[i]?.get(k) ?? -1;
+        const from = mine >= 0 ? mine : (low.get(k) ?? 0);
+        lags.push({ group: groupId, topic, partition, lag: Math.max(0, end - from) });
+      }
+    }
+  });
+  return lags;
+}
 
 function offsetsByKey(responses: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>): Map<string, number> {
   const out = new Map<string, number>();

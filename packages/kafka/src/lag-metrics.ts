@@ -42,7 +42,7 @@ const METADATA_MAX_AGE_MS = 300_000;
  * Reads consumer lag with as few requests as the protocol allows: per read, one OffsetFetch per group (its
  * coordinator found once and kept until a read fails), one ListOffsets per broker for every partition's high
  * watermark, and one more for the log start of the partitions a group never committed. kafkajs' admin sends a
- * FindCoordinator per group, a Metadata and two ListOffsets per topic (~50 requests for the dispatcher's eleven
+ * FindCoordinator per group, a Metadata and two ListOffsets per topic (40–50 requests for the dispatcher's eleven
  * topics) on every Prometheus scrape. Its metadata is kept five minutes; a read that fails starts over with a new
  * connection. The reader has a cluster of its own, made by the client's own factory (its connection opened
  * on the first read), whose requests count as `admin` in `hookline_kafka_requests_total`.

@@ -1,4 +1,5 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { LagReader } from '@hookline/kafka';
+import type { Kafka } from 'kafkajs';
 import { round } from './stats.ts';
 
 /** Lag of one consumer group on one topic over time: `[secondsSinceStart, lag]` samples. */
@@ -9,41 +10,33 @@ export interface LagSeries {
   max: number;
 }
 
-/** Σ over partitions of (high watermark − committed offset); an uncommitted partition counts from its low mark. */
-async function lagOf(admin: Admin, group: string, topic: string): Promise<number> {
-  const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId: group, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
-  const byPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  let lag = 0;
-  for (const end of ends) {
-    const c = byPartition.get(end.partition) ?? -1;
-    lag += Math.max(0, Number(end.high) - (c >= 0 ? c : Number(end.low)));
-  }
-  return lag;
-}
-
 /**
- * Samples consumer lag (kafkajs admin `fetchOffsets` against `fetchTopicOffsets`) every `intervalMs`, at most
- * `maxSamples` times; `stop()` returns the series.
+ * Samples consumer lag every `intervalMs` (the services' own `LagReader`: an OffsetFetch per group and one or two
+ * ListOffsets a sample), at most `maxSamples` times; `stop()` returns the series. Σ over partitions of (high
+ * watermark − committed offset); an uncommitted partition counts from its log start.
  */
 export async function startLagMonitor(kafka: Kafka, watch: Array<{ group: string; topic: string }>, intervalMs: number, maxSamples = 3_600) {
-  const admin = kafka.admin();
-  await admin.connect();
+  const reader = new LagReader(kafka);
   const started = Date.now();
   const series: LagSeries[] = watch.map((w) => ({ ...w, samples: [], max: 0 }));
+  const sources = [...new Set(watch.map((w) => w.group))].map((groupId) => ({ groupId, topics: [...new Set(watch.filter((w) => w.group === groupId).map((w) => w.topic))] }));
   let stopped = false;
   let count = 0;
   const loop = (async () => {
     while (!stopped && count++ < maxSamples) {
       const t = round((Date.now() - started) / 1000, 2);
-      await Promise.all(series.map(async (s) => {
-        try {
-          const lag = await lagOf(admin, s.group, s.topic);
+      try {
+        const lags = await reader.read(sources);
+        for (const s of series) {
+          const mine = lags.filter((l) => l.group === s.group && l.topic === s.topic);
+          if (mine.length === 0) continue;
+          const lag = mine.reduce((sum, l) => sum + l.lag, 0);
           s.samples.push([t, lag]);
           s.max = Math.max(s.max, lag);
-        } catch {
-          // The topic may not exist yet; the next sample will tell.
         }
-      }));
+      } catch {
+        // A topic may not exist yet; the next sample will tell.
+      }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();
@@ -53,7 +46,7 @@ export async function startLagMonitor(kafka: Kafka, watch: Array<{ group: string
     async stop(): Promise<LagSeries[]> {
       stopped = true;
       await loop;
-      await admin.disconnect();
+      await reader.close();
       return series;
     },
   };

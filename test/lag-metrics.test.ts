@@ -103,4 +103,14 @@ describe('consumer lag (real broker)', () => {
       `hookline_consumer_lag{group="${world.prefix}.three",topic="${t('c')}",partition="1"} 4`,
     ]);
   }, 30_000);
+
+  it('leaves the gauge empty for a scrape whose read fails (a topic that does not exist), and reads at the next', async () => {
+    await send(t('c'), 0, 1);
+    const registry = new Registry();
+    let topics = [t('c'), t('missing')];
+    registerLagMetrics(registry, reader, () => [{ groupId: `${world.prefix}.four`, topics }]);
+    expect(await lagLines(registry)).toEqual([]);
+    topics = [t('c')];
+    expect(await lagLines(registry)).toHaveLength(2);
+  }, 30_000);
 });

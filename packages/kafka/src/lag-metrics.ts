@@ -51,7 +51,6 @@ export class LagReader {
   readonly #kafka: Kafka;
   #cluster?: ClusterLike;
   readonly #coordinators = new Map<string, BrokerLike>();
-  #topics = new Set<string>();
 
   constructor(kafka: Kafka) {
     this.#kafka = kafka;
@@ -73,10 +72,8 @@ export class LagReader {
   async #read(sources: readonly LagSource[]): Promise<PartitionLag[]> {
     const cluster = await this.#connected();
     const topics = [...new Set(sources.flatMap((s) => s.topics))];
-    if (topics.some((t) => !this.#topics.has(t))) {
-      await cluster.addMultipleTargetTopics(topics);
-      this.#topics = new Set([...this.#topics, ...topics]);
-    }
+    // Asks for metadata only when the set of topics grew; then only when it is five minutes old.
+    await cluster.addMultipleTargetTopics(topics);
     await cluster.refreshMetadataIfNecessary();
     const partitionsOf = new Map(topics.map((t) => [t, cluster.findTopicPartitionMetadata(t).map((p) => ({ partition: p.partitionId }))]));
 
@@ -102,16 +99,12 @@ export class LagReader {
     const cluster = this.#cluster;
     this.#cluster = undefined;
     this.#coordinators.clear();
-    this.#topics.clear();
     await cluster?.disconnect();
   }
 
   async #connected(): Promise<ClusterLike> {
     if (!this.#cluster) this.#cluster = makeCluster(this.#kafka);
-    if (!this.#cluster.isConnected()) {
-      this.#topics.clear();
-      await this.#cluster.connect();
-    }
+    if (!this.#cluster.isConnected()) await this.#cluster.connect();
     return this.#cluster;
   }
 
@@ -130,7 +123,6 @@ export type Offsets = ReadonlyMap<string, number>;
 
 /** The key of a partition in {@link Offsets}. */
 export const offsetKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-const key = offsetKey;
 
 /** Per topic, the partitions some group has no committed offset for (`committed[i]` is `sources[i]`'s; below 0 is none). */
 export function uncommittedPartitions(sources: readonly LagSource[], committed: readonly Offsets[], partitionsOf: ReadonlyMap<string, ReadonlyArray<{ partition: number }>>): Map<string, number[]> {
@@ -138,7 +130,7 @@ export function uncommittedPartitions(sources: readonly LagSource[], committed: 
   sources.forEach(({ topics }, i) => {
     for (const topic of topics) {
       for (const { partition } of partitionsOf.get(topic) ?? []) {
-        if ((committed[i]?.get(key(topic, partition)) ?? -1) >= 0) continue;
+        if ((committed[i]?.get(offsetKey(topic, partition)) ?? -1) >= 0) continue;
         const list = out.get(topic) ?? [];
         if (!list.includes(partition)) list.push(partition);
         out.set(topic, list);
@@ -157,7 +149,7 @@ export function partitionLags(sources: readonly LagSource[], committed: readonly
   sources.forEach(({ groupId, topics }, i) => {
     for (const topic of topics) {
       for (const { partition } of partitionsOf.get(topic) ?? []) {
-        const k = key(topic, partition);
+        const k = offsetKey(topic, partition);
         const end = high.get(k);
         if (end === undefined) continue;
         const mine = committed[i]?.get(k) ?? -1;
@@ -171,7 +163,7 @@ export function partitionLags(sources: readonly LagSource[], committed: readonly
 
 function offsetsByKey(responses: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const { topic, partitions } of responses) for (const { partition, offset } of partitions) out.set(key(topic, partition), Number(offset));
+  for (const { topic, partitions } of responses) for (const { partition, offset } of partitions) out.set(offsetKey(topic, partition), Number(offset));
   return out;
 }
 

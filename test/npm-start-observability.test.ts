@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { portOpen } from '../infra/common/net.ts';
 import { JaegerQuery } from './support/jaeger-query.ts';
 import { call, createTenant } from './support/pipeline.ts';
@@ -19,6 +19,7 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
   let home: string;
   let child: ChildProcess;
   let output = '';
+  let ended = 'npm start still running';
   const ports = { api: 0, otlpGrpc: 0, otlpHttp: 0, query: 0, queryGrpc: 0, prometheus: 0, pgExporter: 0 };
 
   beforeAll(async () => {
@@ -46,10 +47,21 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
     child = spawn('npm', ['start', '--', '--observability'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code, signal) => (ended = `npm start exited with code ${code} signal ${signal} at ${new Date().toISOString()}`));
     await waitFor(() => output.includes('Hookline is ready'), { timeoutMs: 150_000, intervalMs: 200, description: 'the banner' }).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; output:\n${output}`, { cause: error });
     });
   }, 900_000);
+  // On any failure: what npm start printed and the ends of its daemons' logs (the home is removed afterwards).
+  beforeEach(({ onTestFailed }) =>
+    onTestFailed(() => {
+      const tails = ['jaeger/jaeger.log', 'prometheus/prometheus.log', 'postgres-exporter/postgres-exporter.log']
+        .map((file) => join(home, file))
+        .filter((file) => existsSync(file))
+        .map((file) => `--- ${file} (end) ---\n${readFileSync(file, 'utf8').slice(-4_000)}`);
+      console.log(`--- npm start's output (${ended}) ---\n${output}\n${tails.join('\n')}`);
+    }),
+  );
   afterAll(async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
       process.kill(-child.pid!, 'SIGINT');

@@ -63,6 +63,13 @@ function shutdown(code: number, why: string): Promise<void> {
   return stopping;
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0, 'stopping…'));
+// The daemons run detached: an error nobody caught must still stop them, not end this process with them left running.
+const failed = (err: unknown) => {
+  bad(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  void shutdown(1, 'stopping everything…');
+};
+process.on('uncaughtException', failed);
+process.on('unhandledRejection', failed);
 // npm forwards no signal when it is killed itself: stop when it (our parent, or the shell between us) goes away.
 const ancestors = [process.ppid, parentOf(process.ppid)].filter((pid): pid is number => pid !== undefined && pid > 1);
 setInterval(() => {
@@ -89,7 +96,10 @@ const describe = (part: Part) => `${part.name.padEnd(8)} ${redact(part.address ?
 function watch(all: Part[], onBack: () => void): void {
   const down = new Set<Part>();
   const check = async (part: Part) => {
-    if (stopping || part.starting || (await part.answers())) {
+    if (stopping) return;
+    const answers = part.starting !== undefined || (await part.answers());
+    if (stopping) return; // a shutdown that began while this asked stops the part on purpose: never start it again
+    if (answers) {
       if (down.delete(part)) {
         ok(`${describe(part)} is back`);
         onBack();

@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startJaeger, stopJaeger } from '../infra/jaeger/launcher.ts';
 import { describeTrace, JaegerQuery, type JaegerSpan } from './support/jaeger-query.ts';
 import { OtelReceiver } from './support/otel-receiver.ts';
 import { call, createTenant } from './support/pipeline.ts';
-import { startServiceProcesses, type ServiceProcesses } from './support/service-processes.ts';
-import { jaegerUnavailable, startTestJaeger } from './support/test-jaeger.ts';
+import { freePort, startServiceProcesses, type ServiceProcesses } from './support/service-processes.ts';
+import { jaegerUnavailable, sharedCache, startTestJaeger } from './support/test-jaeger.ts';
 
 /**
  * Traces in a real Jaeger (v2, built from the Go module proxy): the services run as processes of their own, each
@@ -235,6 +239,37 @@ describe.skipIf(jaegerUnavailable())('traces in Jaeger', () => {
       // dispatcher: fan-out, send deliveries, delivery, attempt, send attempts; tracker: 3 writes; the receiver.
       expect(spans, describeTrace(spans)).toHaveLength(9);
     });
+  });
+
+  it('keeps no traces of its own query API, even with its SDK pointed at its own receiver', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'hookline-jaeger-self-'));
+    const ports = { otlpGrpc: await freePort(), otlpHttp: await freePort(), query: await freePort(), queryGrpc: await freePort() };
+    // What the launcher's environment would hand Jaeger's own SDK: export to its receiver, every 100 ms.
+    const inherited = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpGrpc}`, OTEL_BSP_SCHEDULE_DELAY: '100' };
+    const saved = Object.fromEntries(Object.keys(inherited).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, inherited);
+    try {
+      const own = await startJaeger({ home, cache: sharedCache(), ports });
+      const self = new JaegerQuery(own.ui);
+      // A marker trace sent after the API calls and seen back: anything the calls exported (every 100 ms, then the
+      // pipeline's 200 ms batch) is stored by the second round.
+      for (const round of [1, 2]) {
+        for (let i = 0; i < 5; i++) await self.services();
+        const traceId = hex(16);
+        const span = { traceId, spanId: hex(8), name: `marker ${round}`, kind: 1, startTimeUnixNano: `${Date.now() * 1e6}`, endTimeUnixNano: `${(Date.now() + 1) * 1e6}` };
+        const body = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'marker' } }] }, scopeSpans: [{ spans: [span] }] }] };
+        expect((await fetch(`${own.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(200);
+        await waitFor(async () => (await self.trace(traceId)).length === 1, { timeoutMs: 15_000, intervalMs: 100, description: `marker ${round} in Jaeger` });
+      }
+      expect(await self.services()).toEqual(['marker']);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      await stopJaeger({ home });
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   describe('sampling', () => {

@@ -103,7 +103,9 @@ export async function startJaeger(opts: StartJaegerOptions = {}): Promise<Jaeger
   fs.mkdirSync(paths.runDir, { recursive: true });
   fs.writeFileSync(paths.configFile, jaegerConfig(ports));
   const started = Date.now();
-  const newPid = spawnDaemon(daemon, binary, [`--config=${paths.configFile}`], paths.runDir);
+  // Jaeger traces its own query API with an OpenTelemetry SDK configured from the environment (OTLP to 127.0.0.1:4317
+  // by default: its own receiver under `npm start`), which would list a service "jaeger" among the user's. Off.
+  const newPid = spawnDaemon(daemon, binary, [`--config=${paths.configFile}`], paths.runDir, { OTEL_TRACES_SAMPLER: 'always_off' });
   opts.onSpawn?.();
   log(`started Jaeger (pid ${newPid}); log: ${paths.logFile}`);
   try {

@@ -88,6 +88,12 @@ describe('consumer lag (real broker)', () => {
     const warm = adminRequests();
     expect(await lagLines(committedOnly)).toEqual([line(two, t('tier3'), 0, 2)]);
     expect(adminRequests() - warm).toBe(2);
+
+    // Two scrapes at once (Prometheus and the console's System page) share one read.
+    const twice = adminRequests();
+    const [first, second] = await Promise.all([lagLines(committedOnly), lagLines(committedOnly)]);
+    expect([first, second]).toEqual([[line(two, t('tier3'), 0, 2)], [line(two, t('tier3'), 0, 2)]]);
+    expect(adminRequests() - twice).toBe(2);
   }, 90_000);
 
   it('reads again after its connection was closed', async () => {

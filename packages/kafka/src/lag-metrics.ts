@@ -51,6 +51,8 @@ export class LagReader {
   readonly #kafka: Kafka;
   #cluster?: ClusterLike;
   readonly #coordinators = new Map<string, BrokerLike>();
+  /** Reads under way, by what they read: two scrapes at once (Prometheus and the console) share one. */
+  readonly #reading = new Map<string, Promise<PartitionLag[]>>();
 
   constructor(kafka: Kafka) {
     this.#kafka = kafka;
@@ -60,13 +62,18 @@ export class LagReader {
   async read(sources: readonly LagSource[]): Promise<PartitionLag[]> {
     const wanted = sources.filter((s) => s.topics.length > 0);
     if (wanted.length === 0) return [];
-    try {
-      return await this.#read(wanted);
-    } catch (err) {
-      // Start over on the next read: coordinators, leaders or the connection may have moved.
-      await this.close().catch(() => undefined);
-      throw err;
-    }
+    const key = JSON.stringify(wanted.map(({ groupId, topics }) => [groupId, topics]));
+    const running = this.#reading.get(key);
+    if (running) return running;
+    const reading = this.#read(wanted)
+      .catch(async (err: unknown) => {
+        // Start over on the next read: coordinators, leaders or the connection may have moved.
+        await this.close().catch(() => undefined);
+        throw err;
+      })
+      .finally(() => this.#reading.delete(key));
+    this.#reading.set(key, reading);
+    return reading;
   }
 
   async #read(sources: readonly LagSource[]): Promise<PartitionLag[]> {

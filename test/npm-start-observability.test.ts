@@ -103,6 +103,17 @@ describe.skipIf(jaegerUnavailable() || prometheusUnavailable())('npm start -- --
     expect(readFileSync(join(home, 'prometheus', 'prometheus.yml'), 'utf8')).toContain(`127.0.0.1:${ports.api + 2}`);
   });
 
+  it('starts a part that went away again and says when it is back', async () => {
+    const pidFile = join(home, 'postgres-exporter', 'postgres-exporter.pid');
+    const before = Number(readFileSync(pidFile, 'utf8').trim());
+    const from = output.length;
+    process.kill(before, 'SIGKILL');
+    await waitFor(() => /pg-exporter .* is back/.test(output.slice(from)), { timeoutMs: 30_000, intervalMs: 200, description: 'the exporter back' });
+    expect(output.slice(from)).toMatch(/✗ the pg-exporter at http:\/\/127\.0\.0\.1:\d+\/metrics went away; starting it again…/);
+    expect(Number(readFileSync(pidFile, 'utf8').trim())).not.toBe(before);
+    expect(await portOpen('127.0.0.1', ports.pgExporter)).toBe(true);
+  });
+
   it('stops Jaeger, Prometheus and the PostgreSQL exporter with everything else on Ctrl-C', async () => {
     process.kill(-child.pid!, 'SIGINT');
     await once(child, 'exit'); // npm itself ends by the SIGINT; start.ts says "stopped." once all is down.

@@ -1,8 +1,8 @@
-import { startJaeger, stopJaeger } from '../jaeger/launcher.ts';
+import { jaegerPid, startJaeger, stopJaeger } from '../jaeger/launcher.ts';
 import { resolveKafkaMetricsPort } from '../kafka/jmx-exporter.ts';
-import { resolvePgExporterPort, startPostgresExporter, stopPostgresExporter } from '../postgres-exporter/launcher.ts';
+import { postgresExporterPid, resolvePgExporterPort, startPostgresExporter, stopPostgresExporter } from '../postgres-exporter/launcher.ts';
 import { exporterTargets, serviceTargets } from '../prometheus/config.ts';
-import { startPrometheus, stopPrometheus } from '../prometheus/launcher.ts';
+import { prometheusPid, startPrometheus, stopPrometheus } from '../prometheus/launcher.ts';
 import { part, type Part } from './stack.ts';
 
 /** The banner's Jaeger link: the UI's search, or (a binary without the UI's assets) the query API the UI would call. */
@@ -45,20 +45,20 @@ export function observabilityParts(
     jaeger.otlp = otlpHttp;
     jaeger.hasUi = hasUi;
     return { address: ui, reused };
-  }, () => stopJaeger(), log);
+  }, () => stopJaeger(), log, () => jaegerPid());
   const prometheus = part('prometheus', async (hooks) => {
     const exporters = exporterTargets({ kafka: kafkaMetricsPort(), postgres: resolvePgExporterPort() });
     // A broker the user configured serves no metrics of ours.
     const targets = [...serviceTargets(ports), ...exporters.filter((t) => t.job !== 'kafka' || stack?.broker.local !== false)];
     const { url, reused } = await startPrometheus({ ...hooks, targets });
     return { address: url, reused };
-  }, () => stopPrometheus(), log);
+  }, () => stopPrometheus(), log, () => prometheusPid());
   const pgExporter = part('pg-exporter', async (hooks) => {
     const database = stack?.database;
     await database?.starting?.catch(() => undefined);
     if (!database?.address) throw new Error('the database did not start');
     const { url, reused } = await startPostgresExporter({ ...hooks, databaseUrl: database.address });
     return { address: url, reused };
-  }, () => stopPostgresExporter(), log);
+  }, () => stopPostgresExporter(), log, () => postgresExporterPid());
   return { jaeger, prometheus, pgExporter };
 }

@@ -1,8 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { portOpen } from '../common/net.ts';
-import { startKafka, stopKafka } from '../kafka/launcher.ts';
-import { startPostgres, stopPostgres } from '../postgres/launcher.ts';
-import { startSchemaRegistry, stopSchemaRegistry } from '../schema-registry/launcher.ts';
+import { kafkaPid, startKafka, stopKafka } from '../kafka/launcher.ts';
+import { isProcessAlive } from '../kafka/proc.ts';
+import { postgresPid, startPostgres, stopPostgres } from '../postgres/launcher.ts';
+import { schemaRegistryPid, startSchemaRegistry, stopSchemaRegistry } from '../schema-registry/launcher.ts';
 
 /** One backing component `npm start` runs when none is configured: the broker, the database, the registry. */
 export interface Part {
@@ -20,11 +21,18 @@ export interface Part {
   start(): Promise<void>;
   /** Stops it if this process owns it, including one still starting. */
   stop(): Promise<void>;
-  /** Whether it still accepts connections. */
+  /** The process of a local one, once started (when its launcher keeps a pid file: not for one merely answering). */
+  pid?: number;
+  /**
+   * Whether it is still there: its process alive when its pid is known (no network), else whether it accepts a
+   * connection (which costs PostgreSQL a forked backend, ~3 ms of CPU, and a JVM an accepted socket).
+   */
   answers(): Promise<boolean>;
 }
 
 type Launch = (hooks: { log: (msg: string) => void; onSpawn: () => void }) => Promise<{ address: string; reused: boolean }>;
+/** The pid of the process a launcher started or reuses, from its pid file; undefined when it keeps none. */
+export type PidOf = () => number | undefined | Promise<number | undefined>;
 
 /** Host and port of a `host:port` list's first entry or of a URL. */
 function endpointOf(address: string): { host: string; port: number } {
@@ -36,16 +44,18 @@ function endpointOf(address: string): { host: string; port: number } {
   return { host, port: Number(port) };
 }
 
-export function part(name: Part['name'], launch: Launch, halt: () => Promise<void>, log: (msg: string) => void): Part {
+export function part(name: Part['name'], launch: Launch, halt: () => Promise<void>, log: (msg: string) => void, pidOf?: PidOf): Part {
   const self: Part = {
     name,
     local: true,
     owned: false,
     start() {
+      self.pid = undefined;
       self.starting = launch({ log, onSpawn: () => (self.owned = true) }).then(
-        ({ address, reused }) => {
+        async ({ address, reused }) => {
           self.address = address;
           if (!reused) self.owned = true;
+          self.pid = await Promise.resolve(pidOf?.()).catch(() => undefined);
           self.starting = undefined;
         },
         (err: unknown) => {
@@ -65,6 +75,7 @@ export function part(name: Part['name'], launch: Launch, halt: () => Promise<voi
       self.owned = false;
     },
     async answers() {
+      if (self.pid !== undefined) return isProcessAlive(self.pid);
       if (!self.address) return false;
       const { host, port } = endpointOf(self.address);
       return portOpen(host, port);
@@ -82,15 +93,15 @@ export function localStack(log: (msg: string) => void, opts: { kafkaMetricsPort?
     broker: part('broker', async (hooks) => {
       const { brokers, reused } = await startKafka({ ...hooks, ...(opts.kafkaMetricsPort === undefined ? {} : { metricsPort: opts.kafkaMetricsPort }) });
       return { address: brokers, reused };
-    }, () => stopKafka(), log),
+    }, () => stopKafka(), log, () => kafkaPid()),
     database: part('database', async (hooks) => {
       const { databaseUrl, reused } = await startPostgres(hooks);
       return { address: databaseUrl, reused };
-    }, () => stopPostgres(), log),
+    }, () => stopPostgres(), log, () => postgresPid()),
     registry: part('registry', async (hooks) => {
       const { url, reused } = await startSchemaRegistry(hooks);
       return { address: url, reused };
-    }, () => stopSchemaRegistry(), log),
+    }, () => stopSchemaRegistry(), log, () => schemaRegistryPid()),
   };
 }
 

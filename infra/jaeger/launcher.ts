@@ -125,6 +125,9 @@ export async function stopJaeger(opts: { home?: string; log?: (msg: string) => v
   log(stopped ? 'Jaeger stopped' : 'Jaeger is not running (no live pid file)');
 }
 
+/** The pid of this home's Jaeger while it runs (no network: `npm start` watches it every 2 s). */
+export const jaegerPid = (opts: { home?: string } = {}): number | undefined => livePid(files(jaegerPaths(opts.home, resolveJaegerVersion())));
+
 /** The pid of this home's Jaeger, if alive, and its UI when it answers. */
 export async function jaegerStatus(opts: { home?: string } = {}): Promise<{ pid?: number; ui?: string }> {
   const paths = jaegerPaths(opts.home, resolveJaegerVersion());

@@ -79,6 +79,12 @@ const MAIN_CLASS = 'kafka.Kafka';
 
 const isBroker = (pid: number): boolean => isProcessAlive(pid, MAIN_CLASS);
 
+/** The pid of this home's broker while it runs (no network: `npm start` watches it every 2 s). */
+export function kafkaPid(opts: { home?: string } = {}): number | undefined {
+  const pid = readPid(kafkaPaths(resolveHome(opts.home), resolveVersion()).pidFile);
+  return pid !== undefined && isBroker(pid) ? pid : undefined;
+}
+
 /** Port the running broker was configured with (the config is only rewritten on a fresh start). */
 function configuredPort(paths: KafkaPaths): number | undefined {
   try {

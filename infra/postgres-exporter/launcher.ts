@@ -105,6 +105,9 @@ export async function startPostgresExporter(opts: StartPostgresExporterOptions):
   return { url, reused: false };
 }
 
+/** The pid of this home's exporter while it runs (no network: `npm start` watches it every 2 s). */
+export const postgresExporterPid = (opts: { home?: string } = {}): number | undefined => livePid(layout(opts.home).files);
+
 /** Stops the exporter this home's launcher started. */
 export async function stopPostgresExporter(opts: { home?: string; log?: (msg: string) => void } = {}): Promise<void> {
   const log = opts.log ?? (() => undefined);

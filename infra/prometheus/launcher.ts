@@ -93,6 +93,9 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   return { url, reused: false };
 }
 
+/** The pid of this home's Prometheus while it runs (no network: `npm start` watches it every 2 s). */
+export const prometheusPid = (opts: { home?: string } = {}): number | undefined => livePid(files(prometheusPaths(opts.home)));
+
 /** Stops the Prometheus this home's launcher started; `clean` also deletes its stored series. */
 export async function stopPrometheus(opts: { home?: string; clean?: boolean; log?: (msg: string) => void } = {}): Promise<void> {
   const log = opts.log ?? (() => undefined);

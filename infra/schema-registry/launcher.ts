@@ -55,6 +55,12 @@ const MARKER = '-Dhookline.service=schema-registry';
 
 const isRegistry = (pid: number): boolean => isProcessAlive(pid, MARKER);
 
+/** The pid of this home's registry while it runs (no network: `npm start` watches it every 2 s). */
+export function schemaRegistryPid(opts: { home?: string } = {}): number | undefined {
+  const pid = readPid(registryPaths(resolveHome(opts.home), resolveVersion()).pidFile);
+  return pid !== undefined && isRegistry(pid) ? pid : undefined;
+}
+
 /**
  * JVM flags for a small dev registry. H2 in memory holds a handful of schemas,
  * so a 512 MiB heap is ample; C1 only and the serial GC roughly halve startup

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offsetKey, partitionLags, uncommittedPartitions, type LagSource } from './lag-metrics.ts';
+import { offsetKey, partitionLags, settled, uncommittedPartitions, type LagSource } from './lag-metrics.ts';
 
 const offsets = (entries: Array<[string, number, number]>) => new Map(entries.map(([t, p, o]) => [offsetKey(t, p), o]));
 const partitionsOf = new Map([['a', [{ partition: 0 }, { partition: 1 }]], ['b', [{ partition: 0 }]]]);
@@ -33,5 +33,26 @@ describe('partitionLags', () => {
 
   it('leaves out a partition whose high watermark was not read', () => {
     expect(partitionLags([{ groupId: 'one', topics: ['b'] }], [offsets([])], partitionsOf, offsets([]), offsets([]))).toEqual([]);
+  });
+});
+
+describe('settled', () => {
+  it('resolves with every value in order', async () => {
+    expect(await settled([Promise.resolve(1), Promise.resolve('two')] as const)).toEqual([1, 'two']);
+  });
+
+  it('rejects with the first failure only once every request has settled (none left in flight to reconnect)', async () => {
+    let finish!: (value: number) => void;
+    const inFlight = new Promise<number>((resolve) => (finish = resolve));
+    let outcome = 'pending';
+    const all = settled([Promise.reject(new Error('not the leader')), inFlight] as const).then(
+      () => (outcome = 'resolved'),
+      (err: Error) => (outcome = `rejected: ${err.message}`),
+    );
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(outcome).toBe('pending');
+    finish(2);
+    await all;
+    expect(outcome).toBe('rejected: not the leader');
   });
 });

@@ -39,6 +39,18 @@ type ClusterFactory = (opts: { metadataMaxAge: number; allowAutoTopicCreation: b
 const METADATA_MAX_AGE_MS = 300_000;
 
 /**
+ * Like `Promise.all`, but rejects only once every promise has settled: a read that fails closes the reader's cluster,
+ * and a request still in flight then would connect again to a cluster nobody closes (its sockets keep the process
+ * alive).
+ */
+export async function settled<T extends readonly unknown[]>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
  * Reads consumer lag with as few requests as the protocol allows: per read, one OffsetFetch per group (its
  * coordinator found once and kept until a read fails), one ListOffsets per broker for every partition's high
  * watermark, and one more for the log start of the partitions a group never committed. kafkajs' admin sends a
@@ -84,14 +96,14 @@ export class LagReader {
     await cluster.refreshMetadataIfNecessary();
     const partitionsOf = new Map(topics.map((t) => [t, cluster.findTopicPartitionMetadata(t).map((p) => ({ partition: p.partitionId }))]));
 
-    const [committed, high] = await Promise.all([
-      Promise.all(sources.map(async ({ groupId, topics: ts }) => {
+    const [committed, high] = await settled([
+      settled(sources.map(async ({ groupId, topics: ts }) => {
         const coordinator = await this.#coordinator(cluster, groupId);
         const { responses } = await coordinator.offsetFetch({ groupId, topics: ts.map((topic) => ({ topic, partitions: partitionsOf.get(topic)! })) });
         return offsetsByKey(responses);
       })),
       cluster.fetchTopicsOffset(topics.map((topic) => ({ topic, fromBeginning: false, partitions: partitionsOf.get(topic)! }))).then(offsetsByKey),
-    ]);
+    ] as const);
 
     // The log start only where some group has no committed offset.
     const uncommitted = uncommittedPartitions(sources, committed, partitionsOf);

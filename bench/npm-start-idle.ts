@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { machineBusySeconds } from './lib/proc-stats.ts';
+import { clockTicks, machineBusySeconds } from './lib/proc-stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -118,7 +118,7 @@ async function round(n: number): Promise<Record<string, number>> {
     for (const p of before) {
       const q = after.get(p.pid);
       if (!q) continue; // ended within the window: its time is in its parent's reaped figure
-      parts[p.name] = (parts[p.name] ?? 0) + (q.own - p.own + (q.reaped - p.reaped)) / 100 / seconds;
+      parts[p.name] = (parts[p.name] ?? 0) + (q.own - p.own + (q.reaped - p.reaped)) / clockTicks() / seconds;
     }
     const stack = Object.values(parts).reduce((a, b) => a + b, 0);
     const result = { ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Math.round(v * 10_000) / 10_000])), stack: Math.round(stack * 10_000) / 10_000, machine: Math.round(((busy1 - busy0) / seconds) * 10_000) / 10_000 };

@@ -118,5 +118,13 @@ describe('consumer lag (real broker)', () => {
     expect(await lagLines(registry)).toEqual([]);
     topics = [t('c')];
     expect(await lagLines(registry)).toHaveLength(2);
+
+    // A failing read and another at the same moment: the failure closes the connection only after the other is done.
+    const other = new Registry();
+    registerLagMetrics(other, reader, () => [{ groupId: `${world.prefix}.five`, topics: [t('c')] }]);
+    topics = [t('c'), t('missing')];
+    const [failing, fine] = await Promise.all([lagLines(registry), lagLines(other)]);
+    expect(failing).toEqual([]);
+    expect(fine).toHaveLength(2);
   }, 30_000);
 });

@@ -13,7 +13,7 @@ export interface ProcSample {
 
 let ticks: number | undefined;
 /** Clock ticks per second for /proc/<pid>/stat (getconf CLK_TCK, almost always 100). */
-function clockTicks(): number {
+export function clockTicks(): number {
   if (ticks === undefined) {
     try {
       ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;

@@ -65,6 +65,8 @@ export class LagReader {
   readonly #coordinators = new Map<string, BrokerLike>();
   /** Reads under way, by what they read: two scrapes at once (Prometheus and the console) share one. */
   readonly #reading = new Map<string, Promise<PartitionLag[]>>();
+  /** The last read queued: reads run one after another, so a failed one never closes the cluster under another. */
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(kafka: Kafka) {
     this.#kafka = kafka;
@@ -77,7 +79,8 @@ export class LagReader {
     const key = JSON.stringify(wanted.map(({ groupId, topics }) => [groupId, topics]));
     const running = this.#reading.get(key);
     if (running) return running;
-    const reading = this.#read(wanted)
+    const reading = this.#tail
+      .then(() => this.#read(wanted))
       .catch(async (err: unknown) => {
         // Start over on the next read: coordinators, leaders or the connection may have moved.
         await this.close().catch(() => undefined);
@@ -85,6 +88,7 @@ export class LagReader {
       })
       .finally(() => this.#reading.delete(key));
     this.#reading.set(key, reading);
+    this.#tail = reading.catch(() => undefined);
     return reading;
   }
 

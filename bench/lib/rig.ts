@@ -87,8 +87,8 @@ export class Rig {
   }
 
   /** Starts another process in this run (e.g. the baseline consumer); stopped and measured with the rest. */
-  startExtra(name: string, script: string, env: Record<string, string>): Child {
-    const child = startChild({ name, script, env, logDir: this.ctx.logDir });
+  startExtra(name: string, script: string, env: Record<string, string>, nodeArgs?: string[]): Child {
+    const child = startChild({ name, script, env, nodeArgs, logDir: this.ctx.logDir });
     this.extra.push(child);
     return child;
   }

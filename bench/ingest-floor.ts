@@ -11,7 +11,10 @@
  *   of its own. Per event: the whole machine's CPU (from /proc/stat, as scenario 10 counts it) and each process's;
  *   publish → received latency.
  *
- *   node bench/ingest-floor.ts [--mode hop|pipeline] [--rate 100] [--seconds 30] [--rounds 3] [--json]
+ *   node bench/ingest-floor.ts [--mode hop|pipeline] [--rate 100] [--seconds 30] [--rounds 3] [--drain N] [--json]
+ *
+ * `--drain N` (pipeline): each window is scenario 10's drain instead of a fixed rate — N single publishes from 32
+ * clients as fast as they are answered, until every event was received (and, for Hookline, every attempt persisted).
  *
  * The services run as the bench runs them (`npm start`'s defaults, traces to the bench's stand-in collector;
  * BENCH_SERVICE_ENV adds variables; BENCH_CPU_PROF=<dir> profiles them and the floor). Uses KAFKA_BROKERS /
@@ -39,7 +42,7 @@ import { ENDPOINT_TYPES } from './sizes.ts';
 const { values } = parseArgs({
   options: {
     mode: { type: 'string', default: 'hop' }, rate: { type: 'string', default: '100' }, seconds: { type: 'string', default: '30' },
-    rounds: { type: 'string', default: '3' }, json: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' }, drain: { type: 'string' }, json: { type: 'boolean', default: false },
   },
 });
 const pipeline = values.mode === 'pipeline';
@@ -47,6 +50,10 @@ if (!pipeline && values.mode !== 'hop') throw new Error('--mode is hop or pipeli
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
+// --drain N (pipeline only): each window is scenario 10's drain instead — N single publishes from 32 clients as fast
+// as they are answered, timed until every event was received (and, for Hookline, every attempt persisted).
+const drain = values.drain === undefined ? 0 : Number(values.drain);
+if (drain > 0 && !pipeline) throw new Error('--drain needs --mode pipeline');
 const dir = join(os.tmpdir(), `hookline-ingest-floor-${Date.now()}`);
 const log = (m: string) => { if (!values.json) console.log(`[ingest-floor ${new Date().toISOString().slice(11, 19)}] ${m}`); };
 
@@ -70,6 +77,8 @@ interface Round {
   machineMs: number; cpuMs: Record<string, number>;
   /** Voluntary context switches per event of the process answering the publishes. */
   wakeups: number;
+  /** --drain: events per second from the first publish until the last was received (and persisted). */
+  deliveriesPerS?: number;
 }
 const results: Round[] = [];
 // BENCH_CPU_PROF=<dir>: V8 CPU profiles of the services (as the bench's services get them) and of the floor's processes.
@@ -104,30 +113,37 @@ await withRig({ logDir: join(dir, 'logs'), otlpEndpoint: endpoint, log }, infra,
   const shared = [rig.loadgen, ...(pipeline ? [rig.receiver] : [])];
   const types = pipeline ? ENDPOINT_TYPES : ['bench.ingest'];
 
-  const drive = async (api: string, ms: number): Promise<LoadResult> => {
+  const drive = async (side: Side, ms: number, drainEvents = 0): Promise<LoadResult> => {
     if (pipeline) await rig.receiver.call({ cmd: 'reset' });
-    const before = (await rig.counts()).total;
+    const before = { received: (await rig.counts()).total, persisted: pipeline && side === 'hookline' ? await rig.persisted() : 0 };
+    const shape = drainEvents > 0
+      ? { concurrency: 32, durationMs: 300_000, maxEvents: drainEvents, recordSends: false }
+      : { rate, concurrency: 64, durationMs: ms, maxEvents: Math.ceil((rate * ms) / 1000), recordSends: pipeline };
     const load = await rig.loadgen.call<LoadResult>({
-      cmd: 'run',
-      spec: { api, apiKey: rig.apiKey, mode: 'single', rate, concurrency: 64, durationMs: ms, maxEvents: Math.ceil((rate * ms) / 1000), types, payloadBytes: 1_024, recordSends: pipeline },
-    }, ms + 120_000);
-    // Every event delivered before the window closes: its deliveries are in the window's CPU.
-    if (pipeline && !(await rig.until(async () => (await rig.counts()).total - before >= load.accepted, 60_000, 100))) {
-      throw new Error(`${load.accepted} events published, not all received within 60 s`);
+      cmd: 'run', spec: { api: sides[side].api, apiKey: rig.apiKey, mode: 'single', types, payloadBytes: 1_024, ...shape },
+    }, shape.durationMs + 120_000);
+    // Every event delivered (and its attempt persisted, for Hookline) before the window closes: all of it is in the window's CPU.
+    if (pipeline && !(await rig.until(async () => (await rig.counts()).total - before.received >= load.accepted, 300_000, 100))) {
+      throw new Error(`${load.accepted} events published, not all received within 300 s`);
+    }
+    if (pipeline && side === 'hookline' && !(await rig.until(async () => (await rig.persisted()) - before.persisted >= load.accepted, 120_000, 100))) {
+      throw new Error(`${load.accepted} events published, not every attempt persisted within 120 s`);
     }
     return load;
   };
 
   for (let i = 1; i <= rounds; i++) {
     for (const side of ['hookline', 'floor'] as const) {
-      const { api, answering, own } = sides[side];
-      await drive(api, 5_000);
+      const { answering, own } = sides[side];
+      await drive(side, 5_000);
       const procs = [...own, ...shared];
       const cpu0 = procs.map((c) => c.sample()!.cpuSeconds);
       const wake0 = wakeups(answering.pid);
       const infra0 = infraCpuSeconds();
       const busy0 = machineBusySeconds();
-      const load = await drive(api, seconds * 1_000);
+      const t0 = Date.now();
+      const load = await drive(side, seconds * 1_000, drain);
+      const elapsedS = (Date.now() - t0) / 1000;
       const busy = machineBusySeconds() - busy0;
       const infraCpu = infraCpuDelta(infra0, infraCpuSeconds());
       const per = (s: number) => round((s * 1000) / Math.max(1, load.accepted), 3);
@@ -135,13 +151,14 @@ await withRig({ logDir: join(dir, 'logs'), otlpEndpoint: endpoint, log }, infra,
       cpuMs.broker = per(infraCpu.broker);
       if (pipeline) cpuMs.postgres = per(infraCpu.postgres);
       // Publish → received, from the load generator's send times and the receivers' first arrivals (pipeline only).
-      const received = pipeline ? summarize(endToEnd(load.sends, await rig.arrivals()).latencies) : undefined;
+      const received = pipeline && drain === 0 ? summarize(endToEnd(load.sends, await rig.arrivals()).latencies) : undefined;
       const r: Round = {
         side, round: i, accepted: load.accepted, failures: load.failures, latency: load.latency, received,
         machineMs: per(busy), cpuMs, wakeups: round((wakeups(answering.pid) - wake0) / Math.max(1, load.accepted), 2),
+        ...(drain > 0 ? { deliveriesPerS: round(load.accepted / elapsedS) } : {}),
       };
       results.push(r);
-      log(`${side} round ${i}: ${r.accepted} events; CPU ms per event: machine ${r.machineMs}, ${Object.entries(cpuMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${answering.name} ${r.wakeups} wake-ups; publish p50 ${r.latency.p50} / p99 ${r.latency.p99} ms${received ? `; publish → received p50 ${received.p50} / p99 ${received.p99} ms` : ''}`);
+      log(`${side} round ${i}: ${r.accepted} events; CPU ms per event: machine ${r.machineMs}, ${Object.entries(cpuMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${answering.name} ${r.wakeups} wake-ups; publish p50 ${r.latency.p50} / p99 ${r.latency.p99} ms${received ? `; publish → received p50 ${received.p50} / p99 ${received.p99} ms` : ''}${r.deliveriesPerS ? `; ${r.deliveriesPerS} deliveries/s` : ''}`);
     }
   }
   return { metrics: {} };
@@ -154,11 +171,12 @@ const summary = Object.fromEntries((['hookline', 'floor'] as const).map((side) =
   const m = (f: (r: Round) => number) => median(rs.map(f));
   const names = Object.keys(rs[0]?.cpuMs ?? {});
   return [side, { machineMs: m((r) => r.machineMs), ...Object.fromEntries(names.map((n) => [n, m((r) => r.cpuMs[n] ?? 0)])), wakeups: m((r) => r.wakeups), p50: m((r) => r.latency.p50), p99: m((r) => r.latency.p99),
-    ...(pipeline ? { receivedP50: m((r) => r.received!.p50), receivedP99: m((r) => r.received!.p99) } : {}) }];
+    ...(pipeline && drain === 0 ? { receivedP50: m((r) => r.received!.p50), receivedP99: m((r) => r.received!.p99) } : {}),
+    ...(drain > 0 ? { deliveriesPerS: m((r) => r.deliveriesPerS!) } : {}) }];
 }));
 if (values.json) console.log(JSON.stringify({ mode: values.mode, rate, seconds, rounds: results, summary }, null, 2));
 else {
-  console.log(`\n${values.mode}: medians of ${rounds} rounds at ${rate}/s (CPU ms per event; publish latency ms):`);
+  console.log(`\n${values.mode}: medians of ${rounds} rounds ${drain > 0 ? `draining ${drain} events` : `at ${rate}/s`} (CPU ms per event; publish latency ms):`);
   for (const [side, figures] of Object.entries(summary)) console.log(`  ${side.padEnd(8)} ${Object.entries(figures).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
 if (process.env.BENCH_CPU_PROF) printProfileSummaries(process.env.BENCH_CPU_PROF, pipeline ? [...services, 'floor', 'relay'] : ['ingest', 'floor']);

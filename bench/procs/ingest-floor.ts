@@ -10,7 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
  * ingest does — Hookline's producers (idempotent, acks all, the same kafkajs fixes), three of them behind a
  * `CoalescingSender`, without which concurrent publishes queue one request each behind an idempotent producer's single
  * request in flight. No authentication, validation, rate limits, tracing, logs or metrics.
- * Environment: KAFKA_BROKERS, FLOOR_TOPIC, FLOOR_PORT.
+ * Environment: KAFKA_BROKERS, FLOOR_TOPIC, FLOOR_PORT, FLOOR_EXPRESS (see below).
  */
 const env = (name: string): string => {
   const value = process.env[name];

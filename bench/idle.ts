@@ -9,29 +9,21 @@
  *
  * Uses KAFKA_BROKERS / DATABASE_URL when set, else the local launchers (as every bench script does).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireInfra } from './lib/infra.ts';
 import { meter } from './lib/meter.ts';
+import { contextSwitches } from './lib/proc-stats.ts';
 import { prime, tenEndpoints, withRig } from './scenarios/common.ts';
 import { ENDPOINT_TYPES } from './sizes.ts';
 import type { ServiceName } from './lib/services.ts';
 
 /** Context switches (voluntary and not) of every thread of `pid` so far. */
-function contextSwitches(pid: number): number {
-  let n = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
-      n += Number(/\nvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0) + Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    } catch {
-      // The thread ended while it was read.
-    }
-  }
-  return n;
-}
+const switchesOf = (pid: number): number => {
+  const n = contextSwitches(pid);
+  return n.voluntary + n.involuntary;
+};
 
 /** The V8 heap and external memory a service reports on its `/metrics` (where RSS goes). */
 async function heapOf(url: string | undefined): Promise<string> {
@@ -66,7 +58,7 @@ await withRig({ logDir: join(os.tmpdir(), `hookline-idle-${Date.now()}`), otlpEn
   }
   await sleep(5_000);
   const services = [...rig.services.children.values()];
-  const before = services.map((c) => ({ cpu: c.sample()?.cpuSeconds ?? 0, switches: contextSwitches(c.proc.pid!) }));
+  const before = services.map((c) => ({ cpu: c.sample()?.cpuSeconds ?? 0, switches: switchesOf(c.proc.pid!) }));
   const metered = await meter(rig);
   await sleep(seconds * 1_000);
   // Per "event" over a window of one event: CPU-ms and requests over the whole window.
@@ -78,7 +70,7 @@ await withRig({ logDir: join(os.tmpdir(), `hookline-idle-${Date.now()}`), otlpEn
   log(`Kafka requests/s: ${requests.map(([k, n]) => `${k} ${(n / window).toFixed(2)}`).join(', ') || 'none'}`);
   for (const [i, c] of services.entries()) {
     const s = c.sample();
-    log(`${c.name}: ${(((s?.cpuSeconds ?? 0) - before[i]!.cpu) / seconds).toFixed(4)} cores, ${((contextSwitches(c.proc.pid!) - before[i]!.switches) / seconds).toFixed(0)} context switches/s, RSS ${s?.rssMiB} MiB${await heapOf(rig.services.urls.get(c.name as ServiceName))}`);
+    log(`${c.name}: ${(((s?.cpuSeconds ?? 0) - before[i]!.cpu) / seconds).toFixed(4)} cores, ${((switchesOf(c.proc.pid!) - before[i]!.switches) / seconds).toFixed(0)} context switches/s, RSS ${s?.rssMiB} MiB${await heapOf(rig.services.urls.get(c.name as ServiceName))}`);
   }
   return { metrics: {} };
 });

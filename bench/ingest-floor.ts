@@ -20,7 +20,6 @@
  * BENCH_SERVICE_ENV adds variables; BENCH_CPU_PROF=<dir> profiles them and the floor). Uses KAFKA_BROKERS /
  * DATABASE_URL when set, else the local launchers.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +30,7 @@ import { infraCpuDelta, infraCpuSeconds } from './lib/counters.ts';
 import type { Child } from './lib/children.ts';
 import { acquireInfra } from './lib/infra.ts';
 import { startOtlpSink } from './lib/otlp-sink.ts';
-import { machineBusySeconds } from './lib/proc-stats.ts';
+import { contextSwitches, machineBusySeconds } from './lib/proc-stats.ts';
 import { freePort } from './lib/services.ts';
 import { median, round, summarize, type LatencySummary } from './lib/stats.ts';
 import { waitForPort } from './lib/wait-port.ts';
@@ -57,18 +56,8 @@ if (drain > 0 && !pipeline) throw new Error('--drain needs --mode pipeline');
 const dir = join(os.tmpdir(), `hookline-ingest-floor-${Date.now()}`);
 const log = (m: string) => { if (!values.json) console.log(`[ingest-floor ${new Date().toISOString().slice(11, 19)}] ${m}`); };
 
-/** Times the process's threads went to sleep (voluntary context switches of every thread, from /proc). */
-function wakeups(pid: number): number {
-  let n = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      n += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
-  return n;
-}
+/** Times the process's threads went to sleep (voluntary context switches of every thread). */
+const wakeups = (pid: number): number => contextSwitches(pid).voluntary;
 
 type Side = 'hookline' | 'floor';
 interface Round {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** What /proc says about one process: peak resident memory and CPU time used so far. */
 export interface ProcSample {
@@ -56,4 +56,22 @@ export function machineBusySeconds(): number {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = cpu;
   return (user + nice + system + irq + softirq) / clockTicks();
+}
+
+/**
+ * Context switches of every thread of `pid` so far (each thread's status under /proc/<pid>/task): `voluntary` counts
+ * the times a thread went to sleep, `involuntary` the times it was preempted. Threads that end meanwhile are skipped.
+ */
+export function contextSwitches(pid: number): { voluntary: number; involuntary: number } {
+  const n = { voluntary: 0, involuntary: 0 };
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+      n.voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      n.involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // The thread ended while it was read.
+    }
+  }
+  return n;
 }

@@ -16,9 +16,9 @@ describe('dispatcher: two instances share the work; one killed with SIGKILL lose
   let receiver: Receiver;
   let h: DispatcherHarness;
   const children: ChildProcess[] = [];
-  // Each instance's log (warnings and errors) goes to a file, shown if the instance does not stop cleanly.
+  // Each instance's log (info and up: a few lines, from start-up to stop) goes to a file, shown if the instance does not stop cleanly.
   const logDir = mkdtempSync(join(tmpdir(), 'hookline-dispatcher-scale-'));
-  const logTail = (port: number) => readFileSync(join(logDir, `${port}.log`), 'utf8').split('\n').slice(-30).join('\n');
+  const logTail = (port: number) => readFileSync(join(logDir, `${port}.log`), 'utf8').split('\n').slice(-40).join('\n');
 
   beforeAll(async () => {
     world = createTestWorld('dispatcher-scale');
@@ -38,7 +38,7 @@ describe('dispatcher: two instances share the work; one killed with SIGKILL lose
   function startInstance(port: number): ChildProcess {
     const log = openSync(join(logDir, `${port}.log`), 'w');
     const child = spawn(process.execPath, ['services/dispatcher/src/main.ts'], {
-      env: { ...process.env, ...world.env, HTTP_PORT: String(port), RETRY_SCHEDULE: '200ms,400ms,800ms' },
+      env: { ...process.env, ...world.env, LOG_LEVEL: 'info', HTTP_PORT: String(port), RETRY_SCHEDULE: '200ms,400ms,800ms' },
       stdio: ['ignore', log, 'inherit'],
     });
     closeSync(log);

@@ -1,5 +1,5 @@
 export { lowerCpuPriority } from './cpu-priority.ts';
-export { exitOnStartupError, stopOnSignals } from './lifecycle.ts';
+export { exitOnStartupError, pendingShutdownSteps, shutdownStep, stopOnSignals } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetricsRegistry } from './metrics.ts';
 export { startOpsServer, type OpsServer } from './ops-server.ts';

@@ -1,6 +1,29 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
 import type { Logger } from 'pino';
 
+/** The named parts of the running stop not finished yet (per thread: a service in a worker thread has its own). */
+const pendingSteps = new Map<string, number>();
+
+/**
+ * Names one part of a stop (a consumer draining, a pool closing) so that a stop which runs out of time says which
+ * parts it was still waiting for. Returns `work` itself.
+ */
+export function shutdownStep<T>(name: string, work: Promise<T>): Promise<T> {
+  pendingSteps.set(name, (pendingSteps.get(name) ?? 0) + 1);
+  const done = () => {
+    const n = (pendingSteps.get(name) ?? 1) - 1;
+    if (n > 0) pendingSteps.set(name, n);
+    else pendingSteps.delete(name);
+  };
+  work.then(done, done);
+  return work;
+}
+
+/** The parts of the stop still running, in the order they were named. */
+export function pendingShutdownSteps(): string[] {
+  return [...pendingSteps.keys()];
+}
+
 /** What a host sends a service running in a worker thread to stop it (a thread gets no signals). */
 export const STOP_MESSAGE = 'hookline:stop';
 
@@ -19,7 +42,7 @@ export function stopOnSignals(stop: () => Promise<void>, opts: { timeoutMs: numb
     stopping = true;
     opts.log.info(fields, 'shutting down');
     const timer = setTimeout(() => {
-      opts.log.error({ timeout_ms: opts.timeoutMs }, 'shutdown timed out; exiting');
+      opts.log.error({ timeout_ms: opts.timeoutMs, waiting_for: pendingShutdownSteps() }, 'shutdown timed out; exiting');
       process.exit(1);
     }, opts.timeoutMs);
     timer.unref();

@@ -1,6 +1,6 @@
 import { createLogger, type Logger } from './logger.ts';
 import { releaseMemoryWhenIdle, type IdleMemoryRelease } from './idle-memory.ts';
-import { exitOnStartupError, stopOnSignals } from './lifecycle.ts';
+import { exitOnStartupError, shutdownStep, stopOnSignals } from './lifecycle.ts';
 import { startTelemetry, type OtlpProtocol, type SamplerName } from './sdk.ts';
 
 /** The configuration every service has (from the shared fragments). */
@@ -61,8 +61,8 @@ export async function runService<C extends ServiceBaseConfig>(
       async () => {
         const app = await starting;
         idleMemory?.stop();
-        await app.stop();
-        await telemetry.shutdown();
+        await shutdownStep('app', app.stop());
+        await shutdownStep('telemetry', telemetry.shutdown());
       },
       { timeoutMs: config.SHUTDOWN_TIMEOUT_MS, log },
     );

@@ -4,7 +4,7 @@ import { DeliveriesRepository, EndpointDirectoryRepository, EndpointHealthReposi
 import { CoalescingSender, CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, openKafka, paceFetches, QUIET_FETCHES, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { eventDecoderFor } from '@hookline/registry';
 import { isValidSecret } from '@hookline/signing';
-import { createMetricsRegistry, startOpsServer, type Logger } from '@hookline/telemetry';
+import { createMetricsRegistry, shutdownStep, startOpsServer, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { DispatcherConfig } from './config.ts';
 import { createDeliverConsumer } from './deliver/deliver-consumer.ts';
@@ -191,11 +191,21 @@ export async function createApp(config: DispatcherConfig, log: Logger, overrides
     subscribed: (tenantId, type) => directory.subscribedInTenant(tenantId, type).map((e) => e.id),
     async stop() {
       const drainMs = drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS);
-      await Promise.allSettled([fanout.stop(drainMs), deliver.stop(drainMs), retry.stop(drainMs)]);
+      await Promise.allSettled([
+        shutdownStep('fan-out consumer', fanout.stop(drainMs)),
+        shutdownStep('deliver consumer', deliver.stop(drainMs)),
+        shutdownStep('retry consumer', retry.stop(drainMs)),
+      ]);
       breakers.shutdown();
       ordering.stop();
-      await Promise.allSettled([directory.close(), k.disconnect(), client.close(), kafkaDestinations.close(), ops.close()]);
-      await pool.end();
+      await Promise.allSettled([
+        shutdownStep('endpoint directory', directory.close()),
+        shutdownStep('kafka producers', k.disconnect()),
+        shutdownStep('http client', client.close()),
+        shutdownStep('kafka destinations', kafkaDestinations.close()),
+        shutdownStep('ops server', ops.close()),
+      ]);
+      await shutdownStep('postgres pool', pool.end());
     },
   };
 }

@@ -25,7 +25,7 @@ import {
 } from '@hookline/db';
 import { openKafka, registerKafkaRequestMetrics } from '@hookline/kafka';
 import { webDistDir } from '@hookline/web';
-import { createMetricsRegistry, type Logger } from '@hookline/telemetry';
+import { createMetricsRegistry, shutdownStep, type Logger } from '@hookline/telemetry';
 import pkg from '../package.json' with { type: 'json' };
 import type { IngestConfig } from './config.ts';
 import { answerClientErrors } from './http/client-errors.ts';
@@ -186,15 +186,18 @@ export async function createApp(config: IngestConfig, log: Logger): Promise<Inge
       clearInterval(sweep);
       // Long polls answer and message streams end, so the server can close.
       stopping.abort();
-      await requeue.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await sourceRequestLog.close();
-      await pullWakeups.close();
-      await k.disconnect();
-      await pool.end();
+      await shutdownStep('requeue', requeue.stop());
+      await shutdownStep(
+        'http server',
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+      );
+      await shutdownStep('source request log', sourceRequestLog.close());
+      await shutdownStep('pull wake-ups', pullWakeups.close());
+      await shutdownStep('kafka producers', k.disconnect());
+      await shutdownStep('postgres pool', pool.end());
     },
   };
 }

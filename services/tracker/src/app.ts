@@ -3,7 +3,7 @@ import { groupIds, topicNames } from '@hookline/contracts';
 import { openDatabase, pingDatabase } from '@hookline/db';
 import { MAX_RECORD_BATCH_BYTES, openKafka, paceFetches, QUIET_FETCHES, registerKafkaRequestMetrics, registerLagMetrics, whenConsumersGiveUp } from '@hookline/kafka';
 import { eventDecoderFor } from '@hookline/registry';
-import { createMetricsRegistry, lowerCpuPriority, startOpsServer, type Logger } from '@hookline/telemetry';
+import { createMetricsRegistry, lowerCpuPriority, shutdownStep, startOpsServer, type Logger } from '@hookline/telemetry';
 import type { TrackerConfig } from './config.ts';
 import { TrackerConsumer } from './consumers/tracker-consumer.ts';
 import { TrackerMetrics } from './consumers/tracker-metrics.ts';
@@ -86,9 +86,12 @@ export async function createApp(config: TrackerConfig, log: Logger): Promise<Tra
     port: ops.port,
     failed,
     async stop() {
-      await Promise.allSettled([consumer.stop(drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS)), retention.stop()]);
-      await Promise.allSettled([k.disconnect(), ops.close()]);
-      await pool.end();
+      await Promise.allSettled([
+        shutdownStep('attempts consumer', consumer.stop(drainBudgetMs(config.SHUTDOWN_TIMEOUT_MS))),
+        shutdownStep('retention', retention.stop()),
+      ]);
+      await Promise.allSettled([shutdownStep('kafka producers', k.disconnect()), shutdownStep('ops server', ops.close())]);
+      await shutdownStep('postgres pool', pool.end());
     },
   };
 }

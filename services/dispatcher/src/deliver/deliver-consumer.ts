@@ -35,6 +35,7 @@ export const CONFIRMING_FETCH_PACE: FetchPace = { minBytes: 64 * 1024, maxWaitTi
 export function createDeliverConsumer(d: DeliverConsumerDeps): PartitionPipeline {
   if (d.pace) paceDeliverFetches(d.consumer, d.topics.deliveries, d.pace, d.log);
   return new PartitionPipeline({
+    name: 'deliver consumer',
     consumer: d.consumer,
     topics: [d.topics.deliveries],
     log: d.log,

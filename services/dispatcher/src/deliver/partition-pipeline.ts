@@ -1,5 +1,5 @@
 import { backoffMs } from '@hookline/contracts';
-import type { Logger } from '@hookline/telemetry';
+import { shutdownStep, type Logger } from '@hookline/telemetry';
 import { IntervalCommitter, OffsetWatermark } from '@hookline/kafka';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { HandoverBook, type HandoverTicket } from './direct-handover.ts';
@@ -17,6 +17,8 @@ export interface RecordContext {
 const HANDLE_BACKOFF = { baseMs: 100, maxMs: 5_000 };
 
 export interface PipelineOptions {
+  /** What logs and a stop that runs out of time call this consumer ("deliver consumer"). */
+  name: string;
   consumer: Consumer;
   topics: string[];
   /** Partitions processed at once by this consumer. */
@@ -260,11 +262,15 @@ export class PartitionPipeline {
     }
     for (const w of this.#slotWaiters.splice(0)) w();
     if (this.#inFlight > 0) {
-      await Promise.race([new Promise<void>((r) => this.#idleWaiters.push(r)), new Promise((r) => setTimeout(r, drainMs).unref())]);
+      const drained = await shutdownStep(
+        `${this.#o.name}: records in flight`,
+        Promise.race([new Promise<boolean>((r) => this.#idleWaiters.push(() => r(true))), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]),
+      );
+      if (!drained) this.#o.log.warn({ consumer: this.#o.name, in_flight: this.#inFlight, drain_ms: drainMs }, 'stopping: records still in flight after the drain are left to the next owner');
     }
     this.#abort.abort();
-    await this.#committer.flush();
-    await this.#o.consumer.disconnect();
+    await shutdownStep(`${this.#o.name}: offset commit`, this.#committer.flush());
+    await shutdownStep(`${this.#o.name}: disconnect`, this.#o.consumer.disconnect());
   }
 }
 

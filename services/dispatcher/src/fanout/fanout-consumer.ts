@@ -29,7 +29,7 @@ import {
 } from '@hookline/kafka';
 import type { DirectoryEndpoint } from '@hookline/db';
 import type { EventDecoder } from '@hookline/registry';
-import type { Logger } from '@hookline/telemetry';
+import { shutdownStep, type Logger } from '@hookline/telemetry';
 import { context, trace } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { EndpointDirectory } from './endpoint-directory.ts';
@@ -366,7 +366,7 @@ export class FanoutConsumer {
   async stop(drainMs: number): Promise<void> {
     this.#stopping.abort();
     for (const t of this.#resumeTimers) clearTimeout(t);
-    await this.#committer.stop(this.#consumed, drainMs);
-    await this.#consumer.disconnect();
+    await shutdownStep('fan-out consumer: batches in flight, offset commit', this.#committer.stop(this.#consumed, drainMs));
+    await shutdownStep('fan-out consumer: disconnect', this.#consumer.disconnect());
   }
 }

@@ -26,6 +26,7 @@ export interface RetryTierConsumerDeps extends DeliveryHandlerDeps {
  */
 export function createRetryTierConsumer(d: RetryTierConsumerDeps): PartitionPipeline {
   const pipeline = new PartitionPipeline({
+    name: 'retry consumer',
     consumer: d.consumer,
     topics: d.retryTopics,
     log: d.log,

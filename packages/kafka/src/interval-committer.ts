@@ -1,8 +1,24 @@
 import type { Consumer } from 'kafkajs';
+import type { KafkaLogSink } from './logger.ts';
 import type { OffsetWatermark } from './offset-watermark.ts';
 
 /** How long a finished record's offset may wait before it is committed (the commits of that time go as one). */
 export const COMMIT_INTERVAL_MS = 250;
+
+/**
+ * How long a stopping consumer may take to leave its group after its drain: of the 3 s a service's stop keeps after
+ * the drain (`drainBudgetMs`), the rest is for its producers, servers and pool.
+ */
+export const LEAVE_AFTER_DRAIN_MS = 2_000;
+
+/** What became of a consumer's {@link IntervalCommitter.leave}. */
+export type LeaveOutcome = 'left' | 'joining' | 'timed out';
+
+/** Says in the service's log when a stopping consumer did not wait to leave its group (`consumer`: its name). */
+export function logLeave(log: Pick<KafkaLogSink, 'info' | 'warn'>, consumer: string, outcome: LeaveOutcome): void {
+  if (outcome === 'joining') log.info({ consumer }, 'stopped while joining its group: not waiting for the join to be answered');
+  else if (outcome === 'timed out') log.warn({ consumer }, 'did not leave its group in time (the broker held a request); its partitions move once its session ends');
+}
 
 /**
  * Offset commits at an interval instead of after every batch. kafkajs' `autoCommit` sends an OffsetCommit request after
@@ -14,7 +30,8 @@ export const COMMIT_INTERVAL_MS = 250;
  * At least once, as before: what finished in the last interval before a crash is done again by the next owner. When
  * kafkajs sees a rebalance the pending offsets are committed at once (best effort: the broker refuses them once the
  * new generation formed); partitions this member no longer owns afterwards are dropped, never committed. `stop`
- * pauses fetching, lets the running batches (wrapped in `run`) finish and commits before the consumer disconnects.
+ * pauses fetching, lets the running batches (wrapped in `run`) finish and commits before the consumer disconnects
+ * (`leave`).
  *
  * Records finished out of order (concurrent work within a partition) are reported with `advance` and an
  * {@link OffsetWatermark}: an offset is committed only once every record before it finished. A commit the broker
@@ -32,17 +49,33 @@ export class IntervalCommitter {
   #idle: Array<() => void> = [];
   /** "topic\0partition" of the partitions assigned at the last join (null before the first). */
   #assigned: ReadonlySet<string> | null = null;
+  /** Between starting (or a rebalance, or a restart after a crash) and the join that follows: no partition is owned. */
+  #joining = true;
 
   constructor(consumer: Consumer, opts: { intervalMs?: number; onError: (err: unknown) => void }) {
     this.#consumer = consumer;
     this.#intervalMs = opts.intervalMs ?? COMMIT_INTERVAL_MS;
     this.#onError = opts.onError;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.#joining = false;
       const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}\0${p}`)));
       this.#assigned = assigned;
       for (const key of this.#pending.keys()) if (!assigned.has(key)) this.#pending.delete(key);
     });
-    consumer.on(consumer.events.REBALANCING, () => void this.flush());
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.#joining = true;
+      void this.flush();
+    });
+    consumer.on(consumer.events.CRASH, () => (this.#joining = true));
+  }
+
+  /**
+   * Whether the consumer is joining its group (starting, after a rebalance or a crash) rather than holding an
+   * assignment. The broker may hold a join for as long as a member that went away without leaving (a process killed)
+   * keeps its session, up to the session timeout, and it answers one request of a connection at a time.
+   */
+  get joining(): boolean {
+    return this.#joining;
   }
 
   /** Runs one batch's handler, counted so that `stop` can wait for it. */
@@ -74,7 +107,30 @@ export class IntervalCommitter {
       ]);
       clearTimeout(timer);
     }
+    // Joining, it owns no partition: a commit would queue behind the join on the connection, then be refused.
+    if (this.#joining) return;
     await this.flush();
+  }
+
+  /**
+   * Disconnects the consumer, leaving its group, waiting at most `withinMs`. kafkajs lets every request in flight be
+   * answered first, and the broker may hold one — a join, while a member that went away without leaving (a process
+   * killed) keeps its session, up to the session timeout (30 s) — and answers a connection's requests one at a time.
+   * While the consumer is {@link joining} it is not waited for at all: it owns nothing then. A consumer left behind has
+   * committed what it finished (`stop`); its process ending closes the connection, and the broker drops the member
+   * once its session passes without a heartbeat (its partitions move then). Says whether it left, was joining, or
+   * ran out of time.
+   */
+  async leave(withinMs: number): Promise<LeaveOutcome> {
+    const disconnected = this.#consumer.disconnect().then(
+      () => 'left' as const,
+      () => 'left' as const,
+    );
+    if (this.#joining) return 'joining';
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([disconnected, new Promise<'timed out'>((r) => (timer = setTimeout(() => r('timed out'), Math.max(0, withinMs))))]);
+    clearTimeout(timer);
+    return outcome;
   }
 
   /** Records up to and including `offset` of the partition are finished (ignored for a partition no longer assigned). */

@@ -1,6 +1,6 @@
 import { backoffMs } from '@hookline/contracts';
 import { shutdownStep, type Logger } from '@hookline/telemetry';
-import { IntervalCommitter, OffsetWatermark } from '@hookline/kafka';
+import { IntervalCommitter, LEAVE_AFTER_DRAIN_MS, logLeave, OffsetWatermark } from '@hookline/kafka';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { HandoverBook, type HandoverTicket } from './direct-handover.ts';
 
@@ -253,6 +253,7 @@ export class PartitionPipeline {
    * the next owner), commits the watermarks and disconnects.
    */
   async stop(drainMs: number): Promise<void> {
+    const leaveBy = Date.now() + drainMs + LEAVE_AFTER_DRAIN_MS;
     this.#stopping = true;
     for (const t of this.#resumeTimers.keys()) clearTimeout(t);
     try {
@@ -270,7 +271,7 @@ export class PartitionPipeline {
     }
     this.#abort.abort();
     await shutdownStep(`${this.#o.name}: offset commit`, this.#committer.flush());
-    await shutdownStep(`${this.#o.name}: disconnect`, this.#o.consumer.disconnect());
+    logLeave(this.#o.log, this.#o.name, await shutdownStep(`${this.#o.name}: disconnect`, this.#committer.leave(leaveBy - Date.now())));
   }
 }
 

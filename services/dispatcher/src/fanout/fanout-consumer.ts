@@ -18,6 +18,8 @@ import {
   headersFor,
   headerString,
   IntervalCommitter,
+  LEAVE_AFTER_DRAIN_MS,
+  logLeave,
   MAX_RECORD_BATCH_BYTES,
   OffsetWatermark,
   placedPartition,
@@ -364,9 +366,10 @@ export class FanoutConsumer {
   }
 
   async stop(drainMs: number): Promise<void> {
+    const leaveBy = Date.now() + drainMs + LEAVE_AFTER_DRAIN_MS;
     this.#stopping.abort();
     for (const t of this.#resumeTimers) clearTimeout(t);
     await shutdownStep('fan-out consumer: batches in flight, offset commit', this.#committer.stop(this.#consumed, drainMs));
-    await shutdownStep('fan-out consumer: disconnect', this.#consumer.disconnect());
+    logLeave(this.#log, 'fan-out consumer', await shutdownStep('fan-out consumer: disconnect', this.#committer.leave(leaveBy - Date.now())));
   }
 }

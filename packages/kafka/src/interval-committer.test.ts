@@ -1,0 +1,56 @@
+import { EventEmitter } from 'node:events';
+import type { Consumer } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { IntervalCommitter } from './interval-committer.ts';
+
+/** The slice of a kafkajs consumer `leave` uses: its group events and a disconnect that ends when `answer` is called. */
+function consumerStub(): { consumer: Consumer; emit: (event: string, payload?: unknown) => void; answer: () => void; disconnects: () => number } {
+  const emitter = new EventEmitter();
+  let answer = () => {};
+  let disconnects = 0;
+  const consumer = {
+    events: { GROUP_JOIN: 'group_join', REBALANCING: 'rebalancing', CRASH: 'crash' },
+    on: (event: string, listener: (e: unknown) => void) => emitter.on(event, listener),
+    disconnect: () => {
+      disconnects++;
+      return new Promise<void>((r) => (answer = r));
+    },
+  } as unknown as Consumer;
+  return { consumer, emit: (event, payload) => emitter.emit(event, { payload }), answer: () => answer(), disconnects: () => disconnects };
+}
+
+const joined = { memberAssignment: { t: [0] } };
+
+describe('IntervalCommitter.leave', () => {
+  it('waits for the disconnect of a consumer holding its assignment', async () => {
+    const s = consumerStub();
+    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
+    s.emit('group_join', joined);
+    const leaving = committer.leave(60_000);
+    s.answer();
+    expect(await leaving).toBe('left');
+  });
+
+  it('does not wait while the consumer is joining: before its first join, after a rebalance, after a crash', async () => {
+    for (const event of [undefined, 'rebalancing', 'crash']) {
+      const s = consumerStub();
+      const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
+      if (event) {
+        s.emit('group_join', joined);
+        s.emit(event);
+      }
+      expect(committer.joining).toBe(true);
+      // The disconnect never answers here: leave must not wait for it, but must have started it.
+      expect(await committer.leave(60_000)).toBe('joining');
+      expect(s.disconnects()).toBe(1);
+    }
+  });
+
+  it('gives up on a disconnect the broker does not answer within the time given', async () => {
+    const s = consumerStub();
+    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
+    s.emit('group_join', joined);
+    expect(committer.joining).toBe(false);
+    expect(await committer.leave(20)).toBe('timed out');
+  });
+});

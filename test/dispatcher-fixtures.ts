@@ -1,3 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { attemptRecord, deliveryRecord, operationalEventRecord, type AttemptRecord, type DeliveryRecord, type OperationalEventRecord } from '@hookline/contracts';
 import { EndpointsRepository, SecretBox, TenantsRepository, type NewEndpoint } from '@hookline/db';
 import { ACKS_ALL, createProducer } from '@hookline/kafka';
@@ -8,6 +12,7 @@ import { createTestWorld, Receiver, type TestWorld } from '@hookline/testing';
 import { createApp, type DispatcherApp } from '../services/dispatcher/src/app.ts';
 import { dispatcherConfigShape } from '../services/dispatcher/src/config.ts';
 import type { Consumer, IHeaders, Producer } from 'kafkajs';
+import { request } from 'undici';
 
 /** What a dispatcher test observes on the output topics. */
 export interface Observed {
@@ -109,4 +114,55 @@ export async function metricValue(app: DispatcherApp, name: string, label: strin
   const text = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
   return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+/**
+ * Dispatcher instances in processes of their own (`services/dispatcher/src/main.ts`), each logging at info (a few
+ * lines, from start-up to stop) to a file of its own, kept for failure messages.
+ */
+export class DispatcherProcesses {
+  readonly #world: TestWorld;
+  readonly #env: Record<string, string>;
+  readonly #logDir = mkdtempSync(join(tmpdir(), 'hookline-dispatchers-'));
+  readonly #children: ChildProcess[] = [];
+
+  constructor(world: TestWorld, env: Record<string, string> = {}) {
+    this.#world = world;
+    this.#env = env;
+  }
+
+  start(port: number): ChildProcess {
+    const log = openSync(join(this.#logDir, `${port}.log`), 'w');
+    const child = spawn(process.execPath, ['services/dispatcher/src/main.ts'], {
+      env: { ...process.env, ...this.#world.env, LOG_LEVEL: 'info', HTTP_PORT: String(port), ...this.#env },
+      stdio: ['ignore', log, 'inherit'],
+    });
+    closeSync(log);
+    this.#children.push(child);
+    return child;
+  }
+
+  /** Whether the instance answers its readiness probe. */
+  ready(port: number): Promise<boolean> {
+    return request(`http://127.0.0.1:${port}/readyz`).then(
+      async (r) => (await r.body.dump(), r.statusCode === 200),
+      () => false,
+    );
+  }
+
+  /** The instance's log so far. */
+  log(port: number): string {
+    return readFileSync(join(this.#logDir, `${port}.log`), 'utf8');
+  }
+
+  /** The last `lines` lines of the instance's log. */
+  tail(port: number, lines = 40): string {
+    return this.log(port).split('\n').slice(-lines).join('\n');
+  }
+
+  /** Kills what still runs and removes the logs. */
+  cleanup(): void {
+    for (const c of this.#children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    rmSync(this.#logDir, { recursive: true, force: true });
+  }
 }

@@ -1,15 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { migrate } from '@hookline/db';
 import { createTestWorld, waitFor, type TestWorld } from '@hookline/testing';
 import type { Admin, Consumer } from 'kafkajs';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ready = (port: number) => request(`http://127.0.0.1:${port}/readyz`).then(async (r) => (await r.body.dump(), r.statusCode === 200), () => false);
+import { DispatcherProcesses } from './dispatcher-fixtures.ts';
 
 // While a member that went away without leaving (a process killed) keeps its session, the broker holds every join of
 // its group, up to the session timeout (30 s). A consumer stopped in such a join waited for the answer, past the 10 s
@@ -18,42 +12,29 @@ describe('dispatcher: stopped while the broker holds its consumer\'s join, it st
   let world: TestWorld;
   let admin: Admin;
   let joiner: Consumer | undefined;
-  const children: ChildProcess[] = [];
-  const logDir = mkdtempSync(join(tmpdir(), 'hookline-dispatcher-joining-'));
-  const logOf = (port: number) => readFileSync(join(logDir, `${port}.log`), 'utf8');
+  let instances: DispatcherProcesses;
 
   beforeAll(async () => {
     world = createTestWorld('dispatcher-joining');
     await migrate({ url: world.databaseUrl, schema: world.schema });
     admin = world.kafka.admin();
     await admin.connect();
+    instances = new DispatcherProcesses(world);
   });
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    instances?.cleanup();
     // Its join is held too: not waited for.
     void joiner?.disconnect().catch(() => {});
     await admin?.disconnect();
     await world?.cleanup();
-    rmSync(logDir, { recursive: true, force: true });
   });
-
-  function startInstance(port: number): ChildProcess {
-    const log = openSync(join(logDir, `${port}.log`), 'w');
-    const child = spawn(process.execPath, ['services/dispatcher/src/main.ts'], {
-      env: { ...process.env, ...world.env, LOG_LEVEL: 'info', HTTP_PORT: String(port) },
-      stdio: ['ignore', log, 'inherit'],
-    });
-    closeSync(log);
-    children.push(child);
-    return child;
-  }
 
   const fanoutGroup = async () => (await admin.describeGroups([world.groups.fanout])).groups[0]!;
 
   it('exits 0 without waiting for the join to be answered', async () => {
-    const [a, b] = [startInstance(18_463), startInstance(18_464)];
-    await waitFor(async () => (await ready(18_463)) && (await ready(18_464)) && (await fanoutGroup()).members.length === 2, {
+    const [a, b] = [instances.start(18_463), instances.start(18_464)];
+    await waitFor(async () => (await instances.ready(18_463)) && (await instances.ready(18_464)) && (await fanoutGroup()).members.length === 2, {
       timeoutMs: 60_000,
       description: 'both instances in the fan-out group',
     });
@@ -64,14 +45,14 @@ describe('dispatcher: stopped while the broker holds its consumer\'s join, it st
     await joiner.connect();
     await joiner.subscribe({ topics: [world.topics.events] });
     void joiner.run({ eachBatch: async () => {} }).catch(() => {});
-    await waitFor(() => /"groupId":"[^"]*\.fanout"[^\n]*The group is rebalancing, re-joining/.test(logOf(18_464)), {
+    await waitFor(() => /"groupId":"[^"]*\.fanout"[^\n]*The group is rebalancing, re-joining/.test(instances.log(18_464)), {
       timeoutMs: 20_000,
       description: 'the running instance joining again',
     });
     b.kill('SIGTERM');
     const [code] = await once(b, 'exit');
-    expect(code, `exit code; the log ends:\n${logOf(18_464).split('\n').slice(-20).join('\n')}`).toBe(0);
-    expect(logOf(18_464)).toContain('stopped while joining its group');
+    expect(code, `exit code; the log ends:\n${instances.tail(18_464, 20)}`).toBe(0);
+    expect(instances.log(18_464)).toContain('stopped while joining its group');
     // Still waiting for the killed member when it exited: the stop did not just outlast that member's session.
     expect((await fanoutGroup()).state).toBe('PreparingRebalance');
   });

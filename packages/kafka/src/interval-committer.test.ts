@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { IntervalCommitter } from './interval-committer.ts';
 
 /** The slice of a kafkajs consumer `leave` uses: its group events and a disconnect that ends when `answer` is called. */
-function consumerStub(): { consumer: Consumer; emit: (event: string, payload?: unknown) => void; answer: () => void; disconnects: () => number } {
+function consumerStub(): { consumer: Consumer; emit: (event: string, payload?: unknown) => void; answer: () => void; disconnects: () => number; commits: () => number } {
   const emitter = new EventEmitter();
   let answer = () => {};
   let disconnects = 0;
+  let commits = 0;
   const consumer = {
     events: { GROUP_JOIN: 'group_join', REBALANCING: 'rebalancing', CRASH: 'crash' },
     on: (event: string, listener: (e: unknown) => void) => emitter.on(event, listener),
@@ -15,8 +16,13 @@ function consumerStub(): { consumer: Consumer; emit: (event: string, payload?: u
       disconnects++;
       return new Promise<void>((r) => (answer = r));
     },
+    // A commit the broker holds (behind a join on the same connection): never answered.
+    commitOffsets: () => {
+      commits++;
+      return new Promise<void>(() => {});
+    },
   } as unknown as Consumer;
-  return { consumer, emit: (event, payload) => emitter.emit(event, { payload }), answer: () => answer(), disconnects: () => disconnects };
+  return { consumer, emit: (event, payload) => emitter.emit(event, { payload }), answer: () => answer(), disconnects: () => disconnects, commits: () => commits };
 }
 
 const joined = { memberAssignment: { t: [0] } };
@@ -52,5 +58,26 @@ describe('IntervalCommitter.leave', () => {
     s.emit('group_join', joined);
     expect(committer.joining).toBe(false);
     expect(await committer.leave(20)).toBe('timed out');
+  });
+});
+
+describe('IntervalCommitter.commitBeforeLeaving', () => {
+  it('commits what finished, waiting for the answer at most the time given', async () => {
+    const s = consumerStub();
+    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
+    s.emit('group_join', joined);
+    committer.done('t', 0, '41');
+    await committer.commitBeforeLeaving(20);
+    expect(s.commits()).toBe(1);
+  });
+
+  it('sends no commit while the consumer is joining', async () => {
+    const s = consumerStub();
+    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
+    s.emit('group_join', joined);
+    committer.done('t', 0, '41');
+    s.emit('crash');
+    await committer.commitBeforeLeaving(60_000);
+    expect(s.commits()).toBe(0);
   });
 });

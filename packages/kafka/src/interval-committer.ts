@@ -90,10 +90,12 @@ export class IntervalCommitter {
   }
 
   /**
-   * Before disconnecting: pauses `topics`, waits up to `drainMs` for the running batches, and commits what finished.
-   * A batch still running after that is left uncommitted (the next owner does it again).
+   * Before disconnecting: pauses `topics`, waits up to `drainMs` for the running batches, and commits what finished
+   * ({@link commitBeforeLeaving}, within {@link LEAVE_AFTER_DRAIN_MS} after the drain). A batch still running after
+   * that is left uncommitted (the next owner does it again).
    */
   async stop(topics: string[], drainMs: number): Promise<void> {
+    const leaveBy = Date.now() + drainMs + LEAVE_AFTER_DRAIN_MS;
     try {
       this.#consumer.pause(topics.map((topic) => ({ topic })));
     } catch {
@@ -107,9 +109,19 @@ export class IntervalCommitter {
       ]);
       clearTimeout(timer);
     }
-    // Joining, it owns no partition: a commit would queue behind the join on the connection, then be refused.
+    await this.commitBeforeLeaving(leaveBy - Date.now());
+  }
+
+  /**
+   * The last commit of a stopping consumer, waited for at most `withinMs` (a request the broker holds on the
+   * connection delays it: see {@link leave}). None while {@link joining}: the consumer owns no partition then, and the
+   * commit would queue behind the join, then be refused. What is not committed is done again by the next owner.
+   */
+  async commitBeforeLeaving(withinMs: number): Promise<void> {
     if (this.#joining) return;
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, withinMs))))]);
+    clearTimeout(timer);
   }
 
   /**

@@ -270,7 +270,7 @@ export class PartitionPipeline {
       if (!drained) this.#o.log.warn({ consumer: this.#o.name, in_flight: this.#inFlight, drain_ms: drainMs }, 'stopping: records still in flight after the drain are left to the next owner');
     }
     this.#abort.abort();
-    await shutdownStep(`${this.#o.name}: offset commit`, this.#committer.flush());
+    await shutdownStep(`${this.#o.name}: offset commit`, this.#committer.commitBeforeLeaving(leaveBy - Date.now()));
     logLeave(this.#o.log, this.#o.name, await shutdownStep(`${this.#o.name}: disconnect`, this.#committer.leave(leaveBy - Date.now())));
   }
 }

@@ -95,7 +95,9 @@ export const endpointDefaultsFragment = {
 
 /** How long a service may take to stop after SIGTERM before it exits anyway. */
 export const shutdownFragment = {
-  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000).describe('Milliseconds allowed for a clean shutdown after SIGTERM.'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000).describe(
+    'Milliseconds allowed for a clean shutdown after SIGTERM: consumers let in-flight work finish for up to this less 3 s, commit what finished and leave their groups; a consumer the broker keeps waiting (a join held for a member that went away without leaving) is left behind, its partitions moving when its session ends. Past this the process exits 1.',
+  ),
 };
 
 /** Whether an idle service gives back the memory a load made it grow (every service; off by default). */

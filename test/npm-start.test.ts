@@ -18,7 +18,7 @@ const portFree = (port: number) =>
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
-/** A base port with `count` free ports from it (Kafka's controller and the dispatcher/tracker use the next ones). */
+/** A base port with `count` free ports from it. */
 async function freePorts(count: number): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
@@ -65,14 +65,17 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
     chmodSync(home, 0o755); // The database runs as its own OS user, which must reach its data directory here.
     // Kafka's jars and Apicurio come from the checkout's cache when there is one (Maven would fetch them otherwise).
     if (existsSync(join(root, '.hookline', 'cache'))) symlinkSync(join(root, '.hookline', 'cache'), join(home, 'cache'));
-    apiPort = await freePorts(3);
+    // One run of free ports, so that no two parts are ever given the same one (drawn apart, the database and the
+    // registry once were: the registry could not listen and npm start said so).
+    const base = await freePorts(7);
+    apiPort = base;
     env = {
       ...process.env,
       PATH: bareEnvPath,
       HOOKLINE_HOME: home,
-      HOOKLINE_KAFKA_PORT: String(await freePorts(2)),
-      HOOKLINE_PG_PORT: String(await freePorts(1)),
-      HOOKLINE_SCHEMA_REGISTRY_PORT: String(await freePorts(1)),
+      HOOKLINE_KAFKA_PORT: String(base + 3),
+      HOOKLINE_PG_PORT: String(base + 5),
+      HOOKLINE_SCHEMA_REGISTRY_PORT: String(base + 6),
       HTTP_PORT: String(apiPort),
       OTEL_SDK_DISABLED: 'true',
     };

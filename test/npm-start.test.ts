@@ -66,16 +66,18 @@ describe('npm start on a machine whose PATH has only its own Node', () => {
     // Kafka's jars and Apicurio come from the checkout's cache when there is one (Maven would fetch them otherwise).
     if (existsSync(join(root, '.hookline', 'cache'))) symlinkSync(join(root, '.hookline', 'cache'), join(home, 'cache'));
     // One run of free ports, so that no two parts are ever given the same one (drawn apart, the database and the
-    // registry once were: the registry could not listen and npm start said so).
-    const base = await freePorts(7);
+    // registry once were: the registry could not listen and npm start said so). From the API's port: the
+    // dispatcher's, the tracker's and the demo receiver's (+1, +2, +3); then Kafka and its controller, PostgreSQL,
+    // the registry.
+    const base = await freePorts(8);
     apiPort = base;
     env = {
       ...process.env,
       PATH: bareEnvPath,
       HOOKLINE_HOME: home,
-      HOOKLINE_KAFKA_PORT: String(base + 3),
-      HOOKLINE_PG_PORT: String(base + 5),
-      HOOKLINE_SCHEMA_REGISTRY_PORT: String(base + 6),
+      HOOKLINE_KAFKA_PORT: String(base + 4),
+      HOOKLINE_PG_PORT: String(base + 6),
+      HOOKLINE_SCHEMA_REGISTRY_PORT: String(base + 7),
       HTTP_PORT: String(apiPort),
       OTEL_SDK_DISABLED: 'true',
     };

@@ -4,7 +4,7 @@ export { CONSUMER_FETCH_SIZES, INTERNAL_FETCH_SIZES, MAX_RECORD_BATCH_BYTES, MAX
 export { applyKafkajsFixes } from './kafkajs-fixes.ts';
 export { paceFetches, QUIET_FETCHES, type FetchPace, type QuietFetches } from './fetch-pace.ts';
 export { CoalescingSender } from './coalescing-sender.ts';
-export { COMMIT_INTERVAL_MS, IntervalCommitter, LEAVE_AFTER_DRAIN_MS, logLeave, type LeaveOutcome } from './interval-committer.ts';
+export { COMMIT_INTERVAL_MS, IntervalCommitter, logLeave, type LeaveOutcome } from './interval-committer.ts';
 export { sendToInvalid } from './invalid-records.ts';
 export { OffsetWatermark } from './offset-watermark.ts';
 export { LagReader, registerLagMetrics, type LagSource, type PartitionLag } from './lag-metrics.ts';

@@ -32,7 +32,7 @@ describe('IntervalCommitter.leave', () => {
     const s = consumerStub();
     const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
     s.emit('group_join', joined);
-    const leaving = committer.leave(60_000);
+    const leaving = committer.leave();
     s.answer();
     expect(await leaving).toBe('left');
   });
@@ -47,7 +47,7 @@ describe('IntervalCommitter.leave', () => {
       }
       expect(committer.joining).toBe(true);
       // The disconnect never answers here: leave must not wait for it, but must have started it.
-      expect(await committer.leave(60_000)).toBe('joining');
+      expect(await committer.leave()).toBe('joining');
       expect(s.disconnects()).toBe(1);
     }
   });
@@ -57,7 +57,8 @@ describe('IntervalCommitter.leave', () => {
     const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
     s.emit('group_join', joined);
     expect(committer.joining).toBe(false);
-    expect(await committer.leave(20)).toBe('timed out');
+    committer.beginStop(0, 20);
+    expect(await committer.leave()).toBe('timed out');
   });
 });
 
@@ -67,7 +68,8 @@ describe('IntervalCommitter.commitBeforeLeaving', () => {
     const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
     s.emit('group_join', joined);
     committer.done('t', 0, '41');
-    await committer.commitBeforeLeaving(20);
+    committer.beginStop(0, 20);
+    await committer.commitBeforeLeaving();
     expect(s.commits()).toBe(1);
   });
 
@@ -77,7 +79,7 @@ describe('IntervalCommitter.commitBeforeLeaving', () => {
     s.emit('group_join', joined);
     committer.done('t', 0, '41');
     s.emit('crash');
-    await committer.commitBeforeLeaving(60_000);
+    await committer.commitBeforeLeaving();
     expect(s.commits()).toBe(0);
   });
 });

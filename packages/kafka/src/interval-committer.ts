@@ -51,6 +51,8 @@ export class IntervalCommitter {
   #assigned: ReadonlySet<string> | null = null;
   /** Between starting (or a rebalance, or a restart after a crash) and the join that follows: no partition is owned. */
   #joining = true;
+  /** When a stopping consumer gives up on its last commit and on leaving its group (unix ms; set by `beginStop`). */
+  #leaveBy: number | undefined;
 
   constructor(consumer: Consumer, opts: { intervalMs?: number; onError: (err: unknown) => void }) {
     this.#consumer = consumer;
@@ -95,37 +97,41 @@ export class IntervalCommitter {
    * that is left uncommitted (the next owner does it again).
    */
   async stop(topics: string[], drainMs: number): Promise<void> {
-    const leaveBy = Date.now() + drainMs + LEAVE_AFTER_DRAIN_MS;
+    this.beginStop(drainMs);
     try {
       this.#consumer.pause(topics.map((topic) => ({ topic })));
     } catch {
       // Not running (never started, or already stopped).
     }
-    if (this.#active > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((r) => this.#idle.push(r)),
-        new Promise<void>((r) => (timer = setTimeout(r, drainMs))),
-      ]);
-      clearTimeout(timer);
-    }
-    await this.commitBeforeLeaving(leaveBy - Date.now());
+    if (this.#active > 0) await within(new Promise<void>((r) => this.#idle.push(r)), drainMs, undefined);
+    await this.commitBeforeLeaving();
   }
 
   /**
-   * The last commit of a stopping consumer, waited for at most `withinMs` (a request the broker holds on the
+   * The consumer starts stopping: it drains for up to `drainMs`, then has `leaveAfterDrainMs` for its last commit and
+   * leaving its group ({@link commitBeforeLeaving}, {@link leave}). The first call sets the deadline.
+   */
+  beginStop(drainMs: number, leaveAfterDrainMs = LEAVE_AFTER_DRAIN_MS): void {
+    this.#leaveBy ??= Date.now() + drainMs + leaveAfterDrainMs;
+  }
+
+  /** Until the stop's deadline ({@link beginStop}; without one, {@link LEAVE_AFTER_DRAIN_MS} from now). */
+  #untilLeaveBy(): number {
+    return (this.#leaveBy ?? Date.now() + LEAVE_AFTER_DRAIN_MS) - Date.now();
+  }
+
+  /**
+   * The last commit of a stopping consumer, waited for until the stop's deadline (a request the broker holds on the
    * connection delays it: see {@link leave}). None while {@link joining}: the consumer owns no partition then, and the
    * commit would queue behind the join, then be refused. What is not committed is done again by the next owner.
    */
-  async commitBeforeLeaving(withinMs: number): Promise<void> {
+  async commitBeforeLeaving(): Promise<void> {
     if (this.#joining) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, withinMs))))]);
-    clearTimeout(timer);
+    await within(this.flush(), this.#untilLeaveBy(), undefined);
   }
 
   /**
-   * Disconnects the consumer, leaving its group, waiting at most `withinMs`. kafkajs lets every request in flight be
+   * Disconnects the consumer, leaving its group, waiting until the stop's deadline ({@link beginStop}). kafkajs lets every request in flight be
    * answered first, and the broker may hold one — a join, while a member that went away without leaving (a process
    * killed) keeps its session, up to the session timeout (30 s) — and answers a connection's requests one at a time.
    * While the consumer is {@link joining} it is not waited for at all: it owns nothing then. A consumer left behind has
@@ -133,16 +139,13 @@ export class IntervalCommitter {
    * once its session passes without a heartbeat (its partitions move then). Says whether it left, was joining, or
    * ran out of time.
    */
-  async leave(withinMs: number): Promise<LeaveOutcome> {
+  async leave(): Promise<LeaveOutcome> {
     const disconnected = this.#consumer.disconnect().then(
       () => 'left' as const,
       () => 'left' as const,
     );
     if (this.#joining) return 'joining';
-    let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([disconnected, new Promise<'timed out'>((r) => (timer = setTimeout(() => r('timed out'), Math.max(0, withinMs))))]);
-    clearTimeout(timer);
-    return outcome;
+    return within(disconnected, this.#untilLeaveBy(), 'timed out' as const);
   }
 
   /** Records up to and including `offset` of the partition are finished (ignored for a partition no longer assigned). */
@@ -193,5 +196,15 @@ export class IntervalCommitter {
       }
     });
     return this.#committing;
+  }
+}
+
+/** `work`'s result, or `late` if it has not settled within `ms`. */
+async function within<T, L>(work: Promise<T>, ms: number, late: L): Promise<T | L> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<L>((r) => (timer = setTimeout(() => r(late), Math.max(0, ms))))]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,6 +1,6 @@
 import { backoffMs } from '@hookline/contracts';
 import { shutdownStep, type Logger } from '@hookline/telemetry';
-import { IntervalCommitter, LEAVE_AFTER_DRAIN_MS, logLeave, OffsetWatermark } from '@hookline/kafka';
+import { IntervalCommitter, logLeave, OffsetWatermark } from '@hookline/kafka';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { HandoverBook, type HandoverTicket } from './direct-handover.ts';
 
@@ -253,7 +253,7 @@ export class PartitionPipeline {
    * the next owner), commits the watermarks and disconnects.
    */
   async stop(drainMs: number): Promise<void> {
-    const leaveBy = Date.now() + drainMs + LEAVE_AFTER_DRAIN_MS;
+    this.#committer.beginStop(drainMs);
     this.#stopping = true;
     for (const t of this.#resumeTimers.keys()) clearTimeout(t);
     try {
@@ -270,8 +270,8 @@ export class PartitionPipeline {
       if (!drained) this.#o.log.warn({ consumer: this.#o.name, in_flight: this.#inFlight, drain_ms: drainMs }, 'stopping: records still in flight after the drain are left to the next owner');
     }
     this.#abort.abort();
-    await shutdownStep(`${this.#o.name}: offset commit`, this.#committer.commitBeforeLeaving(leaveBy - Date.now()));
-    logLeave(this.#o.log, this.#o.name, await shutdownStep(`${this.#o.name}: disconnect`, this.#committer.leave(leaveBy - Date.now())));
+    await shutdownStep(`${this.#o.name}: offset commit`, this.#committer.commitBeforeLeaving());
+    logLeave(this.#o.log, this.#o.name, await shutdownStep(`${this.#o.name}: disconnect`, this.#committer.leave()));
   }
 }
 

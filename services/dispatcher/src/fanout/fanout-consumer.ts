@@ -18,7 +18,6 @@ import {
   headersFor,
   headerString,
   IntervalCommitter,
-  LEAVE_AFTER_DRAIN_MS,
   logLeave,
   MAX_RECORD_BATCH_BYTES,
   OffsetWatermark,
@@ -366,10 +365,9 @@ export class FanoutConsumer {
   }
 
   async stop(drainMs: number): Promise<void> {
-    const leaveBy = Date.now() + drainMs + LEAVE_AFTER_DRAIN_MS;
     this.#stopping.abort();
     for (const t of this.#resumeTimers) clearTimeout(t);
     await shutdownStep('fan-out consumer: batches in flight, offset commit', this.#committer.stop(this.#consumed, drainMs));
-    logLeave(this.#log, 'fan-out consumer', await shutdownStep('fan-out consumer: disconnect', this.#committer.leave(leaveBy - Date.now())));
+    logLeave(this.#log, 'fan-out consumer', await shutdownStep('fan-out consumer: disconnect', this.#committer.leave()));
   }
 }

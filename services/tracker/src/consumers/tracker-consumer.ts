@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffMs, HooklineError, type Decoded, type TopicNames } from '@hookline/contracts';
-import { headerString, IntervalCommitter, LEAVE_AFTER_DRAIN_MS, logLeave, recordFailure, sendToInvalid, startProcessSpan } from '@hookline/kafka';
+import { headerString, IntervalCommitter, logLeave, recordFailure, sendToInvalid, startProcessSpan } from '@hookline/kafka';
 import type { Span } from '@opentelemetry/api';
 import type { EventDecoder } from '@hookline/registry';
 import type { Logger } from '@hookline/telemetry';
@@ -78,12 +78,11 @@ export class TrackerConsumer {
 
   /** Stops writing, lets a batch being written finish for up to `drainMs`, commits what was written and leaves. */
   async stop(drainMs: number): Promise<void> {
-    const leaveBy = Date.now() + drainMs + LEAVE_AFTER_DRAIN_MS;
     this.#stopping.abort();
     for (const t of this.#resumeTimers) clearTimeout(t);
     const { events, deliveries, attempts } = this.#d.topics;
     await this.#committer.stop([events, ...this.#sources, deliveries, attempts], drainMs);
-    logLeave(this.#d.log, 'attempts consumer', await this.#committer.leave(leaveBy - Date.now()));
+    logLeave(this.#d.log, 'attempts consumer', await this.#committer.leave());
   }
 
   #kind(topic: string): Kind {

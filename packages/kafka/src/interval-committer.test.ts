@@ -52,6 +52,17 @@ describe('IntervalCommitter.leave', () => {
     }
   });
 
+  it('stops waiting when the consumer starts joining while it leaves (kafkajs rejoins on a rebalance its last fetch saw)', async () => {
+    const s = consumerStub();
+    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
+    s.emit('group_join', joined);
+    // A deadline far beyond the test's own timeout: only the join can end the wait.
+    committer.beginStop(0, 60_000);
+    const leaving = committer.leave();
+    s.emit('rebalancing');
+    expect(await leaving).toBe('joining');
+  });
+
   it('gives up on a disconnect the broker does not answer within the time given', async () => {
     const s = consumerStub();
     const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
@@ -70,6 +81,18 @@ describe('IntervalCommitter.commitBeforeLeaving', () => {
     committer.done('t', 0, '41');
     committer.beginStop(0, 20);
     await committer.commitBeforeLeaving();
+    expect(s.commits()).toBe(1);
+  });
+
+  it('stops waiting for the commit when the consumer starts joining meanwhile', async () => {
+    const s = consumerStub();
+    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
+    s.emit('group_join', joined);
+    committer.done('t', 0, '41');
+    committer.beginStop(0, 60_000);
+    const committing = committer.commitBeforeLeaving();
+    s.emit('crash');
+    await committing;
     expect(s.commits()).toBe(1);
   });
 

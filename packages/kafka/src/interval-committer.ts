@@ -53,6 +53,8 @@ export class IntervalCommitter {
   #joining = true;
   /** When a stopping consumer gives up on its last commit and on leaving its group (unix ms; set by `beginStop`). */
   #leaveBy: number | undefined;
+  /** Called when the consumer starts joining (a stop's waits end then: see {@link leave}). */
+  #joinStarted: Array<() => void> = [];
 
   constructor(consumer: Consumer, opts: { intervalMs?: number; onError: (err: unknown) => void }) {
     this.#consumer = consumer;
@@ -65,10 +67,29 @@ export class IntervalCommitter {
       for (const key of this.#pending.keys()) if (!assigned.has(key)) this.#pending.delete(key);
     });
     consumer.on(consumer.events.REBALANCING, () => {
-      this.#joining = true;
+      this.#startJoining();
       void this.flush();
     });
-    consumer.on(consumer.events.CRASH, () => (this.#joining = true));
+    consumer.on(consumer.events.CRASH, () => this.#startJoining());
+  }
+
+  #startJoining(): void {
+    this.#joining = true;
+    for (const w of this.#joinStarted.splice(0)) w();
+  }
+
+  /**
+   * `work`, waited for until the stop's deadline ({@link beginStop}) or until the consumer starts joining, whichever
+   * comes first: kafkajs rejoins on a rebalance even while it is stopping, and the join holds the connection.
+   */
+  async #untilLeaveByOrJoining<T, L>(work: Promise<T>, late: L): Promise<T | L | 'joining'> {
+    let onJoin: (() => void) | undefined;
+    const joinStarted = new Promise<'joining'>((r) => this.#joinStarted.push((onJoin = () => r('joining'))));
+    try {
+      return await within(Promise.race([work, joinStarted]), this.#untilLeaveBy(), late);
+    } finally {
+      this.#joinStarted = this.#joinStarted.filter((w) => w !== onJoin);
+    }
   }
 
   /**
@@ -127,14 +148,15 @@ export class IntervalCommitter {
    */
   async commitBeforeLeaving(): Promise<void> {
     if (this.#joining) return;
-    await within(this.flush(), this.#untilLeaveBy(), undefined);
+    await this.#untilLeaveByOrJoining(this.flush(), undefined);
   }
 
   /**
    * Disconnects the consumer, leaving its group, waiting until the stop's deadline ({@link beginStop}). kafkajs lets every request in flight be
    * answered first, and the broker may hold one — a join, while a member that went away without leaving (a process
    * killed) keeps its session, up to the session timeout (30 s) — and answers a connection's requests one at a time.
-   * While the consumer is {@link joining} it is not waited for at all: it owns nothing then. A consumer left behind has
+   * While the consumer is {@link joining} it is not waited for at all: it owns nothing then; nor once it starts joining
+   * while leaving (kafkajs answers a rebalance seen by its last fetch with a join, stopping or not). A consumer left behind has
    * committed what it finished (`stop`); its process ending closes the connection, and the broker drops the member
    * once its session passes without a heartbeat (its partitions move then). Says whether it left, was joining, or
    * ran out of time.
@@ -145,7 +167,7 @@ export class IntervalCommitter {
       () => 'left' as const,
     );
     if (this.#joining) return 'joining';
-    return within(disconnected, this.#untilLeaveBy(), 'timed out' as const);
+    return this.#untilLeaveByOrJoining(disconnected, 'timed out' as const);
   }
 
   /** Records up to and including `offset` of the partition are finished (ignored for a partition no longer assigned). */

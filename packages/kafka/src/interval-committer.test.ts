@@ -27,11 +27,17 @@ function consumerStub(): { consumer: Consumer; emit: (event: string, payload?: u
 
 const joined = { memberAssignment: { t: [0] } };
 
+/** A committer on a stubbed consumer that joined its group (partition 0 of topic `t`). */
+function joinedCommitter(): { s: ReturnType<typeof consumerStub>; committer: IntervalCommitter } {
+  const s = consumerStub();
+  const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
+  s.emit('group_join', joined);
+  return { s, committer };
+}
+
 describe('IntervalCommitter.leave', () => {
   it('waits for the disconnect of a consumer holding its assignment', async () => {
-    const s = consumerStub();
-    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
-    s.emit('group_join', joined);
+    const { s, committer } = joinedCommitter();
     const leaving = committer.leave();
     s.answer();
     expect(await leaving).toBe('left');
@@ -53,9 +59,7 @@ describe('IntervalCommitter.leave', () => {
   });
 
   it('stops waiting when the consumer starts joining while it leaves (kafkajs rejoins on a rebalance its last fetch saw)', async () => {
-    const s = consumerStub();
-    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
-    s.emit('group_join', joined);
+    const { s, committer } = joinedCommitter();
     // A deadline far beyond the test's own timeout: only the join can end the wait.
     committer.beginStop(0, 60_000);
     const leaving = committer.leave();
@@ -64,9 +68,7 @@ describe('IntervalCommitter.leave', () => {
   });
 
   it('gives up on a disconnect the broker does not answer within the time given', async () => {
-    const s = consumerStub();
-    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
-    s.emit('group_join', joined);
+    const { committer } = joinedCommitter();
     expect(committer.joining).toBe(false);
     committer.beginStop(0, 20);
     expect(await committer.leave()).toBe('timed out');
@@ -75,9 +77,7 @@ describe('IntervalCommitter.leave', () => {
 
 describe('IntervalCommitter.commitBeforeLeaving', () => {
   it('commits what finished, waiting for the answer at most the time given', async () => {
-    const s = consumerStub();
-    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
-    s.emit('group_join', joined);
+    const { s, committer } = joinedCommitter();
     committer.done('t', 0, '41');
     committer.beginStop(0, 20);
     await committer.commitBeforeLeaving();
@@ -85,9 +85,7 @@ describe('IntervalCommitter.commitBeforeLeaving', () => {
   });
 
   it('stops waiting for the commit when the consumer starts joining meanwhile', async () => {
-    const s = consumerStub();
-    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
-    s.emit('group_join', joined);
+    const { s, committer } = joinedCommitter();
     committer.done('t', 0, '41');
     committer.beginStop(0, 60_000);
     const committing = committer.commitBeforeLeaving();
@@ -97,9 +95,7 @@ describe('IntervalCommitter.commitBeforeLeaving', () => {
   });
 
   it('sends no commit while the consumer is joining', async () => {
-    const s = consumerStub();
-    const committer = new IntervalCommitter(s.consumer, { onError: () => {} });
-    s.emit('group_join', joined);
+    const { s, committer } = joinedCommitter();
     committer.done('t', 0, '41');
     s.emit('crash');
     await committer.commitBeforeLeaving();

@@ -152,14 +152,14 @@ export class IntervalCommitter {
   }
 
   /**
-   * Disconnects the consumer, leaving its group, waiting until the stop's deadline ({@link beginStop}). kafkajs lets every request in flight be
-   * answered first, and the broker may hold one — a join, while a member that went away without leaving (a process
-   * killed) keeps its session, up to the session timeout (30 s) — and answers a connection's requests one at a time.
-   * While the consumer is {@link joining} it is not waited for at all: it owns nothing then; nor once it starts joining
-   * while leaving (kafkajs answers a rebalance seen by its last fetch with a join, stopping or not). A consumer left behind has
-   * committed what it finished (`stop`); its process ending closes the connection, and the broker drops the member
-   * once its session passes without a heartbeat (its partitions move then). Says whether it left, was joining, or
-   * ran out of time.
+   * Disconnects the consumer, leaving its group, waiting until the stop's deadline ({@link beginStop}). kafkajs lets
+   * every request in flight be answered first, and the broker may hold one — a join, while a member that went away
+   * without leaving (a process killed) keeps its session, up to the session timeout (30 s) — and answers a
+   * connection's requests one at a time. While the consumer is {@link joining} it is not waited for at all: it owns
+   * nothing then; nor once it starts joining while leaving (kafkajs answers a rebalance its last fetch saw with a
+   * join, stopping or not). A consumer left behind has committed what it finished (`stop`); its process ending closes
+   * the connection, and the broker drops the member once its session passes without a heartbeat (its partitions move
+   * then). Says whether it left, was joining, or ran out of time.
    */
   async leave(): Promise<LeaveOutcome> {
     const disconnected = this.#consumer.disconnect().then(

@@ -40,12 +40,15 @@ export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
     const warmMs = warmupMs(sizes.hanging.warmupMs);
     if (warmMs > 0) await healthyLatency(rig, rate, warmMs, sizes.payloadBytes, 'warmup');
     const none = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, 'none-hanging');
-    await rig.receiverMode('hang', [9]);
-    const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, 'hanging');
-    await rig.receiverMode('ok', [9]);
+    // BENCH_HANGING_CONTROL=true: the second phase with none hanging either — how far a second phase alone moves the figures.
+    const control = process.env.BENCH_HANGING_CONTROL === 'true';
+    if (!control) await rig.receiverMode('hang', [9]);
+    const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, control ? 'control' : 'hanging');
+    if (!control) await rig.receiverMode('ok', [9]);
     return {
       metrics: {
         rate,
+        ...(control ? { control: 1 } : {}),
         none_hanging_p50_ms: none.p50,
         none_hanging_p99_ms: none.p99,
         hanging_p50_ms: hanging.p50,

@@ -100,9 +100,10 @@ describe('dispatcher: signed delivery, outcomes, retry tiers and the dead-letter
     expect(attempts[0]!.responseBody).toBe('boom');
     const steps = [100, 200, 1_500];
     for (let i = 0; i < 3; i++) {
-      const scheduled = Date.parse(attempts[i]!.nextAttemptAt!) - Date.parse(attempts[i]!.startedAt);
+      // The step counts from the attempt's end (its hand-off, a few ms later at most), not from its start.
+      const scheduled = Date.parse(attempts[i]!.nextAttemptAt!) - (Date.parse(attempts[i]!.startedAt) + attempts[i]!.durationMs);
       expect(scheduled).toBeGreaterThanOrEqual(steps[i]! * 0.8);
-      expect(scheduled).toBeLessThanOrEqual(steps[i]! * 1.2);
+      expect(scheduled).toBeLessThanOrEqual(steps[i]! * 1.2 + 50);
       // Never earlier than scheduled.
       expect(Date.parse(attempts[i + 1]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(attempts[i]!.nextAttemptAt!));
     }
@@ -141,6 +142,8 @@ describe('dispatcher: signed delivery, outcomes, retry tiers and the dead-letter
     const t = await waitFor(() => h.attemptsFor(slow.id)[0]);
     expect(t).toMatchObject({ outcome: 'timeout', status: 'retrying', error: 'timed out' });
     expect(t.durationMs).toBeGreaterThanOrEqual(250);
+    // Its retry is due after the timeout, not a first step (100 ms) after the attempt started.
+    expect(Date.parse(t.nextAttemptAt!)).toBeGreaterThanOrEqual(Date.parse(t.startedAt) + t.durationMs);
     const n = await waitFor(() => h.attemptsFor(reset.id)[0]);
     expect(n).toMatchObject({ outcome: 'network_error', status: 'retrying' });
   });

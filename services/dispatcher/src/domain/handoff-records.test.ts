@@ -55,13 +55,25 @@ describe('hand-off records', () => {
       tiers,
       input({ outcome: 'http_error', decision: { action: 'retry', status: 'retrying', delayMs: 4_000 }, sent: { result: { kind: 'response', statusCode: 500 }, durationMs: 3, responseBody: null } }),
     );
-    expect(attempt.nextAttemptAt).toBe(new Date(START + 4_000).toISOString());
+    // Due when the retry record is, however long the attempt took (not startedAt + delayMs).
+    expect(attempt.nextAttemptAt).toBe(new Date(START + 20 + 4_000).toISOString());
     expect(next.attempt).toBe(2);
     expect(records.map((r) => r.topic)).toEqual(['t.attempts', 't.retry.5s']);
     const retry = records[1]!.messages[0]!;
     expect(retry.key).toBe('ep_1');
     expect(retry.headers).toEqual({ [recordHeaders.notBefore]: String(START + 20 + 4_000) });
     expect(decode(retry.value)).toMatchObject({ attempt: 2, notBefore: new Date(START + 20 + 4_000).toISOString() });
+  });
+
+  it('a timed-out attempt shows its retry due after the timeout, when the retry record is', () => {
+    const { attempt, records } = attemptHandOff(
+      topics,
+      tiers,
+      input({ outcome: 'timeout', decision: { action: 'retry', status: 'retrying', delayMs: 4_000 }, sent: { result: { kind: 'timeout' }, durationMs: 5_000, responseBody: null }, nowMs: START + 5_003 }),
+    );
+    expect(attempt.nextAttemptAt).toBe(new Date(START + 9_003).toISOString());
+    expect(Date.parse(attempt.nextAttemptAt!)).toBeGreaterThan(Date.parse(attempt.startedAt) + attempt.durationMs);
+    expect(records[1]!.messages[0]!.headers).toEqual({ [recordHeaders.notBefore]: String(START + 9_003) });
   });
 
   it('an open circuit is recorded as a skipped attempt and requeued without spending one', () => {

@@ -44,8 +44,11 @@ export interface AttemptFacts {
   startedAtMs: number;
 }
 
-/** The attempt record the tracker keeps: one per attempt (and per skipped one: `circuit_open`). */
-export function attemptOf(f: AttemptFacts): AttemptRecord {
+/**
+ * The attempt record the tracker keeps: one per attempt (and per skipped one: `circuit_open`). `nextAttemptAtMs`:
+ * when its retry is due (null: none), the same moment as the retry record's `notBefore`.
+ */
+export function attemptOf(f: AttemptFacts, nextAttemptAtMs: number | null): AttemptRecord {
   const result = f.sent?.result;
   return {
     attemptId: f.attemptId,
@@ -64,7 +67,7 @@ export function attemptOf(f: AttemptFacts): AttemptRecord {
     requestHeaders: f.requestHeaders,
     url: f.endpoint.url,
     startedAt: new Date(f.startedAtMs).toISOString(),
-    nextAttemptAt: f.decision.action === 'retry' ? new Date(f.startedAtMs + f.decision.delayMs).toISOString() : null,
+    nextAttemptAt: nextAttemptAtMs === null ? null : new Date(nextAttemptAtMs).toISOString(),
   };
 }
 
@@ -122,7 +125,9 @@ export function attemptHandOff(
   tiers: readonly RetryTier[],
   f: AttemptHandOffInput,
 ): AttemptHandOff {
-  const attempt = attemptOf(f);
+  // A retry is due `delayMs` after the hand-off, not after the attempt started: a 5 s timeout must not show its
+  // retry as due before the attempt ended.
+  const attempt = attemptOf(f, f.decision.action === 'retry' ? f.nowMs + f.decision.delayMs : null);
   const next: DeliveryRecord = { ...f.delivery, attempt: f.attemptsMade };
   const records = [attemptRecords(topics, attempt)];
   if (f.decision.action === 'retry') records.push(retryRecords(topics, tiers, next, f.decision.delayMs, f.nowMs));

@@ -42,13 +42,15 @@ export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
     const none = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, 'none-hanging');
     // BENCH_HANGING_CONTROL=true: the second phase with none hanging either — how far a second phase alone moves the figures.
     const control = process.env.BENCH_HANGING_CONTROL === 'true';
-    if (!control) await rig.receiverMode('hang', [9]);
+    // BENCH_HANGING_MODE=down: endpoint 9 refuses connections instead of hanging — failing fast, holding nothing.
+    const failing = process.env.BENCH_HANGING_MODE === 'down' ? 'down' : 'hang';
+    if (!control) await rig.receiverMode(failing, [9]);
     const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, control ? 'control' : 'hanging');
     if (!control) await rig.receiverMode('ok', [9]);
     return {
       metrics: {
         rate,
-        ...(control ? { control: 1 } : {}),
+        ...(control ? { control: 1 } : failing === 'down' ? { endpoint_down: 1 } : {}),
         none_hanging_p50_ms: none.p50,
         none_hanging_p99_ms: none.p99,
         hanging_p50_ms: hanging.p50,

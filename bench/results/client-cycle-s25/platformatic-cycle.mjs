@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Admin, Producer, Consumer } from '@platformatic/kafka';
+
+const brokers = [process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'];
+const records = Math.max(100, Number(process.argv[2] ?? 1000));
+const id = randomBytes(4).toString('hex');
+const topic = `bench.pk_${id}`;
+const value = Buffer.alloc(1200, 'x');
+const cpuMs = (since) => { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; };
+const round = (v) => Math.round(v * 1000) / 1000;
+const admin = new Admin({ clientId: `bench-${id}`, bootstrapBrokers: brokers });
+await admin.createTopics({ topics: [topic], partitions: 6, replicas: 1 });
+await sleep(1000);
+const producer = new Producer({ clientId: `bench-p-${id}`, bootstrapBrokers: brokers, idempotent: true, acks: -1 });
+const consumer = new Consumer({ groupId: `bench-pk-${id}`, clientId: `bench-c-${id}`, bootstrapBrokers: brokers, maxWaitTime: 100 });
+let received = 0, batches = 0, wake;
+try {
+  const send = (n, from) => producer.send({ messages: Array.from({ length: n }, (_, i) => ({ topic, key: Buffer.from(`k${from + i}`), value })) });
+  for (let i = 0; i < 200; i++) await send(1, i);
+  let c0 = process.cpuUsage();
+  for (let i = 0; i < records; i++) await send(1, i);
+  const sendMs = cpuMs(c0) / records;
+  const stream = await consumer.consume({ topics: [topic], mode: 'latest', autocommit: false, maxWaitTime: 100 });
+  stream.on('data', () => { received++; wake?.(); });
+  await sleep(4000);
+  const waitFor = async (n) => {
+    const deadline = Date.now() + 60000;
+    while (received < n) {
+      if (Date.now() > deadline) throw new Error(`only ${received} of ${n}`);
+      await new Promise((r) => { wake = r; setTimeout(r, 1000).unref(); });
+    }
+  };
+  c0 = process.cpuUsage(); let t0 = performance.now();
+  await sleep(3000);
+  const idleMsPerS = cpuMs(c0) / ((performance.now() - t0) / 1000);
+  received = 0;
+  c0 = process.cpuUsage(); t0 = performance.now();
+  for (let i = 0; i < records; i++) { await send(1, i); await waitFor(i + 1); }
+  const single = cpuMs(c0) - idleMsPerS * ((performance.now() - t0) / 1000);
+  received = 0;
+  c0 = process.cpuUsage(); t0 = performance.now();
+  for (let i = 0; i < records; i += 100) await send(Math.min(100, records - i), i);
+  await waitFor(records);
+  const bulk = cpuMs(c0) - idleMsPerS * ((performance.now() - t0) / 1000);
+  console.log(JSON.stringify({ client: 'platformatic', records, send_one_record_cpu_ms: round(sendMs), idle_consumer_cpu_ms_per_s: round(idleMsPerS),
+    one_per_fetch: { cpu_ms_per_record: round(single / records), fetch_cycle_cpu_ms: round(single / records - sendMs) },
+    hundred_per_send: { cpu_ms_per_record: round(bulk / records) }, node: process.version }));
+} finally {
+  await consumer.close(true).catch((e) => console.error(e));
+  await producer.close().catch(() => {});
+  await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+  await admin.close();
+}

@@ -83,8 +83,8 @@ for (const rate of RATES) {
       runs: g.length,
       referenceMs: range(g.map((p) => p.reference), 3),
       machineCpuMsMedian: Number(median(g.map((p) => p.machineCpu)).toFixed(2)),
-      p50MsMedian: median(g.map((p) => p.p50)),
-      p99MsMedian: median(g.map((p) => p.p99)),
+      p50MsMedian: Number(median(g.map((p) => p.p50)).toFixed(2)),
+      p99MsMedian: Number(median(g.map((p) => p.p99)).toFixed(2)),
       p99MsRange: range(g.map((p) => p.p99), 1),
     }));
   out[rate] = { servicesOverReference: { median: Number(median(ratio).toFixed(2)), range: range(ratio, 2) }, groups: summary };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, encodeRecord, jsonDeeperThan } from './codec.ts';
 import { eventRecord } from './envelopes.ts';
-import { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';
+import { deliveryIdFor, eventIdForRecord, newId, randomHex, uuidv7Hex } from './ids.ts';
 import { topicNames } from './topics.ts';
 
 describe('ids', () => {
@@ -18,6 +18,20 @@ describe('ids', () => {
     expect(deliveryIdFor('evt_1', 'ep_1')).not.toBe(deliveryIdFor('evt_1', 'ep_2'));
     expect(eventIdForRecord('t', 0, '5')).toBe(eventIdForRecord('t', 0, '5'));
     expect(eventIdForRecord('t', 0, '5')).not.toBe(eventIdForRecord('t', 1, '5'));
+  });
+
+  it('randomHex gives that many random bytes as hex, across refills of the pool, and refuses other sizes', () => {
+    // 600 draws of 8, 16 and 64 bytes pass the 4 KiB pool's end several times.
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      for (const n of [8, 16, 64]) {
+        const hex = randomHex(n);
+        expect(hex).toMatch(new RegExp(`^[0-9a-f]{${n * 2}}$`));
+        seen.add(hex);
+      }
+    }
+    expect(seen.size).toBe(600);
+    for (const n of [0, 65, 1.5, Number.NaN]) expect(() => randomHex(n)).toThrow(RangeError);
   });
 });
 

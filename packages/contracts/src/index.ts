@@ -22,7 +22,7 @@ export {
 export { recordHeaders, webhookHeaders } from './headers.ts';
 export { orderingKeyOf } from './ordering-key.ts';
 export { histogramQuantile, LATENCY_BUCKETS_MS, latencyBucket, mergeHistograms } from './latency-histogram.ts';
-export { deliveryIdFor, eventIdForRecord, newId, uuidv7Hex } from './ids.ts';
+export { deliveryIdFor, eventIdForRecord, newId, randomHex, uuidv7Hex } from './ids.ts';
 export { isSentAttempt, SKIPPED_OUTCOMES } from './sent-attempt.ts';
 export { TokenBuckets, type TokenRate } from './token-buckets.ts';
 export { groupIds, topicNames, type GroupIds, type TopicNames } from './topics.ts';

@@ -1,6 +1,6 @@
 import { context, isSpanContextValid, propagation, trace, type Context, type Span, type TextMapGetter } from '@opentelemetry/api';
+import { randomHex } from '@hookline/contracts';
 import type { IHeaders } from 'kafkajs';
-import { randomBytes } from 'node:crypto';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -53,7 +53,7 @@ export function traceparentFor(span: Span, sourceTraceparent: string | undefined
   const own = spanTraceHeaders(span)?.traceparent;
   if (own) return own;
   const m = sourceTraceparent ? TRACEPARENT.exec(sourceTraceparent.trim()) : null;
-  const traceId = m ? m[1]! : randomBytes(16).toString('hex');
+  const traceId = m ? m[1]! : randomHex(16);
   const flags = m ? m[3]! : '01';
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
+  return `00-${traceId}-${randomHex(8)}-${flags}`;
 }

@@ -18,6 +18,9 @@ describe('ids', () => {
     expect(deliveryIdFor('evt_1', 'ep_1')).not.toBe(deliveryIdFor('evt_1', 'ep_2'));
     expect(eventIdForRecord('t', 0, '5')).toBe(eventIdForRecord('t', 0, '5'));
     expect(eventIdForRecord('t', 0, '5')).not.toBe(eventIdForRecord('t', 1, '5'));
+    // The same ids as every earlier version derived (SHA-256 of the UTF-8 text, first 32 hex digits): stored ids stay valid.
+    expect(deliveryIdFor('evt_1', 'ep_1')).toBe('dlv_99c08df5343fb58f6277c93457d28e27');
+    expect(eventIdForRecord('t', 0, '5')).toBe('evt_f978ea1a80235e8450fc44b182cfa9a0');
   });
 
   it('randomHex gives that many random bytes as hex, across refills of the pool, and refuses other sizes', () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Random bytes drawn in blocks: one `randomBytes` call per id costs more than the rest of the id. */
 const POOL_SIZE = 4_096;
@@ -50,7 +50,7 @@ export function newId(prefix: string, now?: number): string {
 
 /** Deterministic delivery id for one (event, endpoint) pair, so re-processing an event never duplicates it. */
 export function deliveryIdFor(eventId: string, endpointId: string): string {
-  return `dlv_${createHash('sha256').update(`${eventId}\u0000${endpointId}`).digest('hex').slice(0, 32)}`;
+  return `dlv_${hash('sha256', `${eventId}\u0000${endpointId}`, 'hex').slice(0, 32)}`;
 }
 
 /**
@@ -58,5 +58,5 @@ export function deliveryIdFor(eventId: string, endpointId: string): string {
  * position, so every consumer (dispatcher, tracker) and every re-consumption derive the same id.
  */
 export function eventIdForRecord(topic: string, partition: number, offset: string): string {
-  return `evt_${createHash('sha256').update(`${topic}/${partition}/${offset}`).digest('hex').slice(0, 32)}`;
+  return `evt_${hash('sha256', `${topic}/${partition}/${offset}`, 'hex').slice(0, 32)}`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TenantsRepository } from '@hookline/db';
 
 /**
@@ -17,7 +17,8 @@ export class ApiKeyCache {
   }
 
   async tenantFor(apiKey: string): Promise<string | null> {
-    const digest = createHash('sha256').update(apiKey).digest('base64');
+    // The one-shot digest: no Hash object per request (about half the CPU of a createHash chain).
+    const digest = hash('sha256', apiKey, 'base64');
     const now = Date.now();
     const hit = this.#entries.get(digest);
     if (hit && hit.expires > now) return hit.tenantId;

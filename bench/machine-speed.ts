@@ -41,7 +41,13 @@ interface Run {
 }
 
 function readRun(file: string): Run | null {
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { runs?: Array<{ metrics: Record<string, number | null>; details: Details }> };
+  let json: { runs?: Array<{ metrics: Record<string, number | null>; details: Details }> };
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as typeof json;
+  } catch (err) {
+    console.error(`${file}: not a readable bench result (${(err as Error).message})`);
+    process.exit(2);
+  }
   const run = json.runs?.[0];
   if (!run || run.metrics.control) return null;
   const phases: Run['phases'] = {};

@@ -32,8 +32,14 @@ async function healthyLatency(rig: Rig, rate: number, durationMs: number, payloa
  * endpoint 9 (a tenth of the events) answers nothing until the dispatcher's delivery timeout — its breaker opening
  * after its failures, as a real outage would go. `healthy_p99_ratio`: hanging ÷ none hanging (goal ≤ 1.1).
  */
-export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
-  withRig(ctx, infra, 'hanging', { services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000 }, async (rig) => {
+export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) => {
+  // BENCH_HANGING_MODE=down: endpoint 9 refuses connections instead of hanging — failing fast, holding nothing.
+  // Checked before anything starts.
+  const failing = process.env.BENCH_HANGING_MODE ?? 'hang';
+  if (failing !== 'hang' && failing !== 'down') {
+    return Promise.reject(new Error(`BENCH_HANGING_MODE must be hang (the default) or down, not ${JSON.stringify(failing)}`));
+  }
+  return withRig(ctx, infra, 'hanging', { services: ['ingest', 'dispatcher', 'tracker'], listeners: 10, endpoints: tenEndpoints, lag: [], lagIntervalMs: 1_000 }, async (rig) => {
     const { rate, durationMs } = sizes.hanging;
     await prime(rig, ENDPOINT_TYPES);
     // Warm-up at the same rate, not measured (BENCH_WARMUP_MS sets its length, 0: none).
@@ -42,8 +48,6 @@ export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
     const none = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, 'none-hanging');
     // BENCH_HANGING_CONTROL=true: the second phase with none hanging either — how far a second phase alone moves the figures.
     const control = process.env.BENCH_HANGING_CONTROL === 'true';
-    // BENCH_HANGING_MODE=down: endpoint 9 refuses connections instead of hanging — failing fast, holding nothing.
-    const failing = process.env.BENCH_HANGING_MODE === 'down' ? 'down' : 'hang';
     if (!control) await rig.receiverMode(failing, [9]);
     const hanging = await healthyLatency(rig, rate, durationMs, sizes.payloadBytes, control ? 'control' : 'hanging');
     if (!control) await rig.receiverMode('ok', [9]);
@@ -64,3 +68,4 @@ export const hangingEndpointScenario: Scenario = (ctx, infra, sizes) =>
       details: { none, hanging },
     };
   });
+};

@@ -5,19 +5,15 @@ const POOL_SIZE = 4_096;
 let pool = Buffer.alloc(0);
 let poolAt = POOL_SIZE;
 
-/** `n` random bytes (at most the pool's size), a copy of the pool's next ones. */
-function take(n: number): Buffer {
+/** Where the next `n` random bytes start in the pool (at most its size), refilled when it runs short. */
+function reserve(n: number): number {
   if (poolAt + n > pool.length) {
     pool = randomBytes(POOL_SIZE);
     poolAt = 0;
   }
-  const out = Buffer.from(pool.subarray(poolAt, poolAt + n));
+  const at = poolAt;
   poolAt += n;
-  return out;
-}
-
-function random16(): Buffer {
-  return take(16);
+  return at;
 }
 
 /**
@@ -27,7 +23,8 @@ function random16(): Buffer {
  */
 export function randomHex(bytes: number): string {
   if (!Number.isInteger(bytes) || bytes < 1 || bytes > 64) throw new RangeError(`randomHex: ${bytes} bytes (1–64)`);
-  return take(bytes).toString('hex');
+  const at = reserve(bytes);
+  return pool.toString('hex', at, at + bytes);
 }
 
 /**
@@ -35,7 +32,8 @@ export function randomHex(bytes: number): string {
  * `now` is injectable for tests.
  */
 export function uuidv7Hex(now: number = Date.now()): string {
-  const bytes = random16();
+  const at = reserve(16);
+  const bytes = Buffer.from(pool.subarray(at, at + 16));
   // 48-bit big-endian unix milliseconds.
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;

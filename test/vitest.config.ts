@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Files that must have the machine to themselves: they time things (the bench smoke run, fetch pacing, idle
-// memory and CPU), start whole stacks as `npm start` does, stop and restart brokers, or inject faults. They run one
-// at a time after every other file has finished.
+// Every test file of the repository.
 const every = ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'infra/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'];
+
+// Files that must have the machine to themselves: they time things (the bench smoke run, fetch pacing, idle
+// memory), start whole stacks as `npm start` does, stop and restart brokers, or inject faults. They run one
+// at a time after every other file has finished.
 const alone = [
   'test/chaos/**/*.test.ts',
   'test/bench-smoke.test.ts',

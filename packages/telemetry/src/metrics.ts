@@ -11,9 +11,11 @@ const misnamed = ['active_handles_total', 'active_requests_total', 'active_resou
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  // The event-loop delay is sampled every 100 ms (prom-client's default, 10 ms, wakes an idle service 100 times a
-  // second for it alone; bench/RESULTS.md, issue 19).
-  collectDefaultMetrics({ register: registry, prefix: 'hookline_', eventLoopMonitoringPrecision: 100 });
+  // The event-loop delay is sampled once a second. Each sample is a timer that wakes the process: at prom-client's
+  // default of 10 ms an idle service woke 100 times a second for it alone, at 100 ms ten times, which was most of an
+  // idle service's wake-ups (bench/RESULTS.md, issue 19). A stall shorter than a second is caught only when a sample
+  // falls due inside it, so the lag series show long stalls, not every short one.
+  collectDefaultMetrics({ register: registry, prefix: 'hookline_', eventLoopMonitoringPrecision: 1_000 });
   for (const name of misnamed) registry.removeSingleMetric(`hookline_nodejs_${name}`);
   return registry;
 }

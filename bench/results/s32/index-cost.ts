@@ -1,9 +1,13 @@
-// Issue 19, thirty-second session: what PostgreSQL spends per tracker batch on the attempts table's indexes that no
-// query reads (attempts_endpoint_idx, attempts_tenant_idx). Two fresh schemas migrated alike; in one the two indexes
-// are dropped. Batches of ROWS events, deliveries and attempts (the tracker's own named statements, one transaction
-// each, as the tracker writes them) go to each schema in turn, alternating by round; each schema has its own
-// connection, whose backend's CPU is read from /proc.
-//   DATABASE_URL=postgres://postgres@127.0.0.1:55432/hookline node bench/results/s32/index-cost.ts [batches] [rows]
+// Issue 19, thirty-second session: what PostgreSQL spends per tracker batch
+// - on the attempts table's indexes that no query reads (attempts_endpoint_idx, attempts_tenant_idx; DROP_INDEXES
+//   names others, empty for none), and
+// - with PAIRED=true, on a delivery inserted pending and then updated by its attempt rather than written once with it
+//   (needs paired-writes.patch applied: INSERT_ATTEMPTS taking the delivery record's fields; not kept in the tree).
+// Two fresh schemas migrated alike; the second one differs as above. Batches of ROWS events, deliveries and attempts
+// (the tracker's own statements, named, one transaction each, as the tracker writes them) go to each schema in turn,
+// alternating by round; each schema has its own connection, whose backend's CPU is read from /proc, and the WAL
+// written in each arm's stretch is read from pg_current_wal_lsn().
+//   DATABASE_URL=postgres://postgres@127.0.0.1:55432/hookline [PAIRED=true] [DROP_INDEXES=] node bench/results/s32/index-cost.ts [batches] [rows]
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -13,7 +17,10 @@ import { INSERT_ATTEMPTS, INSERT_EVENTS, UPSERT_DELIVERIES, UPSERT_MINUTES } fro
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/hookline';
 const BATCHES = Number(process.argv[2] ?? 300);
 const ROWS = Number(process.argv[3] ?? 30);
-const DROP = (process.env.DROP_INDEXES ?? 'attempts_endpoint_idx,attempts_tenant_idx').split(',');
+const DROP = (process.env.DROP_INDEXES ?? 'attempts_endpoint_idx,attempts_tenant_idx').split(',').filter((ix) => ix !== '');
+// PAIRED=true: the second arm writes no deliveries statement; its attempts carry the delivery record's fields instead
+// (as the tracker writes a delivery whose attempt came in the same fetch).
+const PAIRED = process.env.PAIRED === 'true';
 const ways = ['all', 'dropped'] as const;
 
 async function open(way: string) {
@@ -37,7 +44,7 @@ const SKIPPED = ['circuit_open', 'rate_limited', 'concurrency_limited', 'paused'
 async function write(client: pg.Client): Promise<void> {
   const base = Date.now();
   const now = new Date(base).toISOString();
-  const events = [], deliveries = [], attempts = [];
+  const events: object[] = [], deliveries: Array<{ eventType: string; eventCreatedAt: string; createdAt: string }> = [], attempts: object[] = [];
   for (let i = 0; i < ROWS; i++) {
     const eventId = `msg_${randomUUID()}`, deliveryId = `dlv_${randomUUID()}`, endpointId = `ep_${i % 10}`;
     events.push({ id: eventId, tenantId: 't1', type: 'order.created', payload, createdAt: now, kafkaPartition: 0, kafkaOffset: String(i), traceparent: null });
@@ -50,8 +57,10 @@ async function write(client: pg.Client): Promise<void> {
     await client.query('COMMIT');
   };
   await tx('e', INSERT_EVENTS, [JSON.stringify(events)]);
-  if (!(process.env.SKIP_DELIVERIES === 'true' && client === conns.dropped.client)) await tx('d', UPSERT_DELIVERIES, [JSON.stringify(deliveries)]);
-  await tx('a', INSERT_ATTEMPTS, [JSON.stringify(attempts), SKIPPED]);
+  const paired = PAIRED && client === conns.dropped.client;
+  if (!paired && !(process.env.SKIP_DELIVERIES === 'true' && client === conns.dropped.client)) await tx('d', UPSERT_DELIVERIES, [JSON.stringify(deliveries)]);
+  const rows = paired ? attempts.map((a, i) => ({ ...a, eventType: deliveries[i]!.eventType, eventCreatedAt: deliveries[i]!.eventCreatedAt, announcedAt: deliveries[i]!.createdAt })) : attempts;
+  await tx('a', INSERT_ATTEMPTS, [JSON.stringify(rows), SKIPPED]);
   const minutes = Array.from({ length: 10 }, (_, i) => ({ endpointId: `ep_${i}`, minute: now.slice(0, 16) + ':00Z', attempts: 3, successes: 3, histogram: [3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] }));
   await tx('m', UPSERT_MINUTES, [JSON.stringify(minutes)]);
 }
@@ -72,7 +81,7 @@ for (let round = 0; round < 8; round++) {
 }
 for (const way of ways) {
   const sorted = [...result[way]!].sort((a, b) => a - b);
-  console.log(`${way === 'all' ? 'every index' : `without ${DROP.join(', ')}`}: backend CPU ms per batch (${ROWS} rows of each kind): ${result[way]!.map((v) => v.toFixed(2)).join(', ')}; median ${((sorted[3]! + sorted[4]!) / 2).toFixed(2)}; WAL KiB per batch ${wal[way]!.map((v) => v.toFixed(1)).join(', ')}`);
+  console.log(`${way === 'all' ? 'every index' : `${PAIRED ? 'deliveries written with their attempts' : ''}${DROP.length > 0 ? ` without ${DROP.join(', ')}` : ''}`}: backend CPU ms per batch (${ROWS} rows of each kind): ${result[way]!.map((v) => v.toFixed(2)).join(', ')}; median ${((sorted[3]! + sorted[4]!) / 2).toFixed(2)}; WAL KiB per batch ${wal[way]!.map((v) => v.toFixed(1)).join(', ')}`);
 }
 for (const way of ways) {
   const { client, schema } = conns[way];

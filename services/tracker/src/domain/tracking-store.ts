@@ -10,26 +10,4 @@ export interface TrackingStore {
   recordEvents(events: readonly TrackedEvent[]): Promise<number>;
   recordDeliveries(deliveries: readonly TrackedDelivery[]): Promise<number>;
   recordAttempts(attempts: readonly AttemptRecord[]): Promise<number>;
-  /**
-   * Attempts together with the deliveries fan-out announced for them (each has an attempt in `attempts`): a delivery
-   * is written once, with its attempt, instead of inserted as pending and then updated. As if `recordDeliveries` and
-   * `recordAttempts` were called, without the all-or-nothing of one transaction across the two: returns the new
-   * attempts and the new deliveries.
-   */
-  recordAttemptsWithDeliveries(attempts: readonly AttemptRecord[], deliveries: readonly TrackedDelivery[]): Promise<{ attempts: number; deliveries: number }>;
-}
-
-/**
- * Splits deliveries into those with an attempt among `attempts` (written with it) and the rest (written alone).
- */
-export function pairWithAttempts(
-  deliveries: readonly TrackedDelivery[],
-  attempts: readonly AttemptRecord[],
-): { paired: TrackedDelivery[]; alone: TrackedDelivery[] } {
-  const attempted = new Set<string>();
-  for (const a of attempts) attempted.add(a.deliveryId);
-  const paired: TrackedDelivery[] = [];
-  const alone: TrackedDelivery[] = [];
-  for (const d of deliveries) (attempted.has(d.id) ? paired : alone).push(d);
-  return { paired, alone };
 }

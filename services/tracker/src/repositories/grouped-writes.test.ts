@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptRecord } from '@hookline/contracts';
-import type { TrackedDelivery, TrackedEvent } from '../domain/tracked-records.ts';
+import type { TrackedEvent } from '../domain/tracked-records.ts';
 import type { TrackingStore } from '../domain/tracking-store.ts';
 import { GroupedWrites } from './grouped-writes.ts';
 
@@ -13,22 +13,11 @@ function recordingStore() {
     if (ids.includes('bad')) throw new Error('refused');
     return ids.length;
   };
-  const store: TrackingStore = {
-    recordEvents: write('events'),
-    recordDeliveries: write('deliveries'),
-    recordAttempts: write('attempts'),
-    recordAttemptsWithDeliveries: async (attempts, deliveries) => {
-      const ids = [...attempts.map((a) => a.attemptId), ...deliveries.map((d) => d.id)];
-      calls.push({ kind: 'attempts+deliveries', ids });
-      if (ids.includes('bad')) throw new Error('refused');
-      return { attempts: attempts.length, deliveries: deliveries.length };
-    },
-  };
+  const store: TrackingStore = { recordEvents: write('events'), recordDeliveries: write('deliveries'), recordAttempts: write('attempts') };
   return { store, calls };
 }
 const ev = (id: string) => ({ id }) as unknown as TrackedEvent;
-const at = (attemptId: string, deliveryId = `dlv_${attemptId}`) => ({ attemptId, deliveryId }) as unknown as AttemptRecord;
-const dl = (id: string) => ({ id }) as unknown as TrackedDelivery;
+const at = (attemptId: string) => ({ attemptId }) as unknown as AttemptRecord;
 
 describe('GroupedWrites', () => {
   it('merges the writes of one kind asked for in the same turn into one call, kinds apart', async () => {
@@ -56,30 +45,5 @@ describe('GroupedWrites', () => {
     await grouped.recordEvents([]);
     await grouped.recordEvents([ev('b')]);
     expect(calls).toEqual([{ kind: 'events', ids: ['a'] }, { kind: 'events', ids: ['b'] }]);
-  });
-
-  it('writes a delivery with its attempt when both come in the same turn, the unpaired deliveries alongside', async () => {
-    const { store, calls } = recordingStore();
-    const grouped = new GroupedWrites(store);
-    const [d1, d2, a1, a2] = await Promise.all([
-      grouped.recordDeliveries([dl('dlv_x'), dl('dlv_alone')]),
-      grouped.recordDeliveries([dl('dlv_y')]),
-      grouped.recordAttempts([at('x')]),
-      grouped.recordAttempts([at('y'), at('z')]),
-    ]);
-    expect(calls).toEqual([
-      { kind: 'attempts+deliveries', ids: ['x', 'y', 'z', 'dlv_x', 'dlv_y'] },
-      { kind: 'deliveries', ids: ['dlv_alone'] },
-    ]);
-    expect([d1, d2, a1, a2]).toEqual([3, 0, 3, 0]);
-  });
-
-  it('writes every call of a paired group on its own when the paired write fails', async () => {
-    const { store, calls } = recordingStore();
-    const grouped = new GroupedWrites(store);
-    const outcomes = await Promise.allSettled([grouped.recordDeliveries([dl('dlv_ok')]), grouped.recordAttempts([at('ok', 'dlv_ok')]), grouped.recordAttempts([at('bad')])]);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
-    expect(calls[0]).toEqual({ kind: 'attempts+deliveries', ids: ['ok', 'bad', 'dlv_ok'] });
-    expect(calls.slice(1).map((c) => `${c.kind}:${c.ids.join(',')}`).sort()).toEqual(['attempts:bad', 'attempts:ok', 'deliveries:dlv_ok']);
   });
 });

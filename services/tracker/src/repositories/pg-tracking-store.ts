@@ -41,38 +41,16 @@ export class PgTrackingStore implements TrackingStore {
     });
   }
 
-  async recordAttempts(attempts: readonly AttemptRecord[]): Promise<number> {
-    return (await this.recordAttemptsWithDeliveries(attempts, [])).attempts;
-  }
-
-  async recordAttemptsWithDeliveries(attempts: readonly AttemptRecord[], deliveries: readonly TrackedDelivery[]): Promise<{ attempts: number; deliveries: number }> {
-    const announced = new Map(deliveries.map((d) => [d.id, d]));
-    const rows = announced.size === 0 ? attempts : attempts.map((a) => withAnnouncement(a, announced.get(a.deliveryId)));
-    const folded = new Set<string>();
-    let newDeliveries = 0;
-    const newAttempts = await this.#inTransaction(rows, async (client, chunk) => {
-      const { rows: out } = await client.query<{ attempt_id: string | null; delivery_id: string | null; inserted: boolean | null }>({
-        ...STATEMENTS.attempts,
-        values: [JSON.stringify(chunk), SKIPPED_OUTCOMES],
-      });
-      const fresh = new Set<string>();
-      for (const r of out) {
-        if (r.attempt_id !== null) fresh.add(r.attempt_id);
-        else if (r.delivery_id !== null && announced.has(r.delivery_id) && !folded.has(r.delivery_id)) {
-          folded.add(r.delivery_id);
-          if (r.inserted) newDeliveries++;
-        }
-      }
-      if (fresh.size === 0) return 0;
+  recordAttempts(attempts: readonly AttemptRecord[]): Promise<number> {
+    return this.#inTransaction(attempts, async (client, chunk) => {
+      const { rows } = await client.query<{ id: string }>({ ...STATEMENTS.attempts, values: [JSON.stringify(chunk), SKIPPED_OUTCOMES] });
+      if (rows.length === 0) return 0;
       // Only attempts recorded for the first time count towards the per-minute rollups, so re-consumption adds nothing.
+      const fresh = new Set(rows.map((r) => r.id));
       const minutes = rollUp(chunk.filter((a) => fresh.has(a.attemptId)));
       if (minutes.length > 0) await client.query({ ...STATEMENTS.minutes, values: [JSON.stringify(minutes)] });
-      return fresh.size;
+      return rows.length;
     });
-    // An announced delivery whose attempts were all recorded before (a re-consumed pair) is written on its own.
-    const leftover = deliveries.filter((d) => !folded.has(d.id));
-    if (leftover.length > 0) newDeliveries += await this.recordDeliveries(leftover);
-    return { attempts: newAttempts, deliveries: newDeliveries };
   }
 
   async #inTransaction<T>(items: readonly T[], write: (client: pg.PoolClient, chunk: readonly T[]) => Promise<number>): Promise<number> {
@@ -95,10 +73,4 @@ export class PgTrackingStore implements TrackingStore {
       client.release(broken);
     }
   }
-}
-
-/** An attempt row that also carries what fan-out's delivery record said (see `INSERT_ATTEMPTS`). */
-function withAnnouncement(a: AttemptRecord, d: TrackedDelivery | undefined): AttemptRecord {
-  if (d === undefined) return a;
-  return Object.assign({}, a, { eventType: d.eventType, eventCreatedAt: d.eventCreatedAt, announcedAt: d.createdAt, announcedApplicationId: d.applicationId });
 }

@@ -44,28 +44,14 @@ const NEWER_ATTEMPT = `(d.last_attempt_at IS NULL OR (EXCLUDED.last_attempt_at, 
 
 /**
  * Inserts attempts (idempotent on attempt id) and folds only the newly inserted ones into their deliveries,
- * in one statement. $2: the skipped outcomes (`SKIPPED_OUTCOMES`), which are recorded but not counted in a
- * delivery's `attempts` (an open-circuit skip spends no attempt).
- *
- * An attempt row may also carry what fan-out's delivery record announced (`eventType`, `eventCreatedAt`,
- * `announcedAt`: the record's time, `announcedApplicationId`) when that record arrived with it: the delivery is then
- * written once, with both, instead of inserted as pending and updated by its attempt. The announcement is applied
- * only where a new attempt folds into its delivery.
- *
- * Returns one row per new attempt (`attempt_id`) and one per delivery its new attempts folded into (`delivery_id`,
- * `inserted` when the row is new).
+ * in one statement. Returns the ids of the new attempts. $2: the skipped outcomes (`SKIPPED_OUTCOMES`), which are
+ * recorded but not counted in a delivery's `attempts` (an open-circuit skip spends no attempt).
  */
 export const INSERT_ATTEMPTS = `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS r("attemptId" text, "deliveryId" text, "eventId" text, "tenantId" text,
     "endpointId" text, "applicationId" text, attempt integer, outcome text, status text, "statusCode" integer, "durationMs" integer,
-    error text, "responseBody" text, "requestHeaders" jsonb, url text, "startedAt" timestamptz, "nextAttemptAt" timestamptz,
-    "eventType" text, "eventCreatedAt" timestamptz, "announcedAt" timestamptz, "announcedApplicationId" text)
-),
-announced AS (
-  SELECT DISTINCT ON ("deliveryId") "deliveryId", "eventType", "eventCreatedAt", "announcedAt", "announcedApplicationId"
-  FROM input WHERE "announcedAt" IS NOT NULL
-  ORDER BY "deliveryId", "announcedAt"
+    error text, "responseBody" text, "requestHeaders" jsonb, url text, "startedAt" timestamptz, "nextAttemptAt" timestamptz)
 ),
 ins AS (
   INSERT INTO attempts (id, delivery_id, event_id, tenant_id, endpoint_id, application_id, attempt, outcome, status, status_code,
@@ -89,20 +75,16 @@ per_delivery AS (
 ),
 upserted AS (
   INSERT INTO deliveries AS d (id, event_id, tenant_id, endpoint_id, application_id, status, status_at, status_attempt, next_attempt_at,
-    attempts, last_attempt_at, last_attempt, last_outcome, last_status_code, last_error, succeeded_at, created_at,
-    event_type, event_created_at)
-  SELECT delivery_id, event_id, tenant_id, endpoint_id, COALESCE(application_id, a."announcedApplicationId"),
+    attempts, last_attempt_at, last_attempt, last_outcome, last_status_code, last_error, succeeded_at, created_at)
+  SELECT delivery_id, event_id, tenant_id, endpoint_id, application_id,
          CASE WHEN succeeded_at IS NOT NULL THEN 'succeeded' ELSE status END,
          created_at, attempt,
          CASE WHEN succeeded_at IS NOT NULL THEN NULL ELSE next_attempt_at END,
-         n, created_at, attempt, outcome, status_code, error, succeeded_at, LEAST(first_at, a."announcedAt"),
-         a."eventType", a."eventCreatedAt"
-  FROM per_delivery LEFT JOIN announced a ON a."deliveryId" = per_delivery.delivery_id
+         n, created_at, attempt, outcome, status_code, error, succeeded_at, first_at
+  FROM per_delivery
   ORDER BY delivery_id
   ON CONFLICT (id) DO UPDATE SET
     application_id = COALESCE(d.application_id, EXCLUDED.application_id),
-    event_type = COALESCE(d.event_type, EXCLUDED.event_type),
-    event_created_at = COALESCE(d.event_created_at, EXCLUDED.event_created_at),
     attempts = d.attempts + EXCLUDED.attempts,
     status = CASE WHEN ${ADOPT_STATUS} THEN EXCLUDED.status ELSE d.status END,
     status_at = CASE WHEN ${ADOPT_STATUS} THEN EXCLUDED.status_at ELSE d.status_at END,
@@ -116,11 +98,9 @@ upserted AS (
     succeeded_at = LEAST(d.succeeded_at, EXCLUDED.succeeded_at),
     created_at = LEAST(d.created_at, EXCLUDED.created_at),
     updated_at = now()
-  RETURNING d.id, (xmax = 0) AS inserted
+  RETURNING 1
 )
-SELECT id AS attempt_id, NULL AS delivery_id, NULL::boolean AS inserted FROM ins
-UNION ALL
-SELECT NULL, id, inserted FROM upserted`;
+SELECT id FROM ins`;
 
 /** Adds per-minute counts and histograms onto the rollups. */
 export const UPSERT_MINUTES = `

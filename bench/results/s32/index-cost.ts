@@ -44,7 +44,7 @@ const SKIPPED = ['circuit_open', 'rate_limited', 'concurrency_limited', 'paused'
 async function write(client: pg.Client): Promise<void> {
   const base = Date.now();
   const now = new Date(base).toISOString();
-  const events: object[] = [], deliveries: Array<{ eventType: string; eventCreatedAt: string; createdAt: string }> = [], attempts: object[] = [];
+  const events: object[] = [], deliveries: Array<Record<string, unknown> & { eventType: string; eventCreatedAt: string; createdAt: string }> = [], attempts: object[] = [];
   for (let i = 0; i < ROWS; i++) {
     const eventId = `msg_${randomUUID()}`, deliveryId = `dlv_${randomUUID()}`, endpointId = `ep_${i % 10}`;
     events.push({ id: eventId, tenantId: 't1', type: 'order.created', payload, createdAt: now, kafkaPartition: 0, kafkaOffset: String(i), traceparent: null });

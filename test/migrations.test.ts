@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { migrate, MIGRATIONS_DIR } from '@hookline/db';
 import { createTestWorld, type TestWorld } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,15 @@ describe('migrations', () => {
     world = createTestWorld('migrations');
   });
   afterAll(() => world.cleanup());
+
+  /** Migrates `schema` up to, not including, `version`; returns the versions a full migration applies from there. */
+  const migrateBefore = async (version: string, schema: string): Promise<string[]> => {
+    const dir = await mkdtemp('/tmp/hookline-migrations-');
+    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    for (const f of files.filter((f) => f < version)) await copyFile(`${MIGRATIONS_DIR}/${f}`, `${dir}/${f}`);
+    await migrate({ url: world.databaseUrl, schema, dir });
+    return files.filter((f) => f >= version).map((f) => f.slice(0, 4));
+  };
 
   it('apply once, in order, even when several services start at the same moment', async () => {
     const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
@@ -22,8 +32,7 @@ describe('migrations', () => {
   });
 
   it('roll back a failing migration completely', async () => {
-    const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp('/tmp/hookline-migrations-'));
-    const { writeFile } = await import('node:fs/promises');
+    const dir = await mkdtemp('/tmp/hookline-migrations-');
     await writeFile(`${dir}/0001_ok.sql`, 'CREATE TABLE ok_table (id int);');
     await writeFile(`${dir}/0002_bad.sql`, 'CREATE TABLE half_done (id int); SELECT no_such_function();');
     const schema = `${world.schema}_bad`;
@@ -37,12 +46,8 @@ describe('migrations', () => {
   });
 
   it('0006 moves the endpoints of existing tenants into a default application, with their history', async () => {
-    const { mkdtemp, copyFile } = await import('node:fs/promises');
-    const dir = await mkdtemp('/tmp/hookline-migrations-');
-    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
-    for (const f of files.filter((f) => f < '0006')) await copyFile(`${MIGRATIONS_DIR}/${f}`, `${dir}/${f}`);
     const schema = `${world.schema}_before_apps`;
-    await migrate({ url: world.databaseUrl, schema, dir });
+    const later = await migrateBefore('0006', schema);
     const client = await world.pool.connect();
     try {
       await client.query(`SET search_path TO ${schema}`);
@@ -55,7 +60,7 @@ describe('migrations', () => {
       client.release();
     }
     // 0006 and every later migration.
-    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(files.filter((f) => f >= '0006').map((f) => f.slice(0, 4)));
+    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(later);
     const apps = await world.pool.query(`SELECT id, tenant_id, is_default, name FROM ${schema}.applications`);
     expect(apps.rows).toHaveLength(1);
     expect(apps.rows[0]).toMatchObject({ tenant_id: 'ten_old', is_default: true, name: 'Default' });
@@ -67,19 +72,15 @@ describe('migrations', () => {
   });
 
   it('0007 marks existing schemas as JSON Schema, registered ones with their subject', async () => {
-    const { mkdtemp, copyFile } = await import('node:fs/promises');
-    const dir = await mkdtemp('/tmp/hookline-migrations-');
-    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
-    for (const f of files.filter((f) => f < '0007')) await copyFile(`${MIGRATIONS_DIR}/${f}`, `${dir}/${f}`);
     const schema = `${world.schema}_before_formats`;
-    await migrate({ url: world.databaseUrl, schema, dir });
+    const later = await migrateBefore('0007', schema);
     await world.pool.query(`INSERT INTO ${schema}.tenants (id, name) VALUES ('ten_old', 'old')`);
     await world.pool.query(
       `INSERT INTO ${schema}.event_types (tenant_id, name, schema, schema_id, schema_version) VALUES
          ('ten_old', 'registered', '{"type": "object"}', 7, 2), ('ten_old', 'local', '{"type": "object"}', NULL, 1),
          ('ten_old', 'untyped', NULL, NULL, NULL)`,
     );
-    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(files.filter((f) => f >= '0007').map((f) => f.slice(0, 4)));
+    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(later);
     const { rows } = await world.pool.query(`SELECT name, schema_format, schema_subject, record_format FROM ${schema}.event_types ORDER BY name`);
     expect(rows).toEqual([
       { name: 'local', schema_format: 'json', schema_subject: null, record_format: 'json' },
@@ -93,12 +94,8 @@ describe('migrations', () => {
   });
 
   it('0017 drops the attempts indexes no query reads, from day partitions attached before it too', async () => {
-    const { mkdtemp, copyFile } = await import('node:fs/promises');
-    const dir = await mkdtemp('/tmp/hookline-migrations-');
-    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
-    for (const f of files.filter((f) => f < '0017')) await copyFile(`${MIGRATIONS_DIR}/${f}`, `${dir}/${f}`);
     const schema = `${world.schema}_before_unread`;
-    await migrate({ url: world.databaseUrl, schema, dir });
+    const later = await migrateBefore('0017', schema);
     await world.pool.query(`CREATE TABLE ${schema}.attempts_p20300101 PARTITION OF ${schema}.attempts FOR VALUES FROM ('2030-01-01') TO ('2030-01-02')`);
     const leadingColumns = async () => {
       const { rows } = await world.pool.query<{ lead: string }>(
@@ -110,7 +107,7 @@ describe('migrations', () => {
       return rows.map((r) => r.lead);
     };
     expect(await leadingColumns()).toEqual(['created_at', 'delivery_id', 'endpoint_id', 'event_id', 'id', 'tenant_id']);
-    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(files.filter((f) => f >= '0017').map((f) => f.slice(0, 4)));
+    expect(await migrate({ url: world.databaseUrl, schema })).toEqual(later);
     expect(await leadingColumns()).toEqual(['created_at', 'delivery_id', 'event_id', 'id']);
     await world.pool.query(`DROP SCHEMA ${schema} CASCADE`);
   });

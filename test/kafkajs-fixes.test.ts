@@ -53,7 +53,7 @@ describe('kafkajs encoders and record checksums (real broker)', () => {
     await world?.cleanup();
   });
 
-  it('encodes requests without zero-filled buffers and checksums batches eight bytes at a time, as kafkajs did', () => {
+  it('encodes requests without zero-filled buffers, produce requests in one buffer, and checksums batches eight bytes at a time, as kafkajs did', () => {
     const require = createRequire(import.meta.url);
     const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => { buf: Buffer; writeInt32(v: number): unknown; writeString(v: string): unknown; writeBytes(v: Buffer): unknown; buffer: Buffer };
     const encoder = new Encoder();
@@ -68,6 +68,9 @@ describe('kafkajs encoders and record checksums (real broker)', () => {
     const checksum = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
     expect(checksum.name).toBe('crc32c');
     expect(checksum(Buffer.from('123456789'))).toBe(0xe3069283);
+    // Produce requests (v3 to v7) are written in one buffer (packages/kafka/src/produce-request.ts).
+    const produceV3 = require('kafkajs/src/protocol/requests/produce/v3/request.js') as { name: string };
+    expect(produceV3.name).toBe('oneBufferProduceRequest');
   });
 
   it('the broker accepts every batch (it checks their CRC-32C) and gives each record back byte for byte, on the partition of its key', async () => {

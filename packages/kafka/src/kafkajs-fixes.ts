@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { crc32c } from './crc32c.ts';
+import { oneBufferProduceRequests, type LongClass, type ProduceRequest, type ProduceRequestArgs } from './produce-request.ts';
 
 /** kafkajs' own interval for re-checking requests that wait (throttled, or over the in-flight limit). */
 const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
@@ -31,7 +32,8 @@ let applied = false;
  *   per request level) started with a zero-filled 512-byte buffer and grew by zero-filled doubling, and the records'
  *   checksum (CRC-32C) went byte by byte. Encoders now take unfilled memory (Node's pool for the small ones) when they
  *   first write and when they grow — they only ever expose the bytes they wrote — and the checksum goes eight bytes at
- *   a time ({@link crc32c}; same values).
+ *   a time ({@link crc32c}; same values). Produce requests are now written into one buffer of their exact size
+ *   ({@link produceRequestsInOneBuffer}).
  */
 export function applyKafkajsFixes(): void {
   if (applied) return;
@@ -41,6 +43,7 @@ export function applyKafkajsFixes(): void {
   requestTimeoutsWithoutPolling(require);
   cheaperEncoders(require);
   fasterRecordChecksums(require);
+  produceRequestsInOneBuffer(require);
   fetchesWithoutEmptyBatches(require);
 }
 
@@ -168,6 +171,20 @@ function fasterRecordChecksums(require: NodeJS.Require): void {
   const path = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
   require(path);
   require.cache[path]!.exports = crc32c;
+}
+
+/**
+ * Produce requests (v3 to v7, which all build on v3's encoder) encoded in one buffer of the exact size instead of
+ * nested, copied encoders (`produce-request.ts`). kafkajs loads a request version when it first sends one; should it
+ * have loaded v3 already (a produce before the fixes, which `createKafka` rules out), its own encoder stays.
+ */
+function produceRequestsInOneBuffer(require: NodeJS.Require): void {
+  const path = require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js');
+  if (require.cache[path]) return;
+  const original = require(path) as (args: ProduceRequestArgs) => ProduceRequest;
+  const Encoder = require('kafkajs/src/protocol/encoder.js') as { prototype: object };
+  const Long = require('kafkajs/src/utils/long.js') as LongClass;
+  require.cache[path]!.exports = oneBufferProduceRequests(original, Encoder, Long);
 }
 
 interface BatchLike {

@@ -3,7 +3,10 @@
  * collections it causes included) and the collections counted, for three request shapes. The fixes module is the
  * first argument, so that the tree before a change can be measured by the same script:
  *
- *   node bench/results/s33/produce-encode.ts [path/to/kafkajs-fixes.ts] [seconds per shape = 5]
+ *   node bench/results/s33/produce-encode.ts [path/to/kafkajs-fixes.ts] [seconds per shape = 5] [framed]
+ *
+ * `framed`: each request also goes through kafkajs' request header and frame (`protocol/request.js`), as a connection
+ * sends it.
  */
 import { createRequire } from 'node:module';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -17,6 +20,8 @@ applyKafkajsFixes();
 const require = createRequire(import.meta.url);
 const Long = require('kafkajs/src/utils/long.js');
 const produceV3 = require('kafkajs/src/protocol/requests/produce/v3/request.js') as (a: unknown) => { encode(): Promise<{ buffer: Buffer }> };
+const framed = process.argv[4] === 'framed';
+const frame = require('kafkajs/src/protocol/request.js') as (a: unknown) => Promise<{ buffer: Buffer }>;
 
 let gcCount = 0;
 let gcMs = 0;
@@ -46,6 +51,7 @@ for (const shape of shapes) {
   const data = topicData(shape.records, shape.bytes);
   const encodeOnce = async () => {
     const req = produceV3({ acks: -1, timeout: 30000, producerId: Long.fromInt(4711), producerEpoch: 0, topicData: data });
+    if (framed) return (await frame({ correlationId: 42, clientId: 'hookline-dispatcher', request: req })).buffer;
     return (await req.encode()).buffer;
   };
   // warm-up

@@ -1,4 +1,4 @@
-import { request, type Agent } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { SendResult } from '../domain/outcome.ts';
 import { isSsrfBlocked } from './guarded-agent.ts';
 
@@ -19,7 +19,7 @@ export interface SendOutcome {
 export class WebhookClient {
   readonly #agent: Agent;
   readonly #allowHttp: boolean;
-  readonly #inFlight = new Set<AbortController>();
+  readonly #inFlight = new Set<Exchange>();
   readonly #linked = new WeakSet<AbortSignal>();
 
   constructor(opts: { agent: Agent; allowHttp: boolean }) {
@@ -29,40 +29,30 @@ export class WebhookClient {
 
   async post(url: string, req: { body: string; headers: Record<string, string> }, timeoutMs: number, abort?: AbortSignal): Promise<SendOutcome> {
     const started = performance.now();
-    const scheme = schemeProblem(url, this.#allowHttp);
-    if (scheme) return { result: { kind: 'ssrf_blocked', message: scheme }, durationMs: 0, responseBody: null };
+    const target = parseTarget(url, this.#allowHttp);
+    if (typeof target === 'string') return { result: { kind: 'ssrf_blocked', message: target }, durationMs: 0, responseBody: null };
     // One cleared timer per request (AbortSignal.timeout would fire, building a DOMException, for every request),
     // and one listener per caller's signal for all requests (not one per request).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const exchange = new Exchange();
+    const timer = setTimeout(() => exchange.abort(new DeadlineError(timeoutMs)), timeoutMs);
     timer.unref();
-    const signal = deadline.signal;
     if (abort) this.#link(abort);
-    if (abort?.aborted) deadline.abort();
-    this.#inFlight.add(deadline);
+    if (abort?.aborted) exchange.abort(abortReason(abort));
+    this.#inFlight.add(exchange);
     try {
       // undici 7 never follows redirects unless a redirect interceptor is installed: a 3xx is recorded as is.
-      const res = await request(url, { method: 'POST', body: req.body, headers: req.headers, dispatcher: this.#agent, signal });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        chunks.push(chunk as Buffer);
-        size += (chunk as Buffer).length;
-        if (size >= RESPONSE_EXCERPT_BYTES) break;
-      }
-      if (size >= RESPONSE_EXCERPT_BYTES) res.body.destroy();
-      const responseBody = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
-      const retryAfter = res.headers['retry-after'];
+      this.#agent.dispatch({ origin: target.origin, path: target.pathname + target.search, method: 'POST', body: req.body, headers: req.headers }, exchange);
+      const res = await exchange.answered;
       return {
-        result: { kind: 'response', statusCode: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter },
+        result: { kind: 'response', statusCode: res.statusCode, retryAfter: res.retryAfter },
         durationMs: elapsed(started),
-        responseBody,
+        responseBody: res.body,
       };
     } catch (err) {
       const durationMs = elapsed(started);
       if (isSsrfBlocked(err)) return { result: { kind: 'ssrf_blocked', message: messageOf(err) }, durationMs, responseBody: null };
       const e = err as { code?: string; name?: string };
-      const timedOut = (signal.aborted && !abort?.aborted) || /TIMEOUT/.test(e.code ?? '') || e.name === 'TimeoutError';
+      const timedOut = err instanceof DeadlineError || /TIMEOUT/.test(e.code ?? '') || e.name === 'TimeoutError';
       return {
         result: timedOut ? { kind: 'timeout' } : { kind: 'network_error', message: describe(err) },
         durationMs,
@@ -70,7 +60,7 @@ export class WebhookClient {
       };
     } finally {
       clearTimeout(timer);
-      this.#inFlight.delete(deadline);
+      this.#inFlight.delete(exchange);
     }
   }
 
@@ -79,7 +69,7 @@ export class WebhookClient {
     if (this.#linked.has(abort)) return;
     this.#linked.add(abort);
     abort.addEventListener('abort', () => {
-      for (const c of this.#inFlight) c.abort();
+      for (const exchange of this.#inFlight) exchange.abort(abortReason(abort));
     }, { once: true });
   }
 
@@ -88,16 +78,106 @@ export class WebhookClient {
   }
 }
 
-function schemeProblem(raw: string, allowHttp: boolean): string | null {
+/** The target's URL, or why it is refused. */
+function parseTarget(raw: string, allowHttp: boolean): URL | string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return `invalid URL ${raw}`;
   }
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && allowHttp) return null;
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && allowHttp) return url;
   return `${url.protocol} targets are not allowed${url.protocol === 'http:' ? ' (ALLOW_HTTP_TARGETS=false)' : ''}`;
+}
+
+/** The request's deadline passed (connect, headers and body together). */
+class DeadlineError extends Error {
+  constructor(timeoutMs: number) {
+    super(`no complete answer within ${timeoutMs} ms`);
+    this.name = 'DeadlineError';
+  }
+}
+
+const abortReason = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : Object.assign(new Error('the request was aborted'), { code: 'UND_ERR_ABORTED' });
+
+interface Answer {
+  statusCode: number;
+  retryAfter: string | undefined;
+  body: string;
+}
+
+/**
+ * One request's handler on undici's dispatcher: the status, `Retry-After` and the first 4 KiB of the body, settled
+ * once. Taking the answer here, not through `request()`'s body stream and its async iterator, saves a stream, an
+ * iterator and their promises per delivery. Past 4 KiB the request is aborted (its connection closed), as reading
+ * no further did before. An abort before the request reaches a connection is applied when it does, as
+ * `request()` applies its signal's.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  readonly answered: Promise<Answer>;
+  #resolve!: (answer: Answer) => void;
+  #reject!: (err: Error) => void;
+  #settled = false;
+  #controller: Dispatcher.DispatchController | null = null;
+  #reason: Error | null = null;
+  #statusCode = 0;
+  #retryAfter: string | undefined;
+  #chunks: Buffer[] = [];
+  #size = 0;
+
+  constructor() {
+    this.answered = new Promise<Answer>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  abort(reason: Error): void {
+    if (this.#settled) return;
+    this.#reason ??= reason;
+    if (this.#controller) this.#controller.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#reason) controller.abort(this.#reason);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return; // an informational answer; the final one follows
+    this.#statusCode = statusCode;
+    const retryAfter = headers['retry-after'];
+    this.#retryAfter = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    if (this.#size < RESPONSE_EXCERPT_BYTES) return;
+    this.#settle();
+    controller.abort(new Error('response excerpt read'));
+  }
+
+  onResponseEnd(): void {
+    this.#settle();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#reject(this.#reason ?? err);
+  }
+
+  #settle(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const chunks = this.#chunks;
+    const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    this.#resolve({ statusCode: this.#statusCode, retryAfter: this.#retryAfter, body: all.toString('utf8', 0, Math.min(all.length, RESPONSE_EXCERPT_BYTES)) });
+  }
 }
 
 const elapsed = (started: number) => Math.round(performance.now() - started);

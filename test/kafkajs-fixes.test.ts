@@ -71,6 +71,9 @@ describe('kafkajs encoders and record checksums (real broker)', () => {
     // Produce requests (v3 to v7) are written in one buffer (packages/kafka/src/produce-request.ts).
     const produceV3 = require('kafkajs/src/protocol/requests/produce/v3/request.js') as { name: string };
     expect(produceV3.name).toBe('oneBufferProduceRequest');
+    // Fetched records are decoded without BigInt Longs (packages/kafka/src/record-decoder.ts).
+    const recordDecoder = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as { name: string };
+    expect(recordDecoder.name).toBe('decodeRecord');
   });
 
   it('the broker accepts every batch (it checks their CRC-32C) and gives each record back byte for byte, on the partition of its key', async () => {
@@ -79,6 +82,7 @@ describe('kafkajs encoders and record checksums (real broker)', () => {
     const producer = createProducer(world.kafka);
     await producer.connect();
     const consumer = world.kafka.consumer({ groupId: `${world.prefix}.encoding`, maxWaitTimeInMs: 100 });
+    const startedAt = Date.now();
     try {
       // Values from empty to 300 KiB, keyed and not, with headers: single sends and coalesced batches of many records.
       const sent: Message[] = Array.from({ length: 400 }, (_, i) => ({
@@ -102,6 +106,14 @@ describe('kafkajs encoders and record checksums (real broker)', () => {
         expect(got.message.headers!.traceparent?.toString()).toBe((m.headers as Record<string, string>).traceparent);
         expect(got.partition).toBe(placedPartition(m));
       }
+      // Offsets and timestamps as the broker gave them: each partition's offsets from 0 without a gap, times of this run.
+      const offsets = new Map<number, number[]>();
+      for (const { partition, message } of received.values()) {
+        (offsets.get(partition) ?? offsets.set(partition, []).get(partition)!).push(Number(message.offset));
+        expect(Number(message.timestamp)).toBeGreaterThanOrEqual(startedAt);
+        expect(Number(message.timestamp)).toBeLessThanOrEqual(Date.now());
+      }
+      for (const list of offsets.values()) expect(list.sort((a, b) => a - b)).toEqual(list.map((_, i) => i));
       // One key, one partition.
       const byKey = new Map<string, Set<number>>();
       for (const [i, m] of sent.entries()) if (m.key) (byKey.get(m.key as string) ?? byKey.set(m.key as string, new Set()).get(m.key as string)!).add(received.get(String(i))!.partition);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { crc32c } from './crc32c.ts';
 import { oneBufferProduceRequests, type LongClass, type ProduceRequest, type ProduceRequestArgs } from './produce-request.ts';
+import { recordDecoderWithoutLongs, type RecordDecoder } from './record-decoder.ts';
 
 /** kafkajs' own interval for re-checking requests that wait (throttled, or over the in-flight limit). */
 const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
@@ -34,6 +35,8 @@ let applied = false;
  *   first write and when they grow — they only ever expose the bytes they wrote — and the checksum goes eight bytes at
  *   a time ({@link crc32c}; same values). Produce requests are now written into one buffer of their exact size
  *   ({@link produceRequestsInOneBuffer}).
+ * - the cost of decoding fetched records: BigInt `Long`s for every record's timestamp and offset, and the headers'
+ *   object copied once per header ({@link recordsDecodedWithoutLongs}).
  */
 export function applyKafkajsFixes(): void {
   if (applied) return;
@@ -44,6 +47,7 @@ export function applyKafkajsFixes(): void {
   cheaperEncoders(require);
   fasterRecordChecksums(require);
   produceRequestsInOneBuffer(require);
+  recordsDecodedWithoutLongs(require);
   fetchesWithoutEmptyBatches(require);
 }
 
@@ -185,6 +189,19 @@ function produceRequestsInOneBuffer(require: NodeJS.Require): void {
   const Encoder = require('kafkajs/src/protocol/encoder.js') as { prototype: object };
   const Long = require('kafkajs/src/utils/long.js') as LongClass;
   require.cache[path]!.exports = oneBufferProduceRequests(original, Encoder, Long);
+}
+
+/**
+ * Fetched records decoded with numbers instead of BigInt `Long`s (`record-decoder.ts`), into the same objects. The
+ * record batch decoder takes the record decoder when kafkajs first loads it (at the first fetch that holds records);
+ * should it be loaded already (a fetch before the fixes, which `createKafka` rules out), kafkajs' own stays.
+ */
+function recordsDecodedWithoutLongs(require: NodeJS.Require): void {
+  if (require.cache[require.resolve('kafkajs/src/protocol/recordBatch/v0/decoder.js')]) return;
+  const path = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
+  const original = require(path) as RecordDecoder;
+  const { LOG_APPEND_TIME } = require('kafkajs/src/protocol/timestampTypes.js') as { LOG_APPEND_TIME: number };
+  require.cache[path]!.exports = recordDecoderWithoutLongs(original, LOG_APPEND_TIME);
 }
 
 interface BatchLike {

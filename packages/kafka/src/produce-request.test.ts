@@ -1,37 +1,16 @@
 import { createRequire } from 'node:module';
+import { kafkajsOwn, seeded } from '@hookline/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeProduceRequest, oneBufferProduceRequests, type LongClass, type ProduceRequest, type ProduceRequestArgs } from './produce-request.ts';
 
 const require = createRequire(import.meta.url);
-const v3Path = require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js');
-/** kafkajs' own v3 Produce request, loaded afresh (whatever this process loaded before stays as it was). */
-const kafkajsRequest = (() => {
-  const cached = require.cache[v3Path];
-  delete require.cache[v3Path];
-  try {
-    return require(v3Path) as (args: ProduceRequestArgs) => ProduceRequest;
-  } finally {
-    if (cached) require.cache[v3Path] = cached;
-  }
-})();
+/** kafkajs' own v3 Produce request, loaded afresh. */
+const kafkajsRequest = kafkajsOwn<(args: ProduceRequestArgs) => ProduceRequest>('kafkajs/src/protocol/requests/produce/v3/request.js');
 const Encoder = require('kafkajs/src/protocol/encoder.js') as { prototype: object };
 const Long = require('kafkajs/src/utils/long.js') as LongClass;
 const ours = oneBufferProduceRequests(kafkajsRequest, Encoder, Long);
 
 const NOW = 1_796_400_000_123;
-
-/** A small deterministic generator, so that a failure can be run again. */
-function generator(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const text = (n: number) => Array.from({ length: n }, () => ['a', 'é', '€', '𝄞', 'z', '"', '0'][int(7)]).join('');
-  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));
-  return { next, int, text, bytes };
-}
 
 async function encodedBy(build: (args: ProduceRequestArgs) => ProduceRequest, args: ProduceRequestArgs): Promise<Buffer> {
   const encoder = (await build(args).encode()) as { buffer: Buffer };
@@ -46,7 +25,7 @@ async function expectSameBytes(args: ProduceRequestArgs): Promise<Buffer> {
 }
 
 function randomArgs(seed: number): ProduceRequestArgs {
-  const g = generator(seed);
+  const g = seeded(seed);
   const value = () => {
     const r = g.int(10);
     if (r === 0) return null;

@@ -1,19 +1,11 @@
 import { createRequire } from 'node:module';
+import { kafkajsOwn, seeded } from '@hookline/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { recordDecoderWithoutLongs, type RecordBatchContext, type RecordBytesDecoder, type RecordDecoder } from './record-decoder.ts';
 
 const require = createRequire(import.meta.url);
-const decoderPath = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
-/** kafkajs' own record decoder, loaded afresh (whatever this process loaded before stays as it was). */
-const kafkajsDecoder = (() => {
-  const cached = require.cache[decoderPath];
-  delete require.cache[decoderPath];
-  try {
-    return require(decoderPath) as RecordDecoder;
-  } finally {
-    if (cached) require.cache[decoderPath] = cached;
-  }
-})();
+/** kafkajs' own record decoder, loaded afresh. */
+const kafkajsDecoder = kafkajsOwn<RecordDecoder>('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => RecordBytesDecoder;
 const { LOG_APPEND_TIME } = require('kafkajs/src/protocol/timestampTypes.js') as { LOG_APPEND_TIME: number };
 const ours = recordDecoderWithoutLongs(kafkajsDecoder, LOG_APPEND_TIME);
@@ -88,27 +80,13 @@ function expectSame(bytes: Buffer, context: RecordBatchContext | undefined): voi
   expect(mine.offset).toBe(theirs.offset);
 }
 
-/** A small deterministic generator, so that a failure can be run again. */
-function generator(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const text = (n: number) => Array.from({ length: n }, () => pick(['a', 'é', '€', '𝄞', 'z', '"', '0'])).join('');
-  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));
-  return { next, int, pick, text, bytes };
-}
-
 const FIRST_OFFSETS = ['0', '1', '41', '123456789', '9007199254740000', '9007199254740991', '9007199254740993', '9223372036854775807', '-1'];
 const FIRST_TIMESTAMPS = ['1796400000123', '0', '-1', '1796400000000', '9007199254740991', '9223372036854775807', '-9007199254740991'];
 const DELTAS = [0n, 1n, -1n, 63n, -64n, 64n, 8_191n, -8_192n, 1_234_567n, 2n ** 31n, -(2n ** 31n), 2n ** 49n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n), 2n ** 62n, -(2n ** 63n)];
 const NAMES = ['traceparent', 'hookline-type', 'hookline-tenant', '__proto__', 'null', '0', '10', 'é', ''];
 
 function randomCase(seed: number): { bytes: Buffer; context: RecordBatchContext } {
-  const g = generator(seed);
+  const g = seeded(seed);
   const value = () => {
     const r = g.int(6);
     if (r === 0) return null;

@@ -80,7 +80,7 @@ function expectSame(bytes: Buffer, context: RecordBatchContext | undefined): voi
   expect(mine.offset).toBe(theirs.offset);
 }
 
-const FIRST_OFFSETS = ['0', '1', '41', '123456789', '9007199254740000', '9007199254740991', '9007199254740993', '9223372036854775807', '-1'];
+const FIRST_OFFSETS = ['', '0', '1', '41', '123456789', '9007199254740000', '9007199254740991', '9007199254740993', '9223372036854775807', '-1'];
 const FIRST_TIMESTAMPS = ['1796400000123', '0', '-1', '1796400000000', '9007199254740991', '9223372036854775807', '-9007199254740991'];
 const DELTAS = [0n, 1n, -1n, 63n, -64n, 64n, 8_191n, -8_192n, 1_234_567n, 2n ** 31n, -(2n ** 31n), 2n ** 49n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n), 2n ** 62n, -(2n ** 63n)];
 const NAMES = ['traceparent', 'hookline-type', 'hookline-tenant', '__proto__', 'null', '0', '10', 'é', ''];

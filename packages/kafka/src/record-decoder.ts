@@ -69,7 +69,7 @@ function readVarLong(d: RecordBytesDecoder): number | typeof KAFKAJS {
 
 /** `first + delta` as kafkajs' `Long` would print it, or {@link KAFKAJS}. */
 function sum(first: unknown, delta: number): string | typeof KAFKAJS {
-  if (typeof first !== 'string' || first.length === 0) return KAFKAJS;
+  if (typeof first !== 'string') return KAFKAJS; // '' falls to kafkajs below: String(Number('')) is '0'
   const base = Number(first);
   const total = base + delta;
   if (!Number.isSafeInteger(base) || !Number.isSafeInteger(total) || String(base) !== first) return KAFKAJS;

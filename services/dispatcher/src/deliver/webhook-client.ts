@@ -116,9 +116,8 @@ interface Answer {
  * `request()` applies its signal's.
  */
 class Exchange implements Dispatcher.DispatchHandler {
-  readonly answered: Promise<Answer>;
-  #resolve!: (answer: Answer) => void;
-  #reject!: (err: Error) => void;
+  readonly #answer = Promise.withResolvers<Answer>();
+  readonly answered = this.#answer.promise;
   #settled = false;
   #controller: Dispatcher.DispatchController | null = null;
   #reason: Error | null = null;
@@ -126,13 +125,6 @@ class Exchange implements Dispatcher.DispatchHandler {
   #retryAfter: string | undefined;
   #chunks: Buffer[] = [];
   #size = 0;
-
-  constructor() {
-    this.answered = new Promise<Answer>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-  }
 
   abort(reason: Error): void {
     if (this.#settled) return;
@@ -168,7 +160,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#reject(this.#reason ?? err);
+    this.#answer.reject(this.#reason ?? err);
   }
 
   #settle(): void {
@@ -176,7 +168,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#settled = true;
     const chunks = this.#chunks;
     const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    this.#resolve({ statusCode: this.#statusCode, retryAfter: this.#retryAfter, body: all.toString('utf8', 0, Math.min(all.length, RESPONSE_EXCERPT_BYTES)) });
+    this.#answer.resolve({ statusCode: this.#statusCode, retryAfter: this.#retryAfter, body: all.toString('utf8', 0, Math.min(all.length, RESPONSE_EXCERPT_BYTES)) });
   }
 }
 

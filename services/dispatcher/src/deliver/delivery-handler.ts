@@ -1,4 +1,4 @@
-import { decodeRecord, deliveryRecord, type TopicNames } from '@hookline/contracts';
+import { decodeRecord, deliveryRecord, type Decoded, type DeliveryRecord, type TopicNames } from '@hookline/contracts';
 import { processTraced, sendToInvalid } from '@hookline/kafka';
 import type { Logger } from '@hookline/telemetry';
 import type { KafkaMessage, Producer } from 'kafkajs';
@@ -32,7 +32,8 @@ export interface DeliveryHandlerDeps {
 export function deliveryHandler(d: DeliveryHandlerDeps, mayBeRepeat: (context: RecordContext) => boolean): PipelineOptions['handle'] {
   return (topic: string, partition: number, message: KafkaMessage, signal: AbortSignal, context: RecordContext) =>
     processTraced({ topic, partition, message }, {}, async (span) => {
-      const decoded = decodeRecord(deliveryRecord, message.value);
+      // A record this process produced comes with its value as built (see RecordContext.decoded).
+      const decoded: Decoded<DeliveryRecord> = context.decoded === undefined ? decodeRecord(deliveryRecord, message.value) : { ok: true, value: context.decoded as DeliveryRecord };
       if (!decoded.ok) {
         d.log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid delivery routed to the invalid topic');
         await sendToInvalid(d.producer, d.topics.invalid, { topic, partition, message }, decoded.reason);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HandoverBook } from './direct-handover.ts';
 
-const record = (key: string, body: string) => ({ key, value: Buffer.from(body) });
+const record = (key: string, body: string) => ({ message: { key, value: Buffer.from(body) } });
 
 describe('HandoverBook', () => {
   it('gives a fetched record its started ticket once, matched by key and bytes', () => {
@@ -36,7 +36,7 @@ describe('HandoverBook', () => {
   it('holds no more than its limit, and no record without a key or bytes', () => {
     const book = new HandoverBook(2);
     expect(book.expect('d', [record('a', '1'), record('b', '2'), record('c', '3')])).toEqual([]);
-    expect(book.expect('d', [{ key: null, value: Buffer.from('1') }, { key: 'k', value: 'a string' }])).toEqual([]);
+    expect(book.expect('d', [{ message: { key: null, value: Buffer.from('1') } }, { message: { key: 'k', value: 'a string' } }])).toEqual([]);
     expect(book.expect('d', [record('a', '1'), record('b', '2')])).toHaveLength(2);
     expect(book.expect('d', [record('c', '3')])).toEqual([]);
   });

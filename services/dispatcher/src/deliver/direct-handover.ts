@@ -10,6 +10,8 @@ export interface HandoverTicket {
   readonly message: Message;
   readonly key: string;
   readonly value: Buffer;
+  /** The record's value as fan-out built it, when decoding its bytes gives the same (its handler need not decode them). */
+  readonly decoded: unknown;
   state: 'expected' | 'claimed' | 'started';
   partition?: number;
   done?: Promise<void>;
@@ -24,6 +26,12 @@ export interface HandoverTicket {
  * Records are matched by key (the endpoint id) and value (bytes, which hold the delivery id), in the order produced.
  * No I/O: the pipeline (`partition-pipeline.ts`) and the fan-out drive it.
  */
+/** A record about to be produced, with its value as built when decoding its bytes would give the same (else undefined). */
+export interface HandoverRecord {
+  message: Message;
+  decoded?: unknown;
+}
+
 export class HandoverBook {
   readonly #byKey = new Map<string, HandoverTicket[]>();
   readonly #limit: number;
@@ -39,12 +47,12 @@ export class HandoverBook {
   }
 
   /** Registers records about to be produced (before the send); none when the book is full or a record has no key. */
-  expect(topic: string, messages: readonly Message[]): HandoverTicket[] {
-    if (this.#size + messages.length > this.#limit) return [];
+  expect(topic: string, records: readonly HandoverRecord[]): HandoverTicket[] {
+    if (this.#size + records.length > this.#limit) return [];
     const tickets: HandoverTicket[] = [];
-    for (const message of messages) {
+    for (const { message, decoded } of records) {
       if (message.key === undefined || message.key === null || !Buffer.isBuffer(message.value)) continue;
-      const ticket: HandoverTicket = { topic, message, key: message.key.toString(), value: message.value, state: 'expected' };
+      const ticket: HandoverTicket = { topic, message, key: message.key.toString(), value: message.value, decoded, state: 'expected' };
       const list = this.#byKey.get(ticket.key);
       if (list) list.push(ticket);
       else this.#byKey.set(ticket.key, [ticket]);

@@ -2,7 +2,7 @@ import { backoffMs } from '@hookline/contracts';
 import { shutdownStep, type Logger } from '@hookline/telemetry';
 import { IntervalCommitter, logLeave, OffsetWatermark } from '@hookline/kafka';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { HandoverBook, type HandoverTicket } from './direct-handover.ts';
+import { HandoverBook, type HandoverRecord, type HandoverTicket } from './direct-handover.ts';
 
 /** What the pipeline knows about a record beyond its content. */
 export interface RecordContext {
@@ -11,6 +11,11 @@ export interface RecordContext {
    * rebalanced-away instance) may have handled it without committing its offset.
    */
   maybeHandledBefore: boolean;
+  /**
+   * The record's value as this process built it before producing it (a handed-over record, or one fetched while it
+   * waited to be handed over): what decoding its bytes gives, so the handler may skip that. Absent: decode them.
+   */
+  decoded?: unknown;
 }
 
 /** Backoff between tries of a record whose handling failed: up to 0.1 s, doubling, up to 5 s. */
@@ -148,7 +153,8 @@ export class PartitionPipeline {
       mark.start(offset);
       resolveOffset(message.offset);
       this.#inFlight += 1;
-      void this.#run(topic, partition, message, mark, offset, { maybeHandledBefore: offset < takenOverBelow }, early?.done);
+      const context: RecordContext = { maybeHandledBefore: offset < takenOverBelow, ...(early?.decoded === undefined ? {} : { decoded: early.decoded }) };
+      void this.#run(topic, partition, message, mark, offset, context, early?.done);
     }
     await heartbeat().catch(() => {});
   }
@@ -194,9 +200,9 @@ export class PartitionPipeline {
    * to {@link handOver} once the broker acknowledged them, or to {@link cancel} if the send failed. Empty when
    * hand-over is off, the pipeline stops, or too many tickets are held.
    */
-  expect(topic: string, messages: readonly Message[]): HandoverTicket[] {
-    if (this.#stopping || messages.length === 0) return [];
-    return this.#handover.expect(topic, messages);
+  expect(topic: string, records: readonly HandoverRecord[]): HandoverTicket[] {
+    if (this.#stopping || records.length === 0) return [];
+    return this.#handover.expect(topic, records);
   }
 
   /**
@@ -218,7 +224,8 @@ export class PartitionPipeline {
       ticket.partition = partition;
       this.#inFlight += 1;
       const message = asFetched(ticket.message, ticket.key, ticket.value, offsetOf(ticket.message));
-      const done = this.#o.handle(ticket.topic, partition, message, this.#abort.signal, { maybeHandledBefore: false });
+      const context: RecordContext = { maybeHandledBefore: false, ...(ticket.decoded === undefined ? {} : { decoded: ticket.decoded }) };
+      const done = this.#o.handle(ticket.topic, partition, message, this.#abort.signal, context);
       ticket.done = done;
       done.then(
         () => this.#released(),

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   backoffMs,
-  deliveryIdFor,
   deliveryRecord,
   encodeRecord,
   eventIdForRecord,
@@ -9,6 +8,7 @@ import {
   orderingKeyOf,
   recordHeaders,
   type Decoded,
+  type DeliveryRecord,
   type EventRecord,
   type FilterableEvent,
   type TopicNames,
@@ -33,6 +33,7 @@ import type { EventDecoder } from '@hookline/registry';
 import { shutdownStep, type Logger } from '@hookline/telemetry';
 import { context, trace } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
+import { deliveryRecordFor } from '../domain/fanout-records.ts';
 import type { EndpointDirectory } from './endpoint-directory.ts';
 
 /** Room a delivery record leaves below the broker's largest record: headers, the retry tier's notBefore, the dead reason. */
@@ -49,8 +50,14 @@ const HELD_BACKOFF = { baseMs: 500, maxMs: 10_000 };
  */
 interface Fanned {
   messages: Message[];
-  direct: Message[];
+  direct: HandedRecord[];
   end(err?: unknown): void;
+}
+
+/** A delivery record the deliver pipeline may start, with its value as built when decoding its bytes gives the same. */
+interface HandedRecord {
+  message: Message;
+  decoded?: DeliveryRecord;
 }
 const NOTHING: Fanned = { messages: [], direct: [], end: () => undefined };
 
@@ -60,7 +67,7 @@ const NOTHING: Fanned = { messages: [], direct: [], end: () => undefined };
  * delivery starts one fetch round earlier when its partition is this process's.
  */
 export interface DeliveryHandover<T> {
-  expect(topic: string, messages: readonly Message[]): T[];
+  expect(topic: string, records: readonly HandedRecord[]): T[];
   handOver(tickets: readonly T[], partitionOf: (message: Message) => number | undefined, offsetOf: (message: Message) => string | undefined): void;
   cancel(tickets: readonly T[]): void;
 }
@@ -183,7 +190,9 @@ export class FanoutConsumer {
           continue;
         }
         let decoded: Decoded<EventRecord>;
+        let framed = false;
         if (this.#decoder.needsRegistry(message.value)) {
+          framed = true;
           try {
             decoded = await this.#decoder.decodeFramed(topic, message.value, message.headers);
           } catch (err) {
@@ -201,7 +210,7 @@ export class FanoutConsumer {
         } else {
           decoded = this.#decoder.decodeJson(message.value);
         }
-        fanned.push(await this.#deliveriesFor(topic, partition, message, decoded));
+        fanned.push(await this.#deliveriesFor(topic, partition, message, decoded, !framed));
         handled.push({ message, offset, held: false });
       }
     } catch (err) {
@@ -225,9 +234,11 @@ export class FanoutConsumer {
 
   /**
    * The delivery records of one decoded event (one per subscribed endpoint), or none when the event is invalid or
-   * too large to deliver (routed to the invalid topic here, with the reason).
+   * too large to deliver (routed to the invalid topic here, with the reason). `fromJson`: the event was a JSON
+   * envelope, so its values are plain JSON and a delivery record built from it is what decoding its bytes gives: the
+   * deliver pipeline is handed that value and need not decode the record again.
    */
-  async #deliveriesFor(topic: string, partition: number, message: KafkaMessage, decoded: Decoded<EventRecord>): Promise<Fanned> {
+  async #deliveriesFor(topic: string, partition: number, message: KafkaMessage, decoded: Decoded<EventRecord>, fromJson: boolean): Promise<Fanned> {
     if (!decoded.ok) {
       this.#log.warn({ topic, partition, offset: message.offset, reason: decoded.reason }, 'invalid event routed to the invalid topic');
       await sendToInvalid(this.#producer, this.#topics.invalid, { topic, partition, message }, decoded.reason);
@@ -250,7 +261,7 @@ export class FanoutConsumer {
     };
     const span = startProcessSpan({ topic, partition, message }, { ...ids, 'hookline.fanout_count': targets.length });
     const deliveries: Message[] = [];
-    const direct: Message[] = [];
+    const direct: HandedRecord[] = [];
     // One key's events reach the deliveries topic in the order read here: ordered endpoints deliver them in it.
     const orderingKey = orderingKeyOf({
       header: headerString(message.headers, recordHeaders.orderingKey),
@@ -259,24 +270,10 @@ export class FanoutConsumer {
       eventId: event.id,
     });
     for (const endpoint of targets) {
-      const record: Message = {
-        key: endpoint!.id,
-        value: encodeRecord(deliveryRecord, {
-          deliveryId: deliveryIdFor(eventId, endpoint!.id),
-          eventId,
-          tenantId: event.tenantId,
-          endpointId: endpoint!.id,
-          applicationId: endpoint!.applicationId,
-          ...(event.headers ? { headers: event.headers } : {}),
-          type: event.type,
-          data: event.data,
-          eventCreatedAt: createdAt,
-          attempt: 0,
-          ...(orderingKey === undefined ? {} : { orderingKey }),
-        }),
-      };
+      const delivery = deliveryRecordFor(event, endpoint!, { eventId, createdAt, orderingKey });
+      const record: Message = { key: endpoint!.id, value: encodeRecord(deliveryRecord, delivery) };
       deliveries.push(record);
-      if (endpoint!.ordering !== 'key') direct.push(record);
+      if (endpoint!.ordering !== 'key') direct.push(fromJson ? { message: record, decoded: delivery } : { message: record });
     }
     // A delivery record is the event plus its routing, and its retry-tier and dead-letter copies a little more: an
     // event too close to the broker's largest record could never be handed on (the produce fails every time).
@@ -333,7 +330,7 @@ export class FanoutConsumer {
         try {
           const decoded = await this.#decoder.decodeFramed(topic, message.value!, message.headers);
           if (this.#marks.get(key) !== mark) return;
-          await handOn(this.#sender, this.#topics.deliveries, [await this.#deliveriesFor(topic, partition, message, decoded)], this.#handover);
+          await handOn(this.#sender, this.#topics.deliveries, [await this.#deliveriesFor(topic, partition, message, decoded, false)], this.#handover);
         } catch (err) {
           if (attempt % 10 === 0) this.#log.warn({ topic, partition, offset: message.offset, attempt, err: (err as Error).message }, 'held record still waiting');
           continue;

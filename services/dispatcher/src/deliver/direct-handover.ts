@@ -17,6 +17,12 @@ export interface HandoverTicket {
   done?: Promise<void>;
 }
 
+/** A record about to be produced, with its value as built when decoding its bytes would give the same (else undefined). */
+export interface HandoverRecord {
+  message: Message;
+  decoded?: unknown;
+}
+
 /**
  * The delivery records fan-out handed (or is about to hand) straight to the deliver pipeline of the same process, so
  * that a delivery starts when the broker acknowledged its record instead of one fetch round later. Every record is
@@ -26,12 +32,6 @@ export interface HandoverTicket {
  * Records are matched by key (the endpoint id) and value (bytes, which hold the delivery id), in the order produced.
  * No I/O: the pipeline (`partition-pipeline.ts`) and the fan-out drive it.
  */
-/** A record about to be produced, with its value as built when decoding its bytes would give the same (else undefined). */
-export interface HandoverRecord {
-  message: Message;
-  decoded?: unknown;
-}
-
 export class HandoverBook {
   readonly #byKey = new Map<string, HandoverTicket[]>();
   readonly #limit: number;

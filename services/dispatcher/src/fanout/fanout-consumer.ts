@@ -43,6 +43,12 @@ const MAX_HELD_RECORDS = 10_000;
 /** Backoff between tries of a held record (and of a paused partition): from 0.5 s, doubling, up to 10 s. */
 const HELD_BACKOFF = { baseMs: 500, maxMs: 10_000 };
 
+/** A delivery record the deliver pipeline may start, with its value as built when decoding its bytes gives the same. */
+interface HandedRecord {
+  message: Message;
+  decoded?: DeliveryRecord;
+}
+
 /**
  * One event's delivery records, and its spans (`process` and `send`), ended once the records were acknowledged.
  * `direct`: those of its records the deliver pipeline of this process may start on the broker's acknowledgement
@@ -52,12 +58,6 @@ interface Fanned {
   messages: Message[];
   direct: HandedRecord[];
   end(err?: unknown): void;
-}
-
-/** A delivery record the deliver pipeline may start, with its value as built when decoding its bytes gives the same. */
-interface HandedRecord {
-  message: Message;
-  decoded?: DeliveryRecord;
 }
 const NOTHING: Fanned = { messages: [], direct: [], end: () => undefined };
 

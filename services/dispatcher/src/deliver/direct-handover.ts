@@ -10,8 +10,11 @@ export interface HandoverTicket {
   readonly message: Message;
   readonly key: string;
   readonly value: Buffer;
-  /** The record's value as fan-out built it, when decoding its bytes gives the same (its handler need not decode them). */
-  readonly decoded: unknown;
+  /**
+   * The record's value as fan-out built it, when decoding its bytes gives the same (its handler need not decode them);
+   * let go once the hand-over passed it on, as the ticket may wait longer for the consumer's fetch.
+   */
+  decoded: unknown;
   state: 'expected' | 'claimed' | 'started';
   partition?: number;
   done?: Promise<void>;

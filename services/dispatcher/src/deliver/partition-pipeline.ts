@@ -225,6 +225,7 @@ export class PartitionPipeline {
       this.#inFlight += 1;
       const message = asFetched(ticket.message, ticket.key, ticket.value, offsetOf(ticket.message));
       const context: RecordContext = { maybeHandledBefore: false, ...(ticket.decoded === undefined ? {} : { decoded: ticket.decoded }) };
+      ticket.decoded = undefined;
       const done = this.#o.handle(ticket.topic, partition, message, this.#abort.signal, context);
       ticket.done = done;
       done.then(

@@ -1,3 +1,5 @@
+# A scenario-10 phase's slow events (BENCH_LATENCY_DUMP: publish epoch ms, latency ms) in time clusters (gaps under 50 ms):
+# their count, span and worst latency, and the gaps between clusters of three or more. Usage: python3 slow-clusters.py <r500.tsv> [threshold ms = 15]
 import sys, statistics
 rows=[tuple(map(float,l.split()[:2])) for l in open(sys.argv[1]) if l.strip() and not l.startswith('#') and l.split()[0].replace('.','',1).isdigit()]
 rows.sort()

@@ -1,4 +1,5 @@
-// Diagnosis preload (thirty-fifth session): event-loop stalls over 8 ms and GC pauses, with epoch times, per service.
+// Diagnosis preload (thirty-fifth session): event-loop stalls over 8 ms and GC pauses, with epoch times, per service,
+// written to /tmp/stall35/<service>-<pid>.tsv (BENCH_NODE_OPTIONS="--import <this file>"; read by slow-clusters-gc.py).
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import fs from 'node:fs';
 const name = (process.argv[1] ?? 'x').split('/').slice(-3)[0];

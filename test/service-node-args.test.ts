@@ -41,6 +41,19 @@ const growingFactors = (args: readonly string[]) =>
     .flatMap((line) => /\[HeapController\] factor ([0-9.]+)/.exec(line)?.[1] ?? [])
     .map(Number);
 
+// Two million objects from one literal, all kept: each scavenge finds every one of them alive.
+const survivorProbe = `
+const keep = [];
+const make = (i) => ({ i, a: [i, i + 1], o: { j: i } });
+for (let i = 0; i < 2_000_000; i++) keep.push(make(i));
+console.log(keep.length);`;
+
+/** V8's pretenuring decisions about allocation sites (--trace-pretenuring-statistics) while the survivor probe runs. */
+const pretenuringDecisions = (args: readonly string[]) =>
+  execFileSync(process.execPath, [...args, '--trace-pretenuring', '--trace-pretenuring-statistics', '--input-type=module', '-e', survivorProbe], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => /pretenuring: AllocationSite\(.*=> /.test(line)).length;
+
 /** Runs `code` (a module, as the thread inherits `--input-type`) in a worker thread with the services' young-generation limit, in a process with `args`. */
 const inThread = (args: readonly string[], code: string) =>
   execFileSync(
@@ -74,6 +87,14 @@ describe('service Node flags', () => {
     expect(new Set(factors)).toEqual(new Set([2]));
   });
 
+  it("turn off V8's allocation-site pretenuring, which V8 alone applies to objects that outlive a scavenge", () => {
+    // Objects from one literal that all survive: V8 alone decides (per allocation site) to allocate them in the old
+    // generation; with the services' flags it keeps no such statistics and decides nothing (bench/RESULTS.md).
+    expect(SERVICE_NODE_ARGS).toContain('--no-allocation-site-pretenuring');
+    expect(pretenuringDecisions(SERVICE_NODE_ARGS)).toBe(0);
+    expect(pretenuringDecisions(SERVICE_NODE_ARGS.filter((arg) => arg !== '--no-allocation-site-pretenuring'))).toBeGreaterThan(0);
+  });
+
   it('give a service in a worker thread (npm start) the same young generation and growing factor', () => {
     // The young generation is the thread's resource limit (on its own here: a host without the services' cap); the
     // growing factor is the host process's flag.
@@ -91,10 +112,10 @@ describe('service Node flags', () => {
   it('are the flags the start scripts and the Docker image use', () => {
     const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: Record<string, string> };
     for (const name of ['ingest', 'dispatcher', 'tracker']) {
-      expect(pkg.scripts[`start:${name}`]).toContain(`node --max-semi-space-size=16 --heap-growing-percent=100 --import ./infra/node/stripped-ts.js services/${name}/src/main.ts`);
+      expect(pkg.scripts[`start:${name}`]).toContain(`node --max-semi-space-size=16 --heap-growing-percent=100 --no-allocation-site-pretenuring --import ./infra/node/stripped-ts.js services/${name}/src/main.ts`);
     }
     // npm start's own process hosts the services' threads: V8's flags are the process's.
-    expect(pkg.scripts.start).toContain('node --max-semi-space-size=16 --heap-growing-percent=100 infra/dev/start.ts');
-    expect(readFileSync(`${root}/infra/docker/Dockerfile`, 'utf8')).toContain('exec node --max-semi-space-size=16 --heap-growing-percent=100 --import ./infra/node/stripped-ts.js');
+    expect(pkg.scripts.start).toContain('node --max-semi-space-size=16 --heap-growing-percent=100 --no-allocation-site-pretenuring infra/dev/start.ts');
+    expect(readFileSync(`${root}/infra/docker/Dockerfile`, 'utf8')).toContain('exec node --max-semi-space-size=16 --heap-growing-percent=100 --no-allocation-site-pretenuring --import ./infra/node/stripped-ts.js');
   });
 });

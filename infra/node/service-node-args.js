@@ -1,6 +1,7 @@
 // The Node flags every Hookline service runs with (npm start, the services' start scripts, the bench, the Docker
 // image): its own TypeScript from the stripped cache (./stripped-ts.js; build it first with ./strip-types.js), a young
-// generation of at most 2 × 16 MiB, and an old generation allowed to grow to twice what it kept after a full collection.
+// generation of at most 2 × 16 MiB, an old generation allowed to grow to twice what it kept after a full collection, and
+// no allocation-site pretenuring.
 // V8 starts marking for a full collection as soon as the old generation's headroom is less than the young generation
 // could promote. Its default young generation on a large machine (2 × 64 MiB) is more than that headroom at a
 // service's live size (~30 MiB): the dispatcher made 110–124 full collections in one benchmark run (scenario 10), 48
@@ -20,7 +21,7 @@ const importStripped = ['--import', fileURLToPath(new URL('./stripped-ts.js', im
 
 export const SERVICE_NODE_ARGS = ['--max-semi-space-size=16', '--heap-growing-percent=100', '--no-allocation-site-pretenuring', ...importStripped];
 
-// A service in a worker thread (SERVICES_RUN_AS=thread): V8's flags are the process's own (its host runs with the two
+// A service in a worker thread (SERVICES_RUN_AS=thread): V8's flags are the process's own (its host runs with the three
 // above on its command line), the young generation is the thread's resource limit (V8's young generation is three
 // semi-spaces: 48 MiB is the 2 × 16 MiB of --max-semi-space-size=16 plus its large-object space), the loader hook the
 // thread's own.

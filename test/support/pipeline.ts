@@ -1,6 +1,6 @@
 import { loadConfig } from '@hookline/config';
 import { createLogger, type Logger } from '@hookline/telemetry';
-import type { TestWorld } from '@hookline/testing';
+import { waitFor, type TestWorld } from '@hookline/testing';
 import { request } from 'undici';
 import { createApp as createDispatcher, type DispatcherApp } from '../../services/dispatcher/src/app.ts';
 import { dispatcherConfigShape } from '../../services/dispatcher/src/config.ts';
@@ -106,7 +106,9 @@ export async function recordCount(world: TestWorld, topic: string): Promise<numb
   const admin = world.kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    // A topic created moments ago may still answer "not the leader" for a partition (a fresh clone's CI saw it once):
+    // the read is retried until the partitions' leaders answer.
+    const offsets = await waitFor(() => admin.fetchTopicOffsets(topic), { timeoutMs: 15_000, intervalMs: 100, description: `the offsets of ${topic}` });
     return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   } finally {
     await admin.disconnect();

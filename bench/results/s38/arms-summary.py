@@ -1,8 +1,8 @@
 """Issue 19, thirty-eighth session: scenario 10 run by run, each extra V8 flag against the adopted flags (pairs 12-19,
-one warm broker; runs.sh beside this file ran them). Prints each run and,
-per figure, in how many pairs the arm beat the adopted run beside it, and the medians.
+one warm broker; runs.sh beside this file ran them). Prints each run and, per figure, in how many pairs the arm beat the
+adopted run beside it, and the medians.
 Usage: python3 bench/results/s38/arms-summary.py [first last] (from the repository root)."""
-import statistics, subprocess, sys
+import os, statistics, subprocess, sys
 
 first, last = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (12, 19)
 PAIRS = range(first, last + 1)
@@ -19,7 +19,6 @@ def rows(files):
     head = lines[0].split('\t')
     return {line.split('\t')[0]: dict(zip(head, line.split('\t'))) for line in lines[1:]}
 
-import os
 files = [f'{D}/sc10-{a}-{n}.json' for a in ['adopted', *ARMS] for n in PAIRS if os.path.exists(f'{D}/sc10-{a}-{n}.json')]
 t = rows(files)
 for arm in ARMS:

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { isProcessAlive, readPid, terminateGroup, waitUntil } from '../kafka/proc.ts';
 import { tailFile } from './exec.ts';
@@ -16,11 +16,24 @@ export interface DaemonFiles {
 /** Start-time rotation only: enough to stop a long-lived dev checkout's log growing forever. */
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
 
+/**
+ * The servers this process spawned, by pid, until they exit. For its own child a launcher knows from the child's exit
+ * whether it still runs; a look at /proc (pid and command line) is for a server an earlier run left behind.
+ */
+const children = new Map<number, ChildProcess>();
+
+/** Whether `pid` is the server these files describe and still runs. */
+function runs(files: DaemonFiles, pid: number): boolean {
+  const child = children.get(pid);
+  if (child) return child.exitCode === null && child.signalCode === null;
+  return isProcessAlive(pid, files.marker);
+}
+
 /** The pid of the server these files describe, when it is alive (a stale pid file is removed). */
 export function livePid(files: DaemonFiles): number | undefined {
   const pid = readPid(files.pidFile);
   if (pid === undefined) return undefined;
-  if (isProcessAlive(pid, files.marker)) return pid;
+  if (runs(files, pid)) return pid;
   fs.rmSync(files.pidFile, { force: true });
   return undefined;
 }
@@ -38,8 +51,11 @@ export function spawnDaemon(files: DaemonFiles, command: string, args: readonly 
     child.on('error', () => undefined); // Surfaces as "exited during startup".
     child.unref();
     if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
-    fs.writeFileSync(files.pidFile, `${child.pid}\n`);
-    return child.pid;
+    const pid = child.pid;
+    children.set(pid, child);
+    child.once('exit', () => children.delete(pid));
+    fs.writeFileSync(files.pidFile, `${pid}\n`);
+    return pid;
   } finally {
     fs.closeSync(logFd);
   }
@@ -50,7 +66,7 @@ export async function waitForDaemon(files: DaemonFiles, pid: number, ready: () =
   let exited = false;
   const ok = await waitUntil(
     async () => {
-      exited = !isProcessAlive(pid, files.marker);
+      exited = !runs(files, pid);
       return exited || (await ready());
     },
     timeoutMs,
@@ -63,7 +79,7 @@ export async function waitForDaemon(files: DaemonFiles, pid: number, ready: () =
 /** Stops the server these files describe (SIGTERM to its group, SIGKILL after the grace time); true if one ran. */
 export async function stopDaemon(files: DaemonFiles, graceMs = 15_000): Promise<boolean> {
   const pid = livePid(files);
-  if (pid !== undefined) await terminateGroup(pid, () => isProcessAlive(pid, files.marker), graceMs);
+  if (pid !== undefined) await terminateGroup(pid, () => runs(files, pid), graceMs);
   fs.rmSync(files.pidFile, { force: true });
   return pid !== undefined;
 }

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configuredPart, part } from './stack.ts';
+import { configuredPart, part, whyNotStarted } from './stack.ts';
 
 /** A part whose "launcher" only names a real listening socket, counting the connections made to it. */
 describe('a part is watched by its pid when its launcher keeps one, by its port otherwise', () => {
@@ -50,5 +50,26 @@ describe('a part is watched by its pid when its launcher keeps one, by its port 
     expect((await connectionsDuring(() => local.answers(), 3)).made).toBe(3);
     const configured = configuredPart('database', `postgres://u@127.0.0.1:${port}/db`);
     expect((await connectionsDuring(() => configured.answers(), 2)).made).toBe(2);
+  });
+});
+
+describe("the banner's reason for a part that did not start", () => {
+  it("keeps the error's first line and the last lines of the log it carries", () => {
+    const log = Array.from({ length: 40 }, (_, i) => `log line ${i + 1}`);
+    const error = new Error(`Jaeger (pid 5281) exited during startup. Last lines of /h/jaeger/jaeger.log:\n${log.join('\n')}\n\n`);
+    expect(whyNotStarted(error)).toEqual({
+      first: 'Jaeger (pid 5281) exited during startup. Last lines of /h/jaeger/jaeger.log:',
+      last: ['log line 36', 'log line 37', 'log line 38', 'log line 39', 'log line 40'],
+    });
+  });
+
+  it('cuts a long log line to the width given', () => {
+    const { last } = whyNotStarted(new Error(`failed:\n${'x'.repeat(300)}\nError: bind: address already in use`), 5, 120);
+    expect(last).toEqual([`${'x'.repeat(119)}…`, 'Error: bind: address already in use']);
+  });
+
+  it('has no lines to add for a one-line error or a thrown string', () => {
+    expect(whyNotStarted(new Error('port 16686 (Jaeger) is in use by something else'))).toEqual({ first: 'port 16686 (Jaeger) is in use by something else', last: [] });
+    expect(whyNotStarted('gone', 3)).toEqual({ first: 'gone', last: [] });
   });
 });

@@ -121,3 +121,14 @@ export function configuredPart(name: Part['name'], address: string): Part {
   };
   return self;
 }
+
+/**
+ * How the banner shows why a part did not start: the error's first line, and the last `tail` non-blank lines of the
+ * rest (a launcher's error carries the end of the server's log), each cut to `width` characters, so the cause is on
+ * screen without opening a file.
+ */
+export function whyNotStarted(error: unknown, tail = 5, width = 200): { first: string; last: string[] } {
+  const [first = '', ...rest] = (error instanceof Error ? error.message : String(error)).split('\n');
+  const cut = (line: string) => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
+  return { first, last: rest.map((line) => line.trimEnd()).filter((line) => line.trim() !== '').slice(-tail).map(cut) };
+}

@@ -11,7 +11,7 @@ import { ensureWebBuilt } from '../web/ensure-built.ts';
 import { seedDemo, startDemoReceiver, type Demo } from './demo.ts';
 import { loadDevSecrets } from './dev-secrets.ts';
 import { jaegerLink, kafkaMetricsPort, observabilityParts, observabilityWanted, otlpEnv } from './observability.ts';
-import { configuredPart, localStack, type Part } from './stack.ts';
+import { configuredPart, localStack, whyNotStarted, type Part } from './stack.ts';
 import { StartLock } from './start-lock.ts';
 import { Supervisor, type RunAs } from './supervisor.ts';
 
@@ -28,6 +28,12 @@ const paint = (code: string, text: string) => (colour ? `\x1b[${code}m${text}\x1
 const say = (line: string) => process.stdout.write(`${paint('1', 'hookline |')} ${line}\n`);
 const ok = (line: string) => say(`${paint('32', '✓')} ${line}`);
 const bad = (line: string) => say(`${paint('31', '✗')} ${line}`);
+/** A part that is not needed to run did not start: why, with the end of its log under it, and what happens instead. */
+function notStarted(what: string, reason: unknown, instead: string): void {
+  const { first, last } = whyNotStarted(reason);
+  bad(`${what} (${instead}): ${first}`);
+  for (const line of last) say(paint('2', `    ${line}`));
+}
 // Output may outlive the terminal or the npm that ran us (SIGHUP, a killed npm): never crash on a closed pipe.
 process.stdout.on('error', () => undefined);
 
@@ -182,8 +188,8 @@ async function main(): Promise<void> {
   for (const [i, result] of results.entries()) {
     const part = parts[i]!;
     if (result.status === 'fulfilled') ok(describe(part));
-    else if (part === observability?.jaeger || part === observability?.prometheus || part === observability?.pgExporter) bad(`${part.name} not started: ${(result.reason as Error).message.split('\n')[0]} (the services run without it)`);
-    else if (part === registry) bad(`registry not started: ${(result.reason as Error).message.split('\n')[0]} — event-type schemas stay in PostgreSQL (SCHEMA_REGISTRY_URL=none skips it)`);
+    else if (part === observability?.jaeger || part === observability?.prometheus || part === observability?.pgExporter) notStarted(`${part.name} not started`, result.reason, 'the services run without it');
+    else if (part === registry) notStarted('registry not started', result.reason, 'event-type schemas stay in PostgreSQL; SCHEMA_REGISTRY_URL=none skips it');
     else throw result.reason;
   }
   if (!registry) ok(`registry ${paint('2', 'none (SCHEMA_REGISTRY_URL=none): event-type schemas live in PostgreSQL only')}`);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { portOpen } from '../infra/common/net.ts';
 import { JaegerQuery } from './support/jaeger-query.ts';
 import { call, createTenant } from './support/pipeline.ts';
-import { freePort, freePortRun } from './support/service-processes.ts';
+import { freePortRun } from './support/service-processes.ts';
 import { sharedCache, jaegerUnavailable } from './support/test-jaeger.ts';
 import { PromApi, prometheusUnavailable } from './support/test-prometheus.ts';
 
@@ -18,7 +18,11 @@ const python3 = () => spawnSync('python3', ['--version']).status === 0;
 
 type Ports = { api: number; otlpGrpc: number; otlpHttp: number; query: number; queryGrpc: number; prometheus: number; pgExporter: number };
 
-const choosePorts = async (): Promise<Ports> => ({ api: await freePortRun(4), /* npm start uses HTTP_PORT and the next two; the demo receiver the third */ otlpGrpc: await freePort(), otlpHttp: await freePort(), query: await freePort(), queryGrpc: await freePort(), prometheus: await freePort(), pgExporter: await freePort() });
+/** Ten consecutive free ports, so no two of the parts can draw the same one: the API and the next three (npm start uses HTTP_PORT and the next two; the demo receiver the third), then six for the daemons. */
+async function choosePorts(): Promise<Ports> {
+  const base = await freePortRun(10);
+  return { api: base, otlpGrpc: base + 4, otlpHttp: base + 5, query: base + 6, queryGrpc: base + 7, prometheus: base + 8, pgExporter: base + 9 };
+}
 
 /** `npm start -- --observability` in its own home and on the given ports, its output collected; `ready` resolves at the banner. */
 function startObservable(world: TestWorld, home: string, ports: Ports): { child: ChildProcess; output: () => string; ended: () => string; ready: Promise<unknown> } {

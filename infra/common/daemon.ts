@@ -22,12 +22,17 @@ const MAX_LOG_BYTES = 20 * 1024 * 1024;
  */
 const children = new Map<number, ChildProcess>();
 
-/** Whether `pid` is the server these files describe and still runs. */
-function runs(files: DaemonFiles, pid: number): boolean {
+/**
+ * Whether `pid` is a server whose command line holds `marker` and still runs: for a child of this process, until its
+ * exit; for any other, by /proc.
+ */
+export function daemonRuns(pid: number, marker: string): boolean {
   const child = children.get(pid);
   if (child) return child.exitCode === null && child.signalCode === null;
-  return isProcessAlive(pid, files.marker);
+  return isProcessAlive(pid, marker);
 }
+
+const runs = (files: DaemonFiles, pid: number): boolean => daemonRuns(pid, files.marker);
 
 /** The pid of the server these files describe, when it is alive (a stale pid file is removed). */
 export function livePid(files: DaemonFiles): number | undefined {
@@ -39,12 +44,13 @@ export function livePid(files: DaemonFiles): number | undefined {
 }
 
 /**
- * Spawns `command` detached (its own process group, so it outlives the caller), logging to the log file; `env`
- * adds to the caller's environment.
+ * Spawns `command` detached (its own process group, so it outlives the caller), logging to the log file after a
+ * line "=== hookline launcher: starting <what> at <time> ===" (`what`: the name unless given); `env` adds to the
+ * caller's environment.
  */
-export function spawnDaemon(files: DaemonFiles, command: string, args: readonly string[], cwd: string, env?: Record<string, string>): number {
+export function spawnDaemon(files: DaemonFiles, command: string, args: readonly string[], cwd: string, env?: Record<string, string>, what = files.name): number {
   if (fs.existsSync(files.logFile) && fs.statSync(files.logFile).size > MAX_LOG_BYTES) fs.renameSync(files.logFile, `${files.logFile}.1`);
-  fs.appendFileSync(files.logFile, `\n=== hookline launcher: starting ${files.name} at ${new Date().toISOString()} ===\n`);
+  fs.appendFileSync(files.logFile, `\n=== hookline launcher: starting ${what} at ${new Date().toISOString()} ===\n`);
   const logFd = fs.openSync(files.logFile, 'a');
   try {
     const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', logFd, logFd], ...(env ? { env: { ...process.env, ...env } } : {}) });

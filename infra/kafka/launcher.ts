@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { writeKafkaConfig, type ExtraListener } from './config.ts';
 import { tailFile } from '../common/exec.ts';
@@ -6,7 +5,8 @@ import { kafkaPaths, resolveHome, resolvePort, resolveVersion } from './paths.ts
 import type { KafkaPaths } from './paths.ts';
 import { freePortRun, portOpen } from '../common/net.ts';
 import { brokerAnswers, brokerReady } from './probe.ts';
-import { isProcessAlive, readPid, terminateGroup, waitUntil } from './proc.ts';
+import { readPid, terminateGroup, waitUntil } from './proc.ts';
+import { daemonRuns, spawnDaemon } from '../common/daemon.ts';
 import { ensureJmxAgent, jmxAgentArgument } from './jmx-exporter.ts';
 import { ensureKafkaJars, findJava } from './resolve.ts';
 import { classpath, formatStorageIfNeeded } from './storage.ts';
@@ -77,7 +77,7 @@ export function jvmOptions(env: NodeJS.ProcessEnv = process.env): string[] {
 /** Matched against /proc/<pid>/cmdline so a recycled pid is never taken for the broker. */
 const MAIN_CLASS = 'kafka.Kafka';
 
-const isBroker = (pid: number): boolean => isProcessAlive(pid, MAIN_CLASS);
+const isBroker = (pid: number): boolean => daemonRuns(pid, MAIN_CLASS);
 
 /** The pid of this home's broker while it runs (no network: `npm start` watches it every 2 s). */
 export function kafkaPid(opts: { home?: string } = {}): number | undefined {
@@ -104,32 +104,12 @@ function servesMetrics(pid: number, port: number): boolean {
   }
 }
 
-/** Start-time rotation only: enough to stop a long-lived dev checkout's log growing forever. */
-const MAX_LOG_BYTES = 20 * 1024 * 1024;
-
 const START_MARKER = '=== hookline launcher: starting Kafka';
 
 function spawnBroker(java: string, paths: KafkaPaths, version: string, agent: readonly string[]): number {
-  if (fs.existsSync(paths.logFile) && fs.statSync(paths.logFile).size > MAX_LOG_BYTES) {
-    fs.renameSync(paths.logFile, `${paths.logFile}.1`);
-  }
-  fs.appendFileSync(paths.logFile, `\n${START_MARKER} ${version} at ${new Date().toISOString()} ===\n`);
-  const logFd = fs.openSync(paths.logFile, 'a');
-  try {
-    const child = spawn(
-      java,
-      [...jvmOptions(), ...agent, `-Dlog4j2.configurationFile=${paths.log4jConfig}`, `-Dkafka.logs.dir=${paths.kafkaDir}`, '-cp', classpath(paths), MAIN_CLASS, paths.serverProperties],
-      // Own process group so the broker outlives the CLI and stop can signal the whole group.
-      { cwd: paths.kafkaDir, detached: true, stdio: ['ignore', logFd, logFd] },
-    );
-    child.on('error', () => undefined); // Surfaces as "exited during startup" below.
-    child.unref();
-    if (child.pid === undefined) throw new Error(`could not spawn ${java}`);
-    fs.writeFileSync(paths.pidFile, `${child.pid}\n`);
-    return child.pid;
-  } finally {
-    fs.closeSync(logFd);
-  }
+  const files = { name: 'Kafka', pidFile: paths.pidFile, logFile: paths.logFile, marker: MAIN_CLASS };
+  const args = [...jvmOptions(), ...agent, `-Dlog4j2.configurationFile=${paths.log4jConfig}`, `-Dkafka.logs.dir=${paths.kafkaDir}`, '-cp', classpath(paths), MAIN_CLASS, paths.serverProperties];
+  return spawnDaemon(files, java, args, paths.kafkaDir, undefined, `Kafka ${version}`);
 }
 
 /** What the broker logged since the launcher's last start marker (its bind failure is far above the log's tail). */

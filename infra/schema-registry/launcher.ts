@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tailFile } from '../common/exec.ts';
 import { freePort, portOpen } from '../common/net.ts';
 import { resolveHome } from '../kafka/paths.ts';
-import { isProcessAlive, readPid, terminateGroup, waitUntil } from '../kafka/proc.ts';
+import { readPid, terminateGroup, waitUntil } from '../kafka/proc.ts';
+import { daemonRuns, spawnDaemon } from '../common/daemon.ts';
 import { ensureApicurioApp } from './fetch.ts';
 import { findJava, requiredJavaMajor } from './jdk.ts';
 import type { JavaRuntime } from './jdk.ts';
@@ -53,7 +53,7 @@ const READY_TIMEOUT_MS = 120_000;
  */
 const MARKER = '-Dhookline.service=schema-registry';
 
-const isRegistry = (pid: number): boolean => isProcessAlive(pid, MARKER);
+const isRegistry = (pid: number): boolean => daemonRuns(pid, MARKER);
 
 /** The pid of this home's registry while it runs (no network: `npm start` watches it every 2 s). */
 export function schemaRegistryPid(opts: { home?: string } = {}): number | undefined {
@@ -117,27 +117,11 @@ function recordedPort(paths: RegistryPaths): number | undefined {
 }
 
 function spawnRegistry(runtime: JavaRuntime, paths: RegistryPaths, version: string, port: number): number {
-  fs.appendFileSync(
-    paths.logFile,
-    `\n=== hookline launcher: starting Apicurio Registry ${version} on Java ${runtime.major} (${runtime.java}) at ${new Date().toISOString()} ===\n`,
-  );
-  const logFd = fs.openSync(paths.logFile, 'a');
-  try {
-    const child = spawn(runtime.java, [...jvmOptions(paths, runtime), ...quarkusOptions(port), '-jar', paths.runJar], {
-      // Own process group so the registry outlives the CLI and stop can signal the whole group.
-      cwd: paths.registryDir,
-      detached: true,
-      stdio: ['ignore', logFd, logFd],
-    });
-    child.on('error', () => undefined); // Surfaces as "exited during startup" below.
-    child.unref();
-    if (child.pid === undefined) throw new Error(`could not spawn ${runtime.java}`);
-    fs.writeFileSync(paths.pidFile, `${child.pid}\n`);
-    fs.writeFileSync(paths.portFile, `${port}\n`);
-    return child.pid;
-  } finally {
-    fs.closeSync(logFd);
-  }
+  const files = { name: 'Apicurio Registry', pidFile: paths.pidFile, logFile: paths.logFile, marker: MARKER };
+  const args = [...jvmOptions(paths, runtime), ...quarkusOptions(port), '-jar', paths.runJar];
+  const pid = spawnDaemon(files, runtime.java, args, paths.registryDir, undefined, `Apicurio Registry ${version} on Java ${runtime.major} (${runtime.java})`);
+  fs.writeFileSync(paths.portFile, `${port}\n`);
+  return pid;
 }
 
 async function waitReady(paths: RegistryPaths, pid: number, url: string): Promise<void> {

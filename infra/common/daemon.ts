@@ -17,18 +17,19 @@ export interface DaemonFiles {
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
 
 /**
- * The servers this process spawned, by pid, until they exit. For its own child a launcher knows from the child's exit
- * whether it still runs; a look at /proc (pid and command line) is for a server an earlier run left behind.
+ * The servers this process spawned, by pid, until they exit: a launcher knows its own child without matching its
+ * command line in /proc, which is for a server an earlier run left behind.
  */
 const children = new Map<number, ChildProcess>();
 
 /**
- * Whether `pid` is a server whose command line holds `marker` and still runs: for a child of this process, until its
- * exit; for any other, by /proc.
+ * Whether `pid` is a server whose command line holds `marker` and still runs. A child of this process is ours without
+ * reading its command line: it runs until its exit is seen or /proc shows it dead (a zombie not yet reaped). Any other
+ * pid must also show the marker.
  */
 export function daemonRuns(pid: number, marker: string): boolean {
   const child = children.get(pid);
-  if (child) return child.exitCode === null && child.signalCode === null;
+  if (child) return child.exitCode === null && child.signalCode === null && isProcessAlive(pid);
   return isProcessAlive(pid, marker);
 }
 

@@ -68,8 +68,17 @@ export function spawnDaemon(files: DaemonFiles, command: string, args: readonly 
   }
 }
 
-/** Waits until `ready` answers true; throws (with the log's last lines) when the server exits or the time runs out. */
-export async function waitForDaemon(files: DaemonFiles, pid: number, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/**
+ * Waits until `ready` answers true, looking every `intervalMs`; throws (with the log's last lines) when the server
+ * exits or the time runs out. `where` ("on 127.0.0.1:9092") names what was not ready in that message.
+ */
+export async function waitForDaemon(
+  files: DaemonFiles,
+  pid: number,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+  opts: { where?: string; intervalMs?: number } = {},
+): Promise<void> {
   let exited = false;
   const ok = await waitUntil(
     async () => {
@@ -77,10 +86,11 @@ export async function waitForDaemon(files: DaemonFiles, pid: number, ready: () =
       return exited || (await ready());
     },
     timeoutMs,
-    250,
+    opts.intervalMs ?? 250,
   );
   if (exited) throw new Error(`${files.name} (pid ${pid}) exited during startup. Last lines of ${files.logFile}:\n${tailFile(files.logFile)}`);
-  if (!ok) throw new Error(`${files.name} (pid ${pid}) not ready after ${timeoutMs / 1000} s. Last lines of ${files.logFile}:\n${tailFile(files.logFile)}`);
+  const where = opts.where ? ` ${opts.where}` : '';
+  if (!ok) throw new Error(`${files.name} (pid ${pid}) not ready${where} after ${timeoutMs / 1000} s. Last lines of ${files.logFile}:\n${tailFile(files.logFile)}`);
 }
 
 /** Stops the server these files describe (SIGTERM to its group, SIGKILL after the grace time); true if one ran. */

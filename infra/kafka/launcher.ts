@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import { writeKafkaConfig, type ExtraListener } from './config.ts';
-import { tailFile } from '../common/exec.ts';
 import { kafkaPaths, resolveHome, resolvePort, resolveVersion } from './paths.ts';
 import type { KafkaPaths } from './paths.ts';
 import { freePortRun, portOpen } from '../common/net.ts';
 import { brokerAnswers, brokerReady } from './probe.ts';
-import { readPid, terminateGroup, waitUntil } from './proc.ts';
-import { daemonRuns, spawnDaemon } from '../common/daemon.ts';
+import { readPid, terminateGroup } from './proc.ts';
+import { daemonRuns, spawnDaemon, waitForDaemon, type DaemonFiles } from '../common/daemon.ts';
 import { ensureJmxAgent, jmxAgentArgument } from './jmx-exporter.ts';
 import { ensureKafkaJars, findJava } from './resolve.ts';
 import { classpath, formatStorageIfNeeded } from './storage.ts';
@@ -106,8 +105,11 @@ function servesMetrics(pid: number, port: number): boolean {
 
 const START_MARKER = '=== hookline launcher: starting Kafka';
 
+/** The broker's pid and log, and the argument that marks its process. */
+const brokerFiles = (paths: KafkaPaths): DaemonFiles => ({ name: 'Kafka', pidFile: paths.pidFile, logFile: paths.logFile, marker: MAIN_CLASS });
+
 function spawnBroker(java: string, paths: KafkaPaths, version: string, agent: readonly string[]): number {
-  const files = { name: 'Kafka', pidFile: paths.pidFile, logFile: paths.logFile, marker: MAIN_CLASS };
+  const files = brokerFiles(paths);
   const args = [...jvmOptions(), ...agent, `-Dlog4j2.configurationFile=${paths.log4jConfig}`, `-Dkafka.logs.dir=${paths.kafkaDir}`, '-cp', classpath(paths), MAIN_CLASS, paths.serverProperties];
   return spawnDaemon(files, java, args, paths.kafkaDir, undefined, `Kafka ${version}`);
 }
@@ -118,23 +120,8 @@ function lastStartLog(paths: KafkaPaths): string {
   return text.slice(Math.max(0, text.lastIndexOf(START_MARKER)));
 }
 
-async function waitReady(paths: KafkaPaths, pid: number, brokers: string): Promise<void> {
-  let exited = false;
-  const ready = await waitUntil(
-    async () => {
-      exited = !isBroker(pid);
-      return exited || (await brokerReady(brokers));
-    },
-    READY_TIMEOUT_MS,
-    500,
-  );
-  if (exited) {
-    throw new Error(`Kafka (pid ${pid}) exited during startup. Last lines of ${paths.logFile}:\n${tailFile(paths.logFile)}`);
-  }
-  if (!ready) {
-    throw new Error(`Kafka (pid ${pid}) not ready on ${brokers} after ${READY_TIMEOUT_MS / 1000} s. Last lines of ${paths.logFile}:\n${tailFile(paths.logFile)}`);
-  }
-}
+const waitReady = (paths: KafkaPaths, pid: number, brokers: string): Promise<void> =>
+  waitForDaemon(brokerFiles(paths), pid, () => brokerReady(brokers), READY_TIMEOUT_MS, { where: `on ${brokers}`, intervalMs: 500 });
 
 /**
  * Starts a single-node KRaft Kafka broker (or reuses one already running) and

@@ -42,32 +42,15 @@ export function isProcessAlive(pid: number, cmdlineMarker?: string): boolean {
   } catch {
     return true; // No procfs (macOS): kill(0) is the best signal we have.
   }
-  // Field 3 follows the parenthesised command name, which may itself contain spaces; the flags are field 9.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const state = fields[0];
+  // Field 3 follows the parenthesised command name, which may itself contain spaces.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   if (state === 'Z' || state === 'X') return false;
   if (!cmdlineMarker) return true;
   try {
-    return commandLineHolds(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), Number(fields[6]), cmdlineMarker);
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(cmdlineMarker);
   } catch {
     return false;
   }
-}
-
-/** PF_KTHREAD among /proc/<pid>/stat's flags: a kernel thread, whose command line is always empty. */
-const PF_KTHREAD = 0x00200000;
-
-/**
- * Whether a live process's command line (`/proc/<pid>/cmdline`, NUL-separated) shows it to be the one `marker`
- * names. An empty one on a user process is a process inside execve: spawn() returns once the new program's
- * close-on-exec descriptors are closed, and for a moment after that the kernel has given the process its new memory
- * but not yet its arguments. Only a process just spawned is seen so, and a launcher that took it for gone would
- * report a healthy server as exited and leave it running unwatched; it counts as alive, and the next look reads its
- * arguments.
- */
-export function commandLineHolds(cmdline: string, statFlags: number, marker: string): boolean {
-  if (cmdline === '') return Number.isFinite(statFlags) && (statFlags & PF_KTHREAD) === 0;
-  return cmdline.split('\0').includes(marker);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

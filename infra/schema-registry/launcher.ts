@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { tailFile } from '../common/exec.ts';
 import { freePort, portOpen } from '../common/net.ts';
 import { resolveHome } from '../kafka/paths.ts';
-import { readPid, terminateGroup, waitUntil } from '../kafka/proc.ts';
-import { daemonRuns, spawnDaemon } from '../common/daemon.ts';
+import { readPid, terminateGroup } from '../kafka/proc.ts';
+import { daemonRuns, spawnDaemon, waitForDaemon, type DaemonFiles } from '../common/daemon.ts';
 import { ensureApicurioApp } from './fetch.ts';
 import { findJava, requiredJavaMajor } from './jdk.ts';
 import type { JavaRuntime } from './jdk.ts';
@@ -116,31 +115,19 @@ function recordedPort(paths: RegistryPaths): number | undefined {
   }
 }
 
+/** The registry's pid and log, and the argument that marks its process. */
+const registryFiles = (paths: RegistryPaths): DaemonFiles => ({ name: 'Apicurio Registry', pidFile: paths.pidFile, logFile: paths.logFile, marker: MARKER });
+
 function spawnRegistry(runtime: JavaRuntime, paths: RegistryPaths, version: string, port: number): number {
-  const files = { name: 'Apicurio Registry', pidFile: paths.pidFile, logFile: paths.logFile, marker: MARKER };
+  const files = registryFiles(paths);
   const args = [...jvmOptions(paths, runtime), ...quarkusOptions(port), '-jar', paths.runJar];
   const pid = spawnDaemon(files, runtime.java, args, paths.registryDir, undefined, `Apicurio Registry ${version} on Java ${runtime.major} (${runtime.java})`);
   fs.writeFileSync(paths.portFile, `${port}\n`);
   return pid;
 }
 
-async function waitReady(paths: RegistryPaths, pid: number, url: string): Promise<void> {
-  let exited = false;
-  const ready = await waitUntil(
-    async () => {
-      exited = !isRegistry(pid);
-      return exited || (await registryAnswers(url));
-    },
-    READY_TIMEOUT_MS,
-    250,
-  );
-  if (exited) {
-    throw new Error(`Apicurio Registry (pid ${pid}) exited during startup. Last lines of ${paths.logFile}:\n${tailFile(paths.logFile)}`);
-  }
-  if (!ready) {
-    throw new Error(`Apicurio Registry (pid ${pid}) not ready at ${url} after ${READY_TIMEOUT_MS / 1000} s. Last lines of ${paths.logFile}:\n${tailFile(paths.logFile)}`);
-  }
-}
+const waitReady = (paths: RegistryPaths, pid: number, url: string): Promise<void> =>
+  waitForDaemon(registryFiles(paths), pid, () => registryAnswers(url), READY_TIMEOUT_MS, { where: `at ${url}` });
 
 /**
  * Starts a local Apicurio Registry serving the Confluent-compatible API (or

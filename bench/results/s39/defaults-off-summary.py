@@ -2,11 +2,12 @@
 and tracing off, scenario 10 pair by pair (defaults-off-runs.sh beside this file ran them). Prints each run, then per
 figure the defaults' ratio to the off run of the same pair, its median, and both arms' medians; r1000 CPU per event is
 read from each run's JSON (the s31 table has no column for it).
-Usage: python3 bench/results/s39/defaults-off-summary.py [first last] (from the repository root)."""
+Usage: [OUT_DIR=sNN] python3 bench/results/s39/defaults-off-summary.py [first last] (from the repository root; runs in
+bench/results/${OUT_DIR:-s39})."""
 import json, os, statistics, subprocess, sys
 
 first, last = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (1, 8)
-D = 'bench/results/s39'
+D = f"bench/results/{os.environ.get('OUT_DIR', 's39')}"
 FIGURES = ['r100_cpu_ms_per_event', 'r500_cpu_ms_per_event', 'r1000_cpu_ms_per_event', 'drain_cpu_ms_per_delivery',
            'r100_p99_ms', 'r500_p99_ms', 'r1000_p99_ms', 'drain_deliveries_per_s', 'idle_machine_cores', 'peak_service_rss_mib']
 

@@ -15,6 +15,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+import { UnsampledChildrenProvider } from './unsampled-children.ts';
 
 /** The OpenTelemetry sampler names of `OTEL_TRACES_SAMPLER`. */
 export type SamplerName = 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
@@ -98,6 +99,7 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
     .merge(detectResources({ detectors: [serviceInstanceIdDetector, processDetector, hostDetector, osDetector, envDetector] }))
     .merge(resourceFromAttributes({ 'service.name': opts.serviceName }));
   const provider = new TracerProvider({ sampler: samplerFor(opts.sampler, opts.samplerRatio), resource, spanProcessors: processors });
-  trace.setGlobalTracerProvider(provider);
+  // A parent-based sampler never records a child of an unsampled parent: such children are the parent span itself.
+  trace.setGlobalTracerProvider(opts.sampler.startsWith('parentbased_') ? new UnsampledChildrenProvider(provider) : provider);
   return { shutdown: () => provider.shutdown().catch(() => {}) };
 }
